@@ -1,0 +1,21 @@
+#include "cpu/reference.h"
+#include "mobilevk/error.h"
+
+namespace mobilevk::cpu {
+
+HostTensor globalAvgPool(const HostTensor& in) {
+  const Shape& s = in.shape;
+  if (s.n <= 0 || s.h <= 0 || s.w <= 0 || s.c <= 0)
+    throw Error("GlobalAvgPool: input shape " + s.str() + " has a non-positive dimension");
+  HostTensor out({s.n, 1, 1, s.c});
+  for (int n = 0; n < s.n; ++n)
+    for (int c = 0; c < s.c; ++c) {
+      double sum = 0.0;
+      for (int y = 0; y < s.h; ++y)
+        for (int x = 0; x < s.w; ++x) sum += in.at(n, y, x, c);
+      out.at(n, 0, 0, c) = float(sum / (double(s.h) * s.w));
+    }
+  return out;
+}
+
+}  // namespace mobilevk::cpu

@@ -1,0 +1,39 @@
+#include "ops/conv2d.h"
+
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+namespace {
+struct Push {
+  int32_t batch, inH, inW, inC4;
+  int32_t outH, outW, outC4, outC;
+  int32_t kH, kW, strideY, strideX;
+  int32_t padTop, padLeft;
+  float clampMin, clampMax;
+};
+}  // namespace
+
+Conv2D::Conv2D(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Standard) {
+  pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1}});
+}
+
+Shape Conv2D::outputShape(const Shape& in) const {
+  checkInputChannels(desc_, convKind_, in);
+  const auto g = resolveWindow("Conv2D '" + desc_.name + "'", in, desc_.window);
+  return {in.n, g.outH, g.outW, desc_.outChannels};
+}
+
+void Conv2D::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+  const Shape out = outputShape(in);
+  checkBuffer(input, in, "input");
+  checkBuffer(output, out, "output");
+  const auto g = resolveWindow(desc_.name, in, desc_.window);
+  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output, &weights_, &bias_});
+  const auto& w = desc_.window;
+  Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
+         w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};
+  setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+}
+
+}  // namespace mobilevk

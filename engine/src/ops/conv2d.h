@@ -1,0 +1,16 @@
+#pragma once
+#include "ops/op.h"
+
+namespace mobilevk {
+
+// Standard convolution (any kernel, stride, padding) with fused bias and activation.
+// The 3x3/s2 3->32 stem of MobileNet is the case that matters.
+class Conv2D : public WeightedOp {
+ public:
+  Conv2D(Gpu& gpu, ConvDesc desc);
+  const char* kind() const override { return "Conv2D"; }
+  Shape outputShape(const Shape& input) const override;
+  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+};
+
+}  // namespace mobilevk

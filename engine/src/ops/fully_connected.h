@@ -1,0 +1,17 @@
+#pragma once
+#include "ops/op.h"
+
+namespace mobilevk {
+
+// Fully connected layer on a 1x1 map (after global pooling): [N,1,1,in] -> [N,1,1,out],
+// fused bias and activation. A larger map is refused rather than flattened in a layout the
+// source framework may not have meant.
+class FullyConnected : public WeightedOp {
+ public:
+  FullyConnected(Gpu& gpu, ConvDesc desc);
+  const char* kind() const override { return "FullyConnected"; }
+  Shape outputShape(const Shape& input) const override;
+  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+};
+
+}  // namespace mobilevk

@@ -1,0 +1,33 @@
+#include "ops/global_avg_pool.h"
+
+#include "mobilevk/error.h"
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+namespace {
+struct Push {
+  int32_t batch, pixels, c4;
+};
+}  // namespace
+
+GlobalAvgPool::GlobalAvgPool(Gpu& gpu) : gpu_(gpu) {
+  pipeline_ = gpu.pipeline({"global_avg_pool", 2, sizeof(Push), {64, 1, 1}});
+}
+
+Shape GlobalAvgPool::outputShape(const Shape& in) const {
+  if (in.n <= 0 || in.h <= 0 || in.w <= 0 || in.c <= 0)
+    throw Error("GlobalAvgPool: input shape " + in.str() + " has a non-positive dimension");
+  return {in.n, 1, 1, in.c};
+}
+
+void GlobalAvgPool::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+  const Shape out = outputShape(in);
+  checkBuffer(input, in, "input");
+  checkBuffer(output, out, "output");
+  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output});
+  Push p{in.n, in.h * in.w, in.channelGroups()};
+  setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
+}
+
+}  // namespace mobilevk

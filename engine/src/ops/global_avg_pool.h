@@ -1,0 +1,18 @@
+#pragma once
+#include "ops/op.h"
+
+namespace mobilevk {
+
+// Global average pooling: [N,H,W,C] -> [N,1,1,C].
+class GlobalAvgPool : public GpuOp {
+ public:
+  explicit GlobalAvgPool(Gpu& gpu);
+  const char* kind() const override { return "GlobalAvgPool"; }
+  Shape outputShape(const Shape& input) const override;
+  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+
+ private:
+  Gpu& gpu_;
+};
+
+}  // namespace mobilevk

@@ -1,0 +1,119 @@
+#include "ops/op.h"
+
+#include "mobilevk/error.h"
+
+namespace mobilevk {
+
+void GpuOp::record(VkCommandBuffer cmd) const {
+  if (!bound_) throw Error(std::string(kind()) + ": record() before bind()");
+  recordDispatch(cmd, *pipeline_, set_, push_.data(), uint32_t(push_.size()), invocations_);
+}
+
+void GpuOp::checkBuffer(const Buffer& b, const Shape& s, const char* role) const {
+  if (!b || b.size() < deviceTensorBytes(s))
+    throw Error(std::string(kind()) + ": " + role + " buffer of " + std::to_string(b.size()) + " bytes is too small for " +
+                s.str() + " (" + std::to_string(deviceTensorBytes(s)) + " bytes)");
+}
+
+const char* convKindName(ConvKind k) {
+  switch (k) {
+    case ConvKind::Standard: return "Conv2D";
+    case ConvKind::Depthwise: return "DepthwiseConv";
+    case ConvKind::Pointwise: return "PointwiseConv";
+    case ConvKind::FullyConnected: return "FullyConnected";
+  }
+  return "?";
+}
+
+void validateConvDesc(const ConvDesc& d, ConvKind kind) {
+  const std::string who = std::string(convKindName(kind)) + " '" + d.name + "'";
+  if (d.inChannels <= 0 || d.outChannels <= 0)
+    throw Error(who + ": channels " + std::to_string(d.inChannels) + " -> " + std::to_string(d.outChannels) +
+                " must be positive");
+  const auto& w = d.window;
+  if (w.kernelH <= 0 || w.kernelW <= 0 || w.strideY <= 0 || w.strideX <= 0)
+    throw Error(who + ": kernel and stride must be positive");
+  size_t expected = 0;
+  switch (kind) {
+    case ConvKind::Standard:
+      expected = size_t(d.outChannels) * w.kernelH * w.kernelW * d.inChannels;
+      break;
+    case ConvKind::Depthwise:
+      if (d.inChannels != d.outChannels)
+        throw Error(who + ": depthwise needs as many output as input channels (channel multiplier 1), got " +
+                    std::to_string(d.inChannels) + " -> " + std::to_string(d.outChannels));
+      expected = size_t(w.kernelH) * w.kernelW * d.inChannels;
+      break;
+    case ConvKind::Pointwise:
+    case ConvKind::FullyConnected:
+      if (w.kernelH != 1 || w.kernelW != 1 || w.strideY != 1 || w.strideX != 1 ||
+          w.padding.kind != Padding::Kind::Explicit || w.padding.top || w.padding.bottom || w.padding.left ||
+          w.padding.right)
+        throw Error(who + ": must be 1x1, stride 1, unpadded");
+      expected = size_t(d.outChannels) * d.inChannels;
+      break;
+  }
+  if (d.weights.size() != expected)
+    throw Error(who + ": " + std::to_string(d.weights.size()) + " weights, expected " + std::to_string(expected));
+  if (!d.bias.empty() && d.bias.size() != size_t(d.outChannels))
+    throw Error(who + ": " + std::to_string(d.bias.size()) + " bias values, expected " + std::to_string(d.outChannels));
+  if (!(d.activation.min <= d.activation.max))
+    throw Error(who + ": activation clamp [" + std::to_string(d.activation.min) + ", " +
+                std::to_string(d.activation.max) + "] is empty");
+}
+
+void checkInputChannels(const ConvDesc& d, ConvKind kind, const Shape& input) {
+  if (input.c != d.inChannels)
+    throw Error(std::string(convKindName(kind)) + " '" + d.name + "': input " + input.str() + " has " +
+                std::to_string(input.c) + " channels, weights expect " + std::to_string(d.inChannels));
+}
+
+std::vector<float> packBlockedWeights(const ConvDesc& d) {
+  const int kH = d.window.kernelH, kW = d.window.kernelW;
+  const int in4 = (d.inChannels + 3) / 4, out4 = (d.outChannels + 3) / 4;
+  std::vector<float> packed(size_t(out4) * kH * kW * in4 * 16, 0.0f);
+  for (int o = 0; o < d.outChannels; ++o)
+    for (int ky = 0; ky < kH; ++ky)
+      for (int kx = 0; kx < kW; ++kx)
+        for (int i = 0; i < d.inChannels; ++i) {
+          const float v = d.weights[((size_t(o) * kH + ky) * kW + kx) * d.inChannels + i];
+          // block (o/4, ky, kx, i/4); within it vec4 number i%4, lane o%4
+          const size_t block = ((size_t(o / 4) * kH + ky) * kW + kx) * in4 + i / 4;
+          packed[block * 16 + (i % 4) * 4 + o % 4] = v;
+        }
+  return packed;
+}
+
+std::vector<float> packDepthwiseWeights(const ConvDesc& d) {
+  const int kH = d.window.kernelH, kW = d.window.kernelW, c = d.inChannels, c4 = (c + 3) / 4;
+  std::vector<float> packed(size_t(c4) * kH * kW * 4, 0.0f);
+  for (int ky = 0; ky < kH; ++ky)
+    for (int kx = 0; kx < kW; ++kx)
+      for (int ch = 0; ch < c; ++ch)
+        packed[((size_t(ch / 4) * kH + ky) * kW + kx) * 4 + ch % 4] = d.weights[(size_t(ky) * kW + kx) * c + ch];
+  return packed;
+}
+
+std::vector<float> packBias(const ConvDesc& d) {
+  std::vector<float> packed(size_t((d.outChannels + 3) / 4) * 4, 0.0f);
+  for (size_t i = 0; i < d.bias.size(); ++i) packed[i] = d.bias[i];
+  return packed;
+}
+
+}  // namespace mobilevk
+
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+WeightedOp::WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind) : gpu_(gpu), desc_(std::move(desc)), convKind_(kind) {
+  validateConvDesc(desc_, kind);
+  const auto w = kind == ConvKind::Depthwise ? packDepthwiseWeights(desc_) : packBlockedWeights(desc_);
+  const auto b = packBias(desc_);
+  weights_ = Buffer(gpu, w.size() * sizeof(float), MemoryUsage::Device, "weights of " + desc_.name);
+  bias_ = Buffer(gpu, b.size() * sizeof(float), MemoryUsage::Device, "bias of " + desc_.name);
+  gpu.upload(weights_, w.data(), w.size() * sizeof(float));
+  gpu.upload(bias_, b.data(), b.size() * sizeof(float));
+}
+
+}  // namespace mobilevk

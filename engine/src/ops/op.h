@@ -1,0 +1,100 @@
+#pragma once
+// The GPU op interface. Each op is one shader plus one class that knows its shapes, its push
+// constants and how to record itself; its CPU reference twin sits in engine/src/cpu/ under the
+// same name.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mobilevk/tensor.h"
+#include "ops/params.h"
+#include "vulkan/memory.h"
+#include "vulkan/pipeline.h"
+
+namespace mobilevk {
+
+class Gpu;
+
+class GpuOp {
+ public:
+  virtual ~GpuOp() = default;
+  virtual const char* kind() const = 0;
+  // Output shape for an input shape; throws mobilevk::Error naming the mismatch.
+  virtual Shape outputShape(const Shape& input) const = 0;
+  // Points the op at its input and output tensors (NC4HW4). Done once; record() may then be
+  // called any number of times, into any command buffer.
+  virtual void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) = 0;
+  // Records the dispatch. The caller owns the barriers around it.
+  void record(VkCommandBuffer cmd) const;
+
+ protected:
+  // Filled by bind(): everything record() needs.
+  std::shared_ptr<const ComputePipeline> pipeline_;
+  DescriptorSet set_;
+  std::vector<uint8_t> push_;
+  uint32_t invocations_[3] = {0, 0, 0};
+  bool bound_ = false;
+
+  template <class Push>
+  void setDispatch(const Push& push, uint32_t x, uint32_t y, uint32_t z) {
+    push_.assign(reinterpret_cast<const uint8_t*>(&push), reinterpret_cast<const uint8_t*>(&push) + sizeof(Push));
+    invocations_[0] = x;
+    invocations_[1] = y;
+    invocations_[2] = z;
+    bound_ = true;
+  }
+  void checkBuffer(const Buffer& b, const Shape& s, const char* role) const;
+};
+
+// Bytes a device tensor of this shape occupies (NC4HW4 float32).
+inline size_t deviceTensorBytes(const Shape& s) { return s.packedElements() * sizeof(float); }
+
+// Weights and bias of a convolution-like op, in the host layouts of TFLite:
+//   Conv2D:         weights OHWI  [out][kH][kW][in]
+//   DepthwiseConv:  weights HWC   [kH][kW][channels]      (channel multiplier 1)
+//   PointwiseConv:  weights OI    [out][in]
+//   FullyConnected: weights OI    [out][in]
+// bias: [out], or empty for none.
+struct ConvDesc {
+  std::string name;  // for error messages ("conv_pw_3")
+  int inChannels = 0, outChannels = 0;
+  WindowParams window;  // 1x1, stride 1, no padding for pointwise and fully connected
+  Activation activation;
+  std::vector<float> weights;
+  std::vector<float> bias;
+};
+
+enum class ConvKind { Standard, Depthwise, Pointwise, FullyConnected };
+const char* convKindName(ConvKind k);
+// Checks weight/bias sizes and kind-specific constraints; throws naming desc.name.
+void validateConvDesc(const ConvDesc& d, ConvKind kind);
+// Checks that the input's channels match the desc; throws naming desc.name.
+void checkInputChannels(const ConvDesc& d, ConvKind kind, const Shape& input);
+
+// Device weight layouts (see the shaders): 4x4 blocks, each vec4 spanning four output channels.
+std::vector<float> packBlockedWeights(const ConvDesc& d);  // Standard, Pointwise, FullyConnected
+std::vector<float> packDepthwiseWeights(const ConvDesc& d);
+std::vector<float> packBias(const ConvDesc& d);
+
+}  // namespace mobilevk
+
+namespace mobilevk {
+
+// Base of the four ops that carry weights and a bias: validates the desc and uploads both, packed,
+// once at construction.
+class WeightedOp : public GpuOp {
+ public:
+  const ConvDesc& desc() const { return desc_; }
+
+ protected:
+  WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind);
+  Gpu& gpu_;
+  ConvDesc desc_;
+  ConvKind convKind_;
+  Buffer weights_, bias_;
+};
+
+}  // namespace mobilevk

@@ -1,0 +1,56 @@
+#include "ops/params.h"
+
+#include <algorithm>
+
+#include "mobilevk/error.h"
+
+namespace mobilevk {
+
+std::string Activation::str() const {
+  if (min == -FLT_MAX && max == FLT_MAX) return "none";
+  if (min == 0.0f && max == FLT_MAX) return "relu";
+  if (min == 0.0f && max == 6.0f) return "relu6";
+  return "clamp(" + std::to_string(min) + "," + std::to_string(max) + ")";
+}
+
+namespace {
+void resolveAxis(const std::string& op, const char* axis, int in, int k, int stride, const Padding& p, bool first,
+                 int& out, int& before, int& after) {
+  if (p.kind == Padding::Kind::Same) {
+    out = (in + stride - 1) / stride;
+    const int total = std::max((out - 1) * stride + k - in, 0);
+    before = total / 2;
+    after = total - before;
+  } else {
+    before = first ? p.top : p.left;
+    after = first ? p.bottom : p.right;
+    if (before < 0 || after < 0)
+      throw Error(op + ": negative padding " + std::to_string(before) + "/" + std::to_string(after) + " on " + axis);
+    const int padded = in + before + after;
+    if (k > padded)
+      throw Error(op + ": kernel " + axis + " " + std::to_string(k) + " is larger than the padded input " + axis + " " +
+                  std::to_string(padded) + " (input " + std::to_string(in) + " + padding " + std::to_string(before) +
+                  "+" + std::to_string(after) + ")");
+    out = (padded - k) / stride + 1;
+  }
+  // A window lying entirely in padding would read no input at all: reject such padding.
+  if (before >= k || after >= k)
+    throw Error(op + ": padding " + std::to_string(before) + "/" + std::to_string(after) + " on " + axis +
+                " must be smaller than the kernel (" + std::to_string(k) + ")");
+}
+}  // namespace
+
+WindowGeometry resolveWindow(const std::string& op, const Shape& s, const WindowParams& w) {
+  if (s.n <= 0 || s.h <= 0 || s.w <= 0 || s.c <= 0)
+    throw Error(op + ": input shape " + s.str() + " has a non-positive dimension");
+  if (w.kernelH <= 0 || w.kernelW <= 0)
+    throw Error(op + ": kernel " + std::to_string(w.kernelH) + "x" + std::to_string(w.kernelW) + " must be positive");
+  if (w.strideY <= 0 || w.strideX <= 0)
+    throw Error(op + ": stride " + std::to_string(w.strideY) + "x" + std::to_string(w.strideX) + " must be positive");
+  WindowGeometry g;
+  resolveAxis(op, "height", s.h, w.kernelH, w.strideY, w.padding, true, g.outH, g.padTop, g.padBottom);
+  resolveAxis(op, "width", s.w, w.kernelW, w.strideX, w.padding, false, g.outW, g.padLeft, g.padRight);
+  return g;
+}
+
+}  // namespace mobilevk

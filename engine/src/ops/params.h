@@ -1,0 +1,50 @@
+#pragma once
+// Op parameters shared by the GPU ops and their CPU reference twins, and the geometry both derive
+// from them (so the two paths cannot disagree about output size or padding).
+#include <cfloat>
+#include <string>
+
+#include "mobilevk/tensor.h"
+
+namespace mobilevk {
+
+// Fused activation as a clamp: none, ReLU and ReLU6 are clamps, and so is the ReLU6 that old
+// TOCO uint8 models imply through their output range.
+struct Activation {
+  float min = -FLT_MAX, max = FLT_MAX;
+  static Activation none() { return {}; }
+  static Activation relu() { return {0.0f, FLT_MAX}; }
+  static Activation relu6() { return {0.0f, 6.0f}; }
+  static Activation clamp(float lo, float hi) { return {lo, hi}; }
+  std::string str() const;
+};
+
+struct Padding {
+  enum class Kind { Same, Explicit };
+  Kind kind = Kind::Explicit;
+  int top = 0, bottom = 0, left = 0, right = 0;
+  // TF "SAME": output = ceil(input / stride); the total padding goes mostly after
+  // (224 -> 112 at stride 2 pads 0 before, 1 after).
+  static Padding same() { return {Kind::Same, 0, 0, 0, 0}; }
+  // TF "VALID" is explicit zero padding.
+  static Padding valid() { return {}; }
+  static Padding symmetric(int p) { return {Kind::Explicit, p, p, p, p}; }
+  static Padding explicitPads(int top, int bottom, int left, int right) { return {Kind::Explicit, top, bottom, left, right}; }
+};
+
+struct WindowParams {
+  int kernelH = 1, kernelW = 1;
+  int strideY = 1, strideX = 1;
+  Padding padding;
+};
+
+// The resolved window geometry of a convolution or pool on a given input.
+struct WindowGeometry {
+  int outH = 0, outW = 0;
+  int padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+};
+
+// Throws mobilevk::Error naming `op` when the window does not fit the input.
+WindowGeometry resolveWindow(const std::string& op, const Shape& input, const WindowParams& w);
+
+}  // namespace mobilevk

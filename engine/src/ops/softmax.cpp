@@ -1,0 +1,30 @@
+#include "ops/softmax.h"
+
+#include "mobilevk/error.h"
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+namespace {
+struct Push {
+  int32_t batch, pixels, c4, c;
+};
+}  // namespace
+
+Softmax::Softmax(Gpu& gpu) : gpu_(gpu) { pipeline_ = gpu.pipeline({"softmax", 2, sizeof(Push), {64, 1, 1}}); }
+
+Shape Softmax::outputShape(const Shape& in) const {
+  if (in.n <= 0 || in.h <= 0 || in.w <= 0 || in.c <= 0)
+    throw Error("Softmax: input shape " + in.str() + " has a non-positive dimension");
+  return in;
+}
+
+void Softmax::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+  checkBuffer(input, in, "input");
+  checkBuffer(output, in, "output");
+  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output});
+  Push p{in.n, in.h * in.w, in.channelGroups(), in.c};
+  setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
+}
+
+}  // namespace mobilevk

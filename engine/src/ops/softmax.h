@@ -1,0 +1,18 @@
+#pragma once
+#include "ops/op.h"
+
+namespace mobilevk {
+
+// Softmax across channels, for every pixel of every batch item.
+class Softmax : public GpuOp {
+ public:
+  explicit Softmax(Gpu& gpu);
+  const char* kind() const override { return "Softmax"; }
+  Shape outputShape(const Shape& input) const override;
+  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+
+ private:
+  Gpu& gpu_;
+};
+
+}  // namespace mobilevk

@@ -1,0 +1,42 @@
+#include "mobilevk/tensor.h"
+
+#include "mobilevk/error.h"
+
+namespace mobilevk {
+
+std::string Shape::str() const {
+  return std::to_string(n) + "x" + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c);
+}
+
+std::vector<float> packNC4HW4(const HostTensor& t) {
+  const Shape& s = t.shape;
+  if (t.data.size() != s.elements())
+    throw Error("packNC4HW4: tensor of shape " + s.str() + " holds " + std::to_string(t.data.size()) +
+                " floats, expected " + std::to_string(s.elements()));
+  const int c4 = s.channelGroups();
+  std::vector<float> out(s.packedElements(), 0.0f);
+  for (int n = 0; n < s.n; ++n)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        for (int c = 0; c < s.c; ++c) {
+          size_t dst = (((size_t(n) * c4 + c / 4) * s.h + y) * s.w + x) * 4 + c % 4;
+          out[dst] = t.at(n, y, x, c);
+        }
+  return out;
+}
+
+HostTensor unpackNC4HW4(const std::vector<float>& packed, const Shape& s) {
+  if (packed.size() != s.packedElements())
+    throw Error("unpackNC4HW4: packed buffer holds " + std::to_string(packed.size()) + " floats, shape " +
+                s.str() + " needs " + std::to_string(s.packedElements()));
+  const int c4 = s.channelGroups();
+  HostTensor t(s);
+  for (int n = 0; n < s.n; ++n)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        for (int c = 0; c < s.c; ++c)
+          t.at(n, y, x, c) = packed[(((size_t(n) * c4 + c / 4) * s.h + y) * s.w + x) * 4 + c % 4];
+  return t;
+}
+
+}  // namespace mobilevk

@@ -1,0 +1,74 @@
+#include "vulkan/command.h"
+
+#include <string>
+
+#include "vulkan/check.h"
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+Fence::Fence(Gpu& gpu, bool signaled) : device_(gpu.device()) {
+  VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+  if (signaled) fi.flags = VK_FENCE_CREATE_SIGNALED_BIT;
+  vkCheck(vkCreateFence(device_, &fi, nullptr, &fence_), "vkCreateFence");
+}
+
+Fence::~Fence() {
+  if (fence_) vkDestroyFence(device_, fence_, nullptr);
+}
+
+void Fence::wait(const char* what, uint64_t timeoutNs) {
+  VkResult r = vkWaitForFences(device_, 1, &fence_, VK_TRUE, timeoutNs);
+  if (r == VK_TIMEOUT)
+    vkCheck(r, std::string("waiting for ") + what + " (gave up after " + std::to_string(timeoutNs / 1000000000ull) + " s)");
+  vkCheck(r, std::string("vkWaitForFences for ") + what);
+}
+
+void Fence::reset() { vkCheck(vkResetFences(device_, 1, &fence_), "vkResetFences"); }
+
+CommandBuffer::CommandBuffer(Gpu& gpu) : gpu_(gpu) { cmd_ = gpu.allocateCommandBuffer(); }
+
+CommandBuffer::~CommandBuffer() {
+  if (cmd_) gpu_.freeCommandBuffer(cmd_);
+}
+
+void CommandBuffer::begin(bool oneTime) {
+  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+  bi.flags = oneTime ? VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT : 0;
+  vkCheck(vkBeginCommandBuffer(cmd_, &bi), "vkBeginCommandBuffer");
+}
+
+void CommandBuffer::end() { vkCheck(vkEndCommandBuffer(cmd_), "vkEndCommandBuffer"); }
+
+namespace {
+void memoryBarrier(VkCommandBuffer cmd, VkPipelineStageFlags src, VkAccessFlags srcAccess, VkPipelineStageFlags dst,
+                   VkAccessFlags dstAccess) {
+  VkMemoryBarrier b{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  b.srcAccessMask = srcAccess;
+  b.dstAccessMask = dstAccess;
+  vkCmdPipelineBarrier(cmd, src, dst, 0, 1, &b, 0, nullptr, 0, nullptr);
+}
+}  // namespace
+
+void computeToComputeBarrier(VkCommandBuffer cmd) {
+  memoryBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_SHADER_READ_BIT,
+                VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+}
+
+void transferToComputeBarrier(VkCommandBuffer cmd) {
+  memoryBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
+}
+
+void computeToTransferBarrier(VkCommandBuffer cmd) {
+  memoryBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_ACCESS_SHADER_WRITE_BIT, VK_PIPELINE_STAGE_TRANSFER_BIT,
+                VK_ACCESS_TRANSFER_READ_BIT);
+}
+
+void anyToHostBarrier(VkCommandBuffer cmd) {
+  memoryBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT, VK_PIPELINE_STAGE_HOST_BIT,
+                VK_ACCESS_HOST_READ_BIT);
+}
+
+}  // namespace mobilevk

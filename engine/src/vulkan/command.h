@@ -1,0 +1,53 @@
+#pragma once
+// Command buffers, fences and the barriers between dependent dispatches.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+
+namespace mobilevk {
+
+class Gpu;
+
+class Fence {
+ public:
+  explicit Fence(Gpu& gpu, bool signaled = false);
+  ~Fence();
+  Fence(const Fence&) = delete;
+  Fence& operator=(const Fence&) = delete;
+  VkFence handle() const { return fence_; }
+  // Waits up to timeoutNs; throws on timeout or device loss, naming `what`.
+  void wait(const char* what, uint64_t timeoutNs = 60ull * 1000 * 1000 * 1000);
+  void reset();
+
+ private:
+  VkDevice device_;
+  VkFence fence_ = VK_NULL_HANDLE;
+};
+
+// A primary command buffer allocated from the Gpu's pool; freed on destruction.
+class CommandBuffer {
+ public:
+  explicit CommandBuffer(Gpu& gpu);
+  ~CommandBuffer();
+  CommandBuffer(const CommandBuffer&) = delete;
+  CommandBuffer& operator=(const CommandBuffer&) = delete;
+
+  VkCommandBuffer handle() const { return cmd_; }
+  void begin(bool oneTime);
+  void end();
+
+ private:
+  Gpu& gpu_;
+  VkCommandBuffer cmd_ = VK_NULL_HANDLE;
+};
+
+// Shader writes -> shader reads/writes (the barrier between two dependent dispatches).
+void computeToComputeBarrier(VkCommandBuffer cmd);
+// Transfer writes (copy, fill) -> shader reads.
+void transferToComputeBarrier(VkCommandBuffer cmd);
+// Shader writes -> transfer reads (copy to a staging buffer).
+void computeToTransferBarrier(VkCommandBuffer cmd);
+// Shader or transfer writes -> host reads after the fence.
+void anyToHostBarrier(VkCommandBuffer cmd);
+
+}  // namespace mobilevk

@@ -1,0 +1,85 @@
+#pragma once
+// The live Vulkan objects behind a mobilevk::Context: instance, debug messenger, device, compute
+// queue, command pool, memory allocator, pipeline cache and the table of built pipelines.
+#include <vulkan/vulkan.h>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "mobilevk/context.h"
+#include "vulkan/memory.h"
+#include "vulkan/pipeline.h"
+
+namespace mobilevk {
+
+class Gpu {
+ public:
+  explicit Gpu(const ContextOptions& options);
+  ~Gpu();
+  Gpu(const Gpu&) = delete;
+  Gpu& operator=(const Gpu&) = delete;
+
+  VkInstance instance() const { return instance_; }
+  VkPhysicalDevice physicalDevice() const { return physical_; }
+  VkDevice device() const { return device_; }
+  uint32_t queueFamily() const { return queueFamily_; }
+  const DeviceInfo& info() const { return info_; }
+  MemoryAllocator& allocator() { return *allocator_; }
+  VkPipelineCache pipelineCache() const { return pipelineCache_; }
+  bool validationEnabled() const { return validation_; }
+
+  // Built once per distinct description and shared by every op that asks for it.
+  std::shared_ptr<const ComputePipeline> pipeline(const PipelineDesc& desc);
+
+  VkCommandBuffer allocateCommandBuffer();
+  void freeCommandBuffer(VkCommandBuffer cmd);
+  // Submits to the compute queue (serialized across threads, as Vulkan requires).
+  void submit(VkCommandBuffer cmd, VkFence fence, const char* what);
+  // Records with `record` into a one-time command buffer, submits it and waits for it.
+  void runAndWait(const std::function<void(VkCommandBuffer)>& record, const char* what);
+
+  // Host <-> device copies for whole or partial buffers; mapped memcpy where the memory is
+  // host-visible (and forceStaging is off), else through a staging buffer.
+  void upload(const Buffer& dst, const void* src, size_t bytes, size_t dstOffset = 0);
+  void download(const Buffer& src, void* dst, size_t bytes, size_t srcOffset = 0);
+  bool usesStaging() const { return forceStaging_ || !allocator_->deviceMemoryIsHostVisible(); }
+
+  std::vector<std::string> validationMessages() const;
+  void clearValidationMessages();
+
+ private:
+  static VKAPI_ATTR VkBool32 VKAPI_CALL debugCallback(VkDebugUtilsMessageSeverityFlagBitsEXT severity,
+                                                      VkDebugUtilsMessageTypeFlagsEXT type,
+                                                      const VkDebugUtilsMessengerCallbackDataEXT* data, void* user);
+  void createInstance(const ContextOptions& options);
+  void choosePhysicalDevice(const ContextOptions& options);
+  void createDevice();
+  void destroy();
+
+  VkInstance instance_ = VK_NULL_HANDLE;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  VkPhysicalDevice physical_ = VK_NULL_HANDLE;
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkQueue queue_ = VK_NULL_HANDLE;
+  uint32_t queueFamily_ = 0;
+  VkCommandPool commandPool_ = VK_NULL_HANDLE;
+  VkPipelineCache pipelineCache_ = VK_NULL_HANDLE;
+  std::unique_ptr<MemoryAllocator> allocator_;
+  DeviceInfo info_;
+  bool validation_ = false;
+  bool forceStaging_ = false;
+
+  std::mutex queueMutex_, poolMutex_, pipelineMutex_;
+  std::map<std::string, std::shared_ptr<const ComputePipeline>> pipelines_;
+  mutable std::mutex messagesMutex_;
+  std::vector<std::string> messages_;
+};
+
+// Fills a DeviceInfo from a physical device (shared by listDevices and Gpu).
+DeviceInfo describePhysicalDevice(VkPhysicalDevice physical, uint32_t index);
+
+}  // namespace mobilevk

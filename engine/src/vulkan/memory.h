@@ -1,0 +1,98 @@
+#pragma once
+// Device memory: a few large VkDeviceMemory blocks, sub-allocated by first fit, so that a network
+// of dozens of tensors costs a handful of vkAllocateMemory calls (drivers cap their count, and
+// each is slow on mobile). Buffers are RAII and give their range back on destruction.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace mobilevk {
+
+enum class MemoryUsage {
+  Device,    // read and written by shaders; host-visible too where the device allows (UMA, lavapipe)
+  Upload,    // host writes, device reads (staging)
+  Readback,  // device writes, host reads (staging)
+};
+
+struct Allocation {
+  uint32_t block = UINT32_MAX;
+  VkDeviceMemory memory = VK_NULL_HANDLE;
+  VkDeviceSize offset = 0, size = 0;
+  void* mapped = nullptr;  // host pointer to offset, when the block is host-visible and coherent
+  explicit operator bool() const { return memory != VK_NULL_HANDLE; }
+};
+
+struct MemoryStats {
+  size_t blocks = 0;
+  uint64_t reservedBytes = 0;  // sum of block sizes
+  uint64_t usedBytes = 0;      // bytes handed out to live buffers
+  size_t liveAllocations = 0;
+};
+
+class MemoryAllocator {
+ public:
+  MemoryAllocator(VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize = 64ull << 20);
+  ~MemoryAllocator();
+  MemoryAllocator(const MemoryAllocator&) = delete;
+  MemoryAllocator& operator=(const MemoryAllocator&) = delete;
+
+  // `what` names the object for error messages ("weights of conv_3", "staging for upload").
+  Allocation allocate(const VkMemoryRequirements& req, MemoryUsage usage, const std::string& what);
+  void free(const Allocation& a);
+  MemoryStats stats() const;
+  // True when a Device allocation can be mapped directly (no staging needed).
+  bool deviceMemoryIsHostVisible() const { return deviceHostVisible_; }
+
+ private:
+  struct Block {
+    VkDeviceMemory memory = VK_NULL_HANDLE;
+    uint32_t memoryType = 0;
+    VkDeviceSize size = 0;
+    void* mapped = nullptr;
+    std::map<VkDeviceSize, VkDeviceSize> freeRanges;  // offset -> size, coalesced
+    size_t live = 0;
+  };
+  uint32_t chooseMemoryType(uint32_t typeBits, MemoryUsage usage, const std::string& what) const;
+  uint32_t newBlock(uint32_t memoryType, VkDeviceSize size, const std::string& what);
+
+  VkDevice device_;
+  VkPhysicalDeviceMemoryProperties props_{};
+  VkDeviceSize blockSize_;
+  bool deviceHostVisible_ = false;
+  mutable std::mutex mutex_;
+  std::vector<Block> blocks_;
+  uint64_t used_ = 0;
+};
+
+class Gpu;
+
+// A VkBuffer bound to a sub-range of an allocator block.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::string& what);
+  ~Buffer();
+  Buffer(Buffer&& o) noexcept;
+  Buffer& operator=(Buffer&& o) noexcept;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+
+  VkBuffer handle() const { return buffer_; }
+  VkDeviceSize size() const { return size_; }
+  void* mapped() const { return alloc_.mapped; }
+  explicit operator bool() const { return buffer_ != VK_NULL_HANDLE; }
+
+ private:
+  void release();
+  Gpu* gpu_ = nullptr;
+  VkBuffer buffer_ = VK_NULL_HANDLE;
+  VkDeviceSize size_ = 0;
+  Allocation alloc_;
+};
+
+}  // namespace mobilevk

@@ -1,0 +1,169 @@
+#include "vulkan/pipeline.h"
+
+#include "mobilevk/error.h"
+#include "vulkan/check.h"
+#include "vulkan/gpu.h"
+#include "vulkan/memory.h"
+#include "vulkan/shader_registry.h"
+
+namespace mobilevk {
+
+std::string PipelineDesc::key() const {
+  std::string k = shader + "|" + std::to_string(bindings) + "|" + std::to_string(pushConstantBytes);
+  for (uint32_t s : specialization) k += "|" + std::to_string(s);
+  return k;
+}
+
+ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(gpu.device()), desc_(desc) {
+  const EmbeddedShader* spv = findEmbeddedShader(desc.shader);
+  if (!spv) throw Error("no embedded shader named '" + desc.shader + "'");
+  const auto& caps = gpu.info().caps;
+  if (desc.pushConstantBytes > caps.maxPushConstantBytes)
+    throw Error("shader " + desc.shader + " needs " + std::to_string(desc.pushConstantBytes) +
+                " bytes of push constants, device allows " + std::to_string(caps.maxPushConstantBytes));
+  uint32_t invocations = 1;
+  for (int a = 0; a < 3; ++a) {
+    maxGroupCount[a] = caps.maxWorkgroupCount[a];
+    if (localSize(a) == 0 || localSize(a) > caps.maxWorkgroupSize[a])
+      throw Error("shader " + desc.shader + ": workgroup size " + std::to_string(localSize(a)) + " on axis " +
+                  std::to_string(a) + " is outside this device's limit of " + std::to_string(caps.maxWorkgroupSize[a]));
+    invocations *= localSize(a);
+  }
+  if (invocations > caps.maxWorkgroupInvocations)
+    throw Error("shader " + desc.shader + ": workgroup of " + std::to_string(invocations) +
+                " invocations is over this device's limit of " + std::to_string(caps.maxWorkgroupInvocations));
+
+  try {
+    std::vector<VkDescriptorSetLayoutBinding> bindings(desc.bindings);
+    for (uint32_t i = 0; i < desc.bindings; ++i) {
+      bindings[i].binding = i;
+      bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      bindings[i].descriptorCount = 1;
+      bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
+    }
+    VkDescriptorSetLayoutCreateInfo sl{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+    sl.bindingCount = desc.bindings;
+    sl.pBindings = bindings.data();
+    vkCheck(vkCreateDescriptorSetLayout(device_, &sl, nullptr, &setLayout_), "vkCreateDescriptorSetLayout for " + desc.shader);
+
+    VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, desc.pushConstantBytes};
+    VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+    pl.setLayoutCount = 1;
+    pl.pSetLayouts = &setLayout_;
+    pl.pushConstantRangeCount = desc.pushConstantBytes ? 1 : 0;
+    pl.pPushConstantRanges = &range;
+    vkCheck(vkCreatePipelineLayout(device_, &pl, nullptr, &layout_), "vkCreatePipelineLayout for " + desc.shader);
+
+    VkShaderModuleCreateInfo sm{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+    sm.codeSize = spv->wordCount * sizeof(uint32_t);
+    sm.pCode = spv->words;
+    VkShaderModule module = VK_NULL_HANDLE;
+    vkCheck(vkCreateShaderModule(device_, &sm, nullptr, &module), "vkCreateShaderModule for " + desc.shader);
+
+    std::vector<VkSpecializationMapEntry> entries(desc.specialization.size());
+    for (uint32_t i = 0; i < entries.size(); ++i) entries[i] = {i, uint32_t(i * sizeof(uint32_t)), sizeof(uint32_t)};
+    VkSpecializationInfo spec{uint32_t(entries.size()), entries.data(), desc.specialization.size() * sizeof(uint32_t),
+                              desc.specialization.data()};
+
+    VkComputePipelineCreateInfo ci{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+    ci.stage.sType = VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO;
+    ci.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+    ci.stage.module = module;
+    ci.stage.pName = "main";
+    ci.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
+    ci.layout = layout_;
+    VkResult r = vkCreateComputePipelines(device_, gpu.pipelineCache(), 1, &ci, nullptr, &pipeline_);
+    vkDestroyShaderModule(device_, module, nullptr);
+    vkCheck(r, "vkCreateComputePipelines for " + desc.shader);
+  } catch (...) {
+    destroy();
+    throw;
+  }
+}
+
+ComputePipeline::~ComputePipeline() { destroy(); }
+
+void ComputePipeline::destroy() {
+  if (pipeline_) vkDestroyPipeline(device_, pipeline_, nullptr);
+  if (layout_) vkDestroyPipelineLayout(device_, layout_, nullptr);
+  if (setLayout_) vkDestroyDescriptorSetLayout(device_, setLayout_, nullptr);
+  pipeline_ = VK_NULL_HANDLE;
+  layout_ = VK_NULL_HANDLE;
+  setLayout_ = VK_NULL_HANDLE;
+}
+
+DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers)
+    : device_(gpu.device()) {
+  const auto& desc = pipeline.desc();
+  if (buffers.size() != desc.bindings)
+    throw Error("shader " + desc.shader + " takes " + std::to_string(desc.bindings) + " buffers, got " +
+                std::to_string(buffers.size()));
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, desc.bindings};
+  VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  pi.maxSets = 1;
+  pi.poolSizeCount = 1;
+  pi.pPoolSizes = &size;
+  vkCheck(vkCreateDescriptorPool(device_, &pi, nullptr, &pool_), "vkCreateDescriptorPool for " + desc.shader);
+  VkDescriptorSetLayout layout = pipeline.setLayout();
+  VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  ai.descriptorPool = pool_;
+  ai.descriptorSetCount = 1;
+  ai.pSetLayouts = &layout;
+  VkResult r = vkAllocateDescriptorSets(device_, &ai, &set_);
+  if (r != VK_SUCCESS) {
+    vkDestroyDescriptorPool(device_, pool_, nullptr);
+    pool_ = VK_NULL_HANDLE;
+    vkCheck(r, "vkAllocateDescriptorSets for " + desc.shader);
+  }
+  std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+  std::vector<VkWriteDescriptorSet> writes(buffers.size());
+  for (size_t i = 0; i < buffers.size(); ++i) {
+    if (!buffers[i] || !*buffers[i])
+      throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
+    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set_;
+    writes[i].dstBinding = uint32_t(i);
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
+}
+
+DescriptorSet::~DescriptorSet() {
+  if (pool_) vkDestroyDescriptorPool(device_, pool_, nullptr);
+}
+
+DescriptorSet::DescriptorSet(DescriptorSet&& o) noexcept { *this = std::move(o); }
+
+DescriptorSet& DescriptorSet::operator=(DescriptorSet&& o) noexcept {
+  if (this != &o) {
+    if (pool_) vkDestroyDescriptorPool(device_, pool_, nullptr);
+    device_ = o.device_;
+    pool_ = o.pool_;
+    set_ = o.set_;
+    o.pool_ = VK_NULL_HANDLE;
+    o.set_ = VK_NULL_HANDLE;
+  }
+  return *this;
+}
+
+void recordDispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, const DescriptorSet& set,
+                    const void* pushConstants, uint32_t pushBytes, const uint32_t invocations[3]) {
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+  VkDescriptorSet s = set.handle();
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &s, 0, nullptr);
+  if (pushBytes) vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
+  uint32_t groups[3];
+  for (int a = 0; a < 3; ++a) {
+    groups[a] = (invocations[a] + pipeline.localSize(a) - 1) / pipeline.localSize(a);
+    if (groups[a] == 0 || groups[a] > pipeline.maxGroupCount[a])
+      throw Error("shader " + pipeline.desc().shader + ": " + std::to_string(groups[a]) + " workgroups on axis " +
+                  std::to_string(a) + ", device allows 1.." + std::to_string(pipeline.maxGroupCount[a]) +
+                  "; the tensor is too large for one dispatch (use a smaller batch)");
+  }
+  vkCmdDispatch(cmd, groups[0], groups[1], groups[2]);
+}
+
+}  // namespace mobilevk

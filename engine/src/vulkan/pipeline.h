@@ -1,0 +1,71 @@
+#pragma once
+// Compute pipelines built from the embedded SPIR-V, and the descriptor sets that bind buffers to them.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mobilevk {
+
+class Gpu;
+class Buffer;
+
+struct PipelineDesc {
+  std::string shader;                  // name of shaders/<name>.comp
+  uint32_t bindings = 0;               // storage buffers at set 0, bindings 0..n-1
+  uint32_t pushConstantBytes = 0;
+  std::vector<uint32_t> specialization;  // constant_id 0.. in order (0..2 = workgroup size)
+
+  std::string key() const;
+};
+
+class ComputePipeline {
+ public:
+  ComputePipeline(Gpu& gpu, const PipelineDesc& desc);
+  ~ComputePipeline();
+  ComputePipeline(const ComputePipeline&) = delete;
+  ComputePipeline& operator=(const ComputePipeline&) = delete;
+
+  VkPipeline handle() const { return pipeline_; }
+  VkPipelineLayout layout() const { return layout_; }
+  VkDescriptorSetLayout setLayout() const { return setLayout_; }
+  const PipelineDesc& desc() const { return desc_; }
+  // Workgroup size as specialized (from desc.specialization[0..2]).
+  uint32_t localSize(int axis) const { return desc_.specialization.size() > size_t(axis) ? desc_.specialization[axis] : 1; }
+
+ private:
+  void destroy();
+  VkDevice device_;
+  PipelineDesc desc_;
+  VkDescriptorSetLayout setLayout_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+ public:
+  uint32_t maxGroupCount[3] = {0, 0, 0};  // the device's limit, checked at dispatch
+};
+
+// One descriptor set (with its own small pool) pointing at a fixed list of buffers.
+class DescriptorSet {
+ public:
+  DescriptorSet() = default;
+  DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers);
+  ~DescriptorSet();
+  DescriptorSet(DescriptorSet&& o) noexcept;
+  DescriptorSet& operator=(DescriptorSet&& o) noexcept;
+  DescriptorSet(const DescriptorSet&) = delete;
+  DescriptorSet& operator=(const DescriptorSet&) = delete;
+
+  VkDescriptorSet handle() const { return set_; }
+
+ private:
+  VkDevice device_ = VK_NULL_HANDLE;
+  VkDescriptorPool pool_ = VK_NULL_HANDLE;
+  VkDescriptorSet set_ = VK_NULL_HANDLE;
+};
+
+// Binds pipeline and set, pushes constants and dispatches enough workgroups to cover `invocations`.
+void recordDispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, const DescriptorSet& set,
+                    const void* pushConstants, uint32_t pushBytes, const uint32_t invocations[3]);
+
+}  // namespace mobilevk

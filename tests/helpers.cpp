@@ -1,0 +1,122 @@
+#include "helpers.h"
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "mobilevk/error.h"
+#include "vulkan/command.h"
+#include "vulkan/gpu.h"
+
+using namespace mobilevk;
+
+namespace testing {
+
+Context& context() {
+  static std::unique_ptr<Context> ctx = [] {
+    ContextOptions o;
+    o.validation = Validation::On;
+    auto c = std::make_unique<Context>(o);
+    std::cout << "test device: " << c->device().name << " (validation "
+              << (c->validationEnabled() ? "on" : "off") << ")\n";
+    return c;
+  }();
+  return *ctx;
+}
+
+void expectNoValidationMessages() {
+  auto msgs = context().validationMessages();
+  for (const auto& m : msgs) FAIL_CHECK("validation layer: " << m);
+  context().clearValidationMessages();
+}
+
+HostTensor runGpu(GpuOp& op, const HostTensor& in) {
+  Gpu& gpu = context().gpu();
+  const Shape outShape = op.outputShape(in.shape);
+  Buffer inBuf(gpu, deviceTensorBytes(in.shape), MemoryUsage::Device, "test input");
+  Buffer outBuf(gpu, deviceTensorBytes(outShape), MemoryUsage::Device, "test output");
+  const auto packed = packNC4HW4(in);
+  gpu.upload(inBuf, packed.data(), packed.size() * sizeof(float));
+  const std::vector<float> poison(outShape.packedElements(), std::nanf(""));
+  gpu.upload(outBuf, poison.data(), poison.size() * sizeof(float));
+  op.bind(inBuf, outBuf, in.shape);
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        op.record(cmd);
+        anyToHostBarrier(cmd);
+      },
+      "op test");
+  std::vector<float> result(outShape.packedElements());
+  gpu.download(outBuf, result.data(), result.size() * sizeof(float));
+  // Padding lanes of the last channel group must be exactly zero.
+  const int c4 = outShape.channelGroups();
+  if (outShape.c % 4) {
+    const size_t plane = size_t(outShape.h) * outShape.w;
+    for (int n = 0; n < outShape.n; ++n)
+      for (size_t p = 0; p < plane; ++p)
+        for (int lane = outShape.c % 4; lane < 4; ++lane) {
+          const float v = result[((size_t(n) * c4 + c4 - 1) * plane + p) * 4 + lane];
+          if (v != 0.0f) {
+            FAIL_CHECK(op.kind() << ": padding lane " << lane << " of pixel " << p << " is " << v << ", not 0");
+            return unpackNC4HW4(result, outShape);
+          }
+        }
+  }
+  expectNoValidationMessages();
+  return unpackNC4HW4(result, outShape);
+}
+
+HostTensor randomTensor(const Shape& s, std::mt19937& rng, float lo, float hi) {
+  HostTensor t(s);
+  std::uniform_real_distribution<float> d(lo, hi);
+  for (auto& v : t.data) v = d(rng);
+  return t;
+}
+
+std::vector<float> randomVector(size_t n, std::mt19937& rng, float lo, float hi) {
+  std::vector<float> v(n);
+  std::uniform_real_distribution<float> d(lo, hi);
+  for (auto& x : v) x = d(rng);
+  return v;
+}
+
+double expectClose(const HostTensor& gpu, const HostTensor& ref, const std::vector<float>& tol, const std::string& what) {
+  REQUIRE_MESSAGE(gpu.shape == ref.shape, what << ": shape " << gpu.shape.str() << " vs " << ref.shape.str());
+  REQUIRE(tol.size() == ref.data.size());
+  double maxAbs = 0.0;
+  for (size_t i = 0; i < ref.data.size(); ++i) {
+    const double diff = std::fabs(double(gpu.data[i]) - double(ref.data[i]));
+    if (!(diff <= tol[i])) {  // also catches NaN
+      FAIL_CHECK(what << ": element " << i << " gpu " << gpu.data[i] << " ref " << ref.data[i] << " diff " << diff
+                      << " > tolerance " << tol[i]);
+      return diff;
+    }
+    maxAbs = std::max(maxAbs, diff);
+  }
+  return maxAbs;
+}
+
+namespace {
+struct ErrorTable {
+  std::map<std::string, double> maxAbs;
+  ~ErrorTable() {
+    if (maxAbs.empty()) return;
+    std::cout << "\nmax abs GPU-vs-CPU error per op:\n";
+    for (const auto& [op, e] : maxAbs) std::cout << "  " << op << ": " << e << "\n";
+  }
+};
+ErrorTable& errorTable() {
+  static ErrorTable t;
+  return t;
+}
+}  // namespace
+
+void recordError(const std::string& op, double maxAbs) {
+  auto& e = errorTable().maxAbs[op];
+  e = std::max(e, maxAbs);
+}
+
+}  // namespace testing

@@ -1,0 +1,35 @@
+#pragma once
+#include <random>
+#include <string>
+
+#include "mobilevk/context.h"
+#include "mobilevk/tensor.h"
+#include "ops/op.h"
+
+namespace testing {
+
+// One validated context for the whole test run (creating one per case would dominate run time).
+// Creation fails loudly if the Khronos validation layer is missing: a test run without it would
+// claim a check it did not make.
+mobilevk::Context& context();
+
+// Fails the current test case if the validation layer reported anything, then clears the list.
+void expectNoValidationMessages();
+
+// Uploads `in`, binds and records `op`, runs it, and returns the output. The output buffer is
+// pre-filled with NaN so an element the shader forgot to write cannot pass, and the padding lanes
+// of the last channel group are checked to be exactly zero.
+mobilevk::HostTensor runGpu(mobilevk::GpuOp& op, const mobilevk::HostTensor& in);
+
+mobilevk::HostTensor randomTensor(const mobilevk::Shape& s, std::mt19937& rng, float lo = -1.0f, float hi = 1.0f);
+std::vector<float> randomVector(size_t n, std::mt19937& rng, float lo = -1.0f, float hi = 1.0f);
+
+// Elementwise comparison: |gpu - ref| <= tol[i]; returns the max abs difference and fails with
+// the first offending index otherwise.
+double expectClose(const mobilevk::HostTensor& gpu, const mobilevk::HostTensor& ref,
+                   const std::vector<float>& tolerance, const std::string& what);
+
+// Records the max abs error seen per op, printed at the end of the run for the closing note.
+void recordError(const std::string& op, double maxAbs);
+
+}  // namespace testing

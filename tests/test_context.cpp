@@ -1,0 +1,174 @@
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "helpers.h"
+#include "mobilevk/context.h"
+#include "mobilevk/error.h"
+#include "vulkan/check.h"
+#include "vulkan/gpu.h"
+#include "vulkan/shader_registry.h"
+
+using namespace mobilevk;
+
+TEST_CASE("devices are listed with a capability report") {
+  const auto devices = listDevices();
+  REQUIRE(!devices.empty());
+  bool anyCompute = false;
+  for (const auto& d : devices) {
+    CAPTURE(d.name);
+    anyCompute |= d.hasComputeQueue;
+    CHECK(!d.name.empty());
+    CHECK(d.caps.maxWorkgroupInvocations >= 128);  // Vulkan's required minimum
+    CHECK(d.caps.maxStorageBufferRange >= (1u << 27));
+    CHECK(d.caps.maxPushConstantBytes >= 128);
+    CHECK(d.caps.subgroupSize >= 1);
+  }
+  CHECK(anyCompute);
+}
+
+TEST_CASE("the test context runs with the validation layer on") {
+  auto& ctx = testing::context();
+  CHECK(ctx.validationEnabled());
+  CHECK(ctx.device().hasComputeQueue);
+}
+
+TEST_CASE("the validation messenger records errors so tests can fail on them") {
+  auto& ctx = testing::context();
+  ctx.clearValidationMessages();
+  // A zero-sized buffer is invalid usage (VUID-VkBufferCreateInfo-size-00912); the layer must report it.
+  VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+  info.size = 0;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkResult r = vkCreateBuffer(ctx.gpu().device(), &info, nullptr, &buffer);
+  if (r == VK_SUCCESS && buffer) vkDestroyBuffer(ctx.gpu().device(), buffer, nullptr);
+  const auto msgs = ctx.validationMessages();
+  CHECK(!msgs.empty());
+  ctx.clearValidationMessages();
+}
+
+TEST_CASE("device selection by index and name, with clear errors") {
+  const auto devices = listDevices();
+  {
+    ContextOptions o;
+    o.device = "0";
+    o.validation = Validation::Off;
+    Context ctx(o);
+    CHECK(ctx.device().index == 0);
+  }
+  {
+    ContextOptions o;
+    o.device = devices[0].name.substr(0, 4);  // substring, any case
+    for (auto& ch : o.device) ch = char(std::toupper(static_cast<unsigned char>(ch)));
+    o.validation = Validation::Off;
+    Context ctx(o);
+    CHECK(ctx.device().name == devices[0].name);
+  }
+  ContextOptions bad;
+  bad.validation = Validation::Off;
+  bad.device = "99";
+  try {
+    Context ctx(bad);
+    FAIL("index 99 was accepted");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("device index 99") != std::string::npos);
+  }
+  bad.device = "no-such-gpu-anywhere";
+  try {
+    Context ctx(bad);
+    FAIL("an unknown name was accepted");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("no-such-gpu-anywhere") != std::string::npos);
+  }
+  // The environment variable is honoured when the option is empty.
+  setenv("MOBILEVK_DEVICE", "no-such-gpu-from-env", 1);
+  try {
+    ContextOptions o;
+    o.validation = Validation::Off;
+    Context ctx(o);
+    FAIL("MOBILEVK_DEVICE was ignored");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("MOBILEVK_DEVICE") != std::string::npos);
+  }
+  unsetenv("MOBILEVK_DEVICE");
+}
+
+TEST_CASE("buffers are sub-allocated from a few large blocks and given back") {
+  auto& gpu = testing::context().gpu();
+  const auto before = gpu.allocator().stats();
+  {
+    std::vector<Buffer> buffers;
+    for (int i = 0; i < 200; ++i) buffers.emplace_back(gpu, 4096 + 16 * i, MemoryUsage::Device, "many");
+    const auto during = gpu.allocator().stats();
+    CHECK(during.liveAllocations == before.liveAllocations + 200);
+    CHECK(during.blocks <= before.blocks + 1);  // 200 small buffers fit one 64 MiB block
+    // Freeing every other one and allocating again reuses the holes.
+    for (int i = 0; i < 200; i += 2) buffers[i] = Buffer();
+    for (int i = 0; i < 100; ++i) buffers.emplace_back(gpu, 4096, MemoryUsage::Device, "again");
+    CHECK(gpu.allocator().stats().blocks == during.blocks);
+  }
+  const auto after = gpu.allocator().stats();
+  CHECK(after.usedBytes == before.usedBytes);
+  CHECK(after.liveAllocations == before.liveAllocations);
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("upload and download round-trip, mapped and through staging") {
+  for (bool staging : {false, true}) {
+    CAPTURE(staging);
+    ContextOptions o;
+    o.validation = Validation::On;
+    o.forceStaging = staging;
+    Context ctx(o);
+    auto& gpu = ctx.gpu();
+    CHECK(gpu.usesStaging() == (staging || !gpu.allocator().deviceMemoryIsHostVisible()));
+    std::vector<float> data(10007);
+    for (size_t i = 0; i < data.size(); ++i) data[i] = float(i) * 0.5f - 7.0f;
+    Buffer b(gpu, data.size() * sizeof(float), MemoryUsage::Device, "round trip");
+    gpu.upload(b, data.data(), data.size() * sizeof(float));
+    std::vector<float> back(data.size());
+    gpu.download(b, back.data(), back.size() * sizeof(float));
+    CHECK(back == data);
+    // Partial ranges at an offset.
+    gpu.upload(b, data.data(), 16, 400);
+    float four[4];
+    gpu.download(b, four, 16, 400);
+    CHECK(four[3] == data[3]);
+    CHECK_THROWS_AS(gpu.upload(b, data.data(), 16, b.size() - 8), Error);
+    CHECK(ctx.validationMessages().empty());
+  }
+}
+
+TEST_CASE("oversized buffers and bad pipeline requests fail with context") {
+  auto& gpu = testing::context().gpu();
+  const uint64_t range = gpu.info().caps.maxStorageBufferRange;
+  try {
+    Buffer b(gpu, range + 16, MemoryUsage::Device, "an oversized tensor");
+    FAIL("oversized buffer accepted");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("an oversized tensor") != std::string::npos);
+    CHECK(std::string(e.what()).find("maxStorageBufferRange") != std::string::npos);
+  }
+  CHECK_THROWS_AS(gpu.pipeline({"no_such_shader", 1, 0, {1, 1, 1}}), Error);
+  CHECK_THROWS_AS(gpu.pipeline({"softmax", 2, 16, {4096, 1, 1}}), Error);  // over maxWorkgroupInvocations
+  try {
+    vkCheck(VK_ERROR_OUT_OF_DEVICE_MEMORY, "vkAllocateMemory for a test");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("VK_ERROR_OUT_OF_DEVICE_MEMORY") != std::string::npos);
+    CHECK(std::string(e.what()).find("vkAllocateMemory for a test") != std::string::npos);
+  }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("every shader is embedded") {
+  for (const char* name : {"conv2d", "depthwise_conv", "pointwise_conv", "global_avg_pool", "fully_connected", "softmax"}) {
+    CAPTURE(name);
+    const auto* s = findEmbeddedShader(name);
+    REQUIRE(s != nullptr);
+    CHECK(s->wordCount > 5);
+    CHECK(s->words[0] == 0x07230203u);  // SPIR-V magic
+  }
+}

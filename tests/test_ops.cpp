@@ -1,0 +1,348 @@
+// Every GPU op against its CPU reference twin, over fixed edge cases (MobileNet's own shapes, odd
+// sizes, channel counts not a multiple of 4, stride 2 on odd inputs, TF-SAME asymmetric padding,
+// batch 3, each activation) and seeded random shapes.
+//
+// Tolerance for the sum-of-products ops (convolutions, fully connected, average pool): the
+// classical bound for float summation in any order, |computed - exact| <= gamma(K) * sum|terms|,
+// gamma(K) = K*u / (1 - K*u), u = 2^-24, where K counts the roundings an output goes through (one per
+// term plus one per product, hence K = 2*terms + 1 covering the bias). sum|terms| is computed
+// exactly by running the double-precision reference on |input|, |weights| and |bias|. This bound
+// is rigorous whatever order or FMA contraction the driver uses, so it cannot fail spuriously, yet
+// a wrong index, a missing term or a stale padding lane gives errors orders of magnitude above it.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "cpu/reference.h"
+#include "helpers.h"
+#include "mobilevk/error.h"
+#include "ops/conv2d.h"
+#include "ops/depthwise_conv.h"
+#include "ops/fully_connected.h"
+#include "ops/global_avg_pool.h"
+#include "ops/pointwise_conv.h"
+#include "ops/softmax.h"
+#include "vulkan/gpu.h"
+
+using namespace mobilevk;
+using namespace testing;
+
+namespace {
+
+double gamma(double k) {
+  const double u = std::ldexp(1.0, -24);
+  return k * u / (1.0 - k * u);
+}
+
+std::vector<float> summationTolerance(const HostTensor& absRef, double terms) {
+  std::vector<float> tol(absRef.data.size());
+  const double g = gamma(2.0 * terms + 1.0);
+  for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(g * absRef.data[i] + 1e-7);
+  return tol;
+}
+
+HostTensor absTensor(HostTensor t) {
+  for (auto& v : t.data) v = std::fabs(v);
+  return t;
+}
+
+ConvDesc absDesc(ConvDesc d) {
+  for (auto& v : d.weights) v = std::fabs(v);
+  for (auto& v : d.bias) v = std::fabs(v);
+  d.activation = Activation::none();
+  return d;
+}
+
+struct ConvCase {
+  ConvKind kind;
+  Shape in;
+  int outC;
+  int kH, kW, strideY, strideX;
+  Padding pad;
+  Activation act;
+  bool bias = true;
+};
+
+std::string describe(const ConvCase& c) {
+  std::string pad = c.pad.kind == Padding::Kind::Same
+                        ? "SAME"
+                        : std::to_string(c.pad.top) + "," + std::to_string(c.pad.bottom) + "," +
+                              std::to_string(c.pad.left) + "," + std::to_string(c.pad.right);
+  return std::string(convKindName(c.kind)) + " in " + c.in.str() + " out C " + std::to_string(c.outC) + " k" +
+         std::to_string(c.kH) + "x" + std::to_string(c.kW) + " s" + std::to_string(c.strideY) + "x" +
+         std::to_string(c.strideX) + " pad " + pad + " act " + c.act.str() + (c.bias ? " bias" : " nobias");
+}
+
+void checkConv(const ConvCase& c, std::mt19937& rng) {
+  CAPTURE(describe(c));
+  ConvDesc d;
+  d.name = "test";
+  d.inChannels = c.in.c;
+  d.outChannels = c.kind == ConvKind::Depthwise ? c.in.c : c.outC;
+  d.window = {c.kH, c.kW, c.strideY, c.strideX, c.pad};
+  d.activation = c.act;
+  size_t terms = 0;
+  switch (c.kind) {
+    case ConvKind::Standard: d.weights = randomVector(size_t(d.outChannels) * c.kH * c.kW * c.in.c, rng); terms = size_t(c.kH) * c.kW * c.in.c; break;
+    case ConvKind::Depthwise: d.weights = randomVector(size_t(c.kH) * c.kW * c.in.c, rng); terms = size_t(c.kH) * c.kW; break;
+    case ConvKind::Pointwise:
+    case ConvKind::FullyConnected: d.weights = randomVector(size_t(d.outChannels) * c.in.c, rng); terms = c.in.c; break;
+  }
+  if (c.bias) d.bias = randomVector(d.outChannels, rng);
+  const HostTensor in = randomTensor(c.in, rng);
+
+  HostTensor ref, absRef, gpu;
+  auto& g = context().gpu();
+  switch (c.kind) {
+    case ConvKind::Standard: {
+      ref = cpu::conv2d(in, d);
+      absRef = cpu::conv2d(absTensor(in), absDesc(d));
+      Conv2D op(g, d);
+      gpu = runGpu(op, in);
+      break;
+    }
+    case ConvKind::Depthwise: {
+      ref = cpu::depthwiseConv(in, d);
+      absRef = cpu::depthwiseConv(absTensor(in), absDesc(d));
+      DepthwiseConv op(g, d);
+      gpu = runGpu(op, in);
+      break;
+    }
+    case ConvKind::Pointwise: {
+      ref = cpu::pointwiseConv(in, d);
+      absRef = cpu::pointwiseConv(absTensor(in), absDesc(d));
+      PointwiseConv op(g, d);
+      gpu = runGpu(op, in);
+      break;
+    }
+    case ConvKind::FullyConnected: {
+      ref = cpu::fullyConnected(in, d);
+      absRef = cpu::fullyConnected(absTensor(in), absDesc(d));
+      FullyConnected op(g, d);
+      gpu = runGpu(op, in);
+      break;
+    }
+  }
+  const double err = expectClose(gpu, ref, summationTolerance(absRef, double(terms)), describe(c));
+  recordError(convKindName(c.kind), err);
+}
+
+Activation pickActivation(std::mt19937& rng) {
+  switch (rng() % 3) {
+    case 0: return Activation::none();
+    case 1: return Activation::relu();
+    default: return Activation::relu6();
+  }
+}
+
+Padding pickPadding(std::mt19937& rng, int kH, int kW) {
+  switch (rng() % 3) {
+    case 0: return Padding::same();
+    case 1: return Padding::valid();
+    default: {
+      auto r = [&](int k) { return int(rng() % unsigned(k)); };  // explicit pads smaller than the kernel
+      return Padding::explicitPads(r(kH), r(kH), r(kW), r(kW));
+    }
+  }
+}
+
+// Random window ops whose geometry is valid (kernel fits the padded input).
+std::vector<ConvCase> randomWindowCases(ConvKind kind, int count, std::mt19937& rng) {
+  std::vector<ConvCase> cases;
+  const int kernels[] = {1, 2, 3, 5};
+  const int channels[] = {1, 2, 3, 4, 5, 7, 8, 12, 13, 16, 24};
+  while (int(cases.size()) < count) {
+    ConvCase c;
+    c.kind = kind;
+    c.in = {rng() % 2 ? 1 : 3, 1 + int(rng() % 17), 1 + int(rng() % 17), channels[rng() % 11]};
+    c.outC = channels[rng() % 11];
+    c.kH = kernels[rng() % 4];
+    c.kW = kernels[rng() % 4];
+    c.strideY = 1 + int(rng() % 2);
+    c.strideX = 1 + int(rng() % 2);
+    c.pad = pickPadding(rng, c.kH, c.kW);
+    c.act = pickActivation(rng);
+    c.bias = rng() % 4 != 0;
+    if (c.pad.kind != Padding::Kind::Same &&
+        (c.kH > c.in.h + c.pad.top + c.pad.bottom || c.kW > c.in.w + c.pad.left + c.pad.right))
+      continue;
+    cases.push_back(c);
+  }
+  return cases;
+}
+
+const Padding kSame = Padding::same();
+const Padding kValid = Padding::valid();
+
+}  // namespace
+
+TEST_CASE("Conv2D matches the CPU reference") {
+  std::mt19937 rng(1001);
+  std::vector<ConvCase> cases = {
+      // MobileNet's stem: 224x224x3 -> 112x112x32, 3x3/s2 TF-SAME (pads 0 before, 1 after), ReLU6.
+      {ConvKind::Standard, {1, 224, 224, 3}, 32, 3, 3, 2, 2, kSame, Activation::relu6()},
+      // Same stem at 128 and batch 3 on an odd size.
+      {ConvKind::Standard, {3, 33, 31, 3}, 32, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Standard, {1, 7, 5, 3}, 5, 3, 3, 1, 1, Padding::symmetric(1), Activation::none()},
+      {ConvKind::Standard, {3, 9, 11, 5}, 24, 3, 3, 2, 2, kSame, Activation::relu()},
+      {ConvKind::Standard, {1, 1, 1, 3}, 7, 1, 1, 1, 1, kValid, Activation::none()},
+      {ConvKind::Standard, {1, 6, 6, 4}, 8, 5, 5, 2, 2, Padding::explicitPads(2, 1, 1, 2), Activation::relu6()},
+      {ConvKind::Standard, {2, 8, 9, 6}, 5, 3, 1, 2, 1, kSame, Activation::none()},
+      {ConvKind::Standard, {1, 3, 3, 2}, 3, 3, 3, 1, 1, kValid, Activation::relu(), false},
+      {ConvKind::Standard, {1, 2, 2, 1000}, 5, 2, 2, 1, 1, kValid, Activation::none()},
+  };
+  for (auto& c : randomWindowCases(ConvKind::Standard, 25, rng)) cases.push_back(c);
+  for (const auto& c : cases) checkConv(c, rng);
+}
+
+TEST_CASE("DepthwiseConv matches the CPU reference") {
+  std::mt19937 rng(2002);
+  std::vector<ConvCase> cases = {
+      {ConvKind::Depthwise, {1, 112, 112, 32}, 0, 3, 3, 1, 1, kSame, Activation::relu6()},
+      // 112 -> 56 at stride 2, TF-SAME: pad 0 before, 1 after.
+      {ConvKind::Depthwise, {1, 112, 112, 64}, 0, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Depthwise, {3, 15, 7, 5}, 0, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Depthwise, {1, 3, 3, 1000}, 0, 3, 3, 1, 1, kSame, Activation::none()},
+      {ConvKind::Depthwise, {1, 7, 7, 24}, 0, 3, 3, 2, 2, Padding::symmetric(1), Activation::relu()},
+      {ConvKind::Depthwise, {2, 1, 1, 3}, 0, 3, 3, 1, 1, kSame, Activation::relu6()},
+      {ConvKind::Depthwise, {1, 9, 10, 7}, 0, 5, 3, 1, 2, kValid, Activation::none(), false},
+  };
+  for (auto& c : randomWindowCases(ConvKind::Depthwise, 25, rng)) cases.push_back(c);
+  for (const auto& c : cases) checkConv(c, rng);
+}
+
+TEST_CASE("PointwiseConv matches the CPU reference") {
+  std::mt19937 rng(3003);
+  std::vector<ConvCase> cases = {
+      {ConvKind::Pointwise, {1, 56, 56, 128}, 128, 1, 1, 1, 1, kValid, Activation::relu6()},
+      {ConvKind::Pointwise, {1, 7, 7, 1024}, 1024, 1, 1, 1, 1, kValid, Activation::relu6()},
+      {ConvKind::Pointwise, {1, 1, 1, 1000}, 1000, 1, 1, 1, 1, kValid, Activation::none()},
+      {ConvKind::Pointwise, {3, 7, 5, 24}, 13, 1, 1, 1, 1, kValid, Activation::relu()},
+      {ConvKind::Pointwise, {1, 3, 3, 3}, 5, 1, 1, 1, 1, kValid, Activation::relu6(), false},
+      {ConvKind::Pointwise, {2, 1, 2, 5}, 1, 1, 1, 1, 1, kValid, Activation::none()},
+  };
+  const int channels[] = {1, 2, 3, 4, 5, 7, 8, 12, 13, 16, 24, 33};
+  for (int i = 0; i < 20; ++i) {
+    Shape s{rng() % 2 ? 1 : 3, 1 + int(rng() % 13), 1 + int(rng() % 13), channels[rng() % 12]};
+    cases.push_back({ConvKind::Pointwise, s, channels[rng() % 12], 1, 1, 1, 1, kValid, pickActivation(rng), rng() % 4 != 0});
+  }
+  for (const auto& c : cases) checkConv(c, rng);
+}
+
+TEST_CASE("FullyConnected matches the CPU reference") {
+  std::mt19937 rng(4004);
+  std::vector<ConvCase> cases = {
+      {ConvKind::FullyConnected, {1, 1, 1, 1024}, 1001, 1, 1, 1, 1, kValid, Activation::none()},
+      {ConvKind::FullyConnected, {3, 1, 1, 256}, 2, 1, 1, 1, 1, kValid, Activation::none()},
+      {ConvKind::FullyConnected, {2, 1, 1, 5}, 3, 1, 1, 1, 1, kValid, Activation::relu6()},
+      {ConvKind::FullyConnected, {1, 1, 1, 3}, 7, 1, 1, 1, 1, kValid, Activation::relu(), false},
+  };
+  for (const auto& c : cases) checkConv(c, rng);
+}
+
+TEST_CASE("GlobalAvgPool matches the CPU reference") {
+  std::mt19937 rng(5005);
+  const Shape shapes[] = {{1, 7, 7, 1024}, {3, 5, 3, 5}, {1, 112, 112, 3}, {2, 1, 1, 7}, {1, 4, 9, 13}};
+  for (const auto& s : shapes) {
+    CAPTURE(s.str());
+    const HostTensor in = randomTensor(s, rng);
+    GlobalAvgPool op(context().gpu());
+    const HostTensor gpu = runGpu(op, in);
+    const HostTensor ref = cpu::globalAvgPool(in);
+    // Summation bound over H*W terms plus the division's rounding.
+    const double err = expectClose(gpu, ref, summationTolerance(cpu::globalAvgPool(absTensor(in)), double(s.h) * s.w),
+                                   "GlobalAvgPool " + s.str());
+    recordError("GlobalAvgPool", err);
+  }
+}
+
+TEST_CASE("Softmax matches the CPU reference") {
+  std::mt19937 rng(6006);
+  struct Case {
+    Shape s;
+    float range;
+  };
+  const Case cases[] = {{{1, 1, 1, 1000}, 8.0f}, {{1, 1, 1, 1001}, 8.0f}, {{3, 1, 1, 5}, 4.0f},
+                        {{2, 3, 4, 7}, 4.0f},    {{1, 1, 1, 1}, 4.0f},    {{1, 1, 1, 6}, 80.0f}};
+  for (const auto& c : cases) {
+    CAPTURE(c.s.str());
+    const HostTensor in = randomTensor(c.s, rng, -c.range, c.range);
+    Softmax op(context().gpu());
+    const HostTensor gpu = runGpu(op, in);
+    const HostTensor ref = cpu::softmax(in);
+    // Vulkan guarantees exp() to (3 + 2|x|) ULP; |x - max| <= 2 * range here, so each exp is within
+    // (3 + 4 * range) * 2^-24 relative, and the sum and the division add ~1e-7. 2x that bound, plus
+    // an absolute floor for probabilities that underflow to ~0.
+    std::vector<float> tol(ref.data.size());
+    const double rel = 2.0 * ((3.0 + 4.0 * c.range) * std::ldexp(1.0, -24) * 2.0 + 1e-6);
+    for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(rel * ref.data[i] + 1e-7);
+    recordError("Softmax", expectClose(gpu, ref, tol, "Softmax " + c.s.str()));
+    // Each pixel's probabilities sum to 1.
+    for (int n = 0; n < c.s.n; ++n)
+      for (int y = 0; y < c.s.h; ++y)
+        for (int x = 0; x < c.s.w; ++x) {
+          double sum = 0;
+          for (int ch = 0; ch < c.s.c; ++ch) sum += gpu.at(n, y, x, ch);
+          CHECK(sum == doctest::Approx(1.0).epsilon(1e-5));
+        }
+  }
+}
+
+TEST_CASE("bad shapes and weights are refused with messages naming the problem") {
+  auto& g = context().gpu();
+  std::mt19937 rng(7007);
+  auto conv = [&](int in, int out, int k) {
+    ConvDesc d;
+    d.name = "bad";
+    d.inChannels = in;
+    d.outChannels = out;
+    d.window = {k, k, 1, 1, kValid};
+    d.weights = randomVector(size_t(out) * k * k * in, rng);
+    return d;
+  };
+  auto throwsWith = [](auto&& f, const std::string& needle) {
+    try {
+      f();
+    } catch (const Error& e) {
+      const std::string msg = e.what();
+      CHECK_MESSAGE(msg.find(needle) != std::string::npos, "message '" << msg << "' lacks '" << needle << "'");
+      return;
+    }
+    FAIL_CHECK("no error thrown; expected one mentioning '" << needle << "'");
+  };
+
+  Conv2D c3(g, conv(3, 8, 3));
+  throwsWith([&] { c3.outputShape({1, 8, 8, 4}); }, "has 4 channels, weights expect 3");
+  throwsWith([&] { c3.outputShape({1, 2, 8, 3}); }, "kernel height 3 is larger than the padded input height 2");
+  throwsWith([&] { c3.outputShape({0, 8, 8, 3}); }, "non-positive");
+  auto wrongCount = conv(3, 8, 3);
+  wrongCount.weights.pop_back();
+  throwsWith([&] { Conv2D op(g, wrongCount); }, "215 weights, expected 216");
+  auto badBias = conv(3, 8, 3);
+  badBias.bias = {1.0f, 2.0f};
+  throwsWith([&] { Conv2D op(g, badBias); }, "2 bias values, expected 8");
+  auto negPad = conv(3, 8, 3);
+  negPad.window.padding = Padding::explicitPads(-1, 0, 0, 0);
+  throwsWith([&] { Conv2D(g, negPad).outputShape({1, 8, 8, 3}); }, "negative padding");
+
+  ConvDesc dw = conv(4, 4, 3);
+  dw.weights = randomVector(3 * 3 * 4, rng);
+  dw.outChannels = 5;
+  throwsWith([&] { DepthwiseConv op(g, dw); }, "channel multiplier 1");
+
+  ConvDesc fc = conv(16, 10, 1);
+  FullyConnected fcOp(g, fc);
+  throwsWith([&] { fcOp.outputShape({1, 2, 2, 16}); }, "must be 1x1 spatially");
+
+  ConvDesc pw = conv(8, 8, 3);
+  throwsWith([&] { PointwiseConv op(g, pw); }, "must be 1x1, stride 1, unpadded");
+
+  // An output buffer too small for the op's result is caught at bind time, before any GPU work.
+  PointwiseConv ok(g, conv(8, 8, 1));
+  Buffer small(g, 64, MemoryUsage::Device, "small");
+  Buffer input(g, deviceTensorBytes({1, 4, 4, 8}), MemoryUsage::Device, "input");
+  throwsWith([&] { ok.bind(input, small, {1, 4, 4, 8}); }, "too small");
+  throwsWith([&] { ok.record(VK_NULL_HANDLE); }, "record() before bind()");
+  expectNoValidationMessages();
+}

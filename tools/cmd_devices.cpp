@@ -1,0 +1,77 @@
+#include <iomanip>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "mobilevk/context.h"
+
+using nlohmann::json;
+
+namespace {
+
+json toJson(const mobilevk::DeviceInfo& d) {
+  const auto& c = d.caps;
+  return {{"index", d.index},
+          {"name", d.name},
+          {"type", d.type},
+          {"compute_queue", d.hasComputeQueue},
+          {"vulkan_version", c.apiVersionString},
+          {"driver", {{"name", c.driverName}, {"info", c.driverInfo}}},
+          {"vendor_id", c.vendorId},
+          {"device_id", c.deviceId},
+          {"subgroup", {{"size", c.subgroupSize}, {"in_compute", c.subgroupInCompute}, {"operations", c.subgroupOperations}}},
+          {"fp16", {{"storage", c.storage16bit}, {"arithmetic", c.float16Arithmetic}}},
+          {"int8", {{"storage", c.storage8bit}, {"arithmetic", c.int8Arithmetic}}},
+          {"max_workgroup_size", {c.maxWorkgroupSize[0], c.maxWorkgroupSize[1], c.maxWorkgroupSize[2]}},
+          {"max_workgroup_invocations", c.maxWorkgroupInvocations},
+          {"max_workgroup_count", {c.maxWorkgroupCount[0], c.maxWorkgroupCount[1], c.maxWorkgroupCount[2]}},
+          {"max_shared_memory_bytes", c.maxSharedMemoryBytes},
+          {"max_push_constant_bytes", c.maxPushConstantBytes},
+          {"max_storage_buffer_range", c.maxStorageBufferRange},
+          {"max_memory_allocation_size", c.maxMemoryAllocationSize},
+          {"device_local_bytes", c.deviceLocalBytes},
+          {"timestamps", c.timestamps},
+          {"timestamp_period_ns", c.timestampPeriodNs}};
+}
+
+std::string yesNo(bool b) { return b ? "yes" : "no"; }
+
+}  // namespace
+
+int cmdDevices(const std::vector<std::string>& args) {
+  bool asJson = false;
+  for (const auto& a : args) {
+    if (a == "--json") asJson = true;
+    else {
+      std::cerr << "mobilevk devices: unknown option '" << a << "' (usage: mobilevk devices [--json])\n";
+      return 2;
+    }
+  }
+  const auto devices = mobilevk::listDevices();
+  if (asJson) {
+    json out = json::array();
+    for (const auto& d : devices) out.push_back(toJson(d));
+    std::cout << json{{"devices", out}}.dump(2) << "\n";
+    return 0;
+  }
+  if (devices.empty()) std::cout << "no Vulkan devices (use --device cpu for the CPU reference path)\n";
+  for (const auto& d : devices) {
+    const auto& c = d.caps;
+    std::cout << d.index << ": " << d.name << " (" << d.type << ", Vulkan " << c.apiVersionString << ")\n"
+              << "   driver              " << c.driverName << " " << c.driverInfo << "\n"
+              << "   compute queue       " << yesNo(d.hasComputeQueue) << "\n"
+              << "   subgroup            size " << c.subgroupSize << ", ops:";
+    for (const auto& op : c.subgroupOperations) std::cout << " " << op;
+    std::cout << "\n"
+              << "   fp16                storage " << yesNo(c.storage16bit) << ", arithmetic " << yesNo(c.float16Arithmetic) << "\n"
+              << "   int8                storage " << yesNo(c.storage8bit) << ", arithmetic " << yesNo(c.int8Arithmetic) << "\n"
+              << "   workgroup           max " << c.maxWorkgroupSize[0] << "x" << c.maxWorkgroupSize[1] << "x"
+              << c.maxWorkgroupSize[2] << ", " << c.maxWorkgroupInvocations << " invocations\n"
+              << "   shared memory       " << c.maxSharedMemoryBytes << " bytes\n"
+              << "   push constants      " << c.maxPushConstantBytes << " bytes\n"
+              << "   storage buffer      " << c.maxStorageBufferRange << " bytes max range\n"
+              << "   device-local memory " << (c.deviceLocalBytes >> 20) << " MiB\n"
+              << "   timestamps          " << yesNo(c.timestamps) << " (" << c.timestampPeriodNs << " ns/tick)\n";
+  }
+  return 0;
+}

@@ -1,0 +1,7 @@
+#pragma once
+// Subcommands of the mobilevk program. Each takes the arguments after its name and returns the
+// process exit code.
+#include <string>
+#include <vector>
+
+int cmdDevices(const std::vector<std::string>& args);
