@@ -18,18 +18,12 @@ Conv2D::Conv2D(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvK
   pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1}});
 }
 
-Shape Conv2D::outputShape(const Shape& in) const {
-  checkInputChannels(desc_, convKind_, in);
-  const auto g = resolveWindow("Conv2D '" + desc_.name + "'", in, desc_.window);
-  return {in.n, g.outH, g.outW, desc_.outChannels};
-}
-
-void Conv2D::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
   checkBuffer(input, in, "input");
   checkBuffer(output, out, "output");
   const auto g = resolveWindow(desc_.name, in, desc_.window);
-  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output, &weights_, &bias_});
+  set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
   const auto& w = desc_.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
          w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};

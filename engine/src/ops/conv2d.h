@@ -9,8 +9,7 @@ class Conv2D : public WeightedOp {
  public:
   Conv2D(Gpu& gpu, ConvDesc desc);
   const char* kind() const override { return "Conv2D"; }
-  Shape outputShape(const Shape& input) const override;
-  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };
 
 }  // namespace mobilevk

@@ -8,8 +8,7 @@ class DepthwiseConv : public WeightedOp {
  public:
   DepthwiseConv(Gpu& gpu, ConvDesc desc);
   const char* kind() const override { return "DepthwiseConv"; }
-  Shape outputShape(const Shape& input) const override;
-  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };
 
 }  // namespace mobilevk

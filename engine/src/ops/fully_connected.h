@@ -10,8 +10,7 @@ class FullyConnected : public WeightedOp {
  public:
   FullyConnected(Gpu& gpu, ConvDesc desc);
   const char* kind() const override { return "FullyConnected"; }
-  Shape outputShape(const Shape& input) const override;
-  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };
 
 }  // namespace mobilevk

@@ -21,11 +21,11 @@ Shape GlobalAvgPool::outputShape(const Shape& in) const {
   return {in.n, 1, 1, in.c};
 }
 
-void GlobalAvgPool::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+void GlobalAvgPool::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
   checkBuffer(input, in, "input");
   checkBuffer(output, out, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output});
+  set_ = DescriptorSet(gpu_, *pipeline_, {input, output});
   Push p{in.n, in.h * in.w, in.channelGroups()};
   setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
 }

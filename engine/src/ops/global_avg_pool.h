@@ -9,7 +9,7 @@ class GlobalAvgPool : public GpuOp {
   explicit GlobalAvgPool(Gpu& gpu);
   const char* kind() const override { return "GlobalAvgPool"; }
   Shape outputShape(const Shape& input) const override;
-  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 
  private:
   Gpu& gpu_;

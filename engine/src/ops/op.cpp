@@ -9,9 +9,9 @@ void GpuOp::record(VkCommandBuffer cmd) const {
   recordDispatch(cmd, *pipeline_, set_, push_.data(), uint32_t(push_.size()), invocations_);
 }
 
-void GpuOp::checkBuffer(const Buffer& b, const Shape& s, const char* role) const {
-  if (!b || b.size() < deviceTensorBytes(s))
-    throw Error(std::string(kind()) + ": " + role + " buffer of " + std::to_string(b.size()) + " bytes is too small for " +
+void GpuOp::checkBuffer(const BufferView& b, const Shape& s, const char* role) const {
+  if (!b || b.size < deviceTensorBytes(s))
+    throw Error(std::string(kind()) + ": " + role + " buffer of " + std::to_string(b.size) + " bytes is too small for " +
                 s.str() + " (" + std::to_string(deviceTensorBytes(s)) + " bytes)");
 }
 
@@ -67,6 +67,22 @@ void checkInputChannels(const ConvDesc& d, ConvKind kind, const Shape& input) {
     throw Error(std::string(convKindName(kind)) + " '" + d.name + "': input " + input.str() + " has " +
                 std::to_string(input.c) + " channels, weights expect " + std::to_string(d.inChannels));
 }
+
+Shape convOutputShape(const ConvDesc& d, ConvKind kind, const Shape& in) {
+  const std::string who = std::string(convKindName(kind)) + " '" + d.name + "'";
+  if (kind == ConvKind::FullyConnected && (in.h != 1 || in.w != 1))
+    throw Error(who + ": input " + in.str() + " must be 1x1 spatially (pool first)");
+  checkInputChannels(d, kind, in);
+  const auto g = resolveWindow(who, in, d.window);
+  return {in.n, g.outH, g.outW, d.outChannels};
+}
+
+uint64_t convMacs(const ConvDesc& d, ConvKind kind, const Shape& out) {
+  const uint64_t perOutput = uint64_t(d.window.kernelH) * d.window.kernelW * (kind == ConvKind::Depthwise ? 1 : d.inChannels);
+  return uint64_t(out.n) * out.h * out.w * out.c * perOutput;
+}
+
+uint64_t convParams(const ConvDesc& d) { return d.weights.size() + d.bias.size(); }
 
 std::vector<float> packBlockedWeights(const ConvDesc& d) {
   const int kH = d.window.kernelH, kW = d.window.kernelW;

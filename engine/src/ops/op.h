@@ -26,7 +26,7 @@ class GpuOp {
   virtual Shape outputShape(const Shape& input) const = 0;
   // Points the op at its input and output tensors (NC4HW4). Done once; record() may then be
   // called any number of times, into any command buffer.
-  virtual void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) = 0;
+  virtual void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) = 0;
   // Records the dispatch. The caller owns the barriers around it.
   void record(VkCommandBuffer cmd) const;
 
@@ -46,7 +46,7 @@ class GpuOp {
     invocations_[2] = z;
     bound_ = true;
   }
-  void checkBuffer(const Buffer& b, const Shape& s, const char* role) const;
+  void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;
 };
 
 // Bytes a device tensor of this shape occupies (NC4HW4 float32).
@@ -73,6 +73,11 @@ const char* convKindName(ConvKind k);
 void validateConvDesc(const ConvDesc& d, ConvKind kind);
 // Checks that the input's channels match the desc; throws naming desc.name.
 void checkInputChannels(const ConvDesc& d, ConvKind kind, const Shape& input);
+// Output shape of a convolution-like op (shared by the GPU ops, the CPU reference and the graph).
+Shape convOutputShape(const ConvDesc& d, ConvKind kind, const Shape& input);
+// Multiply-adds and parameters (weights + bias) of a convolution-like op for one output shape.
+uint64_t convMacs(const ConvDesc& d, ConvKind kind, const Shape& output);
+uint64_t convParams(const ConvDesc& d);
 
 // Device weight layouts (see the shaders): 4x4 blocks, each vec4 spanning four output channels.
 std::vector<float> packBlockedWeights(const ConvDesc& d);  // Standard, Pointwise, FullyConnected
@@ -88,6 +93,7 @@ namespace mobilevk {
 class WeightedOp : public GpuOp {
  public:
   const ConvDesc& desc() const { return desc_; }
+  Shape outputShape(const Shape& input) const override { return convOutputShape(desc_, convKind_, input); }
 
  protected:
   WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind);

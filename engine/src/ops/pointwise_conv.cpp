@@ -16,18 +16,11 @@ PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::mov
   pipeline_ = gpu.pipeline({"pointwise_conv", 4, sizeof(Push), {8, 8, 1}});
 }
 
-Shape PointwiseConv::outputShape(const Shape& in) const {
-  checkInputChannels(desc_, convKind_, in);
-  if (in.n <= 0 || in.h <= 0 || in.w <= 0)
-    throw Error("PointwiseConv '" + desc_.name + "': input shape " + in.str() + " has a non-positive dimension");
-  return {in.n, in.h, in.w, desc_.outChannels};
-}
-
-void PointwiseConv::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+void PointwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
   checkBuffer(input, in, "input");
   checkBuffer(output, out, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output, &weights_, &bias_});
+  set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
   const int pixels = in.h * in.w;
   Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
   setDispatch(p, uint32_t((pixels + 3) / 4), uint32_t(out.channelGroups()), uint32_t(in.n));

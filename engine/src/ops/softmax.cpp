@@ -19,10 +19,10 @@ Shape Softmax::outputShape(const Shape& in) const {
   return in;
 }
 
-void Softmax::bind(const Buffer& input, const Buffer& output, const Shape& in) {
+void Softmax::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   checkBuffer(input, in, "input");
   checkBuffer(output, in, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {&input, &output});
+  set_ = DescriptorSet(gpu_, *pipeline_, {input, output});
   Push p{in.n, in.h * in.w, in.channelGroups(), in.c};
   setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
 }

@@ -9,7 +9,7 @@ class Softmax : public GpuOp {
   explicit Softmax(Gpu& gpu);
   const char* kind() const override { return "Softmax"; }
   Shape outputShape(const Shape& input) const override;
-  void bind(const Buffer& input, const Buffer& output, const Shape& inputShape) override;
+  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 
  private:
   Gpu& gpu_;

@@ -95,4 +95,14 @@ class Buffer {
   Allocation alloc_;
 };
 
+// A byte range of a buffer, as bound to a shader (tensors of one network share an arena buffer).
+struct BufferView {
+  const Buffer* buffer = nullptr;
+  VkDeviceSize offset = 0, size = 0;
+  BufferView() = default;
+  BufferView(const Buffer& b) : buffer(&b), offset(0), size(b.size()) {}  // NOLINT: whole buffer
+  BufferView(const Buffer& b, VkDeviceSize off, VkDeviceSize bytes) : buffer(&b), offset(off), size(bytes) {}
+  explicit operator bool() const { return buffer && *buffer && size > 0; }
+};
+
 }  // namespace mobilevk

@@ -92,7 +92,7 @@ void ComputePipeline::destroy() {
   setLayout_ = VK_NULL_HANDLE;
 }
 
-DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers)
+DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers)
     : device_(gpu.device()) {
   const auto& desc = pipeline.desc();
   if (buffers.size() != desc.bindings)
@@ -118,9 +118,13 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
   std::vector<VkDescriptorBufferInfo> infos(buffers.size());
   std::vector<VkWriteDescriptorSet> writes(buffers.size());
   for (size_t i = 0; i < buffers.size(); ++i) {
-    if (!buffers[i] || !*buffers[i])
-      throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
-    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    const BufferView& v = buffers[i];
+    if (!v) throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
+    const auto align = gpu.info().caps.minStorageBufferOffsetAlignment;
+    if (v.offset + v.size > v.buffer->size() || (align && v.offset % align))
+      throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " range [" + std::to_string(v.offset) +
+                  ", +" + std::to_string(v.size) + ") is outside its buffer or misaligned");
+    infos[i] = {v.buffer->handle(), v.offset, v.size};
     writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     writes[i].dstSet = set_;
     writes[i].dstBinding = uint32_t(i);

@@ -10,6 +10,7 @@ namespace mobilevk {
 
 class Gpu;
 class Buffer;
+struct BufferView;
 
 struct PipelineDesc {
   std::string shader;                  // name of shaders/<name>.comp
@@ -49,7 +50,7 @@ class ComputePipeline {
 class DescriptorSet {
  public:
   DescriptorSet() = default;
-  DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<const Buffer*>& buffers);
+  DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers);
   ~DescriptorSet();
   DescriptorSet(DescriptorSet&& o) noexcept;
   DescriptorSet& operator=(DescriptorSet&& o) noexcept;
