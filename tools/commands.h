@@ -5,3 +5,6 @@
 #include <vector>
 
 int cmdDevices(const std::vector<std::string>& args);
+int cmdSummary(const std::vector<std::string>& args);
+int cmdClassify(const std::vector<std::string>& args);
+int cmdCompare(const std::vector<std::string>& args);

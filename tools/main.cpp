@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_util.h"
 #include "commands.h"
 #include "mobilevk/error.h"
 
@@ -10,7 +11,15 @@ namespace {
 void usage(std::ostream& os) {
   os << "usage: mobilevk <command> [options]\n\n"
         "commands:\n"
-        "  devices [--json]   list Vulkan devices and their compute capabilities\n\n"
+        "  classify --model PATH [--labels PATH] [--top K] [--device gpu|cpu|INDEX|NAME] [--batch]\n"
+        "           [--json] [--save-output FILE.npy [--overwrite]] [--input-range LO,HI]\n"
+        "           (IMAGE... | --input-npy FILE.npy)\n"
+        "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path\n"
+        "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
+        "                      run GPU and CPU reference side by side; per-layer differences\n"
+        "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
+        "                      per-layer table: shapes, mult-adds, parameters\n"
+        "  devices [--json]    list Vulkan devices and their compute capabilities\n\n"
         "environment: MOBILEVK_DEVICE picks the device (index or name substring),\n"
         "             MOBILEVK_VALIDATION=1 turns on the Khronos validation layer\n";
 }
@@ -25,8 +34,14 @@ int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 2, argv + argc);
   try {
     if (cmd == "devices") return cmdDevices(args);
+    if (cmd == "summary") return cmdSummary(args);
+    if (cmd == "classify") return cmdClassify(args);
+    if (cmd == "compare") return cmdCompare(args);
     std::cerr << "mobilevk: unknown command '" << cmd << "'\n";
     usage(std::cerr);
+    return 2;
+  } catch (const cli::UsageError& e) {
+    std::cerr << "mobilevk " << cmd << ": " << e.message << " (see mobilevk --help)\n";
     return 2;
   } catch (const mobilevk::Error& e) {
     std::cerr << "mobilevk " << cmd << ": error: " << e.what() << "\n";

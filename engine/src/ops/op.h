@@ -94,6 +94,7 @@ class WeightedOp : public GpuOp {
  public:
   const ConvDesc& desc() const { return desc_; }
   Shape outputShape(const Shape& input) const override { return convOutputShape(desc_, convKind_, input); }
+  uint64_t weightBytes() const { return weights_.size() + bias_.size(); }
 
  protected:
   WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind);

@@ -155,9 +155,10 @@ MemoryStats MemoryAllocator::stats() const {
   return s;
 }
 
-Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::string& what) : gpu_(&gpu), size_(bytes) {
+Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::string& what, bool bindWhole)
+    : gpu_(&gpu), size_(bytes) {
   if (bytes == 0) throw Error("cannot create an empty buffer for " + what);
-  if (usage == MemoryUsage::Device && bytes > gpu.info().caps.maxStorageBufferRange)
+  if (usage == MemoryUsage::Device && bindWhole && bytes > gpu.info().caps.maxStorageBufferRange)
     throw Error(what + " needs " + std::to_string(bytes) + " bytes, over this device's maxStorageBufferRange of " +
                 std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch or resolution");
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};

@@ -75,7 +75,9 @@ class Gpu;
 class Buffer {
  public:
   Buffer() = default;
-  Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::string& what);
+  // bindWhole: the buffer is bound to shaders as a whole, so it must fit maxStorageBufferRange
+  // (an arena bound in views need not).
+  Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::string& what, bool bindWhole = true);
   ~Buffer();
   Buffer(Buffer&& o) noexcept;
   Buffer& operator=(Buffer&& o) noexcept;

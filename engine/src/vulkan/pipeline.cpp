@@ -124,6 +124,10 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
     if (v.offset + v.size > v.buffer->size() || (align && v.offset % align))
       throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " range [" + std::to_string(v.offset) +
                   ", +" + std::to_string(v.size) + ") is outside its buffer or misaligned");
+    if (v.size > gpu.info().caps.maxStorageBufferRange)
+      throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " spans " + std::to_string(v.size) +
+                  " bytes, over this device's maxStorageBufferRange of " +
+                  std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch");
     infos[i] = {v.buffer->handle(), v.offset, v.size};
     writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
     writes[i].dstSet = set_;

@@ -1,0 +1,67 @@
+#pragma once
+// A network to run: loaded from a real model file, or built as the paper's MobileNetV1 with random
+// weights (for benchmarks and shape studies). Immutable once made; cheap to copy (shared).
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "mobilevk/tensor.h"
+
+namespace mobilevk {
+
+struct Graph;  // internal
+
+// How 8-bit RGB pixels become the model's input: value = pixel * scale[c] + offset[c].
+struct InputSpec {
+  int height = 224, width = 224, channels = 3;
+  float scale[3] = {1.0f / 127.5f, 1.0f / 127.5f, 1.0f / 127.5f};
+  float offset[3] = {-1.0f, -1.0f, -1.0f};
+  std::string source;  // where the normalization came from ("input quantization", "Keras MobileNet", ...)
+};
+
+struct LayerSummary {
+  std::string name;
+  std::string type;              // "Conv2D", "DepthwiseConv", "PointwiseConv", "FullyConnected", ...
+  int strideY = 1, strideX = 1;
+  std::vector<int> filterShape;  // e.g. {3, 3, 3, 32} (kH, kW, in, out); {3, 3, 32} depthwise; empty if none
+  Shape outputShape;             // batch 1
+  std::string activation;
+  uint64_t macs = 0, params = 0;
+};
+
+struct MobileNetV1Options {
+  float alpha = 1.0f;     // width multiplier: every layer has int(channels * alpha) channels
+  int resolution = 224;   // input height and width
+  int classes = 1000;     // 0: backbone only (pooled features)
+  bool softmax = true;
+  uint32_t seed = 1;      // random weights (speed does not depend on their values)
+};
+
+class Model {
+ public:
+  // A .tflite file, or a Keras/TF.js layers model (its directory or its model.json).
+  // Throws mobilevk::Error naming the file, the layer/op and the problem.
+  static Model load(const std::string& path);
+  // The paper's MobileNetV1 with random weights (BN folded, ReLU6 after every conv).
+  static Model mobileNetV1(const MobileNetV1Options& options);
+
+  const std::string& name() const;
+  const std::string& format() const;  // "tflite", "keras", "builtin"
+  const InputSpec& input() const;
+  // Replaces the pixel normalization (for float models whose file does not say it).
+  void setInputNormalization(const float scale[3], const float offset[3], const std::string& source);
+  Shape inputShape(int batch = 1) const;
+  Shape outputShape(int batch = 1) const;
+  std::vector<LayerSummary> layers() const;
+  uint64_t totalMacs() const;
+  uint64_t totalParams() const;
+
+  const Graph& graph() const { return *graph_; }
+  explicit Model(std::shared_ptr<Graph> g);
+
+ private:
+  std::shared_ptr<Graph> graph_;
+};
+
+}  // namespace mobilevk

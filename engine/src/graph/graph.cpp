@@ -1,0 +1,71 @@
+#include "graph/graph.h"
+
+#include <algorithm>
+
+#include "mobilevk/error.h"
+
+namespace mobilevk {
+
+const char* nodeKindName(NodeKind k) {
+  switch (k) {
+    case NodeKind::Conv2D: return "Conv2D";
+    case NodeKind::DepthwiseConv: return "DepthwiseConv";
+    case NodeKind::PointwiseConv: return "PointwiseConv";
+    case NodeKind::FullyConnected: return "FullyConnected";
+    case NodeKind::GlobalAvgPool: return "GlobalAvgPool";
+    case NodeKind::Softmax: return "Softmax";
+  }
+  return "?";
+}
+
+bool hasWeights(NodeKind k) {
+  return k == NodeKind::Conv2D || k == NodeKind::DepthwiseConv || k == NodeKind::PointwiseConv ||
+         k == NodeKind::FullyConnected;
+}
+
+ConvKind convKindOf(NodeKind k) {
+  switch (k) {
+    case NodeKind::Conv2D: return ConvKind::Standard;
+    case NodeKind::DepthwiseConv: return ConvKind::Depthwise;
+    case NodeKind::PointwiseConv: return ConvKind::Pointwise;
+    case NodeKind::FullyConnected: return ConvKind::FullyConnected;
+    default: throw Error(std::string(nodeKindName(k)) + " has no weights");
+  }
+}
+
+std::vector<Shape> Graph::inferShapes(int batch) const {
+  if (batch <= 0) throw Error("batch size must be positive, got " + std::to_string(batch));
+  std::vector<Shape> shapes;
+  Shape cur = inputShape(batch);
+  for (const auto& n : nodes) {
+    switch (n.kind) {
+      case NodeKind::GlobalAvgPool: cur = {cur.n, 1, 1, cur.c}; break;
+      case NodeKind::Softmax: break;
+      default: cur = convOutputShape(n.conv, convKindOf(n.kind), cur); break;
+    }
+    shapes.push_back(cur);
+  }
+  return shapes;
+}
+
+void Graph::validate() const {
+  if (nodes.empty()) throw Error("model '" + name + "' has no layers mobilevk can run");
+  if (input.height <= 0 || input.width <= 0 || input.channels <= 0)
+    throw Error("model '" + name + "' has an invalid input shape " + std::to_string(input.height) + "x" +
+                std::to_string(input.width) + "x" + std::to_string(input.channels));
+  try {
+    for (const auto& n : nodes)
+      if (hasWeights(n.kind)) validateConvDesc(n.conv, convKindOf(n.kind));
+    inferShapes(1);
+  } catch (const Error& e) {
+    throw Error("model '" + name + "': " + e.what());
+  }
+}
+
+void fuseClamp(Node& n, float lo, float hi) {
+  auto& a = n.conv.activation;
+  a.min = std::max(a.min, lo);
+  a.max = std::min(a.max, hi);
+}
+
+}  // namespace mobilevk

@@ -1,0 +1,41 @@
+#pragma once
+// The network as mobilevk executes it: a chain of nodes, each consuming the previous node's output
+// (MobileNetV1 and every model mobilevk imports are chains; importers refuse branching graphs).
+// Batch norm is already folded into conv weights and bias, activations into each conv's clamp.
+#include <string>
+#include <vector>
+
+#include "mobilevk/model.h"
+#include "ops/op.h"
+
+namespace mobilevk {
+
+enum class NodeKind { Conv2D, DepthwiseConv, PointwiseConv, FullyConnected, GlobalAvgPool, Softmax };
+
+const char* nodeKindName(NodeKind k);
+bool hasWeights(NodeKind k);
+ConvKind convKindOf(NodeKind k);  // only for nodes with weights
+
+struct Node {
+  NodeKind kind = NodeKind::Conv2D;
+  std::string name;
+  ConvDesc conv;  // nodes with weights only
+};
+
+struct Graph {
+  std::string name, format;
+  InputSpec input;
+  std::vector<Node> nodes;
+
+  Shape inputShape(int batch) const { return {batch, input.height, input.width, input.channels}; }
+  // Output shape of every node for a batch size; throws naming the first node that does not fit.
+  std::vector<Shape> inferShapes(int batch) const;
+  // Checks weights, shapes and that the graph is non-empty; throws with the model name.
+  void validate() const;
+};
+
+// Applies to a node whose output goes through an activation: narrows its clamp (used by importers
+// to fuse ReLU/ReLU6 layers and quantized output ranges into the producing conv).
+void fuseClamp(Node& n, float lo, float hi);
+
+}  // namespace mobilevk

@@ -1,0 +1,186 @@
+#include "mobilevk/network.h"
+
+#include <cstring>
+#include <mutex>
+
+#include "graph/graph.h"
+#include "graph/memory_plan.h"
+#include "mobilevk/error.h"
+#include "ops/conv2d.h"
+#include "ops/depthwise_conv.h"
+#include "ops/fully_connected.h"
+#include "ops/global_avg_pool.h"
+#include "ops/pointwise_conv.h"
+#include "ops/softmax.h"
+#include "vulkan/command.h"
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+namespace {
+
+std::unique_ptr<GpuOp> makeOp(Gpu& gpu, const Node& n) {
+  switch (n.kind) {
+    case NodeKind::Conv2D: return std::make_unique<Conv2D>(gpu, n.conv);
+    case NodeKind::DepthwiseConv: return std::make_unique<DepthwiseConv>(gpu, n.conv);
+    case NodeKind::PointwiseConv: return std::make_unique<PointwiseConv>(gpu, n.conv);
+    case NodeKind::FullyConnected: return std::make_unique<FullyConnected>(gpu, n.conv);
+    case NodeKind::GlobalAvgPool: return std::make_unique<GlobalAvgPool>(gpu);
+    case NodeKind::Softmax: return std::make_unique<Softmax>(gpu);
+  }
+  throw Error("unknown node kind");
+}
+
+// Accesses since the last barrier, to emit a barrier only on a real hazard (read-after-write,
+// write-after-read, write-after-write on overlapping bytes).
+class HazardTracker {
+ public:
+  bool needsBarrier(uint64_t readLo, uint64_t readHi, uint64_t writeLo, uint64_t writeHi) const {
+    for (const auto& a : accesses_) {
+      const bool overlapRead = readLo < a.hi && a.lo < readHi;
+      const bool overlapWrite = writeLo < a.hi && a.lo < writeHi;
+      if ((a.write && (overlapRead || overlapWrite)) || (!a.write && overlapWrite)) return true;
+    }
+    return false;
+  }
+  void add(uint64_t lo, uint64_t hi, bool write) { accesses_.push_back({lo, hi, write}); }
+  void clear() { accesses_.clear(); }
+
+ private:
+  struct Access {
+    uint64_t lo, hi;
+    bool write;
+  };
+  std::vector<Access> accesses_;
+};
+
+}  // namespace
+
+struct Network::Impl {
+  Gpu& gpu;
+  Model model;
+  NetworkOptions options;
+  std::vector<Shape> shapes;  // [0] = input, [i+1] = output of node i
+  std::vector<std::unique_ptr<GpuOp>> ops;
+  MemoryPlan plan;
+  Buffer arena, inStaging, outStaging;
+  std::unique_ptr<CommandBuffer> cmd;
+  std::unique_ptr<Fence> fence;
+  size_t barriers = 0;
+  std::mutex mutex;
+
+  Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
+    const Graph& graph = model.graph();
+    shapes.push_back(graph.inputShape(o.batch));
+    for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
+    for (const auto& n : graph.nodes) ops.push_back(makeOp(gpu, n));
+
+    // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
+    // by the download after the last node.
+    const int last = int(shapes.size());
+    std::vector<TensorLifetime> lifetimes;
+    for (int t = 0; t < int(shapes.size()); ++t) {
+      const bool keep = options.keepLayerOutputs || t == last - 1;
+      lifetimes.push_back({deviceTensorBytes(shapes[t]), t, keep ? last : t + 1});
+    }
+    const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
+    plan = planMemory(lifetimes, align);
+    arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device, "activations of " + model.name() + " (batch " +
+                                                                  std::to_string(o.batch) + ")", false);
+    if (gpu.usesStaging()) {
+      inStaging = Buffer(gpu, deviceTensorBytes(shapes.front()), MemoryUsage::Upload, "input staging");
+      outStaging = Buffer(gpu, deviceTensorBytes(shapes.back()), MemoryUsage::Readback, "output staging");
+    }
+    for (size_t i = 0; i < ops.size(); ++i) ops[i]->bind(view(i), view(i + 1), shapes[i]);
+    record();
+    fence = std::make_unique<Fence>(gpu);
+  }
+
+  BufferView view(size_t t) const { return BufferView(arena, plan.offsets[t], deviceTensorBytes(shapes[t])); }
+
+  void record() {
+    cmd = std::make_unique<CommandBuffer>(gpu);
+    cmd->begin(false);
+    VkCommandBuffer c = cmd->handle();
+    if (inStaging) {
+      VkBufferCopy region{0, plan.offsets.front(), inStaging.size()};
+      vkCmdCopyBuffer(c, inStaging.handle(), arena.handle(), 1, &region);
+      transferToComputeBarrier(c);
+    }
+    HazardTracker hazards;
+    for (size_t i = 0; i < ops.size(); ++i) {
+      const uint64_t rLo = plan.offsets[i], rHi = rLo + deviceTensorBytes(shapes[i]);
+      const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + deviceTensorBytes(shapes[i + 1]);
+      if (hazards.needsBarrier(rLo, rHi, wLo, wHi)) {
+        computeToComputeBarrier(c);
+        ++barriers;
+        hazards.clear();
+      }
+      ops[i]->record(c);
+      hazards.add(rLo, rHi, false);
+      hazards.add(wLo, wHi, true);
+    }
+    if (outStaging) {
+      computeToTransferBarrier(c);
+      VkBufferCopy region{plan.offsets.back(), 0, outStaging.size()};
+      vkCmdCopyBuffer(c, arena.handle(), outStaging.handle(), 1, &region);
+    }
+    anyToHostBarrier(c);
+    cmd->end();
+  }
+
+  HostTensor run(const HostTensor& input) {
+    if (input.shape != shapes.front())
+      throw Error("input of shape " + input.shape.str() + " does not match the network's " + shapes.front().str());
+    if (input.data.size() != input.shape.elements())
+      throw Error("input tensor holds " + std::to_string(input.data.size()) + " floats, its shape needs " +
+                  std::to_string(input.shape.elements()));
+    std::lock_guard<std::mutex> lock(mutex);
+    const auto packed = packNC4HW4(input);
+    const size_t inBytes = packed.size() * sizeof(float);
+    if (inStaging) std::memcpy(inStaging.mapped(), packed.data(), inBytes);
+    else gpu.upload(arena, packed.data(), inBytes, plan.offsets.front());
+    fence->reset();
+    gpu.submit(cmd->handle(), fence->handle(), "inference");
+    fence->wait("inference");
+    std::vector<float> out(shapes.back().packedElements());
+    if (outStaging) std::memcpy(out.data(), outStaging.mapped(), out.size() * sizeof(float));
+    else gpu.download(arena, out.data(), out.size() * sizeof(float), plan.offsets.back());
+    return unpackNC4HW4(out, shapes.back());
+  }
+};
+
+Network::Network(Context& context, const Model& model, const NetworkOptions& options) {
+  if (options.batch <= 0) throw Error("batch size must be positive, got " + std::to_string(options.batch));
+  impl_ = std::make_unique<Impl>(context.gpu(), model, options);
+}
+
+Network::~Network() = default;
+
+HostTensor Network::run(const HostTensor& input) { return impl_->run(input); }
+
+HostTensor Network::layerOutput(size_t i) const {
+  if (!impl_->options.keepLayerOutputs) throw Error("layerOutput() needs a Network made with keepLayerOutputs");
+  if (i >= impl_->ops.size()) throw Error("layer " + std::to_string(i) + " does not exist");
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const Shape& s = impl_->shapes[i + 1];
+  std::vector<float> out(s.packedElements());
+  impl_->gpu.download(impl_->arena, out.data(), out.size() * sizeof(float), impl_->plan.offsets[i + 1]);
+  return unpackNC4HW4(out, s);
+}
+
+size_t Network::layerCount() const { return impl_->ops.size(); }
+Shape Network::inputShape() const { return impl_->shapes.front(); }
+Shape Network::outputShape() const { return impl_->shapes.back(); }
+uint64_t Network::activationBytes() const { return impl_->arena.size(); }
+uint64_t Network::stagingBytes() const { return impl_->inStaging.size() + impl_->outStaging.size(); }
+size_t Network::barrierCount() const { return impl_->barriers; }
+
+uint64_t Network::weightBytes() const {
+  uint64_t total = 0;
+  for (const auto& op : impl_->ops)
+    if (auto* w = dynamic_cast<const WeightedOp*>(op.get())) total += w->weightBytes();
+  return total;
+}
+
+}  // namespace mobilevk

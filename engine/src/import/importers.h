@@ -1,0 +1,25 @@
+#pragma once
+// Model importers. Each builds a validated Graph, or throws mobilevk::Error naming the file, the
+// layer or operator, and what was expected versus found. Nothing outside the supported set is
+// ever run approximately: an unknown op or option is refused.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/graph.h"
+
+namespace mobilevk {
+
+std::shared_ptr<Graph> importTflite(const std::string& path);
+std::shared_ptr<Graph> importKeras(const std::string& path);  // directory or model.json
+// Picks the importer from the path: *.tflite, a directory, or *.json.
+std::shared_ptr<Graph> importModel(const std::string& path);
+
+// Reads a whole file; throws naming the path when it is missing, unreadable or over maxBytes.
+std::vector<uint8_t> readFileBytes(const std::string& path, uint64_t maxBytes);
+
+// Keras HWIO [kH][kW][in][out] -> mobilevk OHWI [out][kH][kW][in].
+std::vector<float> hwioToOhwi(const std::vector<float>& w, int kH, int kW, int in, int out);
+
+}  // namespace mobilevk

@@ -1,0 +1,360 @@
+// Keras / TF.js layers-format importer (model.json + binary weight shards), read with nlohmann-json.
+// Layers: InputLayer, Conv2D, DepthwiseConv2D, BatchNormalization (folded into the conv before it),
+// Activation (relu6, relu, softmax, linear), ReLU, GlobalAveragePooling2D, Reshape, Dropout, Flatten,
+// ZeroPadding2D (folded into the 'valid' conv after it).
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "import/importers.h"
+#include "mobilevk/error.h"
+
+namespace mobilevk {
+
+namespace {
+
+using nlohmann::json;
+
+class KerasReader {
+ public:
+  explicit KerasReader(const std::string& path) {
+    const bool isJson = path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+    jsonPath_ = isJson ? path : path + "/model.json";
+    const auto slash = jsonPath_.find_last_of('/');
+    dir_ = slash == std::string::npos ? "." : jsonPath_.substr(0, slash);
+  }
+
+  std::shared_ptr<Graph> read() {
+    const auto bytes = readFileBytes(jsonPath_, 64ull << 20);
+    json doc;
+    try {
+      doc = json::parse(bytes.begin(), bytes.end());
+    } catch (const json::exception& e) {
+      fail(std::string("not valid JSON: ") + e.what());
+    }
+    if (!doc.is_object() || !doc.contains("modelTopology"))
+      fail("no 'modelTopology': not a TF.js layers model.json");
+    json topo = doc["modelTopology"];
+    if (topo.contains("model_config")) topo = topo["model_config"];
+    const std::string cls = str(topo, "class_name", "modelTopology");
+    if (!topo.contains("config")) fail("modelTopology has no 'config'");
+    const json& cfg = topo["config"];
+    json layers;
+    if (cls == "Sequential") layers = cfg.is_array() ? cfg : cfg.value("layers", json::array());
+    else if (cls == "Model" || cls == "Functional") layers = cfg.value("layers", json::array());
+    else fail("model class '" + cls + "' is not supported (expected Model, Functional or Sequential)");
+    if (!layers.is_array() || layers.empty()) fail("the model has no layers");
+    sequential_ = cls == "Sequential";
+
+    readWeights(doc.value("weightsManifest", json::array()));
+
+    auto g = std::make_shared<Graph>();
+    graph_ = g.get();
+    g->name = dir_.substr(dir_.find_last_of('/') + 1);
+    g->format = "keras";
+    g->input.source = "Keras MobileNet preprocessing (x/127.5 - 1)";
+    for (const auto& layer : layers) readLayer(layer);
+    if (pendingPad_) fail("ZeroPadding2D '" + pendingPadName_ + "' is not followed by a convolution");
+    g->validate();
+    return g;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(jsonPath_ + ": " + msg); }
+
+  std::string str(const json& j, const char* key, const std::string& where) const {
+    if (!j.is_object() || !j.contains(key) || !j[key].is_string()) fail(where + ": missing string '" + key + "'");
+    return j[key].get<std::string>();
+  }
+
+  int integer(const json& j, const char* key, const std::string& where) const {
+    if (!j.contains(key) || !j[key].is_number_integer()) fail(where + ": missing integer '" + key + "'");
+    return j[key].get<int>();
+  }
+
+  std::vector<int> intPair(const json& j, const char* key, const std::string& where) const {
+    if (!j.contains(key)) fail(where + ": missing '" + key + "'");
+    const json& v = j[key];
+    if (v.is_number_integer()) return {v.get<int>(), v.get<int>()};
+    if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
+      return {v[0].get<int>(), v[1].get<int>()};
+    fail(where + ": '" + key + "' must be an integer or a pair of integers, found " + v.dump());
+  }
+
+  // Reads every shard of every weight group and slices it into named float arrays.
+  void readWeights(const json& manifest) {
+    if (!manifest.is_array()) fail("'weightsManifest' must be an array");
+    for (size_t gi = 0; gi < manifest.size(); ++gi) {
+      const json& group = manifest[gi];
+      const std::string where = "weightsManifest[" + std::to_string(gi) + "]";
+      if (!group.contains("paths") || !group["paths"].is_array() || !group.contains("weights") || !group["weights"].is_array())
+        fail(where + " needs 'paths' and 'weights' arrays");
+      std::vector<uint8_t> data;
+      for (const auto& p : group["paths"]) {
+        if (!p.is_string()) fail(where + ": a shard path is not a string");
+        const std::string rel = p.get<std::string>();
+        if (rel.empty() || rel[0] == '/' || rel.find("..") != std::string::npos)
+          fail(where + ": shard path '" + rel + "' must be a plain relative name");
+        const auto shard = readFileBytes(dir_ + "/" + rel, 1ull << 30);
+        data.insert(data.end(), shard.begin(), shard.end());
+      }
+      size_t offset = 0;
+      for (const auto& w : group["weights"]) {
+        const std::string name = str(w, "name", where);
+        const std::string dtype = w.value("dtype", "float32");
+        if (dtype != "float32") fail("weight '" + name + "' has dtype " + dtype + "; only float32 is supported");
+        if (w.contains("quantization")) fail("weight '" + name + "' is quantized; quantized TF.js weights are not supported");
+        if (!w.contains("shape") || !w["shape"].is_array()) fail("weight '" + name + "' has no shape");
+        uint64_t count = 1;
+        std::vector<int> shape;
+        for (const auto& d : w["shape"]) {
+          if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 24))
+            fail("weight '" + name + "' has an invalid dimension " + d.dump());
+          shape.push_back(d.get<int>());
+          count *= d.get<uint64_t>();
+          if (count > (1ull << 28)) fail("weight '" + name + "' is too large");
+        }
+        if (offset + count * 4 > data.size())
+          fail("weight '" + name + "' needs bytes [" + std::to_string(offset) + ", " + std::to_string(offset + count * 4) +
+               ") but the shards of " + where + " hold " + std::to_string(data.size()) + " bytes");
+        std::vector<float> v(count);
+        std::memcpy(v.data(), data.data() + offset, count * 4);
+        for (float x : v)
+          if (!std::isfinite(x)) fail("weight '" + name + "' contains a non-finite value");
+        offset += count * 4;
+        weights_[name] = {shape, std::move(v)};
+      }
+      if (offset != data.size())
+        fail(where + ": its shards hold " + std::to_string(data.size()) + " bytes but its weights use " +
+             std::to_string(offset));
+    }
+  }
+
+  // The weight `layer/suffix` (also accepting a trailing ':0'), checked against an expected shape.
+  std::vector<float> weight(const std::string& layer, const std::string& suffix, const std::vector<int>& shape) {
+    auto it = weights_.find(layer + "/" + suffix);
+    if (it == weights_.end()) it = weights_.find(layer + "/" + suffix + ":0");
+    if (it == weights_.end()) fail("layer '" + layer + "': weight '" + suffix + "' is missing from the weight shards");
+    if (it->second.shape != shape) {
+      auto s = [](const std::vector<int>& v) {
+        std::string r = "[";
+        for (size_t i = 0; i < v.size(); ++i) r += (i ? "," : "") + std::to_string(v[i]);
+        return r + "]";
+      };
+      fail("layer '" + layer + "': weight '" + suffix + "' has shape " + s(it->second.shape) + ", expected " + s(shape));
+    }
+    return it->second.values;
+  }
+
+  void checkChain(const json& layer, const std::string& name) {
+    if (sequential_) return;
+    const json& inbound = layer.value("inbound_nodes", json::array());
+    if (previous_.empty()) return;  // first layer after the input is checked against it below
+    std::string from;
+    if (inbound.is_array() && inbound.size() == 1 && inbound[0].is_array() && inbound[0].size() == 1 &&
+        inbound[0][0].is_array() && !inbound[0][0].empty() && inbound[0][0][0].is_string())
+      from = inbound[0][0][0].get<std::string>();
+    else if (inbound.is_array() && inbound.size() == 1 && inbound[0].is_object() && inbound[0].contains("args"))
+      fail("layer '" + name + "': Keras 3 inbound node format is not supported");
+    else fail("layer '" + name + "' must take exactly one input");
+    if (from != previous_)
+      fail("layer '" + name + "' reads '" + from + "', not the layer before it ('" + previous_ +
+           "'): only chains of layers are supported");
+  }
+
+  Node* lastConv(const std::string& who) {
+    if (graph_->nodes.empty() || !hasWeights(graph_->nodes.back().kind) || !lastIsOpenConv_)
+      fail(who + " must directly follow a Conv2D or DepthwiseConv2D");
+    return &graph_->nodes.back();
+  }
+
+  void fuseActivation(const std::string& act, const std::string& who) {
+    if (act == "linear") return;
+    if (act == "relu6" || act == "relu") {
+      Node* n = lastConv(who + " (activation " + act + ")");
+      fuseClamp(*n, 0.0f, act == "relu6" ? 6.0f : FLT_MAX);
+      lastIsOpenConv_ = false;  // batch norm after an activation cannot be folded
+      return;
+    }
+    if (act == "softmax") {
+      Node sm;
+      sm.kind = NodeKind::Softmax;
+      sm.name = who;
+      graph_->nodes.push_back(sm);
+      lastIsOpenConv_ = false;
+      return;
+    }
+    fail(who + ": activation '" + act + "' is not supported (relu6, relu, softmax, linear)");
+  }
+
+  void readLayer(const json& layer) {
+    const std::string cls = str(layer, "class_name", "a layer");
+    if (!layer.contains("config") || !layer["config"].is_object()) fail("layer of class " + cls + " has no config");
+    const json& c = layer["config"];
+    const std::string name = layer.contains("name") && layer["name"].is_string() ? layer["name"].get<std::string>()
+                                                                                   : str(c, "name", cls);
+    const std::string who = cls + " '" + name + "'";
+    if (c.contains("data_format") && c["data_format"].is_string() && c["data_format"] != "channels_last")
+      fail(who + ": data_format " + c["data_format"].get<std::string>() + " is not supported (channels_last only)");
+
+    if (cls == "InputLayer") {
+      const json& s = c.contains("batch_input_shape") ? c["batch_input_shape"] : c.value("batch_shape", json());
+      if (!s.is_array() || s.size() != 4 || !s[1].is_number_integer() || !s[2].is_number_integer() || !s[3].is_number_integer())
+        fail(who + ": input shape " + s.dump() + " must be [batch, H, W, C] with known H, W, C");
+      graph_->input.height = s[1].get<int>();
+      graph_->input.width = s[2].get<int>();
+      graph_->input.channels = s[3].get<int>();
+      inputSeen_ = true;
+      previous_ = name;
+      channels_ = graph_->input.channels;
+      return;
+    }
+    if (!inputSeen_) fail(who + " comes before the InputLayer");
+    checkChain(layer, name);
+    previous_ = name;
+
+    if (cls == "Conv2D" || cls == "DepthwiseConv2D") {
+      const bool depthwise = cls == "DepthwiseConv2D";
+      const auto k = intPair(c, "kernel_size", who);
+      const auto s = intPair(c, "strides", who);
+      const auto dil = c.contains("dilation_rate") ? intPair(c, "dilation_rate", who) : std::vector<int>{1, 1};
+      if (dil[0] != 1 || dil[1] != 1) fail(who + ": dilation " + c["dilation_rate"].dump() + " is not supported");
+      if (c.value("groups", 1) != 1) fail(who + ": grouped convolution is not supported");
+      const std::string pad = str(c, "padding", who);
+      if (pad != "same" && pad != "valid") fail(who + ": padding '" + pad + "' is not supported");
+      Node n;
+      n.name = name;
+      auto& d = n.conv;
+      d.name = name;
+      d.inChannels = channels_;
+      d.window = {k[0], k[1], s[0], s[1], pad == "same" ? Padding::same() : Padding::valid()};
+      if (pendingPad_) {
+        if (pad != "valid") fail(who + ": follows ZeroPadding2D '" + pendingPadName_ + "' but has padding 'same'");
+        d.window.padding = pendingPadding_;
+        pendingPad_ = false;
+      }
+      if (depthwise) {
+        if (c.value("depth_multiplier", 1) != 1) fail(who + ": depth_multiplier " + c["depth_multiplier"].dump() + " is not supported (only 1)");
+        d.outChannels = channels_;
+        d.weights = weight(name, "depthwise_kernel", {k[0], k[1], channels_, 1});  // HWC1 == HWC
+        n.kind = NodeKind::DepthwiseConv;
+      } else {
+        d.outChannels = integer(c, "filters", who);
+        d.weights = hwioToOhwi(weight(name, "kernel", {k[0], k[1], channels_, d.outChannels}), k[0], k[1], channels_, d.outChannels);
+        const auto& pd = d.window.padding;
+        const bool unpadded = pd.kind == Padding::Kind::Same || (!pd.top && !pd.bottom && !pd.left && !pd.right);
+        n.kind = k[0] == 1 && k[1] == 1 && s[0] == 1 && s[1] == 1 && unpadded ? NodeKind::PointwiseConv : NodeKind::Conv2D;
+        if (n.kind == NodeKind::PointwiseConv) d.window.padding = Padding::valid();
+      }
+      if (c.value("use_bias", true)) d.bias = weight(name, "bias", {d.outChannels});
+      graph_->nodes.push_back(std::move(n));
+      channels_ = d.outChannels;
+      lastIsOpenConv_ = true;
+      fuseActivation(c.value("activation", "linear"), who);
+      return;
+    }
+    if (cls == "BatchNormalization") {
+      Node* n = lastConv(who);
+      const json& axis = c.value("axis", json(-1));
+      const bool lastAxis = (axis.is_number_integer() && (axis == -1 || axis == 3)) ||
+                            (axis.is_array() && axis.size() == 1 && (axis[0] == -1 || axis[0] == 3));
+      if (!lastAxis) fail(who + ": axis " + axis.dump() + " is not the channel axis");
+      const int ch = n->conv.outChannels;
+      const double eps = c.value("epsilon", 1e-3);
+      const auto gamma = c.value("scale", true) ? weight(name, "gamma", {ch}) : std::vector<float>(ch, 1.0f);
+      const auto beta = c.value("center", true) ? weight(name, "beta", {ch}) : std::vector<float>(ch, 0.0f);
+      const auto mean = weight(name, "moving_mean", {ch});
+      const auto var = weight(name, "moving_variance", {ch});
+      // y = gamma * (conv(x) + b - mean) / sqrt(var + eps) + beta: scale each output channel's
+      // weights, and fold the rest into the bias (computed in double).
+      auto& d = n->conv;
+      if (d.bias.empty()) d.bias.assign(ch, 0.0f);
+      const size_t perOut = d.weights.size() / size_t(ch);
+      for (int o = 0; o < ch; ++o) {
+        if (var[o] < 0.0f) fail(who + ": negative moving_variance for channel " + std::to_string(o));
+        const double scale = double(gamma[o]) / std::sqrt(double(var[o]) + eps);
+        if (n->kind == NodeKind::DepthwiseConv) {
+          for (size_t i = 0; i < perOut; ++i) d.weights[i * ch + o] = float(d.weights[i * ch + o] * scale);
+        } else {
+          for (size_t i = 0; i < perOut; ++i) d.weights[o * perOut + i] = float(d.weights[o * perOut + i] * scale);
+        }
+        d.bias[o] = float((double(d.bias[o]) - mean[o]) * scale + beta[o]);
+      }
+      return;
+    }
+    if (cls == "Activation") {
+      fuseActivation(str(c, "activation", who), name);
+      return;
+    }
+    if (cls == "ReLU") {
+      const double slope = c.value("negative_slope", 0.0), threshold = c.value("threshold", 0.0);
+      if (slope != 0.0 || threshold != 0.0) fail(who + ": negative_slope/threshold other than 0 is not supported");
+      const float maxValue = c.contains("max_value") && c["max_value"].is_number() ? c["max_value"].get<float>() : FLT_MAX;
+      fuseClamp(*lastConv(who), 0.0f, maxValue);
+      lastIsOpenConv_ = false;
+      return;
+    }
+    if (cls == "GlobalAveragePooling2D") {
+      Node n;
+      n.kind = NodeKind::GlobalAvgPool;
+      n.name = name;
+      graph_->nodes.push_back(n);
+      spatial1x1_ = true;
+      lastIsOpenConv_ = false;
+      return;
+    }
+    if (cls == "Reshape" || cls == "Flatten") {
+      // In NC4HW4 a 1x1 map and a flat vector are the same bytes; anything else is refused.
+      if (!spatial1x1_) fail(who + " of a spatial map is not supported (only after global pooling)");
+      if (cls == "Reshape") {
+        const json& t = c.value("target_shape", json());
+        const bool ok = t.is_array() && !t.empty() && t.back() == channels_ &&
+                        std::all_of(t.begin(), t.end() - 1, [](const json& v) { return v == 1; });
+        if (!ok) fail(who + ": target_shape " + t.dump() + " is not supported (only [..1, C] with C = " + std::to_string(channels_) + ")");
+      }
+      return;
+    }
+    if (cls == "Dropout") return;  // identity at inference
+    if (cls == "ZeroPadding2D") {
+      const json& p = c.value("padding", json());
+      int t, b, l, r;
+      if (p.is_number_integer()) t = b = l = r = p.get<int>();
+      else if (p.is_array() && p.size() == 2 && p[0].is_number_integer() && p[1].is_number_integer()) {
+        t = b = p[0].get<int>();
+        l = r = p[1].get<int>();
+      } else if (p.is_array() && p.size() == 2 && p[0].is_array() && p[1].is_array() && p[0].size() == 2 && p[1].size() == 2) {
+        t = p[0][0].get<int>(); b = p[0][1].get<int>(); l = p[1][0].get<int>(); r = p[1][1].get<int>();
+      } else fail(who + ": padding " + p.dump() + " is not understood");
+      pendingPad_ = true;
+      pendingPadName_ = name;
+      pendingPadding_ = Padding::explicitPads(t, b, l, r);
+      lastIsOpenConv_ = false;
+      return;
+    }
+    fail(who + " is not supported (mobilevk imports Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, "
+               "GlobalAveragePooling2D, Reshape, Dropout, Flatten, ZeroPadding2D)");
+  }
+
+  struct Weight {
+    std::vector<int> shape;
+    std::vector<float> values;
+  };
+  std::string jsonPath_, dir_;
+  std::map<std::string, Weight> weights_;
+  Graph* graph_ = nullptr;
+  bool sequential_ = false, inputSeen_ = false, lastIsOpenConv_ = false, spatial1x1_ = false;
+  std::string previous_;
+  int channels_ = 0;
+  bool pendingPad_ = false;
+  std::string pendingPadName_;
+  Padding pendingPadding_;
+};
+
+}  // namespace
+
+std::shared_ptr<Graph> importKeras(const std::string& path) { return KerasReader(path).read(); }
+
+}  // namespace mobilevk

@@ -1,0 +1,409 @@
+// TFLite (.tflite) importer: CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global), FULLY_CONNECTED,
+// RESHAPE (of a 1x1 map), SOFTMAX; float32, float16, uint8 and int8 (per-tensor and per-channel)
+// weights dequantized to float. Quantized outputs carry their representable range as a clamp, which
+// is how old TOCO uint8 files express ReLU6.
+#include <flatbuffers/flatbuffers.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "import/importers.h"
+#include "mobilevk/error.h"
+#include "tflite_schema_generated.h"
+
+namespace mobilevk {
+
+namespace {
+
+namespace op {
+constexpr int kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kReshape = 22, kSoftmax = 25;
+}
+namespace type {
+constexpr int kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt8 = 9;
+}
+
+const char* builtinName(int code) {
+  static const char* names[] = {
+      "ADD", "AVERAGE_POOL_2D", "CONCATENATION", "CONV_2D", "DEPTHWISE_CONV_2D", "DEPTH_TO_SPACE", "DEQUANTIZE",
+      "EMBEDDING_LOOKUP", "FLOOR", "FULLY_CONNECTED", "HASHTABLE_LOOKUP", "L2_NORMALIZATION", "L2_POOL_2D",
+      "LOCAL_RESPONSE_NORMALIZATION", "LOGISTIC", "LSH_PROJECTION", "LSTM", "MAX_POOL_2D", "MUL", "RELU",
+      "RELU_N1_TO_1", "RELU6", "RESHAPE", "RESIZE_BILINEAR", "RNN", "SOFTMAX", "SPACE_TO_DEPTH", "SVDF", "TANH",
+      "CONCAT_EMBEDDINGS", "SKIP_GRAM", "CALL", "CUSTOM", "EMBEDDING_LOOKUP_SPARSE", "PAD"};
+  if (code >= 0 && code < int(sizeof(names) / sizeof(names[0]))) return names[code];
+  if (code == 40) return "MEAN";
+  if (code == 43) return "SQUEEZE";
+  if (code == 114) return "QUANTIZE";
+  return nullptr;
+}
+
+std::string typeName(int t) {
+  switch (t) {
+    case type::kFloat32: return "FLOAT32";
+    case type::kFloat16: return "FLOAT16";
+    case type::kInt32: return "INT32";
+    case type::kUInt8: return "UINT8";
+    case type::kInt64: return "INT64";
+    case type::kInt8: return "INT8";
+    default: return "type " + std::to_string(t);
+  }
+}
+
+float halfToFloat(uint16_t h) {
+  const uint32_t sign = uint32_t(h >> 15) << 31;
+  int exp = (h >> 10) & 0x1f;
+  uint32_t mant = h & 0x3ff;
+  uint32_t bits;
+  if (exp == 0x1f) bits = sign | 0x7f800000u | (mant << 13);
+  else if (exp == 0) {
+    if (mant == 0) bits = sign;
+    else {  // subnormal: normalize
+      exp = 1;
+      while (!(mant & 0x400)) {
+        mant <<= 1;
+        --exp;
+      }
+      mant &= 0x3ff;
+      bits = sign | uint32_t(exp + 112) << 23 | (mant << 13);
+    }
+  } else bits = sign | uint32_t(exp + 112) << 23 | (mant << 13);
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+class TfliteReader {
+ public:
+  explicit TfliteReader(std::string path) : path_(std::move(path)) {}
+
+  std::shared_ptr<Graph> read() {
+    bytes_ = readFileBytes(path_, 2ull << 30);
+    if (bytes_.size() < 8 || std::memcmp(bytes_.data() + 4, "TFL3", 4) != 0)
+      throw Error(path_ + ": not a TFLite model (no TFL3 file identifier)");
+    flatbuffers::Verifier verifier(bytes_.data(), bytes_.size(), 64, 10000000);
+    if (!tfl::VerifyModelBuffer(verifier))
+      throw Error(path_ + ": corrupt TFLite file (flatbuffer verification failed: truncated or malformed)");
+    model_ = tfl::GetModel(bytes_.data());
+    if (!model_->subgraphs() || model_->subgraphs()->size() == 0) fail("the model has no subgraph");
+    sg_ = model_->subgraphs()->Get(0);
+    if (!sg_->tensors() || !sg_->operators() || !sg_->inputs() || !sg_->outputs()) fail("subgraph 0 is incomplete");
+    if (sg_->inputs()->size() != 1) fail("expected 1 input tensor, found " + std::to_string(sg_->inputs()->size()));
+    if (sg_->outputs()->size() != 1) fail("expected 1 output tensor, found " + std::to_string(sg_->outputs()->size()));
+
+    auto g = std::make_shared<Graph>();
+    graph_ = g.get();
+    const std::string base = path_.substr(path_.find_last_of('/') + 1);
+    g->name = base.substr(0, base.rfind(".tflite"));
+    g->format = "tflite";
+    readInput();
+    for (uint32_t i = 0; i < sg_->operators()->size(); ++i) readOperator(i);
+    if (int(sg_->outputs()->Get(0)) != current_)
+      fail("the model output is tensor " + std::to_string(sg_->outputs()->Get(0)) +
+           ", but the operator chain ends at tensor " + std::to_string(current_));
+    g->validate();
+    return g;
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(path_ + ": " + msg); }
+
+  const tfl::Tensor* tensor(int index, const std::string& what) const {
+    if (index < 0 || uint32_t(index) >= sg_->tensors()->size())
+      fail(what + " refers to tensor " + std::to_string(index) + ", but there are " +
+           std::to_string(sg_->tensors()->size()));
+    return sg_->tensors()->Get(uint32_t(index));
+  }
+
+  static std::string tensorName(const tfl::Tensor* t) { return t->name() ? t->name()->str() : "(unnamed)"; }
+
+  std::vector<int> shapeOf(const tfl::Tensor* t) const {
+    std::vector<int> s;
+    if (t->shape())
+      for (int d : *t->shape()) s.push_back(d);
+    return s;
+  }
+
+  static std::string shapeStr(const std::vector<int>& s) {
+    std::string r = "[";
+    for (size_t i = 0; i < s.size(); ++i) r += (i ? "," : "") + std::to_string(s[i]);
+    return r + "]";
+  }
+
+  // Constant data of a tensor, dequantized to float: real = scale * (q - zero_point), per channel
+  // along quantized_dimension where the file gives several scales.
+  std::vector<float> constant(const tfl::Tensor* t, const std::string& role) const {
+    const std::string who = role + " tensor '" + tensorName(t) + "'";
+    const auto shape = shapeOf(t);
+    uint64_t count = 1;
+    for (int d : shape) {
+      if (d <= 0) fail(who + " has shape " + shapeStr(shape) + " with a non-positive dimension");
+      count *= uint64_t(d);
+      if (count > (1ull << 28)) fail(who + " has " + shapeStr(shape) + " elements, more than mobilevk accepts");
+    }
+    if (!model_->buffers() || t->buffer() >= model_->buffers()->size())
+      fail(who + " refers to buffer " + std::to_string(t->buffer()) + " which does not exist");
+    const tfl::Buffer* b = model_->buffers()->Get(t->buffer());
+    const uint8_t* data = nullptr;
+    uint64_t size = 0;
+    if (b->data()) {
+      data = b->data()->data();
+      size = b->data()->size();
+    } else if (b->offset() > 1) {
+      if (b->offset() > bytes_.size() || b->size() > bytes_.size() - b->offset())
+        fail(who + ": its external buffer [" + std::to_string(b->offset()) + ", +" + std::to_string(b->size()) +
+             ") lies outside the file");
+      data = bytes_.data() + b->offset();
+      size = b->size();
+    }
+    if (!data) fail(who + " has no constant data (it must be a weight, not a computed tensor)");
+    const int ty = t->type();
+    const uint64_t elemBytes = ty == type::kFloat32 || ty == type::kInt32 ? 4 : ty == type::kFloat16 ? 2
+                               : ty == type::kUInt8 || ty == type::kInt8 ? 1 : 0;
+    if (!elemBytes) fail(who + " has unsupported element type " + typeName(ty));
+    if (size != count * elemBytes)
+      fail(who + " holds " + std::to_string(size) + " bytes, its shape " + shapeStr(shape) + " and type " +
+           typeName(ty) + " need " + std::to_string(count * elemBytes));
+
+    std::vector<float> out(count);
+    if (ty == type::kFloat32) {
+      std::memcpy(out.data(), data, size);
+      for (float v : out)
+        if (!std::isfinite(v)) fail(who + " contains a non-finite value");
+      return out;
+    }
+    if (ty == type::kFloat16) {
+      for (uint64_t i = 0; i < count; ++i) {
+        uint16_t h;
+        std::memcpy(&h, data + 2 * i, 2);
+        out[i] = halfToFloat(h);
+      }
+      return out;
+    }
+    const auto* q = t->quantization();
+    if (!q || !q->scale() || q->scale()->size() == 0) fail(who + " is " + typeName(ty) + " but has no quantization scale");
+    const uint32_t nScales = q->scale()->size();
+    const int axis = q->quantized_dimension();
+    uint64_t axisSize = 1, inner = 1;
+    if (nScales > 1) {
+      if (axis < 0 || size_t(axis) >= shape.size() || uint32_t(shape[axis]) != nScales)
+        fail(who + " has " + std::to_string(nScales) + " scales along dimension " + std::to_string(axis) +
+             " of shape " + shapeStr(shape));
+      axisSize = nScales;
+      for (size_t d = size_t(axis) + 1; d < shape.size(); ++d) inner *= uint64_t(shape[d]);
+    }
+    const uint32_t nZero = q->zero_point() ? q->zero_point()->size() : 0;
+    if (nZero != 0 && nZero != nScales)
+      fail(who + " has " + std::to_string(nZero) + " zero points for " + std::to_string(nScales) + " scales");
+    for (uint64_t i = 0; i < count; ++i) {
+      const uint32_t ch = nScales > 1 ? uint32_t((i / inner) % axisSize) : 0;
+      const float scale = q->scale()->Get(ch);
+      const int64_t zp = nZero ? q->zero_point()->Get(ch) : 0;
+      int64_t v;
+      if (ty == type::kUInt8) v = data[i];
+      else if (ty == type::kInt8) v = int8_t(data[i]);
+      else {
+        int32_t w;
+        std::memcpy(&w, data + 4 * i, 4);
+        v = w;
+      }
+      out[i] = float(double(scale) * double(v - zp));
+    }
+    return out;
+  }
+
+  void readInput() {
+    current_ = sg_->inputs()->Get(0);
+    const auto* t = tensor(current_, "the subgraph input");
+    const auto s = shapeOf(t);
+    if (s.size() != 4 || (s[0] != 1 && s[0] != -1) || s[1] <= 0 || s[2] <= 0 || s[3] <= 0)
+      fail("input '" + tensorName(t) + "' has shape " + shapeStr(s) + ", expected [1, H, W, C]");
+    auto& in = graph_->input;
+    in.height = s[1];
+    in.width = s[2];
+    in.channels = s[3];
+    const int ty = t->type();
+    if (ty == type::kFloat32) {
+      // A float file does not record its normalization; MobileNet's [-1, 1] is the common one.
+      in.source = "float input: assumed [-1, 1] (x/127.5 - 1); override with --input-range";
+      return;
+    }
+    if (ty != type::kUInt8 && ty != type::kInt8) fail("input '" + tensorName(t) + "' has unsupported type " + typeName(ty));
+    const auto* q = t->quantization();
+    if (!q || !q->scale() || q->scale()->size() != 1)
+      fail("quantized input '" + tensorName(t) + "' needs exactly one scale");
+    const float scale = q->scale()->Get(0);
+    const int64_t zp = q->zero_point() && q->zero_point()->size() ? q->zero_point()->Get(0) : 0;
+    // uint8 input: q = pixel. int8 input: q = pixel - 128. real = scale * (q - zero_point).
+    const double shift = ty == type::kInt8 ? -128.0 : 0.0;
+    for (int c = 0; c < 3; ++c) {
+      in.scale[c] = scale;
+      in.offset[c] = float(double(scale) * (shift - double(zp)));
+    }
+    in.source = "input quantization (" + typeName(ty) + ", scale " + std::to_string(scale) + ", zero point " +
+                std::to_string(zp) + ")";
+  }
+
+  // The range a quantized output can represent, as a clamp (TOCO's implied ReLU6).
+  void clampToQuantizedRange(Node& n, const tfl::Tensor* out) const {
+    const int ty = out->type();
+    if (ty != type::kUInt8 && ty != type::kInt8) return;
+    const auto* q = out->quantization();
+    if (!q || !q->scale() || q->scale()->size() != 1) return;
+    const double scale = q->scale()->Get(0);
+    const double zp = q->zero_point() && q->zero_point()->size() ? double(q->zero_point()->Get(0)) : 0.0;
+    const double lo = ty == type::kUInt8 ? 0.0 : -128.0, hi = ty == type::kUInt8 ? 255.0 : 127.0;
+    fuseClamp(n, float(scale * (lo - zp)), float(scale * (hi - zp)));
+  }
+
+  Activation fusedActivation(int f, const std::string& who) const {
+    switch (f) {
+      case 0: return Activation::none();
+      case 1: return Activation::relu();
+      case 2: return Activation::clamp(-1.0f, 1.0f);
+      case 3: return Activation::relu6();
+      default: fail(who + ": fused activation " + std::to_string(f) + " (TANH/SIGN_BIT) is not supported");
+    }
+  }
+
+  static Padding padding(int p) { return p == 0 ? Padding::same() : Padding::valid(); }
+
+  void readOperator(uint32_t index) {
+    const tfl::Operator* o = sg_->operators()->Get(index);
+    if (!model_->operator_codes() || o->opcode_index() >= model_->operator_codes()->size())
+      fail("operator " + std::to_string(index) + " has an invalid opcode index");
+    const auto* oc = model_->operator_codes()->Get(o->opcode_index());
+    const int code = std::max<int>(oc->deprecated_builtin_code(), oc->builtin_code());
+    const char* name = builtinName(code);
+    std::string opName = name ? name : "builtin op " + std::to_string(code);
+    if (code == 32 && oc->custom_code()) opName = "CUSTOM op '" + oc->custom_code()->str() + "'";
+    if (!o->inputs() || o->inputs()->size() == 0 || !o->outputs() || o->outputs()->size() != 1)
+      fail("operator " + std::to_string(index) + " (" + opName + ") must have inputs and exactly one output");
+    const tfl::Tensor* out = tensor(o->outputs()->Get(0), opName + " output");
+    const std::string who = "operator " + std::to_string(index) + " (" + opName + ", output '" + tensorName(out) + "')";
+    const int in0 = o->inputs()->Get(0);
+    if (in0 != current_)
+      fail(who + " reads tensor " + std::to_string(in0) + ", not the previous output " + std::to_string(current_) +
+           ": only chains of operators are supported");
+    const tfl::Tensor* inT = tensor(in0, who + " input");
+    const auto inShape = shapeOf(inT);
+    auto input = [&](uint32_t i) -> const tfl::Tensor* {
+      if (o->inputs()->size() <= i || o->inputs()->Get(i) < 0) return nullptr;
+      return tensor(o->inputs()->Get(i), who + " input " + std::to_string(i));
+    };
+
+    Node n;
+    n.name = tensorName(out);
+    auto& d = n.conv;
+    d.name = n.name;
+    switch (code) {
+      case op::kConv2D:
+      case op::kDepthwiseConv2D: {
+        const tfl::Tensor* w = input(1);
+        if (!w) fail(who + ": missing filter tensor");
+        const auto ws = shapeOf(w);
+        if (ws.size() != 4) fail(who + ": filter has shape " + shapeStr(ws) + ", expected 4 dimensions");
+        if (inShape.size() != 4) fail(who + ": input has shape " + shapeStr(inShape) + ", expected NHWC");
+        const int inC = inShape[3];
+        int padKind, sw, sh, act, dw, dh;
+        if (code == op::kConv2D) {
+          const auto* opt = o->builtin_options_as_Conv2DOptions();
+          if (!opt) fail(who + ": missing Conv2DOptions");
+          padKind = opt->padding(); sw = opt->stride_w(); sh = opt->stride_h(); act = opt->fused_activation_function();
+          dw = opt->dilation_w_factor(); dh = opt->dilation_h_factor();
+          if (ws[3] != inC) fail(who + ": filter " + shapeStr(ws) + " expects " + std::to_string(ws[3]) + " input channels, input has " + std::to_string(inC));
+          d.inChannels = inC;
+          d.outChannels = ws[0];
+          d.window = {ws[1], ws[2], sh, sw, padding(padKind)};
+          d.weights = constant(w, "filter");  // OHWI already
+          n.kind = ws[1] == 1 && ws[2] == 1 && sh == 1 && sw == 1 ? NodeKind::PointwiseConv : NodeKind::Conv2D;
+          if (n.kind == NodeKind::PointwiseConv) d.window.padding = Padding::valid();  // 1x1: SAME pads nothing
+        } else {
+          const auto* opt = o->builtin_options_as_DepthwiseConv2DOptions();
+          if (!opt) fail(who + ": missing DepthwiseConv2DOptions");
+          padKind = opt->padding(); sw = opt->stride_w(); sh = opt->stride_h(); act = opt->fused_activation_function();
+          dw = opt->dilation_w_factor(); dh = opt->dilation_h_factor();
+          if (ws[0] != 1 || ws[3] != inC)
+            fail(who + ": filter " + shapeStr(ws) + " with input of " + std::to_string(inC) +
+                 " channels; only depth multiplier 1 ([1, kH, kW, C]) is supported");
+          d.inChannels = d.outChannels = inC;
+          d.window = {ws[1], ws[2], sh, sw, padding(padKind)};
+          d.weights = constant(w, "filter");  // 1HWC == HWC
+          n.kind = NodeKind::DepthwiseConv;
+        }
+        if (padKind != 0 && padKind != 1) fail(who + ": unknown padding " + std::to_string(padKind));
+        if (dw != 1 || dh != 1) fail(who + ": dilation " + std::to_string(dh) + "x" + std::to_string(dw) + " is not supported");
+        if (sw <= 0 || sh <= 0) fail(who + ": stride " + std::to_string(sh) + "x" + std::to_string(sw) + " must be positive");
+        if (const tfl::Tensor* b = input(2)) d.bias = constant(b, "bias");
+        d.activation = fusedActivation(act, who);
+        clampToQuantizedRange(n, out);
+        break;
+      }
+      case op::kFullyConnected: {
+        const auto* opt = o->builtin_options_as_FullyConnectedOptions();
+        const tfl::Tensor* w = input(1);
+        if (!w) fail(who + ": missing weights tensor");
+        const auto ws = shapeOf(w);
+        if (ws.size() != 2) fail(who + ": weights have shape " + shapeStr(ws) + ", expected [out, in]");
+        if (opt && opt->weights_format() != 0) fail(who + ": shuffled weights format is not supported");
+        d.inChannels = ws[1];
+        d.outChannels = ws[0];
+        d.weights = constant(w, "weights");
+        if (const tfl::Tensor* b = input(2)) d.bias = constant(b, "bias");
+        d.activation = fusedActivation(opt ? opt->fused_activation_function() : 0, who);
+        n.kind = NodeKind::FullyConnected;
+        clampToQuantizedRange(n, out);
+        break;
+      }
+      case op::kAveragePool2D: {
+        const auto* opt = o->builtin_options_as_Pool2DOptions();
+        if (!opt) fail(who + ": missing Pool2DOptions");
+        if (inShape.size() != 4) fail(who + ": input has shape " + shapeStr(inShape) + ", expected NHWC");
+        const auto os = shapeOf(out);
+        const bool global = opt->filter_height() == inShape[1] && opt->filter_width() == inShape[2] &&
+                            os.size() == 4 && os[1] == 1 && os[2] == 1;
+        if (!global)
+          fail(who + ": only global average pooling is supported (filter " + std::to_string(opt->filter_height()) + "x" +
+               std::to_string(opt->filter_width()) + " over input " + shapeStr(inShape) + ")");
+        if (opt->fused_activation_function() != 0) fail(who + ": a fused activation on pooling is not supported");
+        n.kind = NodeKind::GlobalAvgPool;
+        break;
+      }
+      case op::kReshape: {
+        // Only a reshape of a 1x1 map that keeps the channels last changes nothing in NC4HW4.
+        const auto os = shapeOf(out);
+        uint64_t inCount = 1, outCount = 1;
+        for (int v : inShape) inCount *= uint64_t(std::max(v, 0));
+        for (int v : os) outCount *= uint64_t(std::max(v, 0));
+        const bool mapIs1x1 = inShape.size() == 2 || (inShape.size() == 4 && inShape[1] == 1 && inShape[2] == 1);
+        if (!mapIs1x1 || os.empty() || inCount != outCount || os.back() != inShape.back())
+          fail(who + ": reshape " + shapeStr(inShape) + " -> " + shapeStr(os) +
+               " is not supported (only flattening a 1x1 map)");
+        current_ = o->outputs()->Get(0);
+        return;  // no node: the data is unchanged
+      }
+      case op::kSoftmax: {
+        const auto* opt = o->builtin_options_as_SoftmaxOptions();
+        if (opt && opt->beta() != 1.0f) fail(who + ": softmax beta " + std::to_string(opt->beta()) + " is not supported (only 1)");
+        n.kind = NodeKind::Softmax;
+        break;
+      }
+      default:
+        fail(who + " is not supported (mobilevk runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
+                   "RESHAPE, SOFTMAX)");
+    }
+    graph_->nodes.push_back(std::move(n));
+    current_ = o->outputs()->Get(0);
+  }
+
+  std::string path_;
+  std::vector<uint8_t> bytes_;
+  const tfl::Model* model_ = nullptr;
+  const tfl::SubGraph* sg_ = nullptr;
+  Graph* graph_ = nullptr;
+  int current_ = -1;
+};
+
+}  // namespace
+
+std::shared_ptr<Graph> importTflite(const std::string& path) { return TfliteReader(path).read(); }
+
+}  // namespace mobilevk

@@ -1,0 +1,188 @@
+#include "cli_util.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "mobilevk/error.h"
+
+namespace cli {
+
+Args::Args(std::string command, const std::vector<std::string>& args, const std::vector<std::string>& valueOptions,
+           const std::vector<std::string>& flagOptions)
+    : command_(std::move(command)) {
+  auto contains = [](const std::vector<std::string>& v, const std::string& s) {
+    return std::find(v.begin(), v.end(), s) != v.end();
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() > 2 && a.compare(0, 2, "--") == 0) {
+      const std::string name = a.substr(2);
+      if (contains(valueOptions, name)) {
+        if (i + 1 >= args.size()) throw UsageError{"option --" + name + " needs a value"};
+        values_.push_back({name, args[++i]});
+      } else if (contains(flagOptions, name)) {
+        flags_.push_back(name);
+      } else {
+        throw UsageError{"unknown option '" + a + "'"};
+      }
+    } else {
+      positional_.push_back(a);
+    }
+  }
+}
+
+bool Args::has(const std::string& name) const {
+  if (std::find(flags_.begin(), flags_.end(), name) != flags_.end()) return true;
+  for (const auto& [k, v] : values_)
+    if (k == name) return true;
+  return false;
+}
+
+std::string Args::value(const std::string& name, const std::string& fallback) const {
+  for (auto it = values_.rbegin(); it != values_.rend(); ++it)
+    if (it->first == name) return it->second;
+  return fallback;
+}
+
+int Args::intValue(const std::string& name, int fallback, int lo, int hi) const {
+  if (!has(name)) return fallback;
+  const std::string v = value(name);
+  size_t used = 0;
+  long r = 0;
+  try {
+    r = std::stol(v, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != v.size() || v.empty() || r < lo || r > hi)
+    throw UsageError{"--" + name + " expects an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                     "], got '" + v + "'"};
+  return int(r);
+}
+
+float Args::floatValue(const std::string& name, float fallback, float lo, float hi) const {
+  if (!has(name)) return fallback;
+  const std::string v = value(name);
+  size_t used = 0;
+  float r = 0;
+  try {
+    r = std::stof(v, &used);
+  } catch (...) {
+    used = 0;
+  }
+  if (used != v.size() || v.empty() || !(r >= lo && r <= hi))
+    throw UsageError{"--" + name + " expects a number in [" + std::to_string(lo) + ", " + std::to_string(hi) +
+                     "], got '" + v + "'"};
+  return r;
+}
+
+std::vector<std::string> readLabels(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw mobilevk::Error(path + ": cannot open label file");
+  std::vector<std::string> labels;
+  std::string line;
+  while (std::getline(f, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    labels.push_back(line);
+  }
+  return labels;
+}
+
+std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
+                                    std::string* usedPath) {
+  if (!explicitPath.empty()) {
+    auto labels = readLabels(explicitPath);
+    if (int(labels.size()) != classes)
+      throw mobilevk::Error(explicitPath + ": " + std::to_string(labels.size()) + " labels, the model has " +
+                            std::to_string(classes) + " outputs");
+    if (usedPath) *usedPath = explicitPath;
+    return labels;
+  }
+  struct stat st {};
+  std::string dir = modelPath;
+  if (stat(modelPath.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) dir = dir.substr(0, dir.find_last_of('/') + 1);
+  if (dir.empty()) dir = ".";
+  const std::string suffix = "_" + std::to_string(classes) + ".txt";
+  for (int up = 0; up <= 3; ++up) {
+    const std::string labelsDir = dir + "/labels";
+    if (DIR* d = opendir(labelsDir.c_str())) {
+      std::vector<std::string> names;
+      while (dirent* e = readdir(d)) names.push_back(e->d_name);
+      closedir(d);
+      std::sort(names.begin(), names.end());
+      for (const auto& n : names)
+        if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
+          auto labels = readLabels(labelsDir + "/" + n);
+          if (int(labels.size()) == classes) {
+            if (usedPath) *usedPath = labelsDir + "/" + n;
+            return labels;
+          }
+        }
+    }
+    dir += "/..";
+  }
+  return {};
+}
+
+}  // namespace cli
+
+#include "mobilevk/image.h"
+
+namespace cli {
+
+void applyInputRange(const Args& args, mobilevk::Model& model) {
+  if (!args.has("input-range")) return;
+  const std::string v = args.value("input-range");
+  const auto comma = v.find(',');
+  float lo = 0, hi = 0;
+  try {
+    if (comma == std::string::npos) throw 0;
+    size_t u1 = 0, u2 = 0;
+    lo = std::stof(v.substr(0, comma), &u1);
+    hi = std::stof(v.substr(comma + 1), &u2);
+    if (u1 != comma || u2 != v.size() - comma - 1 || !(hi > lo)) throw 0;
+  } catch (...) {
+    throw UsageError{"--input-range expects LO,HI with LO < HI (e.g. 0,1 or -1,1), got '" + v + "'"};
+  }
+  const float scale[3] = {(hi - lo) / 255.0f, (hi - lo) / 255.0f, (hi - lo) / 255.0f};
+  const float offset[3] = {lo, lo, lo};
+  model.setInputNormalization(scale, offset, "--input-range " + v);
+}
+
+std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model) {
+  std::vector<NamedInput> inputs;
+  const mobilevk::Shape want = model.inputShape(1);
+  if (args.has("input-npy")) {
+    if (!args.positional().empty()) throw UsageError{"give images or --input-npy, not both"};
+    const std::string path = args.value("input-npy");
+    const mobilevk::HostTensor t = mobilevk::readNpy(path);
+    if (t.shape.h != want.h || t.shape.w != want.w || t.shape.c != want.c)
+      throw mobilevk::Error(path + ": array of shape " + t.shape.str() + " does not fit the model input " + want.str());
+    const size_t per = want.elements();
+    for (int n = 0; n < t.shape.n; ++n) {
+      mobilevk::HostTensor one(want);
+      std::copy(t.data.begin() + long(n * per), t.data.begin() + long((n + 1) * per), one.data.begin());
+      inputs.push_back({t.shape.n == 1 ? path : path + "[" + std::to_string(n) + "]", std::move(one)});
+    }
+    return inputs;
+  }
+  if (args.positional().empty()) throw UsageError{"no images given (or use --input-npy FILE.npy)"};
+  for (const auto& path : args.positional())
+    inputs.push_back({path, mobilevk::imagesToTensor({mobilevk::loadImage(path)}, model.input())});
+  return inputs;
+}
+
+mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count) {
+  mobilevk::Shape s = inputs[first].tensor.shape;
+  s.n = int(count);
+  mobilevk::HostTensor t(s);
+  const size_t per = inputs[first].tensor.data.size();
+  for (size_t i = 0; i < count; ++i)
+    std::copy(inputs[first + i].tensor.data.begin(), inputs[first + i].tensor.data.end(), t.data.begin() + long(i * per));
+  return t;
+}
+
+}  // namespace cli

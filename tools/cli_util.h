@@ -1,0 +1,57 @@
+#pragma once
+// Small helpers shared by the subcommands: argument parsing and label files.
+#include <string>
+#include <vector>
+
+namespace cli {
+
+// A minimal option parser: "--name value", "--flag", positional arguments. Unknown options and
+// missing values are errors (exit code 2) naming the option.
+class Args {
+ public:
+  Args(std::string command, const std::vector<std::string>& args, const std::vector<std::string>& valueOptions,
+       const std::vector<std::string>& flagOptions);
+  bool has(const std::string& name) const;
+  std::string value(const std::string& name, const std::string& fallback = "") const;
+  int intValue(const std::string& name, int fallback, int lo, int hi) const;
+  float floatValue(const std::string& name, float fallback, float lo, float hi) const;
+  const std::vector<std::string>& positional() const { return positional_; }
+
+ private:
+  std::string command_;
+  std::vector<std::pair<std::string, std::string>> values_;
+  std::vector<std::string> flags_, positional_;
+};
+
+struct UsageError {
+  std::string message;
+};
+
+// Label file: one label per line. Throws mobilevk::Error naming the file.
+std::vector<std::string> readLabels(const std::string& path);
+// Labels for a model output of `classes` entries: the given file, or else the first
+// labels/*_<classes>.txt in the model's directory or up to three directories above it (the layout
+// of ../shared). Empty when none is found.
+std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
+                                    std::string* usedPath);
+
+}  // namespace cli
+
+#include "mobilevk/model.h"
+#include "mobilevk/tensor.h"
+
+namespace cli {
+
+struct NamedInput {
+  std::string name;
+  mobilevk::HostTensor tensor;  // [1, H, W, C], normalized for the model
+};
+
+// The inputs of classify/compare: images (positional) or --input-npy, checked against the model.
+std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model);
+// Applies --input-range LO,HI (pixel 0 -> LO, 255 -> HI) when given.
+void applyInputRange(const Args& args, mobilevk::Model& model);
+// Concatenates [1,H,W,C] tensors along N.
+mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count);
+
+}  // namespace cli

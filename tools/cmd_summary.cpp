@@ -1,0 +1,54 @@
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "mobilevk/model.h"
+
+using nlohmann::json;
+
+int cmdSummary(const std::vector<std::string>& argv) {
+  cli::Args args("summary", argv, {"alpha", "resolution", "classes", "model"}, {"json"});
+  if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
+  mobilevk::Model model = [&] {
+    if (args.has("model")) {
+      if (args.has("alpha") || args.has("resolution") || args.has("classes"))
+        throw cli::UsageError{"--model cannot be combined with --alpha/--resolution/--classes"};
+      return mobilevk::Model::load(args.value("model"));
+    }
+    mobilevk::MobileNetV1Options o;
+    o.alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
+    o.resolution = args.intValue("resolution", 224, 32, 2048);
+    o.classes = args.intValue("classes", 1000, 0, 100000);
+    return mobilevk::Model::mobileNetV1(o);
+  }();
+  const auto layers = model.layers();
+  auto shapeVec = [](const mobilevk::Shape& s) { return std::vector<int>{s.n, s.h, s.w, s.c}; };
+  if (args.has("json")) {
+    json out;
+    out["model"] = model.name();
+    out["input"] = shapeVec(model.inputShape());
+    for (const auto& l : layers)
+      out["layers"].push_back({{"name", l.name}, {"type", l.type}, {"stride", {l.strideY, l.strideX}},
+                               {"filter_shape", l.filterShape}, {"output_shape", shapeVec(l.outputShape)},
+                               {"activation", l.activation}, {"macs", l.macs}, {"params", l.params}});
+    out["total_macs"] = model.totalMacs();
+    out["total_params"] = model.totalParams();
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s  input %s  (%s)\n", model.name().c_str(), model.inputShape().str().c_str(), model.format().c_str());
+  std::printf("%-28s %-15s %-7s %-18s %-16s %-8s %14s %12s\n", "layer", "type", "stride", "filter", "output", "act",
+              "mult-adds", "params");
+  for (const auto& l : layers) {
+    std::string filter;
+    for (size_t i = 0; i < l.filterShape.size(); ++i) filter += (i ? "x" : "") + std::to_string(l.filterShape[i]);
+    const std::string stride = l.filterShape.empty() ? "" : std::to_string(l.strideY) + "x" + std::to_string(l.strideX);
+    std::printf("%-28s %-15s %-7s %-18s %-16s %-8s %14llu %12llu\n", l.name.substr(0, 28).c_str(), l.type.c_str(),
+                stride.c_str(), filter.c_str(), l.outputShape.str().c_str(), l.activation.substr(0, 8).c_str(),
+                (unsigned long long)l.macs, (unsigned long long)l.params);
+  }
+  std::printf("total: %.1f M mult-adds, %.3f M parameters\n", model.totalMacs() / 1e6, model.totalParams() / 1e6);
+  return 0;
+}
