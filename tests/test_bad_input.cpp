@@ -1,0 +1,190 @@
+// Malformed models, images and arrays: each gives a mobilevk::Error naming the file and the
+// problem, never a crash or a model that runs wrongly.
+#include <doctest/doctest.h>
+#include <flatbuffers/flatbuffers.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "helpers.h"
+#include "import/importers.h"
+#include "mobilevk/error.h"
+#include "mobilevk/image.h"
+#include "mobilevk/model.h"
+#include "tflite_schema_generated.h"
+
+using namespace mobilevk;
+
+namespace {
+
+std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+
+std::string tempDir() {
+  static std::string dir = [] {
+    char tmpl[] = "/tmp/mobilevk-test-XXXXXX";
+    const char* d = mkdtemp(tmpl);
+    REQUIRE(d != nullptr);
+    return std::string(d);
+  }();
+  return dir;
+}
+
+std::string writeFile(const std::string& name, const std::vector<uint8_t>& bytes) {
+  const std::string path = tempDir() + "/" + name;
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
+  return path;
+}
+
+std::vector<uint8_t> readAll(const std::string& path) { return readFileBytes(path, 1ull << 30); }
+
+// Expects Model::load(path) to throw an Error whose message contains every needle.
+void expectLoadError(const std::string& path, const std::vector<std::string>& needles) {
+  CAPTURE(path);
+  try {
+    Model::load(path);
+    FAIL("loaded without error");
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    for (const auto& n : needles) CHECK_MESSAGE(msg.find(n) != std::string::npos, "'" << msg << "' lacks '" << n << "'");
+  }
+}
+
+// A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code.
+std::vector<uint8_t> tinyTflite(int builtinCode) {
+  namespace T = mobilevk::tfl;
+  flatbuffers::FlatBufferBuilder b;
+  const std::vector<flatbuffers::Offset<T::Buffer>> buffers = {T::CreateBuffer(b)};
+  const std::vector<flatbuffers::Offset<T::Tensor>> tensors = {
+      T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 4, 4, 3}), 0, 0, b.CreateString("input")),
+      T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 2, 2, 3}), 0, 0, b.CreateString("pooled"))};
+  const auto op = T::CreateOperator(b, 0, b.CreateVector(std::vector<int>{0}), b.CreateVector(std::vector<int>{1}));
+  const std::vector<flatbuffers::Offset<T::Operator>> ops = {op};
+  const auto sg = T::CreateSubGraph(b, b.CreateVector(tensors), b.CreateVector(std::vector<int>{0}),
+                                    b.CreateVector(std::vector<int>{1}), b.CreateVector(ops));
+  const std::vector<flatbuffers::Offset<T::OperatorCode>> codes = {
+      T::CreateOperatorCode(b, int8_t(builtinCode), 0, 1, builtinCode)};
+  const std::vector<flatbuffers::Offset<T::SubGraph>> subgraphs = {sg};
+  const auto model = T::CreateModel(b, 3, b.CreateVector(codes), b.CreateVector(subgraphs), 0, b.CreateVector(buffers));
+  T::FinishModelBuffer(b, model);
+  return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+}
+
+}  // namespace
+
+TEST_CASE("bad TFLite files") {
+  const auto good = readAll(shared("models/mobilenet_v1_0.25_128_quant.tflite"));
+  expectLoadError(writeFile("truncated.tflite", {good.begin(), good.begin() + 1000}), {"truncated.tflite", "corrupt"});
+  expectLoadError(writeFile("empty.tflite", {}), {"empty.tflite", "not a TFLite model"});
+  // Corrupt the root table offset: verification must fail, not read out of bounds.
+  auto bad = good;
+  bad[0] = 0xff;
+  bad[1] = 0xff;
+  bad[2] = 0xff;
+  expectLoadError(writeFile("badroot.tflite", bad), {"badroot.tflite", "corrupt"});
+  // A JPEG renamed .tflite.
+  expectLoadError(writeFile("photo.tflite", readAll(shared("images/hot_dog.jpg"))), {"photo.tflite", "not a TFLite model"});
+  // An op outside the supported set is refused by name.
+  expectLoadError(writeFile("maxpool.tflite", tinyTflite(17)), {"maxpool.tflite", "MAX_POOL_2D", "not supported"});
+  expectLoadError(writeFile("custom.tflite", tinyTflite(32)), {"custom.tflite", "not supported"});
+  expectLoadError(tempDir() + "/does-not-exist.tflite", {"does-not-exist.tflite", "no such file"});
+  // Random bytes behind a valid identifier.
+  std::vector<uint8_t> noise(4096);
+  for (size_t i = 0; i < noise.size(); ++i) noise[i] = uint8_t(i * 131 + 7);
+  std::copy_n("TFL3", 4, noise.begin() + 4);
+  expectLoadError(writeFile("noise.tflite", noise), {"noise.tflite"});
+}
+
+TEST_CASE("bad Keras/TF.js models") {
+  const std::string src = shared("models/mobilenet_v1_0.75_224_keras");
+  const auto json = nlohmann::json::parse(readAll(src + "/model.json"));
+  auto makeDir = [&](const std::string& name, const nlohmann::json& doc, bool linkShards) {
+    const std::string dir = tempDir() + "/" + name;
+    mkdir(dir.c_str(), 0755);
+    const std::string text = doc.dump();
+    writeFile(name + "/model.json", {text.begin(), text.end()});
+    if (linkShards)
+      for (const auto& g : doc["weightsManifest"])
+        for (const auto& p : g["paths"]) {
+          const std::string target = src + "/" + p.get<std::string>(), link = dir + "/" + p.get<std::string>();
+          if (symlink(target.c_str(), link.c_str()) != 0) { /* exists from an earlier run */ }
+        }
+    return dir;
+  };
+  {
+    auto doc = json;
+    doc["modelTopology"]["model_config"]["config"]["layers"][5]["class_name"] = "MaxPooling2D";
+    expectLoadError(makeDir("maxpool", doc, true), {"MaxPooling2D", "not supported"});
+  }
+  {
+    auto doc = json;
+    doc["modelTopology"]["model_config"]["config"]["layers"][3]["config"]["activation"] = "tanh";
+    expectLoadError(makeDir("tanh", doc, true), {"tanh", "not supported"});
+  }
+  {
+    auto doc = json;
+    doc["modelTopology"]["model_config"]["config"]["layers"][1]["config"]["dilation_rate"] = {2, 2};
+    expectLoadError(makeDir("dilated", doc, true), {"conv1", "dilation"});
+  }
+  // Shards missing.
+  expectLoadError(makeDir("noshards", json, false), {"group1-shard1of1", "no such file"});
+  {
+    // A shard shorter than its manifest says.
+    const std::string dir = makeDir("shortshard", json, true);
+    const std::string shard = dir + "/group1-shard1of1";
+    std::remove(shard.c_str());
+    const auto bytes = readAll(src + "/group1-shard1of1");
+    writeFile("shortshard/group1-shard1of1", {bytes.begin(), bytes.begin() + 100});
+    expectLoadError(dir, {"conv1/kernel", "hold 100 bytes"});
+  }
+  const std::string garbage = "{ this is not json";
+  expectLoadError(writeFile("broken.json", {garbage.begin(), garbage.end()}), {"broken.json", "not valid JSON"});
+  const std::string notModel = "{\"hello\": 1}";
+  expectLoadError(writeFile("other.json", {notModel.begin(), notModel.end()}), {"other.json", "modelTopology"});
+}
+
+TEST_CASE("bad images and arrays") {
+  const auto jpeg = readAll(shared("images/hot_dog.jpg"));
+  auto expectImageError = [](const std::string& path, const std::string& needle) {
+    CAPTURE(path);
+    try {
+      loadImage(path);
+      FAIL("decoded without error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).find(needle) != std::string::npos);
+    }
+  };
+  expectImageError(writeFile("truncated.jpg", {jpeg.begin(), jpeg.begin() + 20}), "truncated.jpg");
+  const std::string text = "just some text, not pixels";
+  expectImageError(writeFile("text.png", {text.begin(), text.end()}), "not a readable JPEG, PNG or BMP");
+  expectImageError(writeFile("empty.bmp", {}), "empty file");
+  expectImageError(tempDir() + "/missing.jpg", "no such file");
+  // A model file is not an image.
+  expectImageError(shared("models/vww_96_int8.tflite"), "not a readable");
+
+  auto expectNpyError = [](const std::string& path, const std::string& needle) {
+    CAPTURE(path);
+    try {
+      readNpy(path);
+      FAIL("read without error");
+    } catch (const Error& e) {
+      CHECK(std::string(e.what()).find(needle) != std::string::npos);
+    }
+  };
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 2, 3), }";
+  header.append(118 - header.size(), ' ');
+  header += '\n';
+  std::vector<uint8_t> f64 = {0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, uint8_t(header.size()), 0};
+  f64.insert(f64.end(), header.begin(), header.end());
+  f64.resize(f64.size() + 12 * 8);
+  expectNpyError(writeFile("f64.npy", f64), "float32");
+  expectNpyError(writeFile("notnpy.npy", jpeg), "bad magic");
+  std::vector<float> d(12, 1.0f);
+  writeNpy(tempDir() + "/short.npy", d, {1, 2, 2, 3}, true);
+  auto shortBytes = readAll(tempDir() + "/short.npy");
+  shortBytes.resize(shortBytes.size() - 4);
+  expectNpyError(writeFile("short.npy", shortBytes), "data bytes");
+}
