@@ -171,6 +171,14 @@ class KerasReader {
     return &graph_->nodes.back();
   }
 
+  void addWeightlessNode(NodeKind kind, const std::string& name) {
+    Node n;
+    n.kind = kind;
+    n.name = name;
+    graph_->nodes.push_back(n);
+    lastIsOpenConv_ = false;
+  }
+
   void fuseActivation(const std::string& act, const std::string& who) {
     if (act == "linear") return;
     if (act == "relu6" || act == "relu") {
@@ -180,11 +188,7 @@ class KerasReader {
       return;
     }
     if (act == "softmax") {
-      Node sm;
-      sm.kind = NodeKind::Softmax;
-      sm.name = who;
-      graph_->nodes.push_back(sm);
-      lastIsOpenConv_ = false;
+      addWeightlessNode(NodeKind::Softmax, who);
       return;
     }
     fail(who + ": activation '" + act + "' is not supported (relu6, relu, softmax, linear)");
@@ -298,12 +302,8 @@ class KerasReader {
       return;
     }
     if (cls == "GlobalAveragePooling2D") {
-      Node n;
-      n.kind = NodeKind::GlobalAvgPool;
-      n.name = name;
-      graph_->nodes.push_back(n);
+      addWeightlessNode(NodeKind::GlobalAvgPool, name);
       spatial1x1_ = true;
-      lastIsOpenConv_ = false;
       return;
     }
     if (cls == "Reshape" || cls == "Flatten") {
