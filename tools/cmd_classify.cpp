@@ -20,12 +20,13 @@ int cmdClassify(const std::vector<std::string>& argv) {
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   const std::string modelPath = args.value("model");
-  const int topK = args.intValue("top", 5, 1, 1000000);
+  int topK = args.intValue("top", 5, 1, 1000000);
   mobilevk::Model model = mobilevk::Model::load(modelPath);
   cli::applyInputRange(args, model);
   const auto inputs = cli::loadInputs(args, model);
   const mobilevk::Shape outShape = model.outputShape(1);
   const int classes = int(outShape.elements());
+  if (!args.has("top")) topK = std::min(topK, classes);
   if (topK > classes)
     throw cli::UsageError{"--top " + std::to_string(topK) + " is more than the model's " + std::to_string(classes) + " outputs"};
   std::string labelsPath;
