@@ -8,3 +8,4 @@ int cmdDevices(const std::vector<std::string>& args);
 int cmdSummary(const std::vector<std::string>& args);
 int cmdClassify(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);
+int cmdBench(const std::vector<std::string>& args);

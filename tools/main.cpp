@@ -17,6 +17,11 @@ void usage(std::ostream& os) {
         "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path\n"
         "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
         "                      run GPU and CPU reference side by side; per-layer differences\n"
+        "  bench [--model PATH | --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
+        "        [--device D] [--precision fp32|fp16] [--per-layer] [--json]\n"
+        "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
+        "  bench --peak [--device D] [--json]\n"
+        "                      the device's measured FMA rate and memory bandwidth\n"
         "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
         "                      per-layer table: shapes, mult-adds, parameters\n"
         "  devices [--json]    list Vulkan devices and their compute capabilities\n\n"
@@ -37,6 +42,7 @@ int main(int argc, char** argv) {
     if (cmd == "summary") return cmdSummary(args);
     if (cmd == "classify") return cmdClassify(args);
     if (cmd == "compare") return cmdCompare(args);
+    if (cmd == "bench") return cmdBench(args);
     std::cerr << "mobilevk: unknown command '" << cmd << "'\n";
     usage(std::cerr);
     return 2;

@@ -46,6 +46,7 @@ struct DeviceCapabilities {
   uint64_t maxMemoryAllocationSize = 0;
   uint64_t minStorageBufferOffsetAlignment = 0;
   bool timestamps = false;          // compute queue can write timestamps
+  uint32_t timestampValidBits = 0;
   float timestampPeriodNs = 0.0f;  // nanoseconds per timestamp tick
   uint64_t deviceLocalBytes = 0;    // size of the largest device-local heap
 };

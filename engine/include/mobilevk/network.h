@@ -5,6 +5,7 @@
 // copies the output out: no allocation, pipeline creation or recording per inference.
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "mobilevk/context.h"
 #include "mobilevk/model.h"
@@ -12,11 +13,24 @@
 
 namespace mobilevk {
 
+enum class Precision {
+  FP32,
+  FP16,  // activations and weights stored as fp16 (needs 16-bit storage); arithmetic stays fp32
+};
+
 struct NetworkOptions {
   int batch = 1;
   // Keep every layer's output alive (no buffer reuse) so layerOutput() can read it; for debugging
   // and `mobilevk compare`.
   bool keepLayerOutputs = false;
+  // Record a GPU timestamp after every dispatch so lastTimings() can report per-layer times.
+  bool profile = false;
+  Precision precision = Precision::FP32;
+};
+
+struct RunTimings {
+  double gpuMs = 0;              // first dispatch start to last dispatch end, from GPU timestamps
+  std::vector<double> layerMs;   // per layer
 };
 
 class Network {
@@ -32,6 +46,8 @@ class Network {
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;
   size_t layerCount() const;
+  // GPU timings of the last run(); needs profile.
+  RunTimings lastTimings() const;
 
   Shape inputShape() const;
   Shape outputShape() const;

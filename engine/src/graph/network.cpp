@@ -14,6 +14,7 @@
 #include "ops/softmax.h"
 #include "vulkan/command.h"
 #include "vulkan/gpu.h"
+#include "vulkan/query.h"
 
 namespace mobilevk {
 
@@ -66,6 +67,7 @@ struct Network::Impl {
   Buffer arena, inStaging, outStaging;
   std::unique_ptr<CommandBuffer> cmd;
   std::unique_ptr<Fence> fence;
+  std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
   size_t barriers = 0;
   std::mutex mutex;
 
@@ -92,6 +94,7 @@ struct Network::Impl {
       outStaging = Buffer(gpu, deviceTensorBytes(shapes.back()), MemoryUsage::Readback, "output staging");
     }
     for (size_t i = 0; i < ops.size(); ++i) ops[i]->bind(view(i), view(i + 1), shapes[i]);
+    if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(ops.size() + 1));
     record();
     fence = std::make_unique<Fence>(gpu);
   }
@@ -100,14 +103,17 @@ struct Network::Impl {
 
   void record() {
     cmd = std::make_unique<CommandBuffer>(gpu);
+    auto poolLock = gpu.lockCommandPool();
     cmd->begin(false);
     VkCommandBuffer c = cmd->handle();
+    if (timestamps) timestamps->reset(c);
     if (inStaging) {
       VkBufferCopy region{0, plan.offsets.front(), inStaging.size()};
       vkCmdCopyBuffer(c, inStaging.handle(), arena.handle(), 1, &region);
       transferToComputeBarrier(c);
     }
     HazardTracker hazards;
+    if (timestamps) timestamps->write(c, 0);
     for (size_t i = 0; i < ops.size(); ++i) {
       const uint64_t rLo = plan.offsets[i], rHi = rLo + deviceTensorBytes(shapes[i]);
       const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + deviceTensorBytes(shapes[i + 1]);
@@ -117,6 +123,7 @@ struct Network::Impl {
         hazards.clear();
       }
       ops[i]->record(c);
+      if (timestamps) timestamps->write(c, uint32_t(i + 1));
       hazards.add(rLo, rHi, false);
       hazards.add(wLo, wHi, true);
     }
@@ -152,6 +159,8 @@ struct Network::Impl {
 
 Network::Network(Context& context, const Model& model, const NetworkOptions& options) {
   if (options.batch <= 0) throw Error("batch size must be positive, got " + std::to_string(options.batch));
+  if (options.precision == Precision::FP16)
+    throw Error("fp16 precision is not available in this build yet");
   impl_ = std::make_unique<Impl>(context.gpu(), model, options);
 }
 
@@ -170,6 +179,16 @@ HostTensor Network::layerOutput(size_t i) const {
 }
 
 size_t Network::layerCount() const { return impl_->ops.size(); }
+
+RunTimings Network::lastTimings() const {
+  if (!impl_->timestamps) throw Error("lastTimings() needs a Network made with profile");
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  const auto ns = impl_->timestamps->readNs();
+  RunTimings t;
+  t.gpuMs = ns.back() / 1e6;
+  for (size_t i = 1; i < ns.size(); ++i) t.layerMs.push_back((ns[i] - ns[i - 1]) / 1e6);
+  return t;
+}
 Shape Network::inputShape() const { return impl_->shapes.front(); }
 Shape Network::outputShape() const { return impl_->shapes.back(); }
 uint64_t Network::activationBytes() const { return impl_->arena.size(); }

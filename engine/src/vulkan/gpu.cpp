@@ -162,6 +162,7 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
     vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, fams.data());
     // The family's valid bits are authoritative (timestampComputeAndGraphics only covers all families at once).
     c.timestamps = fams[family].timestampValidBits > 0;
+    c.timestampValidBits = fams[family].timestampValidBits;
   }
   VkPhysicalDeviceMemoryProperties mem;
   vkGetPhysicalDeviceMemoryProperties(pd, &mem);

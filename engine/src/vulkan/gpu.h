@@ -36,6 +36,9 @@ class Gpu {
   std::shared_ptr<const ComputePipeline> pipeline(const PipelineDesc& desc);
 
   VkCommandBuffer allocateCommandBuffer();
+  // Recording into a command buffer of the shared pool needs the pool's lock (Vulkan's external
+  // synchronization rule for command pools).
+  std::unique_lock<std::mutex> lockCommandPool() { return std::unique_lock<std::mutex>(poolMutex_); }
   void freeCommandBuffer(VkCommandBuffer cmd);
   // Submits to the compute queue (serialized across threads, as Vulkan requires).
   void submit(VkCommandBuffer cmd, VkFence fence, const char* what);

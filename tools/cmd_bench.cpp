@@ -1,0 +1,199 @@
+// mobilevk bench: replays a network's recorded command buffer and reports GPU time (timestamps),
+// host end-to-end time (upload + dispatches + download), throughput, and per-layer GPU time as a
+// share of the total and as achieved GFLOP/s or GB/s. --peak measures the device's own FMA rate and
+// memory bandwidth for scale.
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "cli_util.h"
+#include "commands.h"
+#include "mobilevk/context.h"
+#include "mobilevk/network.h"
+#include "mobilevk/peak.h"
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Stats {
+  double min = 0, median = 0, p90 = 0;
+};
+
+Stats stats(std::vector<double> v) {
+  Stats s;
+  if (v.empty()) return s;
+  std::sort(v.begin(), v.end());
+  s.min = v.front();
+  s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
+  s.p90 = v[std::min(v.size() - 1, size_t(0.9 * double(v.size() - 1) + 0.5))];
+  return s;
+}
+
+json statsJson(const Stats& s) { return {{"min", s.min}, {"median", s.median}, {"p90", s.p90}}; }
+
+// Bytes a layer must move at least once: its input, its output and its weights.
+double layerBytes(const mobilevk::LayerSummary& l, const mobilevk::Shape& in, int batch) {
+  mobilevk::Shape out = l.outputShape;
+  out.n = batch;
+  return 4.0 * (double(in.elements()) * batch / std::max(in.n, 1) + double(out.elements()) + double(l.params));
+}
+
+int runPeak(const cli::Args& args) {
+  mobilevk::ContextOptions o;
+  const std::string device = args.value("device", "gpu");
+  if (device == "cpu") throw cli::UsageError{"--peak measures a Vulkan device; pick one with --device"};
+  o.device = device == "gpu" ? "" : device;
+  mobilevk::Context ctx(o);
+  const auto p = mobilevk::measurePeak(ctx);
+  if (args.has("json")) {
+    json out = {{"device", ctx.device().name}, {"fp32_gflops", p.fp32Gflops}, {"bandwidth_gbs", p.bandwidthGBs}};
+    out["fp16_gflops"] = p.fp16Gflops > 0 ? json(p.fp16Gflops) : json(nullptr);
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("device %s\n  fp32 FMA rate     %8.1f GFLOP/s\n", ctx.device().name.c_str(), p.fp32Gflops);
+  if (p.fp16Gflops > 0) std::printf("  fp16 FMA rate     %8.1f GFLOP/s\n", p.fp16Gflops);
+  else std::printf("  fp16 FMA rate     (no fp16 arithmetic on this device)\n");
+  std::printf("  memory bandwidth  %8.1f GB/s (read + write)\n", p.bandwidthGBs);
+  return 0;
+}
+
+}  // namespace
+
+int cmdBench(const std::vector<std::string>& argv) {
+  cli::Args args("bench", argv,
+                 {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "precision"},
+                 {"per-layer", "json", "peak"});
+  if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
+  if (args.has("peak")) return runPeak(args);
+  const int batch = args.intValue("batch", 1, 1, 4096);
+  const int iterations = args.intValue("iterations", 20, 1, 1000000);
+  const int warmup = args.intValue("warmup", 3, 0, 1000000);
+  const std::string precision = args.value("precision", "fp32");
+  if (precision != "fp32" && precision != "fp16") throw cli::UsageError{"--precision must be fp32 or fp16"};
+  mobilevk::Model model = [&] {
+    if (args.has("model")) {
+      if (args.has("alpha") || args.has("resolution") || args.has("classes"))
+        throw cli::UsageError{"--model cannot be combined with --alpha/--resolution/--classes"};
+      return mobilevk::Model::load(args.value("model"));
+    }
+    mobilevk::MobileNetV1Options o;  // random weights: speed does not depend on their values
+    o.alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
+    o.resolution = args.intValue("resolution", 224, 32, 2048);
+    o.classes = args.intValue("classes", 1000, 0, 100000);
+    return mobilevk::Model::mobileNetV1(o);
+  }();
+  const std::string device = args.value("device", "gpu");
+  const bool onCpu = device == "cpu";
+  const auto layers = model.layers();
+  const double flops = 2.0 * double(model.totalMacs()) * batch;
+
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  mobilevk::HostTensor input(model.inputShape(batch));
+  for (auto& v : input.data) v = dist(rng);
+
+  std::unique_ptr<mobilevk::Context> ctx;
+  std::unique_ptr<mobilevk::Network> net;
+  std::string deviceName = "CPU reference";
+  if (!onCpu) {
+    mobilevk::ContextOptions co;
+    co.device = device == "gpu" ? "" : device;
+    ctx = std::make_unique<mobilevk::Context>(co);
+    deviceName = ctx->device().name;
+    mobilevk::NetworkOptions no;
+    no.batch = batch;
+    no.profile = ctx->device().caps.timestamps;
+    no.precision = precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    net = std::make_unique<mobilevk::Network>(*ctx, model, no);
+  } else if (precision == "fp16") {
+    throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};
+  }
+
+  const bool showProgress = isatty(STDERR_FILENO) && !args.has("json");
+  std::vector<double> hostMs, gpuMs;
+  std::vector<std::vector<double>> layerMs(layers.size());
+  const auto benchStart = Clock::now();
+  for (int it = -warmup; it < iterations; ++it) {
+    const auto t0 = Clock::now();
+    if (onCpu) mobilevk::runReference(model, input);
+    else net->run(input);
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (it < 0) continue;
+    hostMs.push_back(ms);
+    if (net && ctx->device().caps.timestamps) {
+      const auto t = net->lastTimings();
+      gpuMs.push_back(t.gpuMs);
+      for (size_t l = 0; l < layers.size(); ++l) layerMs[l].push_back(t.layerMs[l]);
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - benchStart).count();
+    if (showProgress && elapsed > 2.0) std::fprintf(stderr, "\rbench: %d/%d iterations", it + 1, iterations);
+  }
+  if (showProgress) std::fprintf(stderr, "\r%*s\r", 40, "");
+
+  const Stats host = stats(hostMs), gpu = stats(gpuMs);
+  const double imagesPerS = 1000.0 * batch / host.median;
+  json out = {{"device", deviceName},
+              {"model", model.name()},
+              {"batch", batch},
+              {"precision", precision},
+              {"iterations", iterations},
+              {"warmup", warmup},
+              {"mult_adds", model.totalMacs()},
+              {"host_ms", statsJson(host)},
+              {"images_per_s", imagesPerS},
+              {"host_gflops", flops / (host.median * 1e6)}};
+  if (!gpuMs.empty()) {
+    out["gpu_ms"] = statsJson(gpu);
+    out["gpu_gflops"] = flops / (gpu.median * 1e6);
+  }
+  if (net) {
+    out["memory"] = {{"weights_bytes", net->weightBytes()},
+                     {"activations_bytes", net->activationBytes()},
+                     {"staging_bytes", net->stagingBytes()}};
+  }
+  json perLayer = json::array();
+  if (args.has("per-layer") && !gpuMs.empty()) {
+    mobilevk::Shape in = model.inputShape(1);
+    for (size_t l = 0; l < layers.size(); ++l) {
+      const double ms = stats(layerMs[l]).median;
+      json row = {{"name", layers[l].name}, {"type", layers[l].type}, {"ms", ms}, {"share", ms / gpu.median}};
+      if (layers[l].macs) row["gflops"] = 2.0 * double(layers[l].macs) * batch / (ms * 1e6);
+      row["gbs"] = layerBytes(layers[l], in, batch) / (ms * 1e6);
+      perLayer.push_back(row);
+      in = layers[l].outputShape;
+    }
+    out["layers"] = perLayer;
+  }
+  if (args.has("json")) {
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  std::printf("%s on %s, batch %d, %s, %d iterations (+%d warm-up)\n", model.name().c_str(), deviceName.c_str(), batch,
+              precision.c_str(), iterations, warmup);
+  std::printf("  host end-to-end  min %8.2f  median %8.2f  p90 %8.2f ms   %.1f images/s   %.1f GFLOP/s\n", host.min,
+              host.median, host.p90, imagesPerS, flops / (host.median * 1e6));
+  if (!gpuMs.empty())
+    std::printf("  GPU (timestamps) min %8.2f  median %8.2f  p90 %8.2f ms   %.1f GFLOP/s\n", gpu.min, gpu.median, gpu.p90,
+                flops / (gpu.median * 1e6));
+  if (net)
+    std::printf("  device memory    weights %.2f MB, activations %.2f MB, staging %.2f MB\n", net->weightBytes() / 1e6,
+                net->activationBytes() / 1e6, net->stagingBytes() / 1e6);
+  if (!perLayer.empty()) {
+    std::printf("\n  %-22s %-15s %9s %7s %9s %8s\n", "layer", "type", "ms", "share", "GFLOP/s", "GB/s");
+    for (const auto& r : perLayer)
+      std::printf("  %-22s %-15s %9.3f %6.1f%% %9s %8.1f\n", r["name"].get<std::string>().substr(0, 22).c_str(),
+                  r["type"].get<std::string>().c_str(), r["ms"].get<double>(), 100.0 * r["share"].get<double>(),
+                  r.contains("gflops") ? std::to_string(int(r["gflops"].get<double>() + 0.5)).c_str() : "-",
+                  r["gbs"].get<double>());
+  }
+  return 0;
+}
