@@ -5,10 +5,10 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(std430, binding = 0) readonly buffer Input { vec4 inp[]; };
+layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
-layout(std430, binding = 2) readonly buffer Weights { vec4 wts[]; };
-layout(std430, binding = 3) readonly buffer Bias { vec4 bias[]; };
+layout(binding = 2) uniform samplerBuffer wts;
+layout(binding = 3) uniform samplerBuffer bias;
 
 layout(push_constant) uniform Params {
   int batch, inH, inW, inC4;
@@ -27,7 +27,7 @@ void main() {
   const int oc4 = z - n * p.outC4;
   const int inPlane = p.inH * p.inW;
 
-  vec4 acc = bias[oc4];
+  vec4 acc = texelFetch(bias, oc4);
   const int iy0 = oy * p.strideY - p.padTop;
   const int ix0 = ox * p.strideX - p.padLeft;
   for (int ky = 0; ky < p.kH; ++ky) {
@@ -39,7 +39,7 @@ void main() {
       int src = (n * p.inC4 * p.inH + iy) * p.inW + ix;
       int w = ((oc4 * p.kH + ky) * p.kW + kx) * p.inC4 * 4;
       for (int ic4 = 0; ic4 < p.inC4; ++ic4, src += inPlane, w += 4)
-        acc += mulBlock(wts[w], wts[w + 1], wts[w + 2], wts[w + 3], inp[src]);
+        acc += mulBlock(texelFetch(wts, w), texelFetch(wts, w + 1), texelFetch(wts, w + 2), texelFetch(wts, w + 3), texelFetch(inp, src));
     }
   }
   acc = maskLanes(clamp(acc, p.clampMin, p.clampMax), p.outC - oc4 * 4);

@@ -1,43 +1,60 @@
 #version 450
 // Depthwise convolution (channel multiplier 1), any kernel, stride and padding, fused bias and clamp.
-// One invocation computes one output pixel for four channels.
+// One invocation computes OUT_X horizontally adjacent output pixels for four channels: the input
+// columns their windows share are fetched once per kernel row (a sliding register window), and each
+// weight once per row, instead of once per output.
 // Weights: [C4][kH][kW] vec4s.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(std430, binding = 0) readonly buffer Input { vec4 inp[]; };
+// The window shape is compiled in, so the register window's indices are constants (a dynamically
+// indexed local array would live in slow scratch memory on CPU drivers).
+layout(constant_id = 3) const int OUT_X = 4;
+layout(constant_id = 4) const int KH = 3;
+layout(constant_id = 5) const int KW = 3;
+layout(constant_id = 6) const int SY = 1;
+layout(constant_id = 7) const int SX = 1;
+const int COLS = (OUT_X - 1) * SX + KW;
+
+layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
-layout(std430, binding = 2) readonly buffer Weights { vec4 wts[]; };
-layout(std430, binding = 3) readonly buffer Bias { vec4 bias[]; };
+layout(binding = 2) uniform samplerBuffer wts;
+layout(binding = 3) uniform samplerBuffer bias;
 
 layout(push_constant) uniform Params {
   int batch, inH, inW, c4;
   int outH, outW, c;
-  int kH, kW, strideY, strideX;
   int padTop, padLeft;
   float clampMin, clampMax;
 } p;
 
 void main() {
-  const int ox = int(gl_GlobalInvocationID.x);
+  const int ox0 = int(gl_GlobalInvocationID.x) * OUT_X;
   const int oy = int(gl_GlobalInvocationID.y);
   const int z = int(gl_GlobalInvocationID.z);
-  if (ox >= p.outW || oy >= p.outH || z >= p.batch * p.c4) return;
+  if (ox0 >= p.outW || oy >= p.outH || z >= p.batch * p.c4) return;
   const int cg = z % p.c4;  // z = n * c4 + cg, and the input plane index is z too
 
-  vec4 acc = bias[cg];
-  const int iy0 = oy * p.strideY - p.padTop;
-  const int ix0 = ox * p.strideX - p.padLeft;
+  const vec4 b = texelFetch(bias, cg);
+  vec4 acc[OUT_X];
+  for (int o = 0; o < OUT_X; ++o) acc[o] = b;
+  const int iy0 = oy * SY - p.padTop;
+  const int ix0 = ox0 * SX - p.padLeft;
   const int plane = z * p.inH * p.inW;
-  for (int ky = 0; ky < p.kH; ++ky) {
+  for (int ky = 0; ky < KH; ++ky) {
     const int iy = iy0 + ky;
     if (iy < 0 || iy >= p.inH) continue;
-    for (int kx = 0; kx < p.kW; ++kx) {
-      const int ix = ix0 + kx;
-      if (ix < 0 || ix >= p.inW) continue;
-      acc += inp[plane + iy * p.inW + ix] * wts[(cg * p.kH + ky) * p.kW + kx];
+    vec4 row[COLS];
+    for (int i = 0; i < COLS; ++i) {
+      const int ix = ix0 + i;
+      row[i] = ix >= 0 && ix < p.inW ? texelFetch(inp, plane + iy * p.inW + ix) : vec4(0.0);
+    }
+    for (int kx = 0; kx < KW; ++kx) {
+      const vec4 w = texelFetch(wts, (cg * KH + ky) * KW + kx);
+      for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
     }
   }
-  acc = maskLanes(clamp(acc, p.clampMin, p.clampMax), p.c - cg * 4);
-  outp[(z * p.outH + oy) * p.outW + ox] = acc;
+  const int dst = (z * p.outH + oy) * p.outW + ox0;
+  for (int o = 0; o < OUT_X; ++o)
+    if (ox0 + o < p.outW) outp[dst + o] = maskLanes(clamp(acc[o], p.clampMin, p.clampMax), p.c - cg * 4);
 }

@@ -5,10 +5,10 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(std430, binding = 0) readonly buffer Input { vec4 inp[]; };
+layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
-layout(std430, binding = 2) readonly buffer Weights { vec4 wts[]; };
-layout(std430, binding = 3) readonly buffer Bias { vec4 bias[]; };
+layout(binding = 2) uniform samplerBuffer wts;
+layout(binding = 3) uniform samplerBuffer bias;
 
 layout(push_constant) uniform Params {
   int batch, inC4, outC4, outC;
@@ -19,10 +19,10 @@ void main() {
   const int oc4 = int(gl_GlobalInvocationID.x);
   const int n = int(gl_GlobalInvocationID.y);
   if (oc4 >= p.outC4 || n >= p.batch) return;
-  vec4 acc = bias[oc4];
+  vec4 acc = texelFetch(bias, oc4);
   int src = n * p.inC4;
   int w = oc4 * p.inC4 * 4;
   for (int ic4 = 0; ic4 < p.inC4; ++ic4, ++src, w += 4)
-    acc += mulBlock(wts[w], wts[w + 1], wts[w + 2], wts[w + 3], inp[src]);
+    acc += mulBlock(texelFetch(wts, w), texelFetch(wts, w + 1), texelFetch(wts, w + 2), texelFetch(wts, w + 3), texelFetch(inp, src));
   outp[n * p.outC4 + oc4] = maskLanes(clamp(acc, p.clampMin, p.clampMax), p.outC - oc4 * 4);
 }

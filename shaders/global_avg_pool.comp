@@ -3,7 +3,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(std430, binding = 0) readonly buffer Input { vec4 inp[]; };
+layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
 
 layout(push_constant) uniform Params {
@@ -19,11 +19,11 @@ void main() {
   vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0), s3 = vec4(0.0);
   int i = 0;
   for (; i + 3 < p.pixels; i += 4) {
-    s0 += inp[base + i];
-    s1 += inp[base + i + 1];
-    s2 += inp[base + i + 2];
-    s3 += inp[base + i + 3];
+    s0 += texelFetch(inp, base + i);
+    s1 += texelFetch(inp, base + i + 1);
+    s2 += texelFetch(inp, base + i + 2);
+    s3 += texelFetch(inp, base + i + 3);
   }
-  for (; i < p.pixels; ++i) s0 += inp[base + i];
+  for (; i < p.pixels; ++i) s0 += texelFetch(inp, base + i);
   outp[n * p.c4 + cg] = ((s0 + s1) + (s2 + s3)) / float(p.pixels);
 }

@@ -6,10 +6,10 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(std430, binding = 0) readonly buffer Input { vec4 inp[]; };
+layout(binding = 0) uniform samplerBuffer inp;
 layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
-layout(std430, binding = 2) readonly buffer Weights { vec4 wts[]; };
-layout(std430, binding = 3) readonly buffer Bias { vec4 bias[]; };
+layout(binding = 2) uniform samplerBuffer wts;
+layout(binding = 3) uniform samplerBuffer bias;
 
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
@@ -25,15 +25,15 @@ void main() {
   const int last = p.pixels - 1;
   const int p1 = min(px + 1, last) - px, p2 = min(px + 2, last) - px, p3 = min(px + 3, last) - px;
 
-  vec4 acc0 = bias[oc4], acc1 = acc0, acc2 = acc0, acc3 = acc0;
+  vec4 acc0 = texelFetch(bias, oc4), acc1 = acc0, acc2 = acc0, acc3 = acc0;
   int src = n * p.inC4 * p.pixels + px;
   int w = oc4 * p.inC4 * 4;
   for (int ic4 = 0; ic4 < p.inC4; ++ic4, src += p.pixels, w += 4) {
-    const vec4 w0 = wts[w], w1 = wts[w + 1], w2 = wts[w + 2], w3 = wts[w + 3];
-    acc0 += mulBlock(w0, w1, w2, w3, inp[src]);
-    acc1 += mulBlock(w0, w1, w2, w3, inp[src + p1]);
-    acc2 += mulBlock(w0, w1, w2, w3, inp[src + p2]);
-    acc3 += mulBlock(w0, w1, w2, w3, inp[src + p3]);
+    const vec4 w0 = texelFetch(wts, w), w1 = texelFetch(wts, w + 1), w2 = texelFetch(wts, w + 2), w3 = texelFetch(wts, w + 3);
+    acc0 += mulBlock(w0, w1, w2, w3, texelFetch(inp, src));
+    acc1 += mulBlock(w0, w1, w2, w3, texelFetch(inp, src + p1));
+    acc2 += mulBlock(w0, w1, w2, w3, texelFetch(inp, src + p2));
+    acc3 += mulBlock(w0, w1, w2, w3, texelFetch(inp, src + p3));
   }
   const int valid = p.outC - oc4 * 4;
   const int dst = (n * p.outC4 + oc4) * p.pixels + px;

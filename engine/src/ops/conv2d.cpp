@@ -15,7 +15,7 @@ struct Push {
 }  // namespace
 
 Conv2D::Conv2D(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Standard) {
-  pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1}});
+  pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1}, 0b1101});
 }
 
 void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {

@@ -1,5 +1,7 @@
 #include "ops/depthwise_conv.h"
 
+#include <algorithm>
+
 #include "vulkan/gpu.h"
 
 namespace mobilevk {
@@ -8,14 +10,22 @@ namespace {
 struct Push {
   int32_t batch, inH, inW, c4;
   int32_t outH, outW, c;
-  int32_t kH, kW, strideY, strideX;
   int32_t padTop, padLeft;
   float clampMin, clampMax;
 };
 }  // namespace
 
+namespace {
+// Outputs per invocation along x, sharing one register window of input columns; wide kernels fall
+// back to one output so that the window stays small.
+constexpr uint32_t kOutX = 4, kMaxCols = 16;
+}  // namespace
+
 DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Depthwise) {
-  pipeline_ = gpu.pipeline({"depthwise_conv", 4, sizeof(Push), {8, 8, 1}});
+  const auto& w = desc_.window;
+  const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
+  pipeline_ = gpu.pipeline({"depthwise_conv", 4, sizeof(Push), {8, 8, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
+                                                                 uint32_t(w.strideY), uint32_t(w.strideX)}, 0b1101});
 }
 
 void DepthwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {
@@ -24,10 +34,10 @@ void DepthwiseConv::bind(const BufferView& input, const BufferView& output, cons
   checkBuffer(output, out, "output");
   const auto g = resolveWindow(desc_.name, in, desc_.window);
   set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
-  const auto& w = desc_.window;
-  Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c,
-         w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};
-  setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c, g.padTop, g.padLeft, desc_.activation.min,
+         desc_.activation.max};
+  const uint32_t outX = pipeline_->desc().specialization[3];
+  setDispatch(p, (uint32_t(out.w) + outX - 1) / outX, uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
 }
 
 }  // namespace mobilevk

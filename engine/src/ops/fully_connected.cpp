@@ -13,7 +13,7 @@ struct Push {
 }  // namespace
 
 FullyConnected::FullyConnected(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::FullyConnected) {
-  pipeline_ = gpu.pipeline({"fully_connected", 4, sizeof(Push), {64, 1, 1}});
+  pipeline_ = gpu.pipeline({"fully_connected", 4, sizeof(Push), {64, 1, 1}, 0b1101});
 }
 
 void FullyConnected::bind(const BufferView& input, const BufferView& output, const Shape& in) {

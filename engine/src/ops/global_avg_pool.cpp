@@ -12,7 +12,7 @@ struct Push {
 }  // namespace
 
 GlobalAvgPool::GlobalAvgPool(Gpu& gpu) : gpu_(gpu) {
-  pipeline_ = gpu.pipeline({"global_avg_pool", 2, sizeof(Push), {64, 1, 1}});
+  pipeline_ = gpu.pipeline({"global_avg_pool", 2, sizeof(Push), {64, 1, 1}, 0b01});
 }
 
 Shape GlobalAvgPool::outputShape(const Shape& in) const {

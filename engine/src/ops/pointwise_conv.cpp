@@ -13,7 +13,7 @@ struct Push {
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Pointwise) {
-  pipeline_ = gpu.pipeline({"pointwise_conv", 4, sizeof(Push), {8, 8, 1}});
+  pipeline_ = gpu.pipeline({"pointwise_conv", 4, sizeof(Push), {8, 8, 1}, 0b1101});
 }
 
 void PointwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {

@@ -163,7 +163,8 @@ Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::strin
                 std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch or resolution");
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   info.size = bytes;
-  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+  info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
+               VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
   vkCheck(vkCreateBuffer(gpu.device(), &info, nullptr, &buffer_), "vkCreateBuffer for " + what);
   VkMemoryRequirements req;

@@ -9,7 +9,8 @@
 namespace mobilevk {
 
 std::string PipelineDesc::key() const {
-  std::string k = shader + "|" + std::to_string(bindings) + "|" + std::to_string(pushConstantBytes);
+  std::string k = shader + "|" + std::to_string(bindings) + "|" + std::to_string(pushConstantBytes) + "|" +
+                  std::to_string(texelBindings) + "|" + std::to_string(int(texelFormat));
   for (uint32_t s : specialization) k += "|" + std::to_string(s);
   return k;
 }
@@ -37,7 +38,8 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
     std::vector<VkDescriptorSetLayoutBinding> bindings(desc.bindings);
     for (uint32_t i = 0; i < desc.bindings; ++i) {
       bindings[i].binding = i;
-      bindings[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      bindings[i].descriptorType = (desc.texelBindings >> i) & 1 ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+                                                                  : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
       bindings[i].descriptorCount = 1;
       bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     }
@@ -98,11 +100,14 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
   if (buffers.size() != desc.bindings)
     throw Error("shader " + desc.shader + " takes " + std::to_string(desc.bindings) + " buffers, got " +
                 std::to_string(buffers.size()));
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, desc.bindings};
+  const uint32_t texels = uint32_t(__builtin_popcount(desc.texelBindings));
+  std::vector<VkDescriptorPoolSize> sizes;
+  if (desc.bindings > texels) sizes.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, desc.bindings - texels});
+  if (texels) sizes.push_back({VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, texels});
   VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   pi.maxSets = 1;
-  pi.poolSizeCount = 1;
-  pi.pPoolSizes = &size;
+  pi.poolSizeCount = uint32_t(sizes.size());
+  pi.pPoolSizes = sizes.data();
   vkCheck(vkCreateDescriptorPool(device_, &pi, nullptr, &pool_), "vkCreateDescriptorPool for " + desc.shader);
   VkDescriptorSetLayout layout = pipeline.setLayout();
   VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
@@ -117,6 +122,7 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
   }
   std::vector<VkDescriptorBufferInfo> infos(buffers.size());
   std::vector<VkWriteDescriptorSet> writes(buffers.size());
+  views_.assign(buffers.size(), VK_NULL_HANDLE);
   for (size_t i = 0; i < buffers.size(); ++i) {
     const BufferView& v = buffers[i];
     if (!v) throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
@@ -133,24 +139,44 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
     writes[i].dstSet = set_;
     writes[i].dstBinding = uint32_t(i);
     writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
+    if ((desc.texelBindings >> i) & 1) {
+      VkBufferViewCreateInfo vi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+      vi.buffer = v.buffer->handle();
+      vi.format = desc.texelFormat;
+      vi.offset = v.offset;
+      vi.range = v.size;
+      vkCheck(vkCreateBufferView(device_, &vi, nullptr, &views_[i]),
+              "vkCreateBufferView for binding " + std::to_string(i) + " of " + desc.shader);
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+      writes[i].pTexelBufferView = &views_[i];
+    } else {
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      writes[i].pBufferInfo = &infos[i];
+    }
   }
   vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
 }
 
-DescriptorSet::~DescriptorSet() {
+DescriptorSet::~DescriptorSet() { destroy(); }
+
+void DescriptorSet::destroy() {
+  for (VkBufferView v : views_)
+    if (v) vkDestroyBufferView(device_, v, nullptr);
+  views_.clear();
   if (pool_) vkDestroyDescriptorPool(device_, pool_, nullptr);
+  pool_ = VK_NULL_HANDLE;
 }
 
 DescriptorSet::DescriptorSet(DescriptorSet&& o) noexcept { *this = std::move(o); }
 
 DescriptorSet& DescriptorSet::operator=(DescriptorSet&& o) noexcept {
   if (this != &o) {
-    if (pool_) vkDestroyDescriptorPool(device_, pool_, nullptr);
+    destroy();
     device_ = o.device_;
     pool_ = o.pool_;
     set_ = o.set_;
+    views_ = std::move(o.views_);
+    o.views_.clear();
     o.pool_ = VK_NULL_HANDLE;
     o.set_ = VK_NULL_HANDLE;
   }

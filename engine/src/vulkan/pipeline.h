@@ -17,6 +17,11 @@ struct PipelineDesc {
   uint32_t bindings = 0;               // storage buffers at set 0, bindings 0..n-1
   uint32_t pushConstantBytes = 0;
   std::vector<uint32_t> specialization;  // constant_id 0.. in order (0..2 = workgroup size)
+  // Bit i set: binding i is a read-only uniform texel buffer of vec4 (texelFetch) instead of a
+  // storage buffer. Texel fetches are gathered without per-lane branching on CPU drivers, and go
+  // through the texture cache on GPUs.
+  uint32_t texelBindings = 0;
+  VkFormat texelFormat = VK_FORMAT_R32G32B32A32_SFLOAT;
 
   std::string key() const;
 };
@@ -60,9 +65,11 @@ class DescriptorSet {
   VkDescriptorSet handle() const { return set_; }
 
  private:
+  void destroy();
   VkDevice device_ = VK_NULL_HANDLE;
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
   VkDescriptorSet set_ = VK_NULL_HANDLE;
+  std::vector<VkBufferView> views_;
 };
 
 // Binds pipeline and set, pushes constants and dispatches enough workgroups to cover `invocations`.
