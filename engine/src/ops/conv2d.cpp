@@ -12,10 +12,12 @@ struct Push {
   int32_t padTop, padLeft;
   float clampMin, clampMax;
 };
+// Register block per invocation: 4 adjacent output pixels x 8 output channels.
+constexpr uint32_t kPx = 4, kOcb = 2;
 }  // namespace
 
 Conv2D::Conv2D(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Standard) {
-  pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1}, 0b1101});
+  pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1, kPx, kOcb}, 0b1101});
 }
 
 void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {
@@ -27,7 +29,8 @@ void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape
   const auto& w = desc_.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
          w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};
-  setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  setDispatch(p, (uint32_t(out.w) + kPx - 1) / kPx, uint32_t(out.h),
+              uint32_t(out.n) * ((uint32_t(out.channelGroups()) + kOcb - 1) / kOcb));
 }
 
 }  // namespace mobilevk
