@@ -3,6 +3,16 @@
 
 layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 
+// Storage precision of the tensors a shader writes. Reads go through texel buffers whose format
+// (R32G32B32A32 or R16G16B16A16 float) converts to vec4 by itself, so only stores differ; all
+// arithmetic stays fp32. The _fp16 variant of each shader is this source built with MOBILEVK_FP16.
+#ifdef MOBILEVK_FP16
+#extension GL_EXT_shader_16bit_storage : require
+#define STORE_VEC4 f16vec4
+#else
+#define STORE_VEC4 vec4
+#endif
+
 // Zero the lanes of the last channel group that lie past the real channel count, so padding lanes
 // stay zero even when the activation clamp's minimum is above zero.
 vec4 maskLanes(vec4 v, int validLanes) {

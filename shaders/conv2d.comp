@@ -10,7 +10,7 @@ layout(constant_id = 3) const int PX = 4;
 layout(constant_id = 4) const int OCB = 2;
 
 layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
+layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 layout(binding = 2) uniform samplerBuffer wts;
 layout(binding = 3) uniform samplerBuffer bias;
 
@@ -71,6 +71,6 @@ void main() {
     const int valid = p.outC - (oc4 + j) * 4;
     const int dst = ((n * p.outC4 + oc4 + j) * p.outH + oy) * p.outW + ox0;
     for (int i = 0; i < PX; ++i)
-      if (ox0 + i < p.outW) outp[dst + i] = maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid);
+      if (ox0 + i < p.outW) outp[dst + i] = STORE_VEC4(maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid));
   }
 }

@@ -17,7 +17,7 @@ layout(constant_id = 7) const int SX = 1;
 const int COLS = (OUT_X - 1) * SX + KW;
 
 layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
+layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 layout(binding = 2) uniform samplerBuffer wts;
 layout(binding = 3) uniform samplerBuffer bias;
 
@@ -56,5 +56,5 @@ void main() {
   }
   const int dst = (z * p.outH + oy) * p.outW + ox0;
   for (int o = 0; o < OUT_X; ++o)
-    if (ox0 + o < p.outW) outp[dst + o] = maskLanes(clamp(acc[o], p.clampMin, p.clampMax), p.c - cg * 4);
+    if (ox0 + o < p.outW) outp[dst + o] = STORE_VEC4(maskLanes(clamp(acc[o], p.clampMin, p.clampMax), p.c - cg * 4));
 }

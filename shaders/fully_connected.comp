@@ -6,7 +6,7 @@
 #include "common.glsl"
 
 layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
+layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 layout(binding = 2) uniform samplerBuffer wts;
 layout(binding = 3) uniform samplerBuffer bias;
 
@@ -24,5 +24,5 @@ void main() {
   int w = oc4 * p.inC4 * 4;
   for (int ic4 = 0; ic4 < p.inC4; ++ic4, ++src, w += 4)
     acc += mulBlock(texelFetch(wts, w), texelFetch(wts, w + 1), texelFetch(wts, w + 2), texelFetch(wts, w + 3), texelFetch(inp, src));
-  outp[n * p.outC4 + oc4] = maskLanes(clamp(acc, p.clampMin, p.clampMax), p.outC - oc4 * 4);
+  outp[n * p.outC4 + oc4] = STORE_VEC4(maskLanes(clamp(acc, p.clampMin, p.clampMax), p.outC - oc4 * 4));
 }

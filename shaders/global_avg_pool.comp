@@ -4,7 +4,7 @@
 #include "common.glsl"
 
 layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
+layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 
 layout(push_constant) uniform Params {
   int batch, pixels, c4;
@@ -25,5 +25,5 @@ void main() {
     s3 += texelFetch(inp, base + i + 3);
   }
   for (; i < p.pixels; ++i) s0 += texelFetch(inp, base + i);
-  outp[n * p.c4 + cg] = ((s0 + s1) + (s2 + s3)) / float(p.pixels);
+  outp[n * p.c4 + cg] = STORE_VEC4(((s0 + s1) + (s2 + s3)) / float(p.pixels));
 }

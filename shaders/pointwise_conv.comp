@@ -12,7 +12,7 @@ layout(constant_id = 3) const int PX = 4;
 layout(constant_id = 4) const int OCB = 2;
 
 layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
+layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 layout(binding = 2) uniform samplerBuffer wts;
 layout(binding = 3) uniform samplerBuffer bias;
 
@@ -52,6 +52,6 @@ void main() {
     const int valid = p.outC - (oc4 + j) * 4;
     const int dst = (n * p.outC4 + oc4 + j) * p.pixels + px;
     for (int i = 0; i < PX; ++i)
-      if (px + i < p.pixels) outp[dst + i] = maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid);
+      if (px + i < p.pixels) outp[dst + i] = STORE_VEC4(maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid));
   }
 }

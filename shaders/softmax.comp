@@ -5,7 +5,7 @@
 #include "common.glsl"
 
 layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(std430, binding = 1) writeonly buffer Output { vec4 outp[]; };
+layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 
 layout(push_constant) uniform Params {
   int batch, pixels, c4, c;
@@ -29,5 +29,5 @@ void main() {
   }
   const float inv = 1.0 / sum;
   for (int g = 0; g < p.c4; ++g)
-    outp[base + g * p.pixels] = maskLanes(exp(texelFetch(inp, base + g * p.pixels) - m) * inv, p.c - g * 4);
+    outp[base + g * p.pixels] = STORE_VEC4(maskLanes(exp(texelFetch(inp, base + g * p.pixels) - m) * inv, p.c - g * 4));
 }

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "mobilevk/error.h"
+#include "half.h"
 #include "vulkan/command.h"
 #include "vulkan/gpu.h"
 
@@ -33,15 +34,22 @@ void expectNoValidationMessages() {
   context().clearValidationMessages();
 }
 
-HostTensor runGpu(GpuOp& op, const HostTensor& in) {
+HostTensor runGpu(GpuOp& op, const HostTensor& in, Precision precision) {
   Gpu& gpu = context().gpu();
+  const bool fp16 = precision == Precision::FP16;
   const Shape outShape = op.outputShape(in.shape);
-  Buffer inBuf(gpu, deviceTensorBytes(in.shape), MemoryUsage::Device, "test input");
-  Buffer outBuf(gpu, deviceTensorBytes(outShape), MemoryUsage::Device, "test output");
-  const auto packed = packNC4HW4(in);
-  gpu.upload(inBuf, packed.data(), packed.size() * sizeof(float));
-  const std::vector<float> poison(outShape.packedElements(), std::nanf(""));
-  gpu.upload(outBuf, poison.data(), poison.size() * sizeof(float));
+  Buffer inBuf(gpu, deviceTensorBytes(in.shape, precision), MemoryUsage::Device, "test input");
+  Buffer outBuf(gpu, deviceTensorBytes(outShape, precision), MemoryUsage::Device, "test output");
+  auto upload = [&](Buffer& b, const std::vector<float>& v) {
+    if (fp16) {
+      const auto h = toHalf(v);
+      gpu.upload(b, h.data(), h.size() * 2);
+    } else {
+      gpu.upload(b, v.data(), v.size() * 4);
+    }
+  };
+  upload(inBuf, packNC4HW4(in));
+  upload(outBuf, std::vector<float>(outShape.packedElements(), std::nanf("")));
   op.bind(inBuf, outBuf, in.shape);
   gpu.runAndWait(
       [&](VkCommandBuffer cmd) {
@@ -50,7 +58,13 @@ HostTensor runGpu(GpuOp& op, const HostTensor& in) {
       },
       "op test");
   std::vector<float> result(outShape.packedElements());
-  gpu.download(outBuf, result.data(), result.size() * sizeof(float));
+  if (fp16) {
+    std::vector<uint16_t> h(result.size());
+    gpu.download(outBuf, h.data(), h.size() * 2);
+    result = fromHalf(h);
+  } else {
+    gpu.download(outBuf, result.data(), result.size() * sizeof(float));
+  }
   // Padding lanes of the last channel group must be exactly zero.
   const int c4 = outShape.channelGroups();
   if (outShape.c % 4) {

@@ -19,7 +19,8 @@ void expectNoValidationMessages();
 // Uploads `in`, binds and records `op`, runs it, and returns the output. The output buffer is
 // pre-filled with NaN so an element the shader forgot to write cannot pass, and the padding lanes
 // of the last channel group are checked to be exactly zero.
-mobilevk::HostTensor runGpu(mobilevk::GpuOp& op, const mobilevk::HostTensor& in);
+mobilevk::HostTensor runGpu(mobilevk::GpuOp& op, const mobilevk::HostTensor& in,
+                            mobilevk::Precision precision = mobilevk::Precision::FP32);
 
 mobilevk::HostTensor randomTensor(const mobilevk::Shape& s, std::mt19937& rng, float lo = -1.0f, float hi = 1.0f);
 std::vector<float> randomVector(size_t n, std::mt19937& rng, float lo = -1.0f, float hi = 1.0f);

@@ -182,3 +182,29 @@ TEST_CASE("alpha-1.0 embedding extractor: GPU and CPU features agree (cosine > 0
   }
   testing::expectNoValidationMessages();
 }
+
+TEST_CASE("fp16 storage on real models: top-1 unchanged on the shared photos, probabilities close") {
+  // Tolerance: fp16 storage rounds every activation and weight to 11 significant bits; through ~30
+  // layers the logits move by up to a few 1e-3 relative, which moves a probability by at most
+  // ~|logit| * 1e-3 ~ 1e-2. 0.03 on probabilities; top-1 must not change wherever the fp32 top-1
+  // probability is at least 0.3 (closer calls may legitimately flip).
+  for (const char* file : {"mobilenet_v1_0.75_224_keras", "mobilenet_v1_0.5_160_quant.tflite"}) {
+    CAPTURE(file);
+    const Model model = Model::load(shared(std::string("models/") + file));
+    NetworkOptions o16;
+    o16.precision = Precision::FP16;
+    Network net16(testing::context(), model, o16);
+    Network net32(testing::context(), model);
+    double maxDiff = 0;
+    for (const char* img : kImages) {
+      CAPTURE(img);
+      const HostTensor in = imagesToTensor({loadImage(shared(std::string("images/") + img))}, model.input());
+      const auto p16 = row(net16.run(in)), p32 = row(net32.run(in));
+      for (size_t i = 0; i < p32.size(); ++i) maxDiff = std::max(maxDiff, std::fabs(double(p16[i]) - p32[i]));
+      if (p32[argmax(p32)] >= 0.3) CHECK(argmax(p16) == argmax(p32));
+    }
+    CHECK(maxDiff <= 0.03);
+    testing::recordError(std::string("fp16 vs fp32 probabilities ") + file, maxDiff);
+  }
+  testing::expectNoValidationMessages();
+}

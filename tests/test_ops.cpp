@@ -35,9 +35,14 @@ double gamma(double k) {
   return k * u / (1.0 - k * u);
 }
 
-std::vector<float> summationTolerance(const HostTensor& absRef, double terms) {
+// binary16 unit roundoff. With fp16 storage, inputs, weights and bias are each rounded once
+// (|w x - w' x'| <= (2u + u^2)|w x|) and the output once more: 3.01 u * sum|terms| on top of the
+// fp32 summation bound.
+constexpr double kHalfU = 1.0 / 2048.0;
+
+std::vector<float> summationTolerance(const HostTensor& absRef, double terms, Precision p = Precision::FP32) {
   std::vector<float> tol(absRef.data.size());
-  const double g = gamma(2.0 * terms + 1.0);
+  const double g = gamma(2.0 * terms + 1.0) + (p == Precision::FP16 ? 3.01 * kHalfU : 0.0);
   for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(g * absRef.data[i] + 1e-7);
   return tol;
 }
@@ -74,8 +79,9 @@ std::string describe(const ConvCase& c) {
          std::to_string(c.strideX) + " pad " + pad + " act " + c.act.str() + (c.bias ? " bias" : " nobias");
 }
 
-void checkConv(const ConvCase& c, std::mt19937& rng) {
+void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Precision::FP32) {
   CAPTURE(describe(c));
+  CAPTURE(precision == Precision::FP16);
   ConvDesc d;
   d.name = "test";
   d.inChannels = c.in.c;
@@ -98,34 +104,34 @@ void checkConv(const ConvCase& c, std::mt19937& rng) {
     case ConvKind::Standard: {
       ref = cpu::conv2d(in, d);
       absRef = cpu::conv2d(absTensor(in), absDesc(d));
-      Conv2D op(g, d);
-      gpu = runGpu(op, in);
+      Conv2D op(g, d, precision);
+      gpu = runGpu(op, in, precision);
       break;
     }
     case ConvKind::Depthwise: {
       ref = cpu::depthwiseConv(in, d);
       absRef = cpu::depthwiseConv(absTensor(in), absDesc(d));
-      DepthwiseConv op(g, d);
-      gpu = runGpu(op, in);
+      DepthwiseConv op(g, d, precision);
+      gpu = runGpu(op, in, precision);
       break;
     }
     case ConvKind::Pointwise: {
       ref = cpu::pointwiseConv(in, d);
       absRef = cpu::pointwiseConv(absTensor(in), absDesc(d));
-      PointwiseConv op(g, d);
-      gpu = runGpu(op, in);
+      PointwiseConv op(g, d, precision);
+      gpu = runGpu(op, in, precision);
       break;
     }
     case ConvKind::FullyConnected: {
       ref = cpu::fullyConnected(in, d);
       absRef = cpu::fullyConnected(absTensor(in), absDesc(d));
-      FullyConnected op(g, d);
-      gpu = runGpu(op, in);
+      FullyConnected op(g, d, precision);
+      gpu = runGpu(op, in, precision);
       break;
     }
   }
-  const double err = expectClose(gpu, ref, summationTolerance(absRef, double(terms)), describe(c));
-  recordError(convKindName(c.kind), err);
+  const double err = expectClose(gpu, ref, summationTolerance(absRef, double(terms), precision), describe(c));
+  recordError(std::string(convKindName(c.kind)) + (precision == Precision::FP16 ? " fp16" : ""), err);
 }
 
 Activation pickActivation(std::mt19937& rng) {
@@ -345,4 +351,42 @@ TEST_CASE("bad shapes and weights are refused with messages naming the problem")
   throwsWith([&] { ok.bind(input, small, {1, 4, 4, 8}); }, "too small");
   throwsWith([&] { ok.record(VK_NULL_HANDLE); }, "record() before bind()");
   expectNoValidationMessages();
+}
+
+TEST_CASE("fp16 storage variants match the CPU reference within fp16 rounding") {
+  std::mt19937 rng(8008);
+  const Precision fp16 = Precision::FP16;
+  const std::vector<ConvCase> fixed = {
+      {ConvKind::Standard, {1, 224, 224, 3}, 32, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Standard, {3, 9, 11, 5}, 24, 3, 3, 2, 2, kSame, Activation::relu()},
+      {ConvKind::Depthwise, {1, 112, 112, 64}, 0, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Depthwise, {3, 15, 7, 5}, 0, 3, 3, 1, 1, kSame, Activation::none()},
+      {ConvKind::Pointwise, {1, 7, 7, 1024}, 1024, 1, 1, 1, 1, kValid, Activation::relu6()},
+      {ConvKind::Pointwise, {3, 7, 5, 24}, 13, 1, 1, 1, 1, kValid, Activation::none()},
+      {ConvKind::FullyConnected, {2, 1, 1, 1024}, 1001, 1, 1, 1, 1, kValid, Activation::none()},
+  };
+  for (const auto& c : fixed) checkConv(c, rng, fp16);
+  for (auto kind : {ConvKind::Standard, ConvKind::Depthwise})
+    for (const auto& c : randomWindowCases(kind, 8, rng)) checkConv(c, rng, fp16);
+
+  for (const Shape s : {Shape{1, 7, 7, 1024}, Shape{3, 5, 3, 5}}) {
+    const HostTensor in = randomTensor(s, rng);
+    GlobalAvgPool op(context().gpu(), fp16);
+    const HostTensor gpu = runGpu(op, in, fp16);
+    // Input and output each rounded once to fp16.
+    std::vector<float> tol = summationTolerance(cpu::globalAvgPool(absTensor(in)), double(s.h) * s.w, fp16);
+    recordError("GlobalAvgPool fp16", expectClose(gpu, cpu::globalAvgPool(in), tol, "GlobalAvgPool fp16 " + s.str()));
+  }
+  for (const Shape s : {Shape{1, 1, 1, 1001}, Shape{3, 1, 1, 5}}) {
+    const float range = 4.0f;
+    const HostTensor in = randomTensor(s, rng, -range, range);
+    Softmax op(context().gpu(), fp16);
+    const HostTensor gpu = runGpu(op, in, fp16);
+    const HostTensor ref = cpu::softmax(in);
+    // Rounding x to fp16 moves exp(x - max) by up to |x - max| u <= 2 range u for each of the two
+    // terms involved, plus one rounding of the output: (4 range + 1) u relative, doubled for margin.
+    std::vector<float> tol(ref.data.size());
+    for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(2.0 * (4.0 * range + 1.0) * kHalfU * ref.data[i] + 1e-6);
+    recordError("Softmax fp16", expectClose(gpu, ref, tol, "Softmax fp16 " + s.str()));
+  }
 }

@@ -16,7 +16,8 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 int cmdClassify(const std::vector<std::string>& argv) {
-  cli::Args args("classify", argv, {"model", "labels", "top", "device", "save-output", "input-npy", "input-range"},
+  cli::Args args("classify", argv,
+                 {"model", "labels", "top", "device", "save-output", "input-npy", "input-range", "precision"},
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   const std::string modelPath = args.value("model");
@@ -51,6 +52,9 @@ int cmdClassify(const std::vector<std::string>& argv) {
   if (!onCpu) {
     mobilevk::NetworkOptions no;
     no.batch = int(batch);
+    const std::string precision = args.value("precision", "fp32");
+    if (precision != "fp32" && precision != "fp16") throw cli::UsageError{"--precision must be fp32 or fp16"};
+    no.precision = precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   }
   for (size_t first = 0; first < inputs.size(); first += batch) {

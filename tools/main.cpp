@@ -12,6 +12,7 @@ void usage(std::ostream& os) {
   os << "usage: mobilevk <command> [options]\n\n"
         "commands:\n"
         "  classify --model PATH [--labels PATH] [--top K] [--device gpu|cpu|INDEX|NAME] [--batch]\n"
+        "           [--precision fp32|fp16]\n"
         "           [--json] [--save-output FILE.npy [--overwrite]] [--input-range LO,HI]\n"
         "           (IMAGE... | --input-npy FILE.npy)\n"
         "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path\n"

@@ -13,11 +13,6 @@
 
 namespace mobilevk {
 
-enum class Precision {
-  FP32,
-  FP16,  // activations and weights stored as fp16 (needs 16-bit storage); arithmetic stays fp32
-};
-
 struct NetworkOptions {
   int batch = 1;
   // Keep every layer's output alive (no buffer reuse) so layerOutput() can read it; for debugging

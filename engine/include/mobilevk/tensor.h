@@ -14,6 +14,12 @@
 
 namespace mobilevk {
 
+// How device tensors and weights are stored. Arithmetic is fp32 either way.
+enum class Precision {
+  FP32,
+  FP16,  // half the memory traffic; needs the device's 16-bit storage (storageBuffer16BitAccess)
+};
+
 struct Shape {
   int n = 1, h = 1, w = 1, c = 1;
 

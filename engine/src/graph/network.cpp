@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "graph/graph.h"
+#include "half.h"
 #include "graph/memory_plan.h"
 #include "mobilevk/error.h"
 #include "ops/conv2d.h"
@@ -20,14 +21,14 @@ namespace mobilevk {
 
 namespace {
 
-std::unique_ptr<GpuOp> makeOp(Gpu& gpu, const Node& n) {
+std::unique_ptr<GpuOp> makeOp(Gpu& gpu, const Node& n, Precision p) {
   switch (n.kind) {
-    case NodeKind::Conv2D: return std::make_unique<Conv2D>(gpu, n.conv);
-    case NodeKind::DepthwiseConv: return std::make_unique<DepthwiseConv>(gpu, n.conv);
-    case NodeKind::PointwiseConv: return std::make_unique<PointwiseConv>(gpu, n.conv);
-    case NodeKind::FullyConnected: return std::make_unique<FullyConnected>(gpu, n.conv);
-    case NodeKind::GlobalAvgPool: return std::make_unique<GlobalAvgPool>(gpu);
-    case NodeKind::Softmax: return std::make_unique<Softmax>(gpu);
+    case NodeKind::Conv2D: return std::make_unique<Conv2D>(gpu, n.conv, p);
+    case NodeKind::DepthwiseConv: return std::make_unique<DepthwiseConv>(gpu, n.conv, p);
+    case NodeKind::PointwiseConv: return std::make_unique<PointwiseConv>(gpu, n.conv, p);
+    case NodeKind::FullyConnected: return std::make_unique<FullyConnected>(gpu, n.conv, p);
+    case NodeKind::GlobalAvgPool: return std::make_unique<GlobalAvgPool>(gpu, p);
+    case NodeKind::Softmax: return std::make_unique<Softmax>(gpu, p);
   }
   throw Error("unknown node kind");
 }
@@ -75,7 +76,7 @@ struct Network::Impl {
     const Graph& graph = model.graph();
     shapes.push_back(graph.inputShape(o.batch));
     for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
-    for (const auto& n : graph.nodes) ops.push_back(makeOp(gpu, n));
+    for (const auto& n : graph.nodes) ops.push_back(makeOp(gpu, n, o.precision));
 
     // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
     // by the download after the last node.
@@ -83,15 +84,15 @@ struct Network::Impl {
     std::vector<TensorLifetime> lifetimes;
     for (int t = 0; t < int(shapes.size()); ++t) {
       const bool keep = options.keepLayerOutputs || t == last - 1;
-      lifetimes.push_back({deviceTensorBytes(shapes[t]), t, keep ? last : t + 1});
+      lifetimes.push_back({bytes(shapes[t]), t, keep ? last : t + 1});
     }
     const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
     plan = planMemory(lifetimes, align);
     arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device, "activations of " + model.name() + " (batch " +
                                                                   std::to_string(o.batch) + ")", false);
     if (gpu.usesStaging()) {
-      inStaging = Buffer(gpu, deviceTensorBytes(shapes.front()), MemoryUsage::Upload, "input staging");
-      outStaging = Buffer(gpu, deviceTensorBytes(shapes.back()), MemoryUsage::Readback, "output staging");
+      inStaging = Buffer(gpu, bytes(shapes.front()), MemoryUsage::Upload, "input staging");
+      outStaging = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output staging");
     }
     for (size_t i = 0; i < ops.size(); ++i) ops[i]->bind(view(i), view(i + 1), shapes[i]);
     if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(ops.size() + 1));
@@ -99,7 +100,33 @@ struct Network::Impl {
     fence = std::make_unique<Fence>(gpu);
   }
 
-  BufferView view(size_t t) const { return BufferView(arena, plan.offsets[t], deviceTensorBytes(shapes[t])); }
+  size_t bytes(const Shape& s) const { return deviceTensorBytes(s, options.precision); }
+
+  // NC4HW4 floats -> the device's storage format, and back.
+  std::vector<uint8_t> toDevice(const HostTensor& t) const {
+    const auto packed = packNC4HW4(t);
+    std::vector<uint8_t> out(bytes(t.shape));
+    if (options.precision == Precision::FP16) {
+      const auto h = toHalf(packed);
+      std::memcpy(out.data(), h.data(), out.size());
+    } else {
+      std::memcpy(out.data(), packed.data(), out.size());
+    }
+    return out;
+  }
+  HostTensor fromDevice(const std::vector<uint8_t>& raw, const Shape& s) const {
+    std::vector<float> packed(s.packedElements());
+    if (options.precision == Precision::FP16) {
+      std::vector<uint16_t> h(packed.size());
+      std::memcpy(h.data(), raw.data(), h.size() * 2);
+      packed = fromHalf(h);
+    } else {
+      std::memcpy(packed.data(), raw.data(), packed.size() * 4);
+    }
+    return unpackNC4HW4(packed, s);
+  }
+
+  BufferView view(size_t t) const { return BufferView(arena, plan.offsets[t], bytes(shapes[t])); }
 
   void record() {
     cmd = std::make_unique<CommandBuffer>(gpu);
@@ -115,8 +142,8 @@ struct Network::Impl {
     HazardTracker hazards;
     if (timestamps) timestamps->write(c, 0);
     for (size_t i = 0; i < ops.size(); ++i) {
-      const uint64_t rLo = plan.offsets[i], rHi = rLo + deviceTensorBytes(shapes[i]);
-      const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + deviceTensorBytes(shapes[i + 1]);
+      const uint64_t rLo = plan.offsets[i], rHi = rLo + bytes(shapes[i]);
+      const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + bytes(shapes[i + 1]);
       if (hazards.needsBarrier(rLo, rHi, wLo, wHi)) {
         computeToComputeBarrier(c);
         ++barriers;
@@ -143,24 +170,21 @@ struct Network::Impl {
       throw Error("input tensor holds " + std::to_string(input.data.size()) + " floats, its shape needs " +
                   std::to_string(input.shape.elements()));
     std::lock_guard<std::mutex> lock(mutex);
-    const auto packed = packNC4HW4(input);
-    const size_t inBytes = packed.size() * sizeof(float);
-    if (inStaging) std::memcpy(inStaging.mapped(), packed.data(), inBytes);
-    else gpu.upload(arena, packed.data(), inBytes, plan.offsets.front());
+    const auto in = toDevice(input);
+    if (inStaging) std::memcpy(inStaging.mapped(), in.data(), in.size());
+    else gpu.upload(arena, in.data(), in.size(), plan.offsets.front());
     fence->reset();
     gpu.submit(cmd->handle(), fence->handle(), "inference");
     fence->wait("inference");
-    std::vector<float> out(shapes.back().packedElements());
-    if (outStaging) std::memcpy(out.data(), outStaging.mapped(), out.size() * sizeof(float));
-    else gpu.download(arena, out.data(), out.size() * sizeof(float), plan.offsets.back());
-    return unpackNC4HW4(out, shapes.back());
+    std::vector<uint8_t> out(bytes(shapes.back()));
+    if (outStaging) std::memcpy(out.data(), outStaging.mapped(), out.size());
+    else gpu.download(arena, out.data(), out.size(), plan.offsets.back());
+    return fromDevice(out, shapes.back());
   }
 };
 
 Network::Network(Context& context, const Model& model, const NetworkOptions& options) {
   if (options.batch <= 0) throw Error("batch size must be positive, got " + std::to_string(options.batch));
-  if (options.precision == Precision::FP16)
-    throw Error("fp16 precision is not available in this build yet");
   impl_ = std::make_unique<Impl>(context.gpu(), model, options);
 }
 
@@ -173,9 +197,9 @@ HostTensor Network::layerOutput(size_t i) const {
   if (i >= impl_->ops.size()) throw Error("layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const Shape& s = impl_->shapes[i + 1];
-  std::vector<float> out(s.packedElements());
-  impl_->gpu.download(impl_->arena, out.data(), out.size() * sizeof(float), impl_->plan.offsets[i + 1]);
-  return unpackNC4HW4(out, s);
+  std::vector<uint8_t> out(impl_->bytes(s));
+  impl_->gpu.download(impl_->arena, out.data(), out.size(), impl_->plan.offsets[i + 1]);
+  return impl_->fromDevice(out, s);
 }
 
 size_t Network::layerCount() const { return impl_->ops.size(); }

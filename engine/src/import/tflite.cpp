@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "half.h"
 #include "import/importers.h"
 #include "mobilevk/error.h"
 #include "tflite_schema_generated.h"
@@ -46,29 +47,6 @@ std::string typeName(int t) {
     case type::kInt8: return "INT8";
     default: return "type " + std::to_string(t);
   }
-}
-
-float halfToFloat(uint16_t h) {
-  const uint32_t sign = uint32_t(h >> 15) << 31;
-  int exp = (h >> 10) & 0x1f;
-  uint32_t mant = h & 0x3ff;
-  uint32_t bits;
-  if (exp == 0x1f) bits = sign | 0x7f800000u | (mant << 13);
-  else if (exp == 0) {
-    if (mant == 0) bits = sign;
-    else {  // subnormal: normalize
-      exp = 1;
-      while (!(mant & 0x400)) {
-        mant <<= 1;
-        --exp;
-      }
-      mant &= 0x3ff;
-      bits = sign | uint32_t(exp + 112) << 23 | (mant << 13);
-    }
-  } else bits = sign | uint32_t(exp + 112) << 23 | (mant << 13);
-  float f;
-  std::memcpy(&f, &bits, 4);
-  return f;
 }
 
 class TfliteReader {

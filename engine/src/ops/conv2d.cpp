@@ -16,8 +16,9 @@ struct Push {
 constexpr uint32_t kPx = 4, kOcb = 2;
 }  // namespace
 
-Conv2D::Conv2D(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Standard) {
-  pipeline_ = gpu.pipeline({"conv2d", 4, sizeof(Push), {8, 8, 1, kPx, kOcb}, 0b1101});
+Conv2D::Conv2D(Gpu& gpu, ConvDesc desc, Precision precision)
+    : WeightedOp(gpu, std::move(desc), ConvKind::Standard, precision) {
+  pipeline_ = gpu.pipeline(pipelineDesc("conv2d", 4, sizeof(Push), {8, 8, 1, kPx, kOcb}, 0b1101));
 }
 
 void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {

@@ -7,7 +7,7 @@ namespace mobilevk {
 // The 3x3/s2 3->32 stem of MobileNet is the case that matters.
 class Conv2D : public WeightedOp {
  public:
-  Conv2D(Gpu& gpu, ConvDesc desc);
+  Conv2D(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   const char* kind() const override { return "Conv2D"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

@@ -21,11 +21,12 @@ namespace {
 constexpr uint32_t kOutX = 4, kMaxCols = 16;
 }  // namespace
 
-DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Depthwise) {
+DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
+    : WeightedOp(gpu, std::move(desc), ConvKind::Depthwise, precision) {
   const auto& w = desc_.window;
   const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
-  pipeline_ = gpu.pipeline({"depthwise_conv", 4, sizeof(Push), {8, 8, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
-                                                                 uint32_t(w.strideY), uint32_t(w.strideX)}, 0b1101});
+  pipeline_ = gpu.pipeline(pipelineDesc("depthwise_conv", 4, sizeof(Push), {8, 8, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
+                                                                 uint32_t(w.strideY), uint32_t(w.strideX)}, 0b1101));
 }
 
 void DepthwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {

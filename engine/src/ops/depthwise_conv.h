@@ -6,7 +6,7 @@ namespace mobilevk {
 // Depthwise convolution (one filter per channel; any kernel, stride, padding), fused bias and activation.
 class DepthwiseConv : public WeightedOp {
  public:
-  DepthwiseConv(Gpu& gpu, ConvDesc desc);
+  DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   const char* kind() const override { return "DepthwiseConv"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

@@ -12,8 +12,9 @@ struct Push {
 };
 }  // namespace
 
-FullyConnected::FullyConnected(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::FullyConnected) {
-  pipeline_ = gpu.pipeline({"fully_connected", 4, sizeof(Push), {64, 1, 1}, 0b1101});
+FullyConnected::FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision)
+    : WeightedOp(gpu, std::move(desc), ConvKind::FullyConnected, precision) {
+  pipeline_ = gpu.pipeline(pipelineDesc("fully_connected", 4, sizeof(Push), {64, 1, 1}, 0b1101));
 }
 
 void FullyConnected::bind(const BufferView& input, const BufferView& output, const Shape& in) {

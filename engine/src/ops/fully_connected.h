@@ -8,7 +8,7 @@ namespace mobilevk {
 // source framework may not have meant.
 class FullyConnected : public WeightedOp {
  public:
-  FullyConnected(Gpu& gpu, ConvDesc desc);
+  FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   const char* kind() const override { return "FullyConnected"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

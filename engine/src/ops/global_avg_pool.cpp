@@ -11,8 +11,11 @@ struct Push {
 };
 }  // namespace
 
-GlobalAvgPool::GlobalAvgPool(Gpu& gpu) : gpu_(gpu) {
-  pipeline_ = gpu.pipeline({"global_avg_pool", 2, sizeof(Push), {64, 1, 1}, 0b01});
+GlobalAvgPool::GlobalAvgPool(Gpu& gpu, Precision precision) : gpu_(gpu) {
+  precision_ = precision;
+  requirePrecision(gpu, precision);
+ 
+  pipeline_ = gpu.pipeline(pipelineDesc("global_avg_pool", 2, sizeof(Push), {64, 1, 1}, 0b01));
 }
 
 Shape GlobalAvgPool::outputShape(const Shape& in) const {

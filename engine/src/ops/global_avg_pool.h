@@ -6,7 +6,7 @@ namespace mobilevk {
 // Global average pooling: [N,H,W,C] -> [N,1,1,C].
 class GlobalAvgPool : public GpuOp {
  public:
-  explicit GlobalAvgPool(Gpu& gpu);
+  explicit GlobalAvgPool(Gpu& gpu, Precision precision = Precision::FP32);
   const char* kind() const override { return "GlobalAvgPool"; }
   Shape outputShape(const Shape& input) const override;
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;

@@ -10,9 +10,9 @@ void GpuOp::record(VkCommandBuffer cmd) const {
 }
 
 void GpuOp::checkBuffer(const BufferView& b, const Shape& s, const char* role) const {
-  if (!b || b.size < deviceTensorBytes(s))
+  if (!b || b.size < deviceTensorBytes(s, precision_))
     throw Error(std::string(kind()) + ": " + role + " buffer of " + std::to_string(b.size) + " bytes is too small for " +
-                s.str() + " (" + std::to_string(deviceTensorBytes(s)) + " bytes)");
+                s.str() + " (" + std::to_string(deviceTensorBytes(s, precision_)) + " bytes)");
 }
 
 const char* convKindName(ConvKind k) {
@@ -118,18 +118,48 @@ std::vector<float> packBias(const ConvDesc& d) {
 
 }  // namespace mobilevk
 
+#include "half.h"
 #include "vulkan/gpu.h"
 
 namespace mobilevk {
 
-WeightedOp::WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind) : gpu_(gpu), desc_(std::move(desc)), convKind_(kind) {
+WeightedOp::WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision)
+    : gpu_(gpu), desc_(std::move(desc)), convKind_(kind) {
+  precision_ = precision;
+  requirePrecision(gpu, precision);
   validateConvDesc(desc_, kind);
-  const auto w = kind == ConvKind::Depthwise ? packDepthwiseWeights(desc_) : packBlockedWeights(desc_);
-  const auto b = packBias(desc_);
-  weights_ = Buffer(gpu, w.size() * sizeof(float), MemoryUsage::Device, "weights of " + desc_.name);
-  bias_ = Buffer(gpu, b.size() * sizeof(float), MemoryUsage::Device, "bias of " + desc_.name);
-  gpu.upload(weights_, w.data(), w.size() * sizeof(float));
-  gpu.upload(bias_, b.data(), b.size() * sizeof(float));
+  auto upload = [&](Buffer& dst, const std::vector<float>& v, const std::string& what) {
+    if (precision == Precision::FP16) {
+      const auto h = toHalf(v);
+      dst = Buffer(gpu, h.size() * 2, MemoryUsage::Device, what);
+      gpu.upload(dst, h.data(), h.size() * 2);
+    } else {
+      dst = Buffer(gpu, v.size() * 4, MemoryUsage::Device, what);
+      gpu.upload(dst, v.data(), v.size() * 4);
+    }
+  };
+  upload(weights_, kind == ConvKind::Depthwise ? packDepthwiseWeights(desc_) : packBlockedWeights(desc_),
+         "weights of " + desc_.name);
+  upload(bias_, packBias(desc_), "bias of " + desc_.name);
+}
+
+std::string shaderVariant(const char* shader, Precision p) {
+  return std::string(shader) + (p == Precision::FP16 ? "_fp16" : "");
+}
+
+VkFormat texelFormat(Precision p) {
+  return p == Precision::FP16 ? VK_FORMAT_R16G16B16A16_SFLOAT : VK_FORMAT_R32G32B32A32_SFLOAT;
+}
+
+void requirePrecision(Gpu& gpu, Precision p) {
+  const VkFormat f = texelFormat(p);
+  VkFormatProperties props;
+  vkGetPhysicalDeviceFormatProperties(gpu.physicalDevice(), f, &props);
+  if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
+    throw Error("device " + gpu.info().name + " cannot read " + (p == Precision::FP16 ? "RGBA16F" : "RGBA32F") +
+                " uniform texel buffers");
+  if (p == Precision::FP16 && !gpu.info().caps.storage16bit)
+    throw Error("device " + gpu.info().name + " has no 16-bit storage (storageBuffer16BitAccess): use fp32");
 }
 
 }  // namespace mobilevk

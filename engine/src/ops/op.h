@@ -18,6 +18,16 @@ namespace mobilevk {
 
 class Gpu;
 
+// Bytes a device tensor of this shape occupies (NC4HW4, 4 or 2 bytes per element).
+inline size_t deviceTensorBytes(const Shape& s, Precision p = Precision::FP32) {
+  return s.packedElements() * (p == Precision::FP16 ? 2 : 4);
+}
+// The embedded shader variant and texel format for a precision.
+std::string shaderVariant(const char* shader, Precision p);
+VkFormat texelFormat(Precision p);
+// Throws naming the device when it cannot store fp16 tensors.
+void requirePrecision(Gpu& gpu, Precision p);
+
 class GpuOp {
  public:
   virtual ~GpuOp() = default;
@@ -31,6 +41,13 @@ class GpuOp {
   void record(VkCommandBuffer cmd) const;
 
  protected:
+  Precision precision_ = Precision::FP32;
+  PipelineDesc pipelineDesc(const char* shader, uint32_t bindings, uint32_t pushBytes, std::vector<uint32_t> spec,
+                    uint32_t texelBindings) const {
+    PipelineDesc d{shaderVariant(shader, precision_), bindings, pushBytes, std::move(spec), texelBindings};
+    d.texelFormat = texelFormat(precision_);
+    return d;
+  }
   // Filled by bind(): everything record() needs.
   std::shared_ptr<const ComputePipeline> pipeline_;
   DescriptorSet set_;
@@ -49,8 +66,6 @@ class GpuOp {
   void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;
 };
 
-// Bytes a device tensor of this shape occupies (NC4HW4 float32).
-inline size_t deviceTensorBytes(const Shape& s) { return s.packedElements() * sizeof(float); }
 
 // Weights and bias of a convolution-like op, in the host layouts of TFLite:
 //   Conv2D:         weights OHWI  [out][kH][kW][in]
@@ -97,7 +112,7 @@ class WeightedOp : public GpuOp {
   uint64_t weightBytes() const { return weights_.size() + bias_.size(); }
 
  protected:
-  WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind);
+  WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision);
   Gpu& gpu_;
   ConvDesc desc_;
   ConvKind convKind_;

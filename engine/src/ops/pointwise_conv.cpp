@@ -12,13 +12,14 @@ struct Push {
 };
 }  // namespace
 
-PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc) : WeightedOp(gpu, std::move(desc), ConvKind::Pointwise) {
+PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
+    : WeightedOp(gpu, std::move(desc), ConvKind::Pointwise, precision) {
   // Register block: 4 pixels x 8 output channels per invocation (12 fetches feed 128 multiply-adds).
   // On lavapipe every fetch is a per-lane gather, and this block measured fastest among 2-16 pixels
   // x 4-16 channels (see the closing note of the performance issue); GPUs get the same block in
   // 64-invocation workgroups.
   const uint32_t px = 4, ocb = 2;
-  pipeline_ = gpu.pipeline({"pointwise_conv", 4, sizeof(Push), {8, 8, 1, px, ocb}, 0b1101});
+  pipeline_ = gpu.pipeline(pipelineDesc("pointwise_conv", 4, sizeof(Push), {8, 8, 1, px, ocb}, 0b1101));
 }
 
 void PointwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {

@@ -7,7 +7,7 @@ namespace mobilevk {
 // channels, with fused bias and activation. ~95% of MobileNet's multiply-adds.
 class PointwiseConv : public WeightedOp {
  public:
-  PointwiseConv(Gpu& gpu, ConvDesc desc);
+  PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   const char* kind() const override { return "PointwiseConv"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

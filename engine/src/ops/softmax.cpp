@@ -11,7 +11,11 @@ struct Push {
 };
 }  // namespace
 
-Softmax::Softmax(Gpu& gpu) : gpu_(gpu) { pipeline_ = gpu.pipeline({"softmax", 2, sizeof(Push), {64, 1, 1}, 0b01}); }
+Softmax::Softmax(Gpu& gpu, Precision precision) : gpu_(gpu) {
+  precision_ = precision;
+  requirePrecision(gpu, precision);
+  pipeline_ = gpu.pipeline(pipelineDesc("softmax", 2, sizeof(Push), {64, 1, 1}, 0b01));
+}
 
 Shape Softmax::outputShape(const Shape& in) const {
   if (in.n <= 0 || in.h <= 0 || in.w <= 0 || in.c <= 0)

@@ -6,7 +6,7 @@ namespace mobilevk {
 // Softmax across channels, for every pixel of every batch item.
 class Softmax : public GpuOp {
  public:
-  explicit Softmax(Gpu& gpu);
+  explicit Softmax(Gpu& gpu, Precision precision = Precision::FP32);
   const char* kind() const override { return "Softmax"; }
   Shape outputShape(const Shape& input) const override;
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;

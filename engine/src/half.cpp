@@ -1,0 +1,68 @@
+#include "half.h"
+
+#include <cstring>
+
+namespace mobilevk {
+
+float halfToFloat(uint16_t h) {
+  const uint32_t sign = uint32_t(h >> 15) << 31;
+  int exp = (h >> 10) & 0x1f;
+  uint32_t mant = h & 0x3ff;
+  uint32_t bits;
+  if (exp == 0x1f) {
+    bits = sign | 0x7f800000u | (mant << 13);
+  } else if (exp == 0) {
+    if (mant == 0) {
+      bits = sign;
+    } else {  // subnormal: normalize
+      exp = 1;
+      while (!(mant & 0x400)) {
+        mant <<= 1;
+        --exp;
+      }
+      mant &= 0x3ff;
+      bits = sign | uint32_t(exp + 112) << 23 | (mant << 13);
+    }
+  } else {
+    bits = sign | uint32_t(exp + 112) << 23 | (mant << 13);
+  }
+  float f;
+  std::memcpy(&f, &bits, 4);
+  return f;
+}
+
+uint16_t floatToHalf(float f) {
+  uint32_t x;
+  std::memcpy(&x, &f, 4);
+  const uint16_t sign = uint16_t((x >> 16) & 0x8000);
+  const uint32_t absx = x & 0x7fffffffu;
+  if (absx >= 0x7f800000u) return uint16_t(sign | 0x7c00 | (absx > 0x7f800000u ? 0x200 : 0));  // inf, nan
+  if (absx >= 0x477ff000u) return uint16_t(sign | 0x7c00);  // rounds past 65504: inf
+  if (absx < 0x38800000u) {  // subnormal half (or zero)
+    if (absx < 0x33000000u) return sign;
+    const uint32_t mant = (absx & 0x7fffff) | 0x800000;
+    const int shift = 126 - int(absx >> 23);  // 14..24
+    uint32_t h = mant >> shift;
+    const uint32_t rem = mant & ((1u << shift) - 1), half = 1u << (shift - 1);
+    if (rem > half || (rem == half && (h & 1))) ++h;
+    return uint16_t(sign | h);
+  }
+  uint32_t h = ((absx >> 13) - (112u << 10));
+  const uint32_t rem = absx & 0x1fff;
+  if (rem > 0x1000 || (rem == 0x1000 && (h & 1))) ++h;
+  return uint16_t(sign | h);
+}
+
+std::vector<uint16_t> toHalf(const std::vector<float>& v) {
+  std::vector<uint16_t> r(v.size());
+  for (size_t i = 0; i < v.size(); ++i) r[i] = floatToHalf(v[i]);
+  return r;
+}
+
+std::vector<float> fromHalf(const std::vector<uint16_t>& v) {
+  std::vector<float> r(v.size());
+  for (size_t i = 0; i < v.size(); ++i) r[i] = halfToFloat(v[i]);
+  return r;
+}
+
+}  // namespace mobilevk
