@@ -1,5 +1,7 @@
 #version 450
 // Pointwise (1x1, stride 1) convolution = a GEMM over pixels x channels, fused bias and clamp.
+// The pixels of all batch items form one GEMM dimension (N*H*W), so a batch streams each weight
+// block once for all its images rather than once per image.
 // One invocation computes a register block of PX consecutive pixels x OCB groups of 4 output
 // channels: per step of 4 input channels it fetches PX input vec4s and 4*OCB weight vec4s and does
 // 16*PX*OCB multiply-adds. The block shape is compiled in (specialization constants) and chosen per
@@ -22,13 +24,19 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  const int px = int(gl_GlobalInvocationID.x) * PX;
+  const int total = p.batch * p.pixels;
+  const int q0 = int(gl_GlobalInvocationID.x) * PX;  // flat pixel index over the whole batch
   const int oc4 = int(gl_GlobalInvocationID.y) * OCB;
-  const int n = int(gl_GlobalInvocationID.z);
-  if (px >= p.pixels || oc4 >= p.outC4 || n >= p.batch) return;
-  // Pixels past the end re-read the last one (their results are never written).
-  int pOff[PX];
-  for (int i = 0; i < PX; ++i) pOff[i] = min(px + i, p.pixels - 1) - px;
+  if (q0 >= total || oc4 >= p.outC4) return;
+  // Where each of the PX pixels starts in the input and output (its image's planes); pixels past
+  // the end re-read the last one (their results are never written).
+  int srcBase[PX], dstBase[PX];
+  for (int i = 0; i < PX; ++i) {
+    const int q = min(q0 + i, total - 1);
+    const int n = q / p.pixels, pix = q - n * p.pixels;
+    srcBase[i] = n * p.inC4 * p.pixels + pix;
+    dstBase[i] = n * p.outC4 * p.pixels + pix;
+  }
   int wRow[OCB];
   vec4 acc[PX * OCB];
   for (int j = 0; j < OCB; ++j) {
@@ -37,10 +45,9 @@ void main() {
     const vec4 b = texelFetch(bias, g);
     for (int i = 0; i < PX; ++i) acc[j * PX + i] = b;
   }
-  int src = n * p.inC4 * p.pixels + px;
-  for (int ic4 = 0; ic4 < p.inC4; ++ic4, src += p.pixels) {
+  for (int ic4 = 0, plane = 0; ic4 < p.inC4; ++ic4, plane += p.pixels) {
     vec4 x[PX];
-    for (int i = 0; i < PX; ++i) x[i] = texelFetch(inp, src + pOff[i]);
+    for (int i = 0; i < PX; ++i) x[i] = texelFetch(inp, srcBase[i] + plane);
     for (int j = 0; j < OCB; ++j) {
       const int w = wRow[j] + ic4 * 4;
       const vec4 w0 = texelFetch(wts, w), w1 = texelFetch(wts, w + 1), w2 = texelFetch(wts, w + 2), w3 = texelFetch(wts, w + 3);
@@ -50,8 +57,8 @@ void main() {
   for (int j = 0; j < OCB; ++j) {
     if (oc4 + j >= p.outC4) break;
     const int valid = p.outC - (oc4 + j) * 4;
-    const int dst = (n * p.outC4 + oc4 + j) * p.pixels + px;
     for (int i = 0; i < PX; ++i)
-      if (px + i < p.pixels) outp[dst + i] = STORE_VEC4(maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid));
+      if (q0 + i < total)
+        outp[dstBase[i] + (oc4 + j) * p.pixels] = STORE_VEC4(maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid));
   }
 }

@@ -30,7 +30,9 @@ void PointwiseConv::bind(const BufferView& input, const BufferView& output, cons
   const int pixels = in.h * in.w;
   Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
   const uint32_t px = pipeline_->desc().specialization[3], ocb = pipeline_->desc().specialization[4];
-  setDispatch(p, (uint32_t(pixels) + px - 1) / px, (uint32_t(out.channelGroups()) + ocb - 1) / ocb, uint32_t(in.n));
+  const uint64_t flat = uint64_t(pixels) * uint64_t(in.n);
+  if (flat > uint64_t(INT32_MAX)) throw Error("PointwiseConv '" + desc_.name + "': " + in.str() + " has too many pixels");
+  setDispatch(p, uint32_t((flat + px - 1) / px), (uint32_t(out.channelGroups()) + ocb - 1) / ocb, 1);
 }
 
 }  // namespace mobilevk
