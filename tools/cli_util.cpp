@@ -175,6 +175,23 @@ std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& mode
   return inputs;
 }
 
+std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu) {
+  const std::string device = args.value("device", "gpu");
+  if (device == "cpu") {
+    if (!allowCpu) throw UsageError{"this command needs a Vulkan device; --device cpu is not one"};
+    return nullptr;
+  }
+  mobilevk::ContextOptions o;
+  o.device = device == "gpu" ? "" : device;
+  return std::make_unique<mobilevk::Context>(o);
+}
+
+mobilevk::Precision precisionOption(const Args& args) {
+  const std::string p = args.value("precision", "fp32");
+  if (p != "fp32" && p != "fp16") throw UsageError{"--precision must be fp32 or fp16, got '" + p + "'"};
+  return p == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+}
+
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count) {
   mobilevk::Shape s = inputs[first].tensor.shape;
   s.n = int(count);

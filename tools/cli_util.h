@@ -37,6 +37,9 @@ std::vector<std::string> findLabels(const std::string& explicitPath, const std::
 
 }  // namespace cli
 
+#include <memory>
+
+#include "mobilevk/context.h"
 #include "mobilevk/model.h"
 #include "mobilevk/tensor.h"
 
@@ -51,6 +54,11 @@ struct NamedInput {
 std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model);
 // Applies --input-range LO,HI (pixel 0 -> LO, 255 -> HI) when given.
 void applyInputRange(const Args& args, mobilevk::Model& model);
+// --device: "cpu" gives nullptr (the CPU reference path, when allowCpu); "gpu" or nothing the
+// default Vulkan device; anything else an index or name substring.
+std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu);
+// --precision fp32|fp16.
+mobilevk::Precision precisionOption(const Args& args);
 // Concatenates [1,H,W,C] tensors along N.
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count);
 

@@ -47,11 +47,8 @@ double layerBytes(const mobilevk::LayerSummary& l, const mobilevk::Shape& in, in
 }
 
 int runPeak(const cli::Args& args) {
-  mobilevk::ContextOptions o;
-  const std::string device = args.value("device", "gpu");
-  if (device == "cpu") throw cli::UsageError{"--peak measures a Vulkan device; pick one with --device"};
-  o.device = device == "gpu" ? "" : device;
-  mobilevk::Context ctx(o);
+  const auto context = cli::contextFor(args, false);
+  mobilevk::Context& ctx = *context;
   const auto p = mobilevk::measurePeak(ctx);
   if (args.has("json")) {
     json out = {{"device", ctx.device().name}, {"fp32_gflops", p.fp32Gflops}, {"bandwidth_gbs", p.bandwidthGBs}};
@@ -77,8 +74,8 @@ int cmdBench(const std::vector<std::string>& argv) {
   const int batch = args.intValue("batch", 1, 1, 4096);
   const int iterations = args.intValue("iterations", 20, 1, 1000000);
   const int warmup = args.intValue("warmup", 3, 0, 1000000);
-  const std::string precision = args.value("precision", "fp32");
-  if (precision != "fp32" && precision != "fp16") throw cli::UsageError{"--precision must be fp32 or fp16"};
+  const mobilevk::Precision precisionValue = cli::precisionOption(args);
+  const std::string precision = precisionValue == mobilevk::Precision::FP16 ? "fp16" : "fp32";
   mobilevk::Model model = [&] {
     if (args.has("model")) {
       if (args.has("alpha") || args.has("resolution") || args.has("classes"))
@@ -91,8 +88,6 @@ int cmdBench(const std::vector<std::string>& argv) {
     o.classes = args.intValue("classes", 1000, 0, 100000);
     return mobilevk::Model::mobileNetV1(o);
   }();
-  const std::string device = args.value("device", "gpu");
-  const bool onCpu = device == "cpu";
   const auto layers = model.layers();
   const double flops = 2.0 * double(model.totalMacs()) * batch;
 
@@ -101,18 +96,15 @@ int cmdBench(const std::vector<std::string>& argv) {
   mobilevk::HostTensor input(model.inputShape(batch));
   for (auto& v : input.data) v = dist(rng);
 
-  std::unique_ptr<mobilevk::Context> ctx;
+  const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, true);
+  const bool onCpu = !ctx;
+  const std::string deviceName = ctx ? ctx->device().name : "CPU reference";
   std::unique_ptr<mobilevk::Network> net;
-  std::string deviceName = "CPU reference";
   if (!onCpu) {
-    mobilevk::ContextOptions co;
-    co.device = device == "gpu" ? "" : device;
-    ctx = std::make_unique<mobilevk::Context>(co);
-    deviceName = ctx->device().name;
     mobilevk::NetworkOptions no;
     no.batch = batch;
     no.profile = ctx->device().caps.timestamps;
-    no.precision = precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    no.precision = precisionValue;
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   } else if (precision == "fp16") {
     throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};

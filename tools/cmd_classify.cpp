@@ -33,16 +33,10 @@ int cmdClassify(const std::vector<std::string>& argv) {
   std::string labelsPath;
   const auto labels = cli::findLabels(args.value("labels"), modelPath, classes, &labelsPath);
 
-  const std::string device = args.value("device", "gpu");
-  const bool onCpu = device == "cpu";
-  std::unique_ptr<mobilevk::Context> ctx;
-  std::string deviceName = "CPU reference";
-  if (!onCpu) {
-    mobilevk::ContextOptions o;
-    o.device = device == "gpu" ? "" : device;
-    ctx = std::make_unique<mobilevk::Context>(o);
-    deviceName = ctx->device().name;
-  }
+  const mobilevk::Precision precision = cli::precisionOption(args);
+  const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, true);
+  const bool onCpu = !ctx;
+  const std::string deviceName = ctx ? ctx->device().name : "CPU reference";
 
   // Outputs per image, and the time each took (a batch's time is shared equally).
   std::vector<std::vector<float>> outputs(inputs.size());
@@ -52,9 +46,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
   if (!onCpu) {
     mobilevk::NetworkOptions no;
     no.batch = int(batch);
-    const std::string precision = args.value("precision", "fp32");
-    if (precision != "fp32" && precision != "fp16") throw cli::UsageError{"--precision must be fp32 or fp16"};
-    no.precision = precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    no.precision = precision;
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   }
   // The first submission pays the driver's lazy shader compilation (hundreds of ms on lavapipe);

@@ -16,11 +16,8 @@ int cmdCompare(const std::vector<std::string>& argv) {
   // relative error per layer; 1e-3 leaves room for that to compound over 30 layers.
   const float tolerance = args.floatValue("tolerance", 1e-3f, 0.0f, 1.0f);
   const auto inputs = cli::loadInputs(args, model);
-  mobilevk::ContextOptions o;
-  const std::string device = args.value("device", "gpu");
-  if (device == "cpu") throw cli::UsageError{"compare runs the GPU against the CPU reference; pick a GPU device"};
-  o.device = device == "gpu" ? "" : device;
-  mobilevk::Context ctx(o);
+  const auto context = cli::contextFor(args, false);
+  mobilevk::Context& ctx = *context;
   mobilevk::NetworkOptions no;
   no.keepLayerOutputs = true;
   mobilevk::Network net(ctx, model, no);
