@@ -1,6 +1,8 @@
 #pragma once
 // The context owns one Vulkan instance and device; everything else in mobilevk hangs off it.
 // There is no global state: two contexts are fully independent.
+#include <vulkan/vulkan.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,6 +27,25 @@ struct ContextOptions {
   // Upload and download through a staging buffer even where device memory is host-visible
   // (exercises the path a discrete GPU takes, on lavapipe too).
   bool forceStaging = false;
+};
+
+// A Vulkan device owned by the host application (a game or AR engine). mobilevk creates no
+// instance or device then, never destroys these handles, and submits to `queue` only inside its
+// own blocking calls (Network::run, Context::runAndWait-style helpers): the host must not use that
+// queue from another thread at the same time. What the device must have:
+//   * Vulkan 1.1 or newer, and `queueFamilyIndex` must support compute;
+//   * nothing else for fp32. For Precision::FP16 the host must have enabled
+//     storageBuffer16BitAccess (VkPhysicalDevice16BitStorageFeatures) and say so below; without it
+//     fp16 is refused with a message, and fp32 works.
+// The host keeps every handle alive until the Context is destroyed, and must have waited for all
+// command buffers into which it recorded mobilevk work before destroying mobilevk objects.
+struct ExternalVulkan {
+  VkInstance instance = VK_NULL_HANDLE;
+  VkPhysicalDevice physicalDevice = VK_NULL_HANDLE;
+  VkDevice device = VK_NULL_HANDLE;
+  uint32_t queueFamilyIndex = 0;
+  VkQueue queue = VK_NULL_HANDLE;
+  bool storageBuffer16BitAccessEnabled = false;
 };
 
 struct DeviceCapabilities {
@@ -65,6 +86,9 @@ std::vector<DeviceInfo> listDevices();
 class Context {
  public:
   explicit Context(const ContextOptions& options = {});
+  // Runs on the host's own device (see ExternalVulkan). options.device and validation are ignored:
+  // the host's instance decides about layers.
+  explicit Context(const ExternalVulkan& external, const ContextOptions& options = {});
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;

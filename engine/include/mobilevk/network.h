@@ -23,6 +23,30 @@ struct NetworkOptions {
   Precision precision = Precision::FP32;
 };
 
+// A device tensor (NC4HW4, see tensor.h) inside a Network's memory, for hosts that read or write it
+// from their own shaders. A [N,1,1,C] output is N rows of ceil(C/4)*4 values (zero-padded).
+struct DeviceTensor {
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceSize offset = 0, size = 0;
+  Shape shape;
+  Precision precision = Precision::FP32;
+};
+
+// An image on the context's device: RGBA8 or BGRA8, UNORM or SRGB, any size (a camera frame, a
+// render target). The view must be a 2-D color view of an image created with SAMPLED usage, in
+// `layout` when the recorded commands execute. Channel order comes from the view format (a BGRA8
+// view reads as RGB). An sRGB view decodes on read; mobilevk re-encodes, so both give the 8-bit
+// values the model was trained on.
+struct ImageSource {
+  VkImageView view = VK_NULL_HANDLE;
+  VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+  uint32_t width = 0, height = 0;
+  bool srgb = false;
+  // Crop rectangle in pixels; width/height 0 means the whole image. It is resized whole (no aspect
+  // preservation) to the model input, like the host path.
+  int cropX = 0, cropY = 0, cropWidth = 0, cropHeight = 0;
+};
+
 struct RunTimings {
   double gpuMs = 0;              // first dispatch start to last dispatch end, from GPU timestamps
   std::vector<double> layerMs;   // per layer
@@ -38,6 +62,35 @@ class Network {
   // input: NHWC float, shape inputShape() (already normalized). Returns the last layer's output,
   // shape outputShape(). One run at a time per Network (calls are serialized).
   HostTensor run(const HostTensor& input);
+  // ---- Embedding in a host's frame (see ExternalVulkan in context.h) ----
+  //
+  // Synchronization contract for recordImageInput() and record(), recorded into the host's command
+  // buffer, in that order, between the host's own work:
+  //  * Before recordImageInput: the host's writes to the image (render pass, copy, camera upload)
+  //    must be made visible to VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT / VK_ACCESS_SHADER_READ_BIT, and
+  //    the image must be in `layout`. (For writes by the host into inputTensor() instead, the same
+  //    stage and access.)
+  //  * Between them mobilevk records its own barriers; record() also orders its first dispatch after
+  //    recordImageInput's write.
+  //  * After record(): outputTensor() was written at VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT /
+  //    VK_ACCESS_SHADER_WRITE_BIT. The host barriers from there to its consumer (e.g. fragment
+  //    shader read, or transfer read, or host read after its fence, then call readOutput()).
+  //  * One recorded inference per Network may be pending at a time (its activations live in one
+  //    arena); use one Network per frame in flight. mobilevk never waits on the device here.
+  void recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex = 0);
+  void record(VkCommandBuffer cmd);
+  DeviceTensor inputTensor() const;
+  DeviceTensor outputTensor() const;
+  // Downloads outputTensor() (after the host's submission has completed).
+  HostTensor readOutput() const;
+  // Descriptor sets are cached per image view: forget a view before destroying it.
+  void forgetImageView(VkImageView view);
+
+  // Host RGBA8 pixels (tightly packed rows) through the same GPU resize/normalize path: uploaded
+  // once into an image mobilevk owns (kept per size, with its recorded command buffer), then
+  // classified. Blocks until the result is back.
+  HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);
+
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;
   size_t layerCount() const;

@@ -1,6 +1,7 @@
 #include "mobilevk/network.h"
 
 #include <cstring>
+#include <map>
 #include <mutex>
 
 #include "graph/graph.h"
@@ -11,10 +12,12 @@
 #include "ops/depthwise_conv.h"
 #include "ops/fully_connected.h"
 #include "ops/global_avg_pool.h"
+#include "ops/image_input.h"
 #include "ops/pointwise_conv.h"
 #include "ops/softmax.h"
 #include "vulkan/command.h"
 #include "vulkan/gpu.h"
+#include "vulkan/image.h"
 #include "vulkan/query.h"
 
 namespace mobilevk {
@@ -71,6 +74,13 @@ struct Network::Impl {
   std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
   size_t barriers = 0;
   std::mutex mutex;
+  std::unique_ptr<ImageInput> imageInput;
+  struct PixelPath {
+    std::unique_ptr<Rgba8Image> image;
+    Buffer staging, readback;
+    std::unique_ptr<CommandBuffer> cmd;
+  };
+  std::map<std::pair<uint32_t, uint32_t>, PixelPath> pixelPaths;
 
   Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
     const Graph& graph = model.graph();
@@ -139,28 +149,60 @@ struct Network::Impl {
       vkCmdCopyBuffer(c, inStaging.handle(), arena.handle(), 1, &region);
       transferToComputeBarrier(c);
     }
+    barriers = recordDispatches(c, timestamps.get());
+    recordOutputCopy(c, outStaging);
+    cmd->end();
+  }
+
+  // The network's dispatches with a barrier only on a real hazard; returns the barriers recorded.
+  // The first dispatch waits for any earlier compute write (the image input, or the host's).
+  size_t recordDispatches(VkCommandBuffer c, const TimestampPool* ts) const {
+    size_t count = 0;
     HazardTracker hazards;
-    if (timestamps) timestamps->write(c, 0);
+    hazards.add(plan.offsets.front(), plan.offsets.front() + bytes(shapes.front()), true);
+    if (ts) ts->write(c, 0);
     for (size_t i = 0; i < ops.size(); ++i) {
       const uint64_t rLo = plan.offsets[i], rHi = rLo + bytes(shapes[i]);
       const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + bytes(shapes[i + 1]);
       if (hazards.needsBarrier(rLo, rHi, wLo, wHi)) {
         computeToComputeBarrier(c);
-        ++barriers;
+        if (i > 0) ++count;
         hazards.clear();
       }
       ops[i]->record(c);
-      if (timestamps) timestamps->write(c, uint32_t(i + 1));
+      if (ts) ts->write(c, uint32_t(i + 1));
       hazards.add(rLo, rHi, false);
       hazards.add(wLo, wHi, true);
     }
-    if (outStaging) {
+    return count;
+  }
+
+  // Output to the host: through `staging` where memory is not host-visible, then a host barrier.
+  void recordOutputCopy(VkCommandBuffer c, const Buffer& staging) const {
+    if (staging) {
       computeToTransferBarrier(c);
-      VkBufferCopy region{plan.offsets.back(), 0, outStaging.size()};
-      vkCmdCopyBuffer(c, arena.handle(), outStaging.handle(), 1, &region);
+      VkBufferCopy region{plan.offsets.back(), 0, staging.size()};
+      vkCmdCopyBuffer(c, arena.handle(), staging.handle(), 1, &region);
     }
     anyToHostBarrier(c);
-    cmd->end();
+  }
+
+  HostTensor readOutput(const Buffer& staging) const {
+    std::vector<uint8_t> out(bytes(shapes.back()));
+    if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
+    else gpu.download(arena, out.data(), out.size(), plan.offsets.back());
+    return fromDevice(out, shapes.back());
+  }
+
+  ImageInput& images() {
+    if (!imageInput) imageInput = std::make_unique<ImageInput>(gpu, options.precision);
+    return *imageInput;
+  }
+
+  void recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex) {
+    images().record(c, src.view, src.layout, src.width, src.height, src.srgb,
+                    {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(0), shapes.front(),
+                    batchIndex);
   }
 
   HostTensor run(const HostTensor& input) {
@@ -176,10 +218,37 @@ struct Network::Impl {
     fence->reset();
     gpu.submit(cmd->handle(), fence->handle(), "inference");
     fence->wait("inference");
-    std::vector<uint8_t> out(bytes(shapes.back()));
-    if (outStaging) std::memcpy(out.data(), outStaging.mapped(), out.size());
-    else gpu.download(arena, out.data(), out.size(), plan.offsets.back());
-    return fromDevice(out, shapes.back());
+    return readOutput(outStaging);
+  }
+
+  HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
+    if (!rgba || width == 0 || height == 0) throw Error("runPixels: no pixels given");
+    if (shapes.front().n != 1) throw Error("runPixels classifies one image; the network has batch " + std::to_string(shapes.front().n));
+    std::lock_guard<std::mutex> lock(mutex);
+    PixelPath& path = pixelPaths[{width, height}];
+    if (!path.cmd) {
+      path.image = std::make_unique<Rgba8Image>(gpu, width, height);
+      path.staging = Buffer(gpu, uint64_t(width) * height * 4, MemoryUsage::Upload, "RGBA8 pixel staging");
+      if (gpu.usesStaging()) path.readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output staging");
+      path.cmd = std::make_unique<CommandBuffer>(gpu);
+      auto poolLock = gpu.lockCommandPool();
+      path.cmd->begin(false);
+      VkCommandBuffer c = path.cmd->handle();
+      path.image->recordUpload(c, path.staging.handle());
+      ImageSource src;
+      src.view = path.image->view();
+      src.width = width;
+      src.height = height;
+      recordImage(c, src, 0);
+      recordDispatches(c, nullptr);
+      recordOutputCopy(c, path.readback);
+      path.cmd->end();
+    }
+    std::memcpy(path.staging.mapped(), rgba, size_t(width) * height * 4);
+    fence->reset();
+    gpu.submit(path.cmd->handle(), fence->handle(), "inference from pixels");
+    fence->wait("inference from pixels");
+    return readOutput(path.readback);
   }
 };
 
@@ -216,6 +285,40 @@ RunTimings Network::lastTimings() const {
 Shape Network::inputShape() const { return impl_->shapes.front(); }
 Shape Network::outputShape() const { return impl_->shapes.back(); }
 uint64_t Network::activationBytes() const { return impl_->arena.size(); }
+
+void Network::recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->recordImage(cmd, image, batchIndex);
+}
+
+void Network::record(VkCommandBuffer cmd) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->recordDispatches(cmd, nullptr);
+}
+
+DeviceTensor Network::inputTensor() const {
+  const auto v = impl_->view(0);
+  return {impl_->arena.handle(), v.offset, v.size, impl_->shapes.front(), impl_->options.precision};
+}
+
+DeviceTensor Network::outputTensor() const {
+  const auto v = impl_->view(impl_->shapes.size() - 1);
+  return {impl_->arena.handle(), v.offset, v.size, impl_->shapes.back(), impl_->options.precision};
+}
+
+HostTensor Network::readOutput() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->readOutput(Buffer());
+}
+
+void Network::forgetImageView(VkImageView view) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (impl_->imageInput) impl_->imageInput->forget(view);
+}
+
+HostTensor Network::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
+  return impl_->runPixels(rgba, width, height);
+}
 uint64_t Network::stagingBytes() const { return impl_->inStaging.size() + impl_->outStaging.size(); }
 size_t Network::barrierCount() const { return impl_->barriers; }
 

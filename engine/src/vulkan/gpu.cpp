@@ -241,21 +241,61 @@ Gpu::Gpu(const ContextOptions& options) : forceStaging_(options.forceStaging) {
   }
 }
 
+Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options) : forceStaging_(options.forceStaging), ownsDevice_(false) {
+  if (!ext.instance || !ext.physicalDevice || !ext.device || !ext.queue)
+    throw Error("external Vulkan device: instance, physicalDevice, device and queue must all be given");
+  instance_ = ext.instance;
+  physical_ = ext.physicalDevice;
+  device_ = ext.device;
+  queue_ = ext.queue;
+  queueFamily_ = ext.queueFamilyIndex;
+  try {
+    uint32_t index = 0;
+    const auto devs = physicalDevices(instance_);
+    for (uint32_t i = 0; i < devs.size(); ++i)
+      if (devs[i] == physical_) index = i;
+    info_ = describePhysicalDevice(physical_, index);
+    if (info_.caps.apiVersion < VK_API_VERSION_1_1)
+      throw Error("external Vulkan device " + info_.name + " supports Vulkan " + info_.caps.apiVersionString +
+                  "; mobilevk needs 1.1");
+    uint32_t n = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &n, nullptr);
+    std::vector<VkQueueFamilyProperties> fams(n);
+    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &n, fams.data());
+    if (queueFamily_ >= n || !(fams[queueFamily_].queueFlags & VK_QUEUE_COMPUTE_BIT))
+      throw Error("external Vulkan device: queue family " + std::to_string(queueFamily_) + " does not support compute");
+    auto& caps = info_.caps;
+    caps.timestampValidBits = fams[queueFamily_].timestampValidBits;
+    caps.timestamps = caps.timestampValidBits > 0;
+    // Only what the host enabled can be used.
+    caps.storage16bit = caps.storage16bit && ext.storageBuffer16BitAccessEnabled;
+    caps.float16Arithmetic = false;
+    caps.int8Arithmetic = false;
+    caps.storage8bit = false;
+    createDeviceObjects();
+  } catch (...) {
+    destroy();
+    throw;
+  }
+}
+
 Gpu::~Gpu() { destroy(); }
 
 void Gpu::destroy() {
-  if (device_) vkDeviceWaitIdle(device_);
+  // A device of our own is idled before teardown; a host's device is never waited on (the host
+  // guarantees its command buffers with our work have completed, see ExternalVulkan).
+  if (device_ && ownsDevice_) vkDeviceWaitIdle(device_);
   pipelines_.clear();
   allocator_.reset();
   if (pipelineCache_) vkDestroyPipelineCache(device_, pipelineCache_, nullptr);
   if (commandPool_) vkDestroyCommandPool(device_, commandPool_, nullptr);
-  if (device_) vkDestroyDevice(device_, nullptr);
+  if (device_ && ownsDevice_) vkDestroyDevice(device_, nullptr);
   if (messenger_) {
     auto fn = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
     if (fn) fn(instance_, messenger_, nullptr);
   }
-  if (instance_) vkDestroyInstance(instance_, nullptr);
+  if (instance_ && ownsDevice_) vkDestroyInstance(instance_, nullptr);
   pipelineCache_ = VK_NULL_HANDLE;
   commandPool_ = VK_NULL_HANDLE;
   device_ = VK_NULL_HANDLE;
@@ -410,7 +450,10 @@ void Gpu::createDevice() {
   ci.ppEnabledExtensionNames = exts.data();
   vkCheck(vkCreateDevice(physical_, &ci, nullptr, &device_), "vkCreateDevice on " + info_.name);
   vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
+  createDeviceObjects();
+}
 
+void Gpu::createDeviceObjects() {
   VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   pi.queueFamilyIndex = queueFamily_;
@@ -520,6 +563,8 @@ void Gpu::clearValidationMessages() {
 }
 
 Context::Context(const ContextOptions& options) : gpu_(std::make_unique<Gpu>(options)) {}
+Context::Context(const ExternalVulkan& external, const ContextOptions& options)
+    : gpu_(std::make_unique<Gpu>(external, options)) {}
 Context::~Context() = default;
 const DeviceInfo& Context::device() const { return gpu_->info(); }
 bool Context::validationEnabled() const { return gpu_->validationEnabled(); }

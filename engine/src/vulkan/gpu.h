@@ -19,6 +19,8 @@ namespace mobilevk {
 class Gpu {
  public:
   explicit Gpu(const ContextOptions& options);
+  Gpu(const ExternalVulkan& external, const ContextOptions& options);
+  bool ownsDevice() const { return ownsDevice_; }
   ~Gpu();
   Gpu(const Gpu&) = delete;
   Gpu& operator=(const Gpu&) = delete;
@@ -61,6 +63,7 @@ class Gpu {
   void createInstance(const ContextOptions& options);
   void choosePhysicalDevice(const ContextOptions& options);
   void createDevice();
+  void createDeviceObjects();
   void destroy();
 
   VkInstance instance_ = VK_NULL_HANDLE;
@@ -75,6 +78,7 @@ class Gpu {
   DeviceInfo info_;
   bool validation_ = false;
   bool forceStaging_ = false;
+  bool ownsDevice_ = true;
 
   std::mutex queueMutex_, poolMutex_, pipelineMutex_;
   std::map<std::string, std::shared_ptr<const ComputePipeline>> pipelines_;

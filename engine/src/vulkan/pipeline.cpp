@@ -10,7 +10,8 @@ namespace mobilevk {
 
 std::string PipelineDesc::key() const {
   std::string k = shader + "|" + std::to_string(bindings) + "|" + std::to_string(pushConstantBytes) + "|" +
-                  std::to_string(texelBindings) + "|" + std::to_string(int(texelFormat));
+                  std::to_string(texelBindings) + "|" + std::to_string(int(texelFormat)) + "|" +
+                  std::to_string(imageBindings);
   for (uint32_t s : specialization) k += "|" + std::to_string(s);
   return k;
 }
@@ -38,8 +39,9 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
     std::vector<VkDescriptorSetLayoutBinding> bindings(desc.bindings);
     for (uint32_t i = 0; i < desc.bindings; ++i) {
       bindings[i].binding = i;
-      bindings[i].descriptorType = (desc.texelBindings >> i) & 1 ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
-                                                                  : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+      bindings[i].descriptorType = (desc.imageBindings >> i) & 1   ? VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER
+                                   : (desc.texelBindings >> i) & 1 ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER
+                                                                   : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
       bindings[i].descriptorCount = 1;
       bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
     }
@@ -94,16 +96,23 @@ void ComputePipeline::destroy() {
   setLayout_ = VK_NULL_HANDLE;
 }
 
-DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers)
+DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers,
+                             const std::vector<ImageBinding>& images)
     : device_(gpu.device()) {
   const auto& desc = pipeline.desc();
   if (buffers.size() != desc.bindings)
     throw Error("shader " + desc.shader + " takes " + std::to_string(desc.bindings) + " buffers, got " +
                 std::to_string(buffers.size()));
   const uint32_t texels = uint32_t(__builtin_popcount(desc.texelBindings));
+  const uint32_t imageCount = uint32_t(__builtin_popcount(desc.imageBindings));
+  if (images.size() != imageCount)
+    throw Error("shader " + desc.shader + " takes " + std::to_string(imageCount) + " images, got " +
+                std::to_string(images.size()));
   std::vector<VkDescriptorPoolSize> sizes;
-  if (desc.bindings > texels) sizes.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, desc.bindings - texels});
+  if (desc.bindings > texels + imageCount)
+    sizes.push_back({VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, desc.bindings - texels - imageCount});
   if (texels) sizes.push_back({VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, texels});
+  if (imageCount) sizes.push_back({VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, imageCount});
   VkDescriptorPoolCreateInfo pi{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
   pi.maxSets = 1;
   pi.poolSizeCount = uint32_t(sizes.size());
@@ -121,9 +130,23 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
     vkCheck(r, "vkAllocateDescriptorSets for " + desc.shader);
   }
   std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+  std::vector<VkDescriptorImageInfo> imageInfos(buffers.size());
   std::vector<VkWriteDescriptorSet> writes(buffers.size());
   views_.assign(buffers.size(), VK_NULL_HANDLE);
+  size_t nextImage = 0;
   for (size_t i = 0; i < buffers.size(); ++i) {
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set_;
+    writes[i].dstBinding = uint32_t(i);
+    writes[i].descriptorCount = 1;
+    if ((desc.imageBindings >> i) & 1) {
+      const ImageBinding& img = images[nextImage++];
+      if (!img.view || !img.sampler) throw Error("shader " + desc.shader + ": image for binding " + std::to_string(i) + " is missing");
+      imageInfos[i] = {img.sampler, img.view, img.layout};
+      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+      writes[i].pImageInfo = &imageInfos[i];
+      continue;
+    }
     const BufferView& v = buffers[i];
     if (!v) throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
     const auto align = gpu.info().caps.minStorageBufferOffsetAlignment;
@@ -135,10 +158,6 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
                   " bytes, over this device's maxStorageBufferRange of " +
                   std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch");
     infos[i] = {v.buffer->handle(), v.offset, v.size};
-    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[i].dstSet = set_;
-    writes[i].dstBinding = uint32_t(i);
-    writes[i].descriptorCount = 1;
     if ((desc.texelBindings >> i) & 1) {
       VkBufferViewCreateInfo vi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
       vi.buffer = v.buffer->handle();

@@ -21,6 +21,8 @@ struct PipelineDesc {
   // storage buffer. Texel fetches are gathered without per-lane branching on CPU drivers, and go
   // through the texture cache on GPUs.
   uint32_t texelBindings = 0;
+  // Bit i set: binding i is a combined image sampler (given to DescriptorSet as an ImageBinding).
+  uint32_t imageBindings = 0;
   VkFormat texelFormat = VK_FORMAT_R32G32B32A32_SFLOAT;
 
   std::string key() const;
@@ -51,11 +53,19 @@ class ComputePipeline {
   uint32_t maxGroupCount[3] = {0, 0, 0};  // the device's limit, checked at dispatch
 };
 
-// One descriptor set (with its own small pool) pointing at a fixed list of buffers.
+struct ImageBinding {
+  VkImageView view = VK_NULL_HANDLE;
+  VkSampler sampler = VK_NULL_HANDLE;
+  VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
+};
+
+// One descriptor set (with its own small pool) pointing at a fixed list of buffers (and images, for
+// the pipeline's image bindings, whose entries in `buffers` are ignored).
 class DescriptorSet {
  public:
   DescriptorSet() = default;
-  DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers);
+  DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers,
+                const std::vector<ImageBinding>& images = {});
   ~DescriptorSet();
   DescriptorSet(DescriptorSet&& o) noexcept;
   DescriptorSet& operator=(DescriptorSet&& o) noexcept;

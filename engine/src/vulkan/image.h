@@ -1,0 +1,50 @@
+#pragma once
+// Images: a nearest sampler for texelFetch-only reads, and an RGBA8 image mobilevk owns (the
+// upload target of the host-pixel path).
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+
+namespace mobilevk {
+
+class Gpu;
+
+class Sampler {
+ public:
+  explicit Sampler(Gpu& gpu);
+  ~Sampler();
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+  VkSampler handle() const { return sampler_; }
+
+ private:
+  VkDevice device_;
+  VkSampler sampler_ = VK_NULL_HANDLE;
+};
+
+// A 2-D R8G8B8A8_UNORM image (sampled, transfer destination) with its own memory and view.
+class Rgba8Image {
+ public:
+  Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height);
+  ~Rgba8Image();
+  Rgba8Image(const Rgba8Image&) = delete;
+  Rgba8Image& operator=(const Rgba8Image&) = delete;
+
+  VkImage image() const { return image_; }
+  VkImageView view() const { return view_; }
+  uint32_t width() const { return width_; }
+  uint32_t height() const { return height_; }
+  // Records: layout UNDEFINED -> TRANSFER_DST, copy from `staging` (tightly packed RGBA8), then
+  // TRANSFER_DST -> SHADER_READ_ONLY for compute reads.
+  void recordUpload(VkCommandBuffer cmd, VkBuffer staging) const;
+
+ private:
+  void destroy();
+  VkDevice device_;
+  uint32_t width_, height_;
+  VkImage image_ = VK_NULL_HANDLE;
+  VkDeviceMemory memory_ = VK_NULL_HANDLE;
+  VkImageView view_ = VK_NULL_HANDLE;
+};
+
+}  // namespace mobilevk
