@@ -1,0 +1,72 @@
+/* mobilevk C API: a thin layer over the C++ API for engines written in C or bound from C#, Rust,
+ * Lua. Opaque handles; every call returns an mvk_result, and on failure mvk_last_error() gives the
+ * message of the last failed call on this thread (valid until the next failing call there).
+ * Handles are not thread-safe: use each one from one thread at a time. */
+#ifndef MOBILEVK_MOBILEVK_H
+#define MOBILEVK_MOBILEVK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <vulkan/vulkan.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mvk_context_s* mvk_context;
+typedef struct mvk_model_s* mvk_model;
+typedef struct mvk_network_s* mvk_network;
+
+typedef enum mvk_result {
+  MVK_OK = 0,
+  MVK_ERROR_INVALID_ARGUMENT = 1, /* a null handle or pointer, a size that does not fit */
+  MVK_ERROR_FAILED = 2,           /* anything mobilevk reported: bad file, model, device, memory */
+  MVK_ERROR_UNEXPECTED = 3        /* an internal error; please report it */
+} mvk_result;
+
+const char* mvk_last_error(void);
+
+/* A context on mobilevk's own device: device NULL or "" for the best one, else an index or a name
+ * substring (as MOBILEVK_DEVICE). */
+mvk_result mvk_context_create(const char* device, mvk_context* out);
+/* A context on the host's device (see ExternalVulkan in context.h for what it requires and owns). */
+mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device,
+                                       uint32_t queue_family_index, VkQueue queue, int storage16bit_enabled,
+                                       mvk_context* out);
+void mvk_context_destroy(mvk_context context);
+
+/* A .tflite file, or a Keras/TF.js model.json or its directory. */
+mvk_result mvk_model_load(const char* path, mvk_model* out);
+void mvk_model_destroy(mvk_model model);
+/* Number of output values per image (classes, or features). */
+size_t mvk_model_output_size(mvk_model model);
+
+/* fp16: 0 for fp32 storage, 1 for fp16 (needs 16-bit storage). Batch 1. */
+mvk_result mvk_network_create(mvk_context context, mvk_model model, int fp16, mvk_network* out);
+void mvk_network_destroy(mvk_network network);
+
+/* Classifies tightly packed RGBA8 pixels (resized whole on the GPU); writes output_size floats. */
+mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, uint32_t width, uint32_t height, float* out,
+                              size_t out_count);
+
+/* Records crop/resize/normalize of a sampled VkImageView into the network's input, then the
+ * network, into the host's command buffer (synchronization contract: network.h). crop may be NULL
+ * (whole image) or {x, y, width, height}. */
+mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
+                                  uint32_t width, uint32_t height, int srgb, const int32_t crop[4]);
+mvk_result mvk_record(mvk_network network, VkCommandBuffer cmd);
+/* After the host's submission completed: the output as floats, or where it lives on the device
+ * (NC4HW4: output_size rounded up to a multiple of 4, float32 or float16 per the network). */
+mvk_result mvk_read_output(mvk_network network, float* out, size_t out_count);
+mvk_result mvk_output_buffer(mvk_network network, VkBuffer* buffer, VkDeviceSize* offset, VkDeviceSize* size);
+/* Forget a view passed to mvk_record_image_input before destroying it. */
+void mvk_forget_image_view(mvk_network network, VkImageView view);
+
+/* Indices of the k largest of values[0..count), largest first. */
+mvk_result mvk_top_k(const float* values, size_t count, size_t k, int32_t* indices);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MOBILEVK_MOBILEVK_H */

@@ -1,0 +1,196 @@
+// The C API: each call catches every exception at the boundary and turns it into an mvk_result
+// plus a per-thread message.
+#include "mobilevk/mobilevk.h"
+
+#include <algorithm>
+#include <memory>
+#include <numeric>
+#include <string>
+
+#include "mobilevk/context.h"
+#include "mobilevk/error.h"
+#include "mobilevk/model.h"
+#include "mobilevk/network.h"
+
+struct mvk_context_s {
+  std::unique_ptr<mobilevk::Context> context;
+};
+struct mvk_model_s {
+  mobilevk::Model model;
+};
+struct mvk_network_s {
+  std::unique_ptr<mobilevk::Network> network;
+  size_t outputSize = 0;
+};
+
+namespace {
+
+thread_local std::string lastError;
+
+template <class F>
+mvk_result guarded(F&& f) {
+  try {
+    f();
+    return MVK_OK;
+  } catch (const mobilevk::Error& e) {
+    lastError = e.what();
+    return MVK_ERROR_FAILED;
+  } catch (const std::bad_alloc&) {
+    lastError = "out of host memory";
+    return MVK_ERROR_FAILED;
+  } catch (const std::exception& e) {
+    lastError = std::string("unexpected: ") + e.what();
+    return MVK_ERROR_UNEXPECTED;
+  } catch (...) {
+    lastError = "unexpected non-standard exception";
+    return MVK_ERROR_UNEXPECTED;
+  }
+}
+
+mvk_result invalid(const char* what) {
+  lastError = what;
+  return MVK_ERROR_INVALID_ARGUMENT;
+}
+
+}  // namespace
+
+extern "C" {
+
+const char* mvk_last_error(void) { return lastError.c_str(); }
+
+mvk_result mvk_context_create(const char* device, mvk_context* out) {
+  if (!out) return invalid("mvk_context_create: out is NULL");
+  *out = nullptr;
+  return guarded([&] {
+    mobilevk::ContextOptions o;
+    o.device = device ? device : "";
+    *out = new mvk_context_s{std::make_unique<mobilevk::Context>(o)};
+  });
+}
+
+mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device,
+                                       uint32_t queue_family_index, VkQueue queue, int storage16bit_enabled,
+                                       mvk_context* out) {
+  if (!out) return invalid("mvk_context_create_external: out is NULL");
+  *out = nullptr;
+  return guarded([&] {
+    mobilevk::ExternalVulkan e;
+    e.instance = instance;
+    e.physicalDevice = physical_device;
+    e.device = device;
+    e.queueFamilyIndex = queue_family_index;
+    e.queue = queue;
+    e.storageBuffer16BitAccessEnabled = storage16bit_enabled != 0;
+    *out = new mvk_context_s{std::make_unique<mobilevk::Context>(e)};
+  });
+}
+
+void mvk_context_destroy(mvk_context context) { delete context; }
+
+mvk_result mvk_model_load(const char* path, mvk_model* out) {
+  if (!out || !path) return invalid("mvk_model_load: path or out is NULL");
+  *out = nullptr;
+  return guarded([&] { *out = new mvk_model_s{mobilevk::Model::load(path)}; });
+}
+
+void mvk_model_destroy(mvk_model model) { delete model; }
+
+size_t mvk_model_output_size(mvk_model model) {
+  if (!model) return 0;
+  try {
+    return model->model.outputShape(1).elements();
+  } catch (...) {
+    return 0;
+  }
+}
+
+mvk_result mvk_network_create(mvk_context context, mvk_model model, int fp16, mvk_network* out) {
+  if (!out || !context || !model) return invalid("mvk_network_create: context, model or out is NULL");
+  *out = nullptr;
+  return guarded([&] {
+    mobilevk::NetworkOptions o;
+    o.precision = fp16 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    auto n = std::make_unique<mvk_network_s>();
+    n->network = std::make_unique<mobilevk::Network>(*context->context, model->model, o);
+    n->outputSize = n->network->outputShape().elements();
+    *out = n.release();
+  });
+}
+
+void mvk_network_destroy(mvk_network network) { delete network; }
+
+static mvk_result copyOut(const mobilevk::HostTensor& t, float* out, size_t count) {
+  if (count < t.data.size()) {
+    lastError = "output needs " + std::to_string(t.data.size()) + " floats, buffer holds " + std::to_string(count);
+    return MVK_ERROR_INVALID_ARGUMENT;
+  }
+  std::copy(t.data.begin(), t.data.end(), out);
+  return MVK_OK;
+}
+
+mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, uint32_t width, uint32_t height, float* out,
+                              size_t out_count) {
+  if (!network || !rgba || !out) return invalid("mvk_classify_rgba8: network, rgba or out is NULL");
+  if (out_count < network->outputSize) return invalid("mvk_classify_rgba8: out_count is smaller than the output size");
+  mobilevk::HostTensor result;
+  const mvk_result r = guarded([&] { result = network->network->runPixels(rgba, width, height); });
+  return r == MVK_OK ? copyOut(result, out, out_count) : r;
+}
+
+mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
+                                  uint32_t width, uint32_t height, int srgb, const int32_t crop[4]) {
+  if (!network || !cmd || !view) return invalid("mvk_record_image_input: network, cmd or view is NULL");
+  return guarded([&] {
+    mobilevk::ImageSource s;
+    s.view = view;
+    s.layout = layout;
+    s.width = width;
+    s.height = height;
+    s.srgb = srgb != 0;
+    if (crop) {
+      s.cropX = crop[0];
+      s.cropY = crop[1];
+      s.cropWidth = crop[2];
+      s.cropHeight = crop[3];
+    }
+    network->network->recordImageInput(cmd, s);
+  });
+}
+
+mvk_result mvk_record(mvk_network network, VkCommandBuffer cmd) {
+  if (!network || !cmd) return invalid("mvk_record: network or cmd is NULL");
+  return guarded([&] { network->network->record(cmd); });
+}
+
+mvk_result mvk_read_output(mvk_network network, float* out, size_t out_count) {
+  if (!network || !out) return invalid("mvk_read_output: network or out is NULL");
+  mobilevk::HostTensor result;
+  const mvk_result r = guarded([&] { result = network->network->readOutput(); });
+  return r == MVK_OK ? copyOut(result, out, out_count) : r;
+}
+
+mvk_result mvk_output_buffer(mvk_network network, VkBuffer* buffer, VkDeviceSize* offset, VkDeviceSize* size) {
+  if (!network || !buffer || !offset || !size) return invalid("mvk_output_buffer: a pointer is NULL");
+  const auto t = network->network->outputTensor();
+  *buffer = t.buffer;
+  *offset = t.offset;
+  *size = t.size;
+  return MVK_OK;
+}
+
+void mvk_forget_image_view(mvk_network network, VkImageView view) {
+  if (network) network->network->forgetImageView(view);
+}
+
+mvk_result mvk_top_k(const float* values, size_t count, size_t k, int32_t* indices) {
+  if (!values || !indices) return invalid("mvk_top_k: values or indices is NULL");
+  if (k > count) return invalid("mvk_top_k: k is larger than count");
+  std::vector<int32_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  std::partial_sort(order.begin(), order.begin() + long(k), order.end(),
+                    [&](int32_t a, int32_t b) { return values[a] > values[b]; });
+  std::copy(order.begin(), order.begin() + long(k), indices);
+  return MVK_OK;
+}
+
+}  // extern "C"
