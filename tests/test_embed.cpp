@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 
 #include "helpers.h"
 #include "mobilevk/error.h"
@@ -91,4 +93,38 @@ TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys no
   badFamily.queueFamilyIndex = 99;
   CHECK_THROWS_WITH_AS(Context{badFamily}, doctest::Contains("queue family 99"), Error);
   testing::expectNoValidationMessages();
+}
+
+TEST_CASE("pipeline cache: saved, reloaded on the next start, stale or corrupt files ignored") {
+  char tmpl[] = "/tmp/mobilevk-cache-XXXXXX";
+  REQUIRE(mkdtemp(tmpl) != nullptr);
+  const std::string path = std::string(tmpl) + "/pipelines.bin";
+  MobileNetV1Options o;
+  o.alpha = 0.25f;
+  o.resolution = 32;
+  o.classes = 3;
+  const Model model = Model::mobileNetV1(o);
+  auto start = [&] {
+    ContextOptions co;
+    co.validation = Validation::On;
+    co.pipelineCachePath = path;
+    auto ctx = std::make_unique<Context>(co);
+    Network net(*ctx, model);  // builds every pipeline through the cache
+    CHECK(ctx->validationMessages().empty());
+    return ctx;
+  };
+  CHECK_FALSE(start()->pipelineCacheLoaded());  // first start: nothing to load; written at destruction
+  std::ifstream f(path, std::ios::binary);
+  std::vector<char> blob((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  f.close();
+  REQUIRE(blob.size() >= 32);
+  CHECK(start()->pipelineCacheLoaded());
+  // Another device's cache (vendor id changed) and garbage are ignored, and the start still works.
+  auto other = blob;
+  other[8] = char(other[8] ^ 0x5a);
+  std::ofstream(path, std::ios::binary).write(other.data(), std::streamsize(other.size()));
+  CHECK_FALSE(start()->pipelineCacheLoaded());
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "not a pipeline cache";
+  CHECK_FALSE(start()->pipelineCacheLoaded());
+  CHECK(start()->pipelineCacheLoaded());  // the previous start rewrote a valid cache
 }

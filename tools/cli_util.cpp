@@ -183,6 +183,7 @@ std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu) {
   }
   mobilevk::ContextOptions o;
   o.device = device == "gpu" ? "" : device;
+  o.pipelineCachePath = args.value("pipeline-cache");
   return std::make_unique<mobilevk::Context>(o);
 }
 

@@ -57,6 +57,7 @@ void applyInputRange(const Args& args, mobilevk::Model& model);
 // --device: "cpu" gives nullptr (the CPU reference path, when allowCpu); "gpu" or nothing the
 // default Vulkan device; anything else an index or name substring.
 std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu);
+// (--pipeline-cache FILE: load/save the Vulkan pipeline cache there.)
 // --precision fp32|fp16.
 mobilevk::Precision precisionOption(const Args& args);
 // Concatenates [1,H,W,C] tensors along N.

@@ -17,7 +17,7 @@ using Clock = std::chrono::steady_clock;
 
 int cmdClassify(const std::vector<std::string>& argv) {
   cli::Args args("classify", argv,
-                 {"model", "labels", "top", "device", "save-output", "input-npy", "input-range", "precision"},
+                 {"model", "labels", "top", "device", "save-output", "input-npy", "input-range", "precision", "pipeline-cache"},
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   const std::string modelPath = args.value("model");

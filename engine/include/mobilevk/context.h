@@ -27,6 +27,10 @@ struct ContextOptions {
   // Upload and download through a staging buffer even where device memory is host-visible
   // (exercises the path a discrete GPU takes, on lavapipe too).
   bool forceStaging = false;
+  // Pipeline cache file: loaded at creation when it exists and matches this device and driver
+  // (vendor, device id and pipelineCacheUUID; a stale or corrupt file is ignored with a warning on
+  // stderr), and written by savePipelineCache() and at destruction, atomically.
+  std::string pipelineCachePath;
 };
 
 // A Vulkan device owned by the host application (a game or AR engine). mobilevk creates no
@@ -98,6 +102,11 @@ class Context {
   // Every error and warning the validation layer reported since creation (or the last clear).
   std::vector<std::string> validationMessages() const;
   void clearValidationMessages();
+  // Writes the pipeline cache to options.pipelineCachePath (temporary file, then rename). Returns
+  // false, with the reason on stderr, when there is no path or the write failed.
+  bool savePipelineCache();
+  // True when a cache file was loaded at creation.
+  bool pipelineCacheLoaded() const;
 
   Gpu& gpu() { return *gpu_; }  // for mobilevk's own code
 

@@ -4,7 +4,10 @@
 #include <cctype>
 #include <cstdlib>
 #include <cstring>
+#include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
@@ -230,7 +233,7 @@ std::vector<DeviceInfo> listDevices() {
   return out;
 }
 
-Gpu::Gpu(const ContextOptions& options) : forceStaging_(options.forceStaging) {
+Gpu::Gpu(const ContextOptions& options) : forceStaging_(options.forceStaging), cachePath_(options.pipelineCachePath) {
   try {
     createInstance(options);
     choosePhysicalDevice(options);
@@ -241,7 +244,8 @@ Gpu::Gpu(const ContextOptions& options) : forceStaging_(options.forceStaging) {
   }
 }
 
-Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options) : forceStaging_(options.forceStaging), ownsDevice_(false) {
+Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
+    : forceStaging_(options.forceStaging), ownsDevice_(false), cachePath_(options.pipelineCachePath) {
   if (!ext.instance || !ext.physicalDevice || !ext.device || !ext.queue)
     throw Error("external Vulkan device: instance, physicalDevice, device and queue must all be given");
   instance_ = ext.instance;
@@ -281,7 +285,54 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options) : forceStagin
 
 Gpu::~Gpu() { destroy(); }
 
+std::vector<uint8_t> Gpu::loadCacheFile() const {
+  if (cachePath_.empty()) return {};
+  std::ifstream f(cachePath_, std::ios::binary);
+  if (!f) return {};  // first start: nothing cached yet
+  std::vector<uint8_t> blob((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  // VkPipelineCacheHeaderVersionOne: length, version, vendorID, deviceID, pipelineCacheUUID.
+  VkPhysicalDeviceProperties props;
+  vkGetPhysicalDeviceProperties(physical_, &props);
+  auto warn = [&](const char* why) {
+    std::cerr << "mobilevk: warning: ignoring pipeline cache " << cachePath_ << ": " << why << "\n";
+    return std::vector<uint8_t>();
+  };
+  if (blob.size() < 32) return warn("too short to hold a header");
+  uint32_t header[4];
+  std::memcpy(header, blob.data(), sizeof(header));
+  if (header[0] < 32 || header[0] > blob.size() || header[1] != VK_PIPELINE_CACHE_HEADER_VERSION_ONE)
+    return warn("corrupt header");
+  if (header[2] != props.vendorID || header[3] != props.deviceID) return warn("written for another device");
+  if (std::memcmp(blob.data() + 16, props.pipelineCacheUUID, VK_UUID_SIZE) != 0)
+    return warn("written by another driver version");
+  return blob;
+}
+
+bool Gpu::savePipelineCache() {
+  if (cachePath_.empty() || !pipelineCache_) return false;
+  size_t size = 0;
+  if (vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr) != VK_SUCCESS) return false;
+  std::vector<uint8_t> data(size);
+  if (vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()) != VK_SUCCESS) return false;
+  const std::string tmp = cachePath_ + ".tmp-mobilevk";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f || !f.write(reinterpret_cast<const char*>(data.data()), std::streamsize(size)) || !f.flush()) {
+      std::cerr << "mobilevk: warning: cannot write pipeline cache " << tmp << "\n";
+      std::remove(tmp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), cachePath_.c_str()) != 0) {
+    std::cerr << "mobilevk: warning: cannot move pipeline cache into " << cachePath_ << "\n";
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
 void Gpu::destroy() {
+  if (pipelineCache_ && !cachePath_.empty()) savePipelineCache();
   // A device of our own is idled before teardown; a host's device is never waited on (the host
   // guarantees its command buffers with our work have completed, see ExternalVulkan).
   if (device_ && ownsDevice_) vkDeviceWaitIdle(device_);
@@ -459,8 +510,18 @@ void Gpu::createDeviceObjects() {
   pi.queueFamilyIndex = queueFamily_;
   vkCheck(vkCreateCommandPool(device_, &pi, nullptr, &commandPool_), "vkCreateCommandPool");
 
+  const std::vector<uint8_t> blob = loadCacheFile();
   VkPipelineCacheCreateInfo pc{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
-  vkCheck(vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_), "vkCreatePipelineCache");
+  pc.initialDataSize = blob.size();
+  pc.pInitialData = blob.empty() ? nullptr : blob.data();
+  if (vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_) != VK_SUCCESS) {
+    std::cerr << "mobilevk: warning: the driver rejected pipeline cache " << cachePath_ << "; starting empty\n";
+    pc.initialDataSize = 0;
+    pc.pInitialData = nullptr;
+    vkCheck(vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_), "vkCreatePipelineCache");
+  } else {
+    cacheLoaded_ = !blob.empty();
+  }
 
   allocator_ = std::make_unique<MemoryAllocator>(physical_, device_);
 }
@@ -570,5 +631,7 @@ const DeviceInfo& Context::device() const { return gpu_->info(); }
 bool Context::validationEnabled() const { return gpu_->validationEnabled(); }
 std::vector<std::string> Context::validationMessages() const { return gpu_->validationMessages(); }
 void Context::clearValidationMessages() { gpu_->clearValidationMessages(); }
+bool Context::savePipelineCache() { return gpu_->savePipelineCache(); }
+bool Context::pipelineCacheLoaded() const { return gpu_->pipelineCacheLoaded(); }
 
 }  // namespace mobilevk

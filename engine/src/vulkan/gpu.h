@@ -21,6 +21,8 @@ class Gpu {
   explicit Gpu(const ContextOptions& options);
   Gpu(const ExternalVulkan& external, const ContextOptions& options);
   bool ownsDevice() const { return ownsDevice_; }
+  bool savePipelineCache();
+  bool pipelineCacheLoaded() const { return cacheLoaded_; }
   ~Gpu();
   Gpu(const Gpu&) = delete;
   Gpu& operator=(const Gpu&) = delete;
@@ -79,6 +81,9 @@ class Gpu {
   bool validation_ = false;
   bool forceStaging_ = false;
   bool ownsDevice_ = true;
+  std::string cachePath_;
+  bool cacheLoaded_ = false;
+  std::vector<uint8_t> loadCacheFile() const;
 
   std::mutex queueMutex_, poolMutex_, pipelineMutex_;
   std::map<std::string, std::shared_ptr<const ComputePipeline>> pipelines_;
