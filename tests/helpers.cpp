@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
 #include <iostream>
 #include <map>
@@ -16,16 +17,34 @@ using namespace mobilevk;
 
 namespace testing {
 
+namespace {
+std::atomic<int> teardownMessages{0};
+std::atomic<bool> tearingDown{false};
+std::unique_ptr<Context>& sharedContext() {
+  static std::unique_ptr<Context> ctx;
+  return ctx;
+}
+}  // namespace
+
 Context& context() {
-  static std::unique_ptr<Context> ctx = [] {
+  auto& ctx = sharedContext();
+  if (!ctx) {
     ContextOptions o;
     o.validation = Validation::On;
-    auto c = std::make_unique<Context>(o);
-    std::cout << "test device: " << c->device().name << " (validation "
-              << (c->validationEnabled() ? "on" : "off") << ")\n";
-    return c;
-  }();
+    o.validationCallback = [](const std::string&) {
+      if (tearingDown) ++teardownMessages;
+    };
+    ctx = std::make_unique<Context>(o);
+    std::cout << "test device: " << ctx->device().name << " (validation "
+              << (ctx->validationEnabled() ? "on" : "off") << ")\n";
+  }
   return *ctx;
+}
+
+int shutdown() {
+  tearingDown = true;
+  sharedContext().reset();
+  return teardownMessages;
 }
 
 void expectNoValidationMessages() {

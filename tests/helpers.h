@@ -13,6 +13,9 @@ namespace testing {
 // claim a check it did not make.
 mobilevk::Context& context();
 
+// Destroys the shared context; returns how many validation messages its teardown produced.
+int shutdown();
+
 // Fails the current test case if the validation layer reported anything, then clears the list.
 void expectNoValidationMessages();
 

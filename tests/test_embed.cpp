@@ -12,6 +12,7 @@
 #include "mobilevk/image.h"
 #include "mobilevk/network.h"
 #include "vulkan/gpu.h"
+#include "vulkan/image.h"
 
 using namespace mobilevk;
 
@@ -127,4 +128,110 @@ TEST_CASE("pipeline cache: saved, reloaded on the next start, stale or corrupt f
   std::ofstream(path, std::ios::binary | std::ios::trunc) << "not a pipeline cache";
   CHECK_FALSE(start()->pipelineCacheLoaded());
   CHECK(start()->pipelineCacheLoaded());  // the previous start rewrote a valid cache
+}
+
+TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images are refused") {
+  MobileNetV1Options o;
+  o.alpha = 0.25f;
+  o.resolution = 64;
+  o.classes = 7;
+  const Model model = Model::mobileNetV1(o);
+  NetworkOptions no;
+  no.framesInFlight = 2;
+  Network net(testing::context(), model, no);
+  Gpu& gpu = testing::context().gpu();
+  const uint32_t w = 50, h = 37;  // odd size, downscale in one axis, upscale in the other
+  std::vector<uint8_t> rgba(size_t(w) * h * 4);
+  std::mt19937 rng(11);
+  for (auto& v : rgba) v = uint8_t(rng() & 0xff);
+  const auto reference = net.runPixels(rgba.data(), w, h).data;
+
+  auto classify = [&](VkFormat format, const std::vector<uint8_t>& bytes, int frame) {
+    Rgba8Image image(gpu, w, h, format);
+    Buffer staging(gpu, bytes.size(), MemoryUsage::Upload, "test image staging");
+    std::memcpy(staging.mapped(), bytes.data(), bytes.size());
+    ImageSource src;
+    src.view = image.view();
+    src.width = w;
+    src.height = h;
+    src.format = format;
+    gpu.runAndWait(
+        [&](VkCommandBuffer cmd) {
+          image.recordUpload(cmd, staging.handle());
+          net.recordImageInput(cmd, src, 0, frame);
+          net.record(cmd, frame);
+          VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+          mb.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+          mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT | VK_ACCESS_TRANSFER_READ_BIT;
+          vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                               VK_PIPELINE_STAGE_HOST_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+        },
+        "image input test");
+    net.forgetImageView(image.view());
+    return net.readOutput(frame).data;
+  };
+  // RGBA8 UNORM through the host's own image equals the host-pixel path exactly.
+  CHECK(classify(VK_FORMAT_R8G8B8A8_UNORM, rgba, 1) == reference);
+  // BGRA8: the view swizzles back to RGB.
+  std::vector<uint8_t> bgra = rgba;
+  for (size_t i = 0; i < bgra.size(); i += 4) std::swap(bgra[i], bgra[i + 2]);
+  const auto fromBgra = classify(VK_FORMAT_B8G8R8A8_UNORM, bgra, 0);
+  for (size_t i = 0; i < reference.size(); ++i) CHECK(fromBgra[i] == doctest::Approx(reference[i]).epsilon(1e-5));
+  // sRGB: decoded on read, re-encoded in the shader; the round trip is exact to ~1e-3 of a step.
+  const auto fromSrgb = classify(VK_FORMAT_R8G8B8A8_SRGB, rgba, 1);
+  for (size_t i = 0; i < reference.size(); ++i) CHECK(std::fabs(fromSrgb[i] - reference[i]) <= 2e-3);
+
+  // Refusals, each naming the problem, before anything is recorded.
+  Rgba8Image image(gpu, w, h);
+  ImageSource src;
+  src.view = image.view();
+  src.width = w;
+  src.height = h;
+  auto refuses = [&](ImageSource s, int frame, const char* needle) {
+    CAPTURE(needle);
+    gpu.runAndWait([&](VkCommandBuffer cmd) { CHECK_THROWS_WITH_AS(net.recordImageInput(cmd, s, 0, frame), doctest::Contains(needle), Error); },
+                   "refusal test");
+  };
+  ImageSource badFormat = src;
+  badFormat.format = VK_FORMAT_R16G16B16A16_SFLOAT;
+  refuses(badFormat, 0, "not supported");
+  ImageSource badCrop = src;
+  badCrop.cropX = 40;
+  badCrop.cropWidth = 20;
+  badCrop.cropHeight = 10;
+  refuses(badCrop, 0, "lies outside");
+  ImageSource noView = src;
+  noView.view = VK_NULL_HANDLE;
+  refuses(noView, 0, "no VkImageView");
+  refuses(src, 2, "outside the network's 2 frames");
+  CHECK_THROWS_AS(net.record(VK_NULL_HANDLE), Error);
+  net.forgetImageView(image.view());
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("two models share one external device; a batch beyond the device's limits is refused clearly") {
+  Gpu& own = testing::context().gpu();
+  ExternalVulkan ext;
+  ext.instance = own.instance();
+  ext.physicalDevice = own.physicalDevice();
+  ext.device = own.device();
+  ext.queueFamilyIndex = own.queueFamily();
+  vkGetDeviceQueue(own.device(), own.queueFamily(), 0, &ext.queue);
+  Context hosted(ext);
+  const Model a = Model::load(shared("models/vww_96_int8.tflite"));
+  const Model b = Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"));
+  Network na(hosted, a), nb(hosted, b);
+  const Image img = loadImage(shared("images/face.jpg"));
+  const auto pa = na.run(imagesToTensor({img}, a.input())).data;
+  const auto pb = nb.run(imagesToTensor({img}, b.input())).data;
+  CHECK(pa.size() == 2);
+  CHECK(pb.size() == 1001);
+  CHECK(argmax(pa) == 1);  // person
+  // Batch 4096 at 128x128 needs activations far over maxStorageBufferRange: a message, no crash.
+  NetworkOptions huge;
+  huge.batch = 4096;
+  CHECK_THROWS_WITH_AS(Network(hosted, b, huge), doctest::Contains("maxStorageBufferRange"), Error);
+  // The context is still usable afterwards.
+  CHECK(na.run(imagesToTensor({img}, a.input())).data == pa);
+  testing::expectNoValidationMessages();
 }

@@ -138,7 +138,7 @@ mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, uint32_t
 }
 
 mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
-                                  uint32_t width, uint32_t height, int srgb, const int32_t crop[4]) {
+                                  uint32_t width, uint32_t height, VkFormat format, const int32_t crop[4]) {
   if (!network || !cmd || !view) return invalid("mvk_record_image_input: network, cmd or view is NULL");
   return guarded([&] {
     mobilevk::ImageSource s;
@@ -146,7 +146,7 @@ mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkIm
     s.layout = layout;
     s.width = width;
     s.height = height;
-    s.srgb = srgb != 0;
+    s.format = format;
     if (crop) {
       s.cropX = crop[0];
       s.cropY = crop[1];

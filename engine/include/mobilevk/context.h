@@ -4,6 +4,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,9 @@ struct ContextOptions {
   // (vendor, device id and pipelineCacheUUID; a stale or corrupt file is ignored with a warning on
   // stderr), and written by savePipelineCache() and at destruction, atomically.
   std::string pipelineCachePath;
+  // Called (from the driver's thread) with every validation error or warning, in addition to the
+  // list validationMessages() returns; also during the context's own teardown.
+  std::function<void(const std::string&)> validationCallback;
 };
 
 // A Vulkan device owned by the host application (a game or AR engine). mobilevk creates no

@@ -49,11 +49,12 @@ void mvk_network_destroy(mvk_network network);
 mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, uint32_t width, uint32_t height, float* out,
                               size_t out_count);
 
-/* Records crop/resize/normalize of a sampled VkImageView into the network's input, then the
- * network, into the host's command buffer (synchronization contract: network.h). crop may be NULL
- * (whole image) or {x, y, width, height}. */
+/* Records crop/resize/normalize of a sampled VkImageView (format R8G8B8A8 or B8G8R8A8, UNORM or
+ * SRGB) into the network's input; mvk_record then records the network. Both go into the host's
+ * command buffer (synchronization contract: network.h). crop may be NULL (whole image) or
+ * {x, y, width, height}. */
 mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
-                                  uint32_t width, uint32_t height, int srgb, const int32_t crop[4]);
+                                  uint32_t width, uint32_t height, VkFormat format, const int32_t crop[4]);
 mvk_result mvk_record(mvk_network network, VkCommandBuffer cmd);
 /* After the host's submission completed: the output as floats, or where it lives on the device
  * (NC4HW4: output_size rounded up to a multiple of 4, float32 or float16 per the network). */

@@ -21,6 +21,9 @@ struct NetworkOptions {
   // Record a GPU timestamp after every dispatch so lastTimings() can report per-layer times.
   bool profile = false;
   Precision precision = Precision::FP32;
+  // Independent activation memories (weights are shared), so several recorded inferences of this
+  // model can be pending at once: frame f of record()/recordImageInput()/... uses its own.
+  int framesInFlight = 1;
 };
 
 // A device tensor (NC4HW4, see tensor.h) inside a Network's memory, for hosts that read or write it
@@ -41,7 +44,8 @@ struct ImageSource {
   VkImageView view = VK_NULL_HANDLE;
   VkImageLayout layout = VK_IMAGE_LAYOUT_SHADER_READ_ONLY_OPTIMAL;
   uint32_t width = 0, height = 0;
-  bool srgb = false;
+  // The view's format: R8G8B8A8 or B8G8R8A8, _UNORM or _SRGB. Anything else is refused.
+  VkFormat format = VK_FORMAT_R8G8B8A8_UNORM;
   // Crop rectangle in pixels; width/height 0 means the whole image. It is resized whole (no aspect
   // preservation) to the model input, like the host path.
   int cropX = 0, cropY = 0, cropWidth = 0, cropHeight = 0;
@@ -75,14 +79,17 @@ class Network {
   //  * After record(): outputTensor() was written at VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT /
   //    VK_ACCESS_SHADER_WRITE_BIT. The host barriers from there to its consumer (e.g. fragment
   //    shader read, or transfer read, or host read after its fence, then call readOutput()).
-  //  * One recorded inference per Network may be pending at a time (its activations live in one
-  //    arena); use one Network per frame in flight. mobilevk never waits on the device here.
-  void recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex = 0);
-  void record(VkCommandBuffer cmd);
-  DeviceTensor inputTensor() const;
-  DeviceTensor outputTensor() const;
-  // Downloads outputTensor() (after the host's submission has completed).
-  HostTensor readOutput() const;
+  //  * One recorded inference per frame slot may be pending at a time (each frame has its own
+  //    activation memory): with NetworkOptions::framesInFlight = N, frame i % N for the i-th frame
+  //    lets N frames be in flight. mobilevk never waits on the device in these calls.
+  //  * run() and runPixels() use frame 0: do not mix them with a pending recorded frame 0.
+  void recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex = 0, int frame = 0);
+  void record(VkCommandBuffer cmd, int frame = 0);
+  DeviceTensor inputTensor(int frame = 0) const;
+  DeviceTensor outputTensor(int frame = 0) const;
+  // Downloads outputTensor(frame) (after the host's submission has completed).
+  HostTensor readOutput(int frame = 0) const;
+  int framesInFlight() const;
   // Descriptor sets are cached per image view: forget a view before destroying it.
   void forgetImageView(VkImageView view);
 

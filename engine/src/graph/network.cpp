@@ -24,12 +24,13 @@ namespace mobilevk {
 
 namespace {
 
-std::unique_ptr<GpuOp> makeOp(Gpu& gpu, const Node& n, Precision p) {
+// `weights`: the node's packed weights (shared across frames), null for weightless nodes.
+std::unique_ptr<GpuOp> makeOp(Gpu& gpu, const Node& n, Precision p, const std::shared_ptr<const PackedWeights>& weights) {
   switch (n.kind) {
-    case NodeKind::Conv2D: return std::make_unique<Conv2D>(gpu, n.conv, p);
-    case NodeKind::DepthwiseConv: return std::make_unique<DepthwiseConv>(gpu, n.conv, p);
-    case NodeKind::PointwiseConv: return std::make_unique<PointwiseConv>(gpu, n.conv, p);
-    case NodeKind::FullyConnected: return std::make_unique<FullyConnected>(gpu, n.conv, p);
+    case NodeKind::Conv2D: return std::make_unique<Conv2D>(gpu, weights);
+    case NodeKind::DepthwiseConv: return std::make_unique<DepthwiseConv>(gpu, weights);
+    case NodeKind::PointwiseConv: return std::make_unique<PointwiseConv>(gpu, weights);
+    case NodeKind::FullyConnected: return std::make_unique<FullyConnected>(gpu, weights);
     case NodeKind::GlobalAvgPool: return std::make_unique<GlobalAvgPool>(gpu, p);
     case NodeKind::Softmax: return std::make_unique<Softmax>(gpu, p);
   }
@@ -66,15 +67,20 @@ struct Network::Impl {
   Model model;
   NetworkOptions options;
   std::vector<Shape> shapes;  // [0] = input, [i+1] = output of node i
-  std::vector<std::unique_ptr<GpuOp>> ops;
   MemoryPlan plan;
-  Buffer arena, inStaging, outStaging;
+  // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
+  struct Frame {
+    std::vector<std::unique_ptr<GpuOp>> ops;
+    Buffer arena;
+    std::unique_ptr<ImageInput> imageInput;
+  };
+  std::vector<Frame> frames;
+  Buffer inStaging, outStaging;
   std::unique_ptr<CommandBuffer> cmd;
   std::unique_ptr<Fence> fence;
   std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
   size_t barriers = 0;
   std::mutex mutex;
-  std::unique_ptr<ImageInput> imageInput;
   struct PixelPath {
     std::unique_ptr<Rgba8Image> image;
     Buffer staging, readback;
@@ -86,7 +92,11 @@ struct Network::Impl {
     const Graph& graph = model.graph();
     shapes.push_back(graph.inputShape(o.batch));
     for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
-    for (const auto& n : graph.nodes) ops.push_back(makeOp(gpu, n, o.precision));
+    if (o.framesInFlight < 1 || o.framesInFlight > 16)
+      throw Error("framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
+    std::vector<std::shared_ptr<const PackedWeights>> weights;
+    for (const auto& n : graph.nodes)
+      weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision) : nullptr);
 
     // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
     // by the download after the last node.
@@ -98,14 +108,22 @@ struct Network::Impl {
     }
     const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
     plan = planMemory(lifetimes, align);
-    arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device, "activations of " + model.name() + " (batch " +
-                                                                  std::to_string(o.batch) + ")", false);
+    frames.resize(size_t(o.framesInFlight));
+    for (size_t f = 0; f < frames.size(); ++f) {
+      frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
+                               "activations of " + model.name() + " (batch " + std::to_string(o.batch) + ", frame " +
+                                   std::to_string(f) + ")",
+                               false);
+      for (size_t i = 0; i < graph.nodes.size(); ++i) {
+        frames[f].ops.push_back(makeOp(gpu, graph.nodes[i], o.precision, weights[i]));
+        frames[f].ops[i]->bind(view(f, i), view(f, i + 1), shapes[i]);
+      }
+    }
     if (gpu.usesStaging()) {
       inStaging = Buffer(gpu, bytes(shapes.front()), MemoryUsage::Upload, "input staging");
       outStaging = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output staging");
     }
-    for (size_t i = 0; i < ops.size(); ++i) ops[i]->bind(view(i), view(i + 1), shapes[i]);
-    if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(ops.size() + 1));
+    if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
     record();
     fence = std::make_unique<Fence>(gpu);
   }
@@ -136,7 +154,10 @@ struct Network::Impl {
     return unpackNC4HW4(packed, s);
   }
 
-  BufferView view(size_t t) const { return BufferView(arena, plan.offsets[t], bytes(shapes[t])); }
+  BufferView view(size_t frame, size_t t) const {
+    return BufferView(frames.at(frame).arena, plan.offsets[t], bytes(shapes[t]));
+  }
+  size_t layers() const { return shapes.size() - 1; }
 
   void record() {
     cmd = std::make_unique<CommandBuffer>(gpu);
@@ -146,17 +167,18 @@ struct Network::Impl {
     if (timestamps) timestamps->reset(c);
     if (inStaging) {
       VkBufferCopy region{0, plan.offsets.front(), inStaging.size()};
-      vkCmdCopyBuffer(c, inStaging.handle(), arena.handle(), 1, &region);
+      vkCmdCopyBuffer(c, inStaging.handle(), frames[0].arena.handle(), 1, &region);
       transferToComputeBarrier(c);
     }
-    barriers = recordDispatches(c, timestamps.get());
-    recordOutputCopy(c, outStaging);
+    barriers = recordDispatches(c, timestamps.get(), 0);
+    recordOutputCopy(c, outStaging, 0);
     cmd->end();
   }
 
   // The network's dispatches with a barrier only on a real hazard; returns the barriers recorded.
   // The first dispatch waits for any earlier compute write (the image input, or the host's).
-  size_t recordDispatches(VkCommandBuffer c, const TimestampPool* ts) const {
+  size_t recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const {
+    const auto& ops = frames.at(frame).ops;
     size_t count = 0;
     HazardTracker hazards;
     hazards.add(plan.offsets.front(), plan.offsets.front() + bytes(shapes.front()), true);
@@ -178,31 +200,32 @@ struct Network::Impl {
   }
 
   // Output to the host: through `staging` where memory is not host-visible, then a host barrier.
-  void recordOutputCopy(VkCommandBuffer c, const Buffer& staging) const {
+  void recordOutputCopy(VkCommandBuffer c, const Buffer& staging, size_t frame) const {
     if (staging) {
       computeToTransferBarrier(c);
       VkBufferCopy region{plan.offsets.back(), 0, staging.size()};
-      vkCmdCopyBuffer(c, arena.handle(), staging.handle(), 1, &region);
+      vkCmdCopyBuffer(c, frames.at(frame).arena.handle(), staging.handle(), 1, &region);
     }
     anyToHostBarrier(c);
   }
 
-  HostTensor readOutput(const Buffer& staging) const {
+  HostTensor readOutput(const Buffer& staging, size_t frame) const {
     std::vector<uint8_t> out(bytes(shapes.back()));
     if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
-    else gpu.download(arena, out.data(), out.size(), plan.offsets.back());
+    else gpu.download(frames.at(frame).arena, out.data(), out.size(), plan.offsets.back());
     return fromDevice(out, shapes.back());
   }
 
-  ImageInput& images() {
-    if (!imageInput) imageInput = std::make_unique<ImageInput>(gpu, options.precision);
-    return *imageInput;
+  ImageInput& images(size_t frame) {
+    auto& in = frames.at(frame).imageInput;
+    if (!in) in = std::make_unique<ImageInput>(gpu, options.precision);
+    return *in;
   }
 
-  void recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex) {
-    images().record(c, src.view, src.layout, src.width, src.height, src.srgb,
-                    {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(0), shapes.front(),
-                    batchIndex);
+  void recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex, size_t frame) {
+    images(frame).record(c, src.view, src.layout, src.width, src.height, src.format,
+                         {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(frame, 0),
+                         shapes.front(), batchIndex);
   }
 
   HostTensor run(const HostTensor& input) {
@@ -214,11 +237,11 @@ struct Network::Impl {
     std::lock_guard<std::mutex> lock(mutex);
     const auto in = toDevice(input);
     if (inStaging) std::memcpy(inStaging.mapped(), in.data(), in.size());
-    else gpu.upload(arena, in.data(), in.size(), plan.offsets.front());
+    else gpu.upload(frames[0].arena, in.data(), in.size(), plan.offsets.front());
     fence->reset();
     gpu.submit(cmd->handle(), fence->handle(), "inference");
     fence->wait("inference");
-    return readOutput(outStaging);
+    return readOutput(outStaging, 0);
   }
 
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
@@ -239,16 +262,17 @@ struct Network::Impl {
       src.view = path.image->view();
       src.width = width;
       src.height = height;
-      recordImage(c, src, 0);
-      recordDispatches(c, nullptr);
-      recordOutputCopy(c, path.readback);
+      src.format = VK_FORMAT_R8G8B8A8_UNORM;
+      recordImage(c, src, 0, 0);
+      recordDispatches(c, nullptr, 0);
+      recordOutputCopy(c, path.readback, 0);
       path.cmd->end();
     }
     std::memcpy(path.staging.mapped(), rgba, size_t(width) * height * 4);
     fence->reset();
     gpu.submit(path.cmd->handle(), fence->handle(), "inference from pixels");
     fence->wait("inference from pixels");
-    return readOutput(path.readback);
+    return readOutput(path.readback, 0);
   }
 };
 
@@ -263,15 +287,16 @@ HostTensor Network::run(const HostTensor& input) { return impl_->run(input); }
 
 HostTensor Network::layerOutput(size_t i) const {
   if (!impl_->options.keepLayerOutputs) throw Error("layerOutput() needs a Network made with keepLayerOutputs");
-  if (i >= impl_->ops.size()) throw Error("layer " + std::to_string(i) + " does not exist");
+  if (i >= impl_->layers()) throw Error("layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const Shape& s = impl_->shapes[i + 1];
   std::vector<uint8_t> out(impl_->bytes(s));
-  impl_->gpu.download(impl_->arena, out.data(), out.size(), impl_->plan.offsets[i + 1]);
+  impl_->gpu.download(impl_->frames[0].arena, out.data(), out.size(), impl_->plan.offsets[i + 1]);
   return impl_->fromDevice(out, s);
 }
 
-size_t Network::layerCount() const { return impl_->ops.size(); }
+size_t Network::layerCount() const { return impl_->layers(); }
+int Network::framesInFlight() const { return int(impl_->frames.size()); }
 
 RunTimings Network::lastTimings() const {
   if (!impl_->timestamps) throw Error("lastTimings() needs a Network made with profile");
@@ -282,51 +307,67 @@ RunTimings Network::lastTimings() const {
   for (size_t i = 1; i < ns.size(); ++i) t.layerMs.push_back((ns[i] - ns[i - 1]) / 1e6);
   return t;
 }
+
 Shape Network::inputShape() const { return impl_->shapes.front(); }
 Shape Network::outputShape() const { return impl_->shapes.back(); }
-uint64_t Network::activationBytes() const { return impl_->arena.size(); }
-
-void Network::recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->recordImage(cmd, image, batchIndex);
-}
-
-void Network::record(VkCommandBuffer cmd) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->recordDispatches(cmd, nullptr);
-}
-
-DeviceTensor Network::inputTensor() const {
-  const auto v = impl_->view(0);
-  return {impl_->arena.handle(), v.offset, v.size, impl_->shapes.front(), impl_->options.precision};
-}
-
-DeviceTensor Network::outputTensor() const {
-  const auto v = impl_->view(impl_->shapes.size() - 1);
-  return {impl_->arena.handle(), v.offset, v.size, impl_->shapes.back(), impl_->options.precision};
-}
-
-HostTensor Network::readOutput() const {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->readOutput(Buffer());
-}
-
-void Network::forgetImageView(VkImageView view) {
-  std::lock_guard<std::mutex> lock(impl_->mutex);
-  if (impl_->imageInput) impl_->imageInput->forget(view);
-}
-
-HostTensor Network::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
-  return impl_->runPixels(rgba, width, height);
-}
+uint64_t Network::activationBytes() const { return impl_->frames[0].arena.size() * impl_->frames.size(); }
 uint64_t Network::stagingBytes() const { return impl_->inStaging.size() + impl_->outStaging.size(); }
 size_t Network::barrierCount() const { return impl_->barriers; }
 
 uint64_t Network::weightBytes() const {
   uint64_t total = 0;
-  for (const auto& op : impl_->ops)
+  for (const auto& op : impl_->frames[0].ops)
     if (auto* w = dynamic_cast<const WeightedOp*>(op.get())) total += w->weightBytes();
   return total;
+}
+
+namespace {
+void checkFrame(int frame, size_t frames) {
+  if (frame < 0 || size_t(frame) >= frames)
+    throw Error("frame " + std::to_string(frame) + " outside the network's " + std::to_string(frames) + " frames in flight");
+}
+}  // namespace
+
+void Network::recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex, int frame) {
+  if (!cmd) throw Error("recordImageInput: no command buffer");
+  checkFrame(frame, impl_->frames.size());
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->recordImage(cmd, image, batchIndex, size_t(frame));
+}
+
+void Network::record(VkCommandBuffer cmd, int frame) {
+  if (!cmd) throw Error("record: no command buffer");
+  checkFrame(frame, impl_->frames.size());
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  impl_->recordDispatches(cmd, nullptr, size_t(frame));
+}
+
+DeviceTensor Network::inputTensor(int frame) const {
+  checkFrame(frame, impl_->frames.size());
+  const auto v = impl_->view(size_t(frame), 0);
+  return {v.buffer->handle(), v.offset, v.size, impl_->shapes.front(), impl_->options.precision};
+}
+
+DeviceTensor Network::outputTensor(int frame) const {
+  checkFrame(frame, impl_->frames.size());
+  const auto v = impl_->view(size_t(frame), impl_->shapes.size() - 1);
+  return {v.buffer->handle(), v.offset, v.size, impl_->shapes.back(), impl_->options.precision};
+}
+
+HostTensor Network::readOutput(int frame) const {
+  checkFrame(frame, impl_->frames.size());
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->readOutput(Buffer(), size_t(frame));
+}
+
+void Network::forgetImageView(VkImageView view) {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  for (auto& f : impl_->frames)
+    if (f.imageInput) f.imageInput->forget(view);
+}
+
+HostTensor Network::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
+  return impl_->runPixels(rgba, width, height);
 }
 
 }  // namespace mobilevk

@@ -17,7 +17,10 @@ constexpr uint32_t kPx = 4, kOcb = 2;
 }  // namespace
 
 Conv2D::Conv2D(Gpu& gpu, ConvDesc desc, Precision precision)
-    : WeightedOp(gpu, std::move(desc), ConvKind::Standard, precision) {
+    : Conv2D(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Standard, precision)) {}
+
+Conv2D::Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+    : WeightedOp(gpu, std::move(weights), ConvKind::Standard) {
   pipeline_ = gpu.pipeline(pipelineDesc("conv2d", 4, sizeof(Push), {8, 8, 1, kPx, kOcb}, 0b1101));
 }
 

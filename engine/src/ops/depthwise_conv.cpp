@@ -22,7 +22,10 @@ constexpr uint32_t kOutX = 4, kMaxCols = 16;
 }  // namespace
 
 DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
-    : WeightedOp(gpu, std::move(desc), ConvKind::Depthwise, precision) {
+    : DepthwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Depthwise, precision)) {}
+
+DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+    : WeightedOp(gpu, std::move(weights), ConvKind::Depthwise) {
   const auto& w = desc_.window;
   const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
   pipeline_ = gpu.pipeline(pipelineDesc("depthwise_conv", 4, sizeof(Push), {8, 8, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),

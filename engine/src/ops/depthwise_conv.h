@@ -7,6 +7,7 @@ namespace mobilevk {
 class DepthwiseConv : public WeightedOp {
  public:
   DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
+  DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "DepthwiseConv"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

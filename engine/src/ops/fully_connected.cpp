@@ -13,7 +13,10 @@ struct Push {
 }  // namespace
 
 FullyConnected::FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision)
-    : WeightedOp(gpu, std::move(desc), ConvKind::FullyConnected, precision) {
+    : FullyConnected(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::FullyConnected, precision)) {}
+
+FullyConnected::FullyConnected(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+    : WeightedOp(gpu, std::move(weights), ConvKind::FullyConnected) {
   pipeline_ = gpu.pipeline(pipelineDesc("fully_connected", 4, sizeof(Push), {64, 1, 1}, 0b1101));
 }
 

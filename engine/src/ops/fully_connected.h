@@ -9,6 +9,7 @@ namespace mobilevk {
 class FullyConnected : public WeightedOp {
  public:
   FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
+  FullyConnected(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "FullyConnected"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

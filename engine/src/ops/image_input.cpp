@@ -22,9 +22,21 @@ ImageInput::ImageInput(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(pr
 }
 
 void ImageInput::record(VkCommandBuffer cmd, VkImageView view, VkImageLayout layout, uint32_t width, uint32_t height,
-                        bool srgbView, const ImageRect& crop, const InputSpec& spec, const BufferView& output,
+                        VkFormat format, const ImageRect& crop, const InputSpec& spec, const BufferView& output,
                         const Shape& outShape, int batchIndex) {
   if (!view) throw Error("image input: no VkImageView given");
+  bool srgbView = false;
+  switch (format) {
+    case VK_FORMAT_R8G8B8A8_UNORM:
+    case VK_FORMAT_B8G8R8A8_UNORM: break;
+    case VK_FORMAT_R8G8B8A8_SRGB:
+    case VK_FORMAT_B8G8R8A8_SRGB: srgbView = true; break;
+    default:
+      throw Error("image input: view format " + std::to_string(int(format)) +
+                  " is not supported (R8G8B8A8 or B8G8R8A8, UNORM or SRGB)");
+  }
+  if (width == 0 || height == 0)
+    throw Error("image input: image size " + std::to_string(width) + "x" + std::to_string(height) + " is empty");
   if (outShape.c != 3) throw Error("image input: the model takes " + std::to_string(outShape.c) + " channels, images give 3");
   if (batchIndex < 0 || batchIndex >= outShape.n)
     throw Error("image input: batch index " + std::to_string(batchIndex) + " outside the batch of " + std::to_string(outShape.n));

@@ -20,7 +20,7 @@ class ImageInput {
   // Records one dispatch writing batch item `batchIndex` of `output` (shape `outShape`, 3 channels)
   // from `view` (image size width x height, sampled in `layout`). Descriptor sets are cached per view.
   void record(VkCommandBuffer cmd, VkImageView view, VkImageLayout layout, uint32_t width, uint32_t height,
-              bool srgbView, const ImageRect& crop, const InputSpec& spec, const BufferView& output,
+              VkFormat format, const ImageRect& crop, const InputSpec& spec, const BufferView& output,
               const Shape& outShape, int batchIndex);
   void forget(VkImageView view);
 

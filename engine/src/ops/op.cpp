@@ -123,11 +123,12 @@ std::vector<float> packBias(const ConvDesc& d) {
 
 namespace mobilevk {
 
-WeightedOp::WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision)
-    : gpu_(gpu), desc_(std::move(desc)), convKind_(kind) {
-  precision_ = precision;
+std::shared_ptr<const PackedWeights> PackedWeights::create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision) {
   requirePrecision(gpu, precision);
-  validateConvDesc(desc_, kind);
+  validateConvDesc(desc, kind);
+  auto p = std::make_shared<PackedWeights>();
+  p->kind = kind;
+  p->precision = precision;
   auto upload = [&](Buffer& dst, const std::vector<float>& v, const std::string& what) {
     if (precision == Precision::FP16) {
       const auto h = toHalf(v);
@@ -138,9 +139,24 @@ WeightedOp::WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precisi
       gpu.upload(dst, v.data(), v.size() * 4);
     }
   };
-  upload(weights_, kind == ConvKind::Depthwise ? packDepthwiseWeights(desc_) : packBlockedWeights(desc_),
-         "weights of " + desc_.name);
-  upload(bias_, packBias(desc_), "bias of " + desc_.name);
+  upload(p->weights, kind == ConvKind::Depthwise ? packDepthwiseWeights(desc) : packBlockedWeights(desc),
+         "weights of " + desc.name);
+  upload(p->bias, packBias(desc), "bias of " + desc.name);
+  p->desc = std::move(desc);
+  return p;
+}
+
+WeightedOp::WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, ConvKind expected)
+    : gpu_(gpu),
+      packed_(std::move(packed)),
+      desc_(packed_->desc),
+      convKind_(packed_->kind),
+      weights_(packed_->weights),
+      bias_(packed_->bias) {
+  if (convKind_ != expected)
+    throw Error(std::string(convKindName(expected)) + " given the weights of a " + convKindName(convKind_) + " ('" +
+                desc_.name + "')");
+  precision_ = packed_->precision;
 }
 
 std::string shaderVariant(const char* shader, Precision p) {

@@ -103,20 +103,32 @@ std::vector<float> packBias(const ConvDesc& d);
 
 namespace mobilevk {
 
-// Base of the four ops that carry weights and a bias: validates the desc and uploads both, packed,
-// once at construction.
+// A conv-like op's weights and bias, validated, packed and uploaded once; shared by every op
+// instance that runs the layer (one per frame in flight).
+struct PackedWeights {
+  ConvDesc desc;
+  ConvKind kind;
+  Precision precision;
+  Buffer weights, bias;
+  static std::shared_ptr<const PackedWeights> create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision);
+};
+
+// Base of the four ops that carry weights and a bias.
 class WeightedOp : public GpuOp {
  public:
   const ConvDesc& desc() const { return desc_; }
   Shape outputShape(const Shape& input) const override { return convOutputShape(desc_, convKind_, input); }
   uint64_t weightBytes() const { return weights_.size() + bias_.size(); }
+  const std::shared_ptr<const PackedWeights>& packedWeights() const { return packed_; }
 
  protected:
-  WeightedOp(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision);
+  WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, ConvKind expected);
   Gpu& gpu_;
-  ConvDesc desc_;
+  std::shared_ptr<const PackedWeights> packed_;
+  const ConvDesc& desc_;
   ConvKind convKind_;
-  Buffer weights_, bias_;
+  const Buffer& weights_;
+  const Buffer& bias_;
 };
 
 }  // namespace mobilevk

@@ -13,7 +13,10 @@ struct Push {
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
-    : WeightedOp(gpu, std::move(desc), ConvKind::Pointwise, precision) {
+    : PointwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Pointwise, precision)) {}
+
+PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+    : WeightedOp(gpu, std::move(weights), ConvKind::Pointwise) {
   // Register block: 4 pixels x 8 output channels per invocation (12 fetches feed 128 multiply-adds).
   // On lavapipe every fetch is a per-lane gather, and this block measured fastest among 2-16 pixels
   // x 4-16 channels (see the closing note of the performance issue); GPUs get the same block in

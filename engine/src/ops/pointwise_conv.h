@@ -8,6 +8,7 @@ namespace mobilevk {
 class PointwiseConv : public WeightedOp {
  public:
   PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
+  PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "PointwiseConv"; }
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
 };

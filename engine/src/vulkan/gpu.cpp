@@ -233,7 +233,9 @@ std::vector<DeviceInfo> listDevices() {
   return out;
 }
 
-Gpu::Gpu(const ContextOptions& options) : forceStaging_(options.forceStaging), cachePath_(options.pipelineCachePath) {
+Gpu::Gpu(const ContextOptions& options)
+    : forceStaging_(options.forceStaging), cachePath_(options.pipelineCachePath),
+      validationCallback_(options.validationCallback) {
   try {
     createInstance(options);
     choosePhysicalDevice(options);
@@ -361,6 +363,7 @@ VKAPI_ATTR VkBool32 VKAPI_CALL Gpu::debugCallback(VkDebugUtilsMessageSeverityFla
   std::string msg = std::string(severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error: " : "warning: ") +
                     (data && data->pMessage ? data->pMessage : "(no message)");
   std::cerr << "[vulkan validation] " << msg << "\n";
+  if (self->validationCallback_) self->validationCallback_(msg);
   std::lock_guard<std::mutex> lock(self->messagesMutex_);
   self->messages_.push_back(std::move(msg));
   return VK_FALSE;

@@ -89,6 +89,7 @@ class Gpu {
   std::map<std::string, std::shared_ptr<const ComputePipeline>> pipelines_;
   mutable std::mutex messagesMutex_;
   std::vector<std::string> messages_;
+  std::function<void(const std::string&)> validationCallback_;
 };
 
 // Fills a DeviceInfo from a physical device (shared by listDevices and Gpu).

@@ -22,12 +22,13 @@ Sampler::~Sampler() {
   if (sampler_) vkDestroySampler(device_, sampler_, nullptr);
 }
 
-Rgba8Image::Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height) : device_(gpu.device()), width_(width), height_(height) {
+Rgba8Image::Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height, VkFormat format)
+    : device_(gpu.device()), width_(width), height_(height) {
   const std::string what = "a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 input image";
   try {
     VkImageCreateInfo ii{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
     ii.imageType = VK_IMAGE_TYPE_2D;
-    ii.format = VK_FORMAT_R8G8B8A8_UNORM;
+    ii.format = format;
     ii.extent = {width, height, 1};
     ii.mipLevels = 1;
     ii.arrayLayers = 1;
@@ -55,7 +56,7 @@ Rgba8Image::Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height) : device_(gpu.
     VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
     vi.image = image_;
     vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
-    vi.format = VK_FORMAT_R8G8B8A8_UNORM;
+    vi.format = format;
     vi.subresourceRange = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 1, 0, 1};
     vkCheck(vkCreateImageView(device_, &vi, nullptr, &view_), "vkCreateImageView for " + what);
   } catch (...) {

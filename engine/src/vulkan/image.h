@@ -22,10 +22,10 @@ class Sampler {
   VkSampler sampler_ = VK_NULL_HANDLE;
 };
 
-// A 2-D R8G8B8A8_UNORM image (sampled, transfer destination) with its own memory and view.
+// A 2-D 8-bit RGBA-class image (sampled, transfer destination) with its own memory and view.
 class Rgba8Image {
  public:
-  Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height);
+  Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height, VkFormat format = VK_FORMAT_R8G8B8A8_UNORM);
   ~Rgba8Image();
   Rgba8Image(const Rgba8Image&) = delete;
   Rgba8Image& operator=(const Rgba8Image&) = delete;

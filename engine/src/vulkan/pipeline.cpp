@@ -129,51 +129,57 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
     pool_ = VK_NULL_HANDLE;
     vkCheck(r, "vkAllocateDescriptorSets for " + desc.shader);
   }
-  std::vector<VkDescriptorBufferInfo> infos(buffers.size());
-  std::vector<VkDescriptorImageInfo> imageInfos(buffers.size());
-  std::vector<VkWriteDescriptorSet> writes(buffers.size());
-  views_.assign(buffers.size(), VK_NULL_HANDLE);
-  size_t nextImage = 0;
-  for (size_t i = 0; i < buffers.size(); ++i) {
-    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[i].dstSet = set_;
-    writes[i].dstBinding = uint32_t(i);
-    writes[i].descriptorCount = 1;
-    if ((desc.imageBindings >> i) & 1) {
-      const ImageBinding& img = images[nextImage++];
-      if (!img.view || !img.sampler) throw Error("shader " + desc.shader + ": image for binding " + std::to_string(i) + " is missing");
-      imageInfos[i] = {img.sampler, img.view, img.layout};
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
-      writes[i].pImageInfo = &imageInfos[i];
-      continue;
+  // A constructor that throws runs no destructor: release the pool and views here.
+  try {
+    std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+    std::vector<VkDescriptorImageInfo> imageInfos(buffers.size());
+    std::vector<VkWriteDescriptorSet> writes(buffers.size());
+    views_.assign(buffers.size(), VK_NULL_HANDLE);
+    size_t nextImage = 0;
+    for (size_t i = 0; i < buffers.size(); ++i) {
+      writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+      writes[i].dstSet = set_;
+      writes[i].dstBinding = uint32_t(i);
+      writes[i].descriptorCount = 1;
+      if ((desc.imageBindings >> i) & 1) {
+        const ImageBinding& img = images[nextImage++];
+        if (!img.view || !img.sampler) throw Error("shader " + desc.shader + ": image for binding " + std::to_string(i) + " is missing");
+        imageInfos[i] = {img.sampler, img.view, img.layout};
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER;
+        writes[i].pImageInfo = &imageInfos[i];
+        continue;
+      }
+      const BufferView& v = buffers[i];
+      if (!v) throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
+      const auto align = gpu.info().caps.minStorageBufferOffsetAlignment;
+      if (v.offset + v.size > v.buffer->size() || (align && v.offset % align))
+        throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " range [" + std::to_string(v.offset) +
+                    ", +" + std::to_string(v.size) + ") is outside its buffer or misaligned");
+      if (v.size > gpu.info().caps.maxStorageBufferRange)
+        throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " spans " + std::to_string(v.size) +
+                    " bytes, over this device's maxStorageBufferRange of " +
+                    std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch");
+      infos[i] = {v.buffer->handle(), v.offset, v.size};
+      if ((desc.texelBindings >> i) & 1) {
+        VkBufferViewCreateInfo vi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+        vi.buffer = v.buffer->handle();
+        vi.format = desc.texelFormat;
+        vi.offset = v.offset;
+        vi.range = v.size;
+        vkCheck(vkCreateBufferView(device_, &vi, nullptr, &views_[i]),
+                "vkCreateBufferView for binding " + std::to_string(i) + " of " + desc.shader);
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+        writes[i].pTexelBufferView = &views_[i];
+      } else {
+        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+        writes[i].pBufferInfo = &infos[i];
+      }
     }
-    const BufferView& v = buffers[i];
-    if (!v) throw Error("shader " + desc.shader + ": buffer for binding " + std::to_string(i) + " is missing");
-    const auto align = gpu.info().caps.minStorageBufferOffsetAlignment;
-    if (v.offset + v.size > v.buffer->size() || (align && v.offset % align))
-      throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " range [" + std::to_string(v.offset) +
-                  ", +" + std::to_string(v.size) + ") is outside its buffer or misaligned");
-    if (v.size > gpu.info().caps.maxStorageBufferRange)
-      throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " spans " + std::to_string(v.size) +
-                  " bytes, over this device's maxStorageBufferRange of " +
-                  std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch");
-    infos[i] = {v.buffer->handle(), v.offset, v.size};
-    if ((desc.texelBindings >> i) & 1) {
-      VkBufferViewCreateInfo vi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
-      vi.buffer = v.buffer->handle();
-      vi.format = desc.texelFormat;
-      vi.offset = v.offset;
-      vi.range = v.size;
-      vkCheck(vkCreateBufferView(device_, &vi, nullptr, &views_[i]),
-              "vkCreateBufferView for binding " + std::to_string(i) + " of " + desc.shader);
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
-      writes[i].pTexelBufferView = &views_[i];
-    } else {
-      writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-      writes[i].pBufferInfo = &infos[i];
-    }
+    vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
+  } catch (...) {
+    destroy();
+    throw;
   }
-  vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
 }
 
 DescriptorSet::~DescriptorSet() { destroy(); }
