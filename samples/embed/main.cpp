@@ -308,6 +308,54 @@ int run(int argc, char** argv) {
     vkDestroyCommandPool(h.device, pool, nullptr);
     net.forgetImageView(view);
   }
+  // mobilevk is gone; the host's device carries on: a buffer filled and read back.
+  {
+    VkBufferCreateInfo ci{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
+    ci.size = 256;
+    ci.usage = VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    VkBuffer buf;
+    check(vkCreateBuffer(h.device, &ci, nullptr, &buf), "vkCreateBuffer (after mobilevk)");
+    VkMemoryRequirements r;
+    vkGetBufferMemoryRequirements(h.device, buf, &r);
+    VkMemoryAllocateInfo mi{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
+    mi.allocationSize = r.size;
+    mi.memoryTypeIndex = h.memoryType(r.memoryTypeBits, VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT);
+    VkDeviceMemory mem;
+    check(vkAllocateMemory(h.device, &mi, nullptr, &mem), "vkAllocateMemory (after mobilevk)");
+    check(vkBindBufferMemory(h.device, buf, mem, 0), "vkBindBufferMemory (after mobilevk)");
+    VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+    pi.queueFamilyIndex = h.family;
+    VkCommandPool pool;
+    check(vkCreateCommandPool(h.device, &pi, nullptr, &pool), "vkCreateCommandPool (after mobilevk)");
+    VkCommandBufferAllocateInfo cai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+    cai.commandPool = pool;
+    cai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+    cai.commandBufferCount = 1;
+    VkCommandBuffer cmd;
+    check(vkAllocateCommandBuffers(h.device, &cai, &cmd), "vkAllocateCommandBuffers (after mobilevk)");
+    VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
+    check(vkBeginCommandBuffer(cmd, &begin), "vkBeginCommandBuffer (after mobilevk)");
+    vkCmdFillBuffer(cmd, buf, 0, VK_WHOLE_SIZE, 0xC0FFEE42u);
+    VkMemoryBarrier mb{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+    mb.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+    mb.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1, &mb, 0, nullptr, 0, nullptr);
+    check(vkEndCommandBuffer(cmd), "vkEndCommandBuffer (after mobilevk)");
+    VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+    si.commandBufferCount = 1;
+    si.pCommandBuffers = &cmd;
+    check(vkQueueSubmit(h.queue, 1, &si, VK_NULL_HANDLE), "vkQueueSubmit (after mobilevk)");
+    check(vkQueueWaitIdle(h.queue), "vkQueueWaitIdle (after mobilevk)");
+    uint32_t* words;
+    check(vkMapMemory(h.device, mem, 0, VK_WHOLE_SIZE, 0, reinterpret_cast<void**>(&words)), "vkMapMemory (after mobilevk)");
+    const bool ok = words[0] == 0xC0FFEE42u && words[63] == 0xC0FFEE42u;
+    vkUnmapMemory(h.device, mem);
+    std::printf("host device after mobilevk was destroyed: %s\n", ok ? "usable" : "BROKEN");
+    if (!ok) status = 1;
+    vkDestroyCommandPool(h.device, pool, nullptr);
+    vkDestroyBuffer(h.device, buf, nullptr);
+    vkFreeMemory(h.device, mem, nullptr);
+  }
   vkDestroyImageView(h.device, view, nullptr);
   vkDestroyImage(h.device, image, nullptr);
   vkFreeMemory(h.device, imageMemory, nullptr);

@@ -1,0 +1,72 @@
+// The C API: results, error codes and messages, and that nothing crashes on null or bad arguments.
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "helpers.h"
+#include "mobilevk/image.h"
+#include "mobilevk/mobilevk.h"
+
+namespace {
+std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+}  // namespace
+
+TEST_CASE("C API: classify from pixels, results and errors") {
+  mvk_context ctx = nullptr;
+  REQUIRE(mvk_context_create(nullptr, &ctx) == MVK_OK);
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load(shared("models/mobilenet_v1_0.75_224_keras").c_str(), &model) == MVK_OK);
+  CHECK(mvk_model_output_size(model) == 1000);
+  mvk_network net = nullptr;
+  REQUIRE(mvk_network_create(ctx, model, 0, &net) == MVK_OK);
+
+  const mobilevk::Image img = mobilevk::loadImage(shared("images/hot_dog.jpg"));
+  std::vector<uint8_t> rgba(size_t(img.width) * img.height * 4, 255);
+  for (size_t i = 0; i < size_t(img.width) * img.height; ++i) std::memcpy(&rgba[i * 4], &img.rgb[i * 3], 3);
+  std::vector<float> probs(1000);
+  REQUIRE(mvk_classify_rgba8(net, rgba.data(), uint32_t(img.width), uint32_t(img.height), probs.data(), probs.size()) == MVK_OK);
+  int32_t top[5];
+  REQUIRE(mvk_top_k(probs.data(), probs.size(), 5, top) == MVK_OK);
+  CHECK(top[0] == 934);
+  CHECK(probs[size_t(top[0])] >= probs[size_t(top[1])]);
+  std::vector<float> again(1000);
+  CHECK(mvk_read_output(net, again.data(), again.size()) == MVK_OK);
+  CHECK(again == probs);
+  VkBuffer buffer = VK_NULL_HANDLE;
+  VkDeviceSize offset = 0, size = 0;
+  CHECK(mvk_output_buffer(net, &buffer, &offset, &size) == MVK_OK);
+  CHECK(buffer != VK_NULL_HANDLE);
+  CHECK(size == 1000 * sizeof(float));
+
+  // Errors: codes plus a message, never a crash.
+  CHECK(mvk_classify_rgba8(net, rgba.data(), 4, 4, probs.data(), 10) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(std::string(mvk_last_error()).find("out_count") != std::string::npos);
+  CHECK(mvk_classify_rgba8(nullptr, rgba.data(), 4, 4, probs.data(), 1000) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_classify_rgba8(net, rgba.data(), 0, 4, probs.data(), 1000) == MVK_ERROR_FAILED);
+  CHECK(mvk_read_output(net, probs.data(), 3) == MVK_ERROR_INVALID_ARGUMENT);
+  mvk_model bad = nullptr;
+  CHECK(mvk_model_load("/nonexistent/model.tflite", &bad) == MVK_ERROR_FAILED);
+  CHECK(bad == nullptr);
+  CHECK(std::string(mvk_last_error()).find("/nonexistent/model.tflite") != std::string::npos);
+  CHECK(mvk_model_load(nullptr, &bad) == MVK_ERROR_INVALID_ARGUMENT);
+  mvk_context badCtx = nullptr;
+  CHECK(mvk_context_create("no-such-gpu-anywhere", &badCtx) == MVK_ERROR_FAILED);
+  CHECK(std::string(mvk_last_error()).find("no-such-gpu-anywhere") != std::string::npos);
+  CHECK(mvk_context_create_external(VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, 0, &badCtx) ==
+        MVK_ERROR_FAILED);
+  CHECK(mvk_network_create(ctx, nullptr, 0, &net) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_record(net, VK_NULL_HANDLE) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_record_image_input(net, VK_NULL_HANDLE, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_GENERAL, 1, 1,
+                               VK_FORMAT_R8G8B8A8_UNORM, nullptr) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_top_k(probs.data(), 3, 5, top) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_model_output_size(nullptr) == 0);
+  mvk_network_destroy(nullptr);  // destroying null handles is a no-op
+  mvk_model_destroy(nullptr);
+  mvk_context_destroy(nullptr);
+
+  mvk_network_destroy(net);
+  mvk_model_destroy(model);
+  mvk_context_destroy(ctx);
+}
