@@ -181,6 +181,26 @@ TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images ar
   const auto fromSrgb = classify(VK_FORMAT_R8G8B8A8_SRGB, rgba, 1);
   for (size_t i = 0; i < reference.size(); ++i) CHECK(std::fabs(fromSrgb[i] - reference[i]) <= 2e-3);
 
+  // Self-submitted: no host command buffer, a fence to wait on.
+  {
+    Rgba8Image image(gpu, w, h);
+    Buffer staging(gpu, rgba.size(), MemoryUsage::Upload, "test image staging");
+    std::memcpy(staging.mapped(), rgba.data(), rgba.size());
+    gpu.runAndWait([&](VkCommandBuffer cmd) { image.recordUpload(cmd, staging.handle()); }, "upload");
+    VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
+    VkFence fence;
+    REQUIRE(vkCreateFence(gpu.device(), &fi, nullptr, &fence) == VK_SUCCESS);
+    ImageSource src;
+    src.view = image.view();
+    src.width = w;
+    src.height = h;
+    net.submitImage(src, 1, VK_NULL_HANDLE, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, VK_NULL_HANDLE, fence);
+    REQUIRE(vkWaitForFences(gpu.device(), 1, &fence, VK_TRUE, UINT64_MAX) == VK_SUCCESS);
+    CHECK(net.readOutput(1).data == reference);
+    vkDestroyFence(gpu.device(), fence, nullptr);
+    net.forgetImageView(image.view());
+  }
+
   // Refusals, each naming the problem, before anything is recorded.
   Rgba8Image image(gpu, w, h);
   ImageSource src;

@@ -90,6 +90,14 @@ class Network {
   // Downloads outputTensor(frame) (after the host's submission has completed).
   HostTensor readOutput(int frame = 0) const;
   int framesInFlight() const;
+  // The same, self-submitted, for hosts that do not record: image input + network (+ a barrier
+  // making the output host-readable) in mobilevk's own command buffer for `frame`, submitted to the
+  // context's queue waiting on `wait` at `waitStage` and signalling `signal` and `fence` (each may
+  // be VK_NULL_HANDLE). Returns without waiting; readOutput(frame) once `fence` has signalled.
+  // The previous submission of the same frame must have completed.
+  void submitImage(const ImageSource& image, int frame = 0, VkSemaphore wait = VK_NULL_HANDLE,
+                   VkPipelineStageFlags waitStage = VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                   VkSemaphore signal = VK_NULL_HANDLE, VkFence fence = VK_NULL_HANDLE);
   // Descriptor sets are cached per image view: forget a view before destroying it.
   void forgetImageView(VkImageView view);
 

@@ -73,6 +73,7 @@ struct Network::Impl {
     std::vector<std::unique_ptr<GpuOp>> ops;
     Buffer arena;
     std::unique_ptr<ImageInput> imageInput;
+    std::unique_ptr<CommandBuffer> submitCmd;  // for submitImage()
   };
   std::vector<Frame> frames;
   Buffer inStaging, outStaging;
@@ -358,6 +359,24 @@ HostTensor Network::readOutput(int frame) const {
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->readOutput(Buffer(), size_t(frame));
+}
+
+void Network::submitImage(const ImageSource& image, int frame, VkSemaphore wait, VkPipelineStageFlags waitStage,
+                          VkSemaphore signal, VkFence fence) {
+  checkFrame(frame, impl_->frames.size());
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  auto& f = impl_->frames[size_t(frame)];
+  if (!f.submitCmd) f.submitCmd = std::make_unique<CommandBuffer>(impl_->gpu);
+  {
+    auto poolLock = impl_->gpu.lockCommandPool();
+    f.submitCmd->begin(true);
+    VkCommandBuffer c = f.submitCmd->handle();
+    impl_->recordImage(c, image, 0, size_t(frame));
+    impl_->recordDispatches(c, nullptr, size_t(frame));
+    anyToHostBarrier(c);
+    f.submitCmd->end();
+  }
+  impl_->gpu.submit(f.submitCmd->handle(), wait, waitStage, signal, fence, "submitImage");
 }
 
 void Network::forgetImageView(VkImageView view) {

@@ -563,6 +563,24 @@ void Gpu::submit(VkCommandBuffer cmd, VkFence fence, const char* what) {
   vkCheck(vkQueueSubmit(queue_, 1, &si, fence), std::string("vkQueueSubmit for ") + what);
 }
 
+void Gpu::submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags waitStage, VkSemaphore signal,
+                 VkFence fence, const char* what) {
+  VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
+  si.commandBufferCount = 1;
+  si.pCommandBuffers = &cmd;
+  if (wait) {
+    si.waitSemaphoreCount = 1;
+    si.pWaitSemaphores = &wait;
+    si.pWaitDstStageMask = &waitStage;
+  }
+  if (signal) {
+    si.signalSemaphoreCount = 1;
+    si.pSignalSemaphores = &signal;
+  }
+  std::lock_guard<std::mutex> lock(queueMutex_);
+  vkCheck(vkQueueSubmit(queue_, 1, &si, fence), std::string("vkQueueSubmit for ") + what);
+}
+
 void Gpu::runAndWait(const std::function<void(VkCommandBuffer)>& record, const char* what) {
   // The pool is externally synchronized: hold its lock while recording too.
   CommandBuffer cmd(*this);

@@ -46,6 +46,8 @@ class Gpu {
   void freeCommandBuffer(VkCommandBuffer cmd);
   // Submits to the compute queue (serialized across threads, as Vulkan requires).
   void submit(VkCommandBuffer cmd, VkFence fence, const char* what);
+  void submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags waitStage, VkSemaphore signal, VkFence fence,
+              const char* what);
   // Records with `record` into a one-time command buffer, submits it and waits for it.
   void runAndWait(const std::function<void(VkCommandBuffer)>& record, const char* what);
 
