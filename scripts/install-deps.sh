@@ -8,6 +8,10 @@ packages=(
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   glslc libshaderc-dev glslang-tools glslang-dev spirv-tools
   doctest-dev libstb-dev nlohmann-json3-dev libflatbuffers-dev flatbuffers-compiler
+  # webcam sample: window, text, video and camera decoding; its tests: video generation, a virtual
+  # X server, screenshots and key presses
+  libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
+  ffmpeg xvfb x11-utils xdotool imagemagick python3
 )
 
 missing=()

@@ -1,0 +1,461 @@
+// mobilevk-webcam: real-time classification of a V4L2 camera, a video file or an image folder,
+// in an SDL2 window with the top-5 and timings drawn over the frame, or headless with one line per
+// frame. Uses only mobilevk's public API.
+#include <SDL2/SDL.h>
+#include <SDL2/SDL_ttf.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <mutex>
+#include <numeric>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "mobilevk/context.h"
+#include "mobilevk/error.h"
+#include "mobilevk/model.h"
+#include "mobilevk/network.h"
+#include "source.h"
+
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+const char* kUsage =
+    "usage: mobilevk-webcam (--camera DEVICE | --video FILE | --images DIR) [options]\n"
+    "  --model PATH          model (repeat to switch with the m key); default: the Keras MobileNetV1 0.75\n"
+    "                        in ../shared/models\n"
+    "  --labels PATH         label file (default: labels/*_<classes>.txt near the model)\n"
+    "  --crop center|none    classify a centered square, or the whole frame resized (default none)\n"
+    "  --size WxH --fps N    camera format request (default 640x480 at 30)\n"
+    "  --device D            Vulkan device (index or name); --headless: no window; --json: JSON lines\n"
+    "  --max-frames N        stop after N frames; --once: play an image folder once instead of looping\n"
+    "keys: q/Esc quit, space pause, c toggle crop, m next model\n";
+
+struct Options {
+  std::string camera, video, images, device, labels;
+  std::vector<std::string> models;
+  bool centerCrop = false, headless = false, json = false, once = false;
+  int width = 640, height = 480, fps = 30;
+  long maxFrames = -1;
+};
+
+struct UsageError {
+  std::string what;
+};
+
+Options parse(int argc, char** argv) {
+  Options o;
+  auto value = [&](int& i) -> std::string {
+    if (i + 1 >= argc) throw UsageError{std::string(argv[i]) + " needs a value"};
+    return argv[++i];
+  };
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--camera") o.camera = value(i);
+    else if (a == "--video") o.video = value(i);
+    else if (a == "--images") o.images = value(i);
+    else if (a == "--model") o.models.push_back(value(i));
+    else if (a == "--labels") o.labels = value(i);
+    else if (a == "--device") o.device = value(i);
+    else if (a == "--headless") o.headless = true;
+    else if (a == "--json") o.json = true;
+    else if (a == "--once") o.once = true;
+    else if (a == "--crop") {
+      const std::string c = value(i);
+      if (c != "center" && c != "none") throw UsageError{"--crop expects center or none, got '" + c + "'"};
+      o.centerCrop = c == "center";
+    } else if (a == "--size") {
+      const std::string s = value(i);
+      if (std::sscanf(s.c_str(), "%dx%d", &o.width, &o.height) != 2 || o.width <= 0 || o.height <= 0)
+        throw UsageError{"--size expects WxH, got '" + s + "'"};
+    } else if (a == "--fps") {
+      o.fps = std::atoi(value(i).c_str());
+      if (o.fps <= 0 || o.fps > 1000) throw UsageError{"--fps expects 1..1000"};
+    } else if (a == "--max-frames") {
+      o.maxFrames = std::atol(value(i).c_str());
+      if (o.maxFrames <= 0) throw UsageError{"--max-frames expects a positive number"};
+    } else if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      std::exit(0);
+    } else {
+      throw UsageError{"unknown option '" + a + "'"};
+    }
+  }
+  const int sources = !o.camera.empty() + !o.video.empty() + !o.images.empty();
+  if (sources != 1) throw UsageError{"give exactly one of --camera, --video, --images"};
+  return o;
+}
+
+bool exists(const std::string& p) {
+  struct stat st {};
+  return stat(p.c_str(), &st) == 0;
+}
+
+std::string defaultModel(const char* argv0) {
+  const std::string rel = "shared/models/mobilenet_v1_0.75_224_keras";
+  std::string exeDir = argv0;
+  exeDir = exeDir.find('/') == std::string::npos ? "." : exeDir.substr(0, exeDir.find_last_of('/'));
+  for (const std::string& base : {std::string(".."), exeDir + "/../../.."})
+    if (exists(base + "/" + rel + "/model.json")) return base + "/" + rel;
+  throw UsageError{"no --model given and the default " + rel + " was not found beside the repository"};
+}
+
+std::vector<std::string> readLines(const std::string& path) {
+  std::ifstream f(path);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(f, l);) {
+    if (!l.empty() && l.back() == '\r') l.pop_back();
+    lines.push_back(l);
+  }
+  return lines;
+}
+
+// labels/*_<classes>.txt in the model's folder or up to three above it.
+std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& model, size_t classes) {
+  if (!explicitPath.empty()) return readLines(explicitPath);
+  struct stat st {};
+  std::string dir = model;
+  if (stat(model.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) dir = dir.substr(0, dir.find_last_of('/') + 1);
+  const std::string suffix = "_" + std::to_string(classes) + ".txt";
+  for (int up = 0; up <= 3; ++up, dir += "/..") {
+    DIR* d = opendir((dir + "/labels").c_str());
+    if (!d) continue;
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d)) names.push_back(e->d_name);
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names)
+      if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
+        auto lines = readLines(dir + "/labels/" + n);
+        if (lines.size() == classes) return lines;
+      }
+  }
+  return {};
+}
+
+// One-slot hand-over between the capture thread and the inference loop. A live source overwrites
+// a frame nobody took yet (dropping it, so the display stays live); a recorded one waits instead.
+class Mailbox {
+ public:
+  explicit Mailbox(bool dropOld) : dropOld_(dropOld) {}
+  bool put(Frame&& f) {
+    std::unique_lock<std::mutex> lock(m_);
+    if (!dropOld_) cv_.wait(lock, [&] { return !slot_ || closed_; });
+    if (closed_) return false;
+    if (slot_) ++dropped_;
+    slot_ = std::move(f);
+    cv_.notify_all();
+    return true;
+  }
+  // Waits up to `timeout` for a frame; nullopt on timeout or when the source ended.
+  std::optional<Frame> take(std::chrono::milliseconds timeout) {
+    std::unique_lock<std::mutex> lock(m_);
+    cv_.wait_for(lock, timeout, [&] { return slot_.has_value() || ended_; });
+    if (!slot_) return std::nullopt;
+    std::optional<Frame> f = std::move(slot_);
+    slot_.reset();
+    cv_.notify_all();
+    return f;
+  }
+  void end(const std::string& error) {
+    std::lock_guard<std::mutex> lock(m_);
+    ended_ = true;
+    error_ = error;
+    cv_.notify_all();
+  }
+  void close() {
+    std::lock_guard<std::mutex> lock(m_);
+    closed_ = true;
+    cv_.notify_all();
+  }
+  bool ended() {
+    std::lock_guard<std::mutex> lock(m_);
+    return ended_ && !slot_;
+  }
+  std::string error() {
+    std::lock_guard<std::mutex> lock(m_);
+    return error_;
+  }
+  long dropped() {
+    std::lock_guard<std::mutex> lock(m_);
+    return dropped_;
+  }
+
+ private:
+  bool dropOld_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::optional<Frame> slot_;
+  bool ended_ = false, closed_ = false;
+  std::string error_;
+  long dropped_ = 0;
+};
+
+struct Classifier {
+  std::string path;
+  mobilevk::Model model;
+  std::unique_ptr<mobilevk::Network> net;
+  std::vector<std::string> labels;
+};
+
+Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const std::string& labels) {
+  Classifier c{path, mobilevk::Model::load(path), nullptr, {}};
+  c.net = std::make_unique<mobilevk::Network>(ctx, c.model);
+  c.labels = findLabels(labels, path, c.model.outputShape().elements());
+  return c;
+}
+
+Frame centerCrop(const Frame& f) {
+  const int side = std::min(f.width, f.height);
+  Frame c;
+  c.width = c.height = side;
+  c.index = f.index;
+  c.rgba.resize(size_t(side) * side * 4);
+  const int x0 = (f.width - side) / 2, y0 = (f.height - side) / 2;
+  for (int y = 0; y < side; ++y)
+    std::memcpy(&c.rgba[size_t(y) * side * 4], &f.rgba[(size_t(y + y0) * f.width + x0) * 4], size_t(side) * 4);
+  return c;
+}
+
+std::string jsonEscape(const std::string& s) {
+  std::string r;
+  for (char ch : s) {
+    if (ch == '"' || ch == '\\') r += '\\';
+    if (static_cast<unsigned char>(ch) >= 0x20) r += ch;
+  }
+  return r;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))];
+}
+
+// The window: the frame scaled to fit, and a text panel over its top-left corner.
+class Window {
+ public:
+  Window() {
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) throw std::runtime_error(std::string("SDL: ") + SDL_GetError());
+    if (TTF_Init() != 0) throw std::runtime_error(std::string("SDL_ttf: ") + TTF_GetError());
+    window_ = SDL_CreateWindow("mobilevk-webcam", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 800, 600,
+                               SDL_WINDOW_RESIZABLE);
+    if (!window_) throw std::runtime_error(std::string("cannot open a window: ") + SDL_GetError());
+    renderer_ = SDL_CreateRenderer(window_, -1, 0);
+    if (!renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
+    if (!renderer_) throw std::runtime_error(std::string("cannot create a renderer: ") + SDL_GetError());
+    for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"})
+      if (!font_) font_ = TTF_OpenFont(f, 18);
+    if (!font_) throw std::runtime_error("no DejaVuSans.ttf font (on Debian: apt-get install fonts-dejavu-core)");
+  }
+  ~Window() {
+    if (texture_) SDL_DestroyTexture(texture_);
+    if (font_) TTF_CloseFont(font_);
+    if (renderer_) SDL_DestroyRenderer(renderer_);
+    if (window_) SDL_DestroyWindow(window_);
+    TTF_Quit();
+    SDL_Quit();
+  }
+  void draw(const Frame& f, const std::vector<std::string>& lines) {
+    if (!texture_ || texW_ != f.width || texH_ != f.height) {
+      if (texture_) SDL_DestroyTexture(texture_);
+      texture_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STREAMING, f.width, f.height);
+      texW_ = f.width;
+      texH_ = f.height;
+    }
+    SDL_UpdateTexture(texture_, nullptr, f.rgba.data(), f.width * 4);
+    int ww, wh;
+    SDL_GetRendererOutputSize(renderer_, &ww, &wh);
+    const double s = std::min(double(ww) / f.width, double(wh) / f.height);
+    const SDL_Rect dst{int((ww - f.width * s) / 2), int((wh - f.height * s) / 2), int(f.width * s), int(f.height * s)};
+    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
+    SDL_RenderClear(renderer_);
+    SDL_RenderCopy(renderer_, texture_, nullptr, &dst);
+    // Panel: translucent black, white text.
+    const int lineH = TTF_FontLineSkip(font_);
+    SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
+    SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 170);
+    const SDL_Rect panel{8, 8, 460, lineH * int(lines.size()) + 12};
+    SDL_RenderFillRect(renderer_, &panel);
+    int y = 14;
+    for (const auto& l : lines) {
+      if (!l.empty()) {
+        SDL_Surface* surf = TTF_RenderUTF8_Blended(font_, l.c_str(), SDL_Color{255, 255, 255, 255});
+        if (surf) {
+          SDL_Texture* t = SDL_CreateTextureFromSurface(renderer_, surf);
+          const SDL_Rect r{16, y, surf->w, surf->h};
+          SDL_RenderCopy(renderer_, t, nullptr, &r);
+          SDL_DestroyTexture(t);
+          SDL_FreeSurface(surf);
+        }
+      }
+      y += lineH;
+    }
+    SDL_RenderPresent(renderer_);
+  }
+
+ private:
+  SDL_Window* window_ = nullptr;
+  SDL_Renderer* renderer_ = nullptr;
+  SDL_Texture* texture_ = nullptr;
+  TTF_Font* font_ = nullptr;
+  int texW_ = 0, texH_ = 0;
+};
+
+int run(const Options& o, const char* argv0) {
+  std::vector<std::string> models = o.models;
+  if (models.empty()) models.push_back(defaultModel(argv0));
+
+  std::unique_ptr<FrameSource> source;
+  if (!o.camera.empty()) source = openCamera(o.camera, o.width, o.height, o.fps);
+  else if (!o.video.empty()) source = openVideoFile(o.video);
+  else source = openImageFolder(o.images, !o.once);
+
+  mobilevk::ContextOptions co;
+  co.device = o.device;
+  mobilevk::Context ctx(co);
+  size_t modelIndex = 0;
+  Classifier cls = loadClassifier(ctx, models[0], o.labels);
+  if (!o.json)
+    std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s\n", source->describe().c_str(), cls.model.name().c_str(),
+                 ctx.device().name.c_str());
+
+  // Capture runs ahead on its own thread: frame N+1 is captured while frame N is classified.
+  Mailbox mailbox(source->live());
+  std::atomic<bool> stop{false};
+  std::thread capture([&] {
+    try {
+      Frame f;
+      while (!stop && source->next(f))
+        if (!mailbox.put(std::move(f))) break;
+      mailbox.end("");
+    } catch (const std::exception& e) {
+      mailbox.end(e.what());
+    }
+  });
+
+  std::unique_ptr<Window> window;
+  if (!o.headless) window = std::make_unique<Window>();
+  bool paused = false, centerCrop_ = o.centerCrop;
+  std::vector<double> latencies;
+  long frames = 0;
+  const auto start = Clock::now();
+  auto lastShown = start;
+  double fps = 0;
+  Frame shown;
+  std::vector<std::string> overlay;
+  int status = 0;
+  while (!stop) {
+    if (window) {
+      SDL_Event e;
+      while (SDL_PollEvent(&e)) {
+        if (e.type == SDL_QUIT) stop = true;
+        if (e.type == SDL_KEYDOWN) {
+          switch (e.key.keysym.sym) {
+            case SDLK_q:
+            case SDLK_ESCAPE: stop = true; break;
+            case SDLK_SPACE: paused = !paused; break;
+            case SDLK_c: centerCrop_ = !centerCrop_; break;
+            case SDLK_m:
+              if (models.size() > 1) {
+                modelIndex = (modelIndex + 1) % models.size();
+                cls = loadClassifier(ctx, models[modelIndex], o.labels);
+              }
+              break;
+            default: break;
+          }
+        }
+      }
+      if (stop) break;
+    }
+    std::optional<Frame> frame = paused ? std::nullopt : mailbox.take(std::chrono::milliseconds(window ? 15 : 500));
+    if (!frame) {
+      if (mailbox.ended()) break;
+      if (window && !shown.rgba.empty()) window->draw(shown, overlay);
+      continue;
+    }
+    const Frame input = centerCrop_ ? centerCrop(*frame) : *frame;
+    const auto t0 = Clock::now();
+    const std::vector<float> probs = cls.net->runPixels(input.rgba.data(), uint32_t(input.width), uint32_t(input.height)).data;
+    const auto t1 = Clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    latencies.push_back(ms);
+    const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
+    lastShown = t1;
+    fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
+    std::vector<int> order(probs.size());
+    std::iota(order.begin(), order.end(), 0);
+    const size_t k = std::min<size_t>(5, probs.size());
+    std::partial_sort(order.begin(), order.begin() + long(k), order.end(), [&](int a, int b) { return probs[a] > probs[b]; });
+    auto label = [&](int i) { return i < int(cls.labels.size()) ? cls.labels[size_t(i)] : "class " + std::to_string(i); };
+    if (o.headless) {
+      if (o.json)
+        std::printf("{\"frame\": %ld, \"index\": %lld, \"top1\": {\"index\": %d, \"label\": \"%s\", \"prob\": %.6f}, \"infer_ms\": %.3f}\n",
+                    frames, (long long)frame->index, order[0], jsonEscape(label(order[0])).c_str(), probs[size_t(order[0])], ms);
+      else
+        std::printf("frame %ld (source %lld): %s %.4f  infer %.1f ms\n", frames, (long long)frame->index,
+                    label(order[0]).c_str(), probs[size_t(order[0])], ms);
+      std::fflush(stdout);
+    } else {
+      overlay.clear();
+      for (size_t i = 0; i < k; ++i) {
+        char line[256];
+        std::snprintf(line, sizeof line, "%5.1f%%  %s", 100.0 * probs[size_t(order[i])], label(order[i]).substr(0, 40).c_str());
+        overlay.push_back(line);
+      }
+      char line[256];
+      std::snprintf(line, sizeof line, "inference %.1f ms   %.1f FPS   %s%s", ms, fps, centerCrop_ ? "center crop" : "whole frame",
+                    paused ? "   paused" : "");
+      overlay.push_back(line);
+      shown = *frame;
+      window->draw(shown, overlay);
+    }
+    ++frames;
+    if (o.maxFrames > 0 && frames >= o.maxFrames) break;
+  }
+  stop = true;
+  mailbox.close();
+  capture.join();
+  const std::string error = mailbox.error();
+  if (!error.empty()) {
+    std::fprintf(stderr, "mobilevk-webcam: error: %s\n", error.c_str());
+    status = 1;
+  }
+  const double wall = std::chrono::duration<double>(Clock::now() - start).count();
+  const double mean = latencies.empty() ? 0 : std::accumulate(latencies.begin(), latencies.end(), 0.0) / double(latencies.size());
+  if (o.json)
+    std::printf("{\"summary\": {\"frames\": %ld, \"dropped\": %ld, \"latency_ms\": {\"mean\": %.3f, \"p50\": %.3f, \"p99\": %.3f}, \"fps\": %.2f}}\n",
+                frames, mailbox.dropped(), mean, percentile(latencies, 0.5), percentile(latencies, 0.99), frames / wall);
+  else
+    std::printf("summary: %ld frames, %ld dropped, latency mean %.1f ms, p50 %.1f ms, p99 %.1f ms, %.2f FPS\n", frames,
+                mailbox.dropped(), mean, percentile(latencies, 0.5), percentile(latencies, 0.99), frames / wall);
+  return status;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(parse(argc, argv), argv[0]);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "mobilevk-webcam: %s\n%s", e.what.c_str(), kUsage);
+    return 2;
+  } catch (const SourceError& e) {
+    std::fprintf(stderr, "mobilevk-webcam: error: %s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "mobilevk-webcam: error: %s\n", e.what());
+    return 1;
+  }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Under Xvfb: the window opens on an image folder, a screenshot of the screen shows the overlay
+# (a dark panel with white text in the top-left corner), and the q key closes it cleanly.
+#   window.sh WEBCAM_BINARY SHARED_DIR WORK_DIR
+set -euo pipefail
+bin=$1 shared=$2 work=$3
+mkdir -p "$work"
+# ImageMagick's own convert (a PATH entry of the same name may be something else).
+convert=/usr/bin/convert; [ -x "$convert" ] || convert=convert
+display=:$((90 + RANDOM % 9))
+Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null || true' EXIT
+export DISPLAY=$display
+for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+SDL_VIDEODRIVER=x11 "$bin" --images "$shared/images" --model "$shared/models/mobilenet_v1_0.75_224_keras" \
+  > "$work/window.log" 2>&1 &
+app=$!
+wid=$(timeout 60 xdotool search --sync --name '^mobilevk-webcam$' | head -1)
+sleep 4  # a few frames classified and drawn
+import -window root "$work/screenshot.png"
+# The overlay panel: bright text on a dark box, so high contrast in that region.
+stats=$("$convert" "$work/screenshot.png" -crop 440x150+120+100 -colorspace Gray -format "%[fx:maxima] %[fx:minima] %[fx:standard_deviation]" info:)
+echo "overlay region (max min stddev): $stats"
+read -r max min sd <<<"$stats"
+python3 -c "import sys; mx,mn,sd=map(float,sys.argv[1:]); sys.exit(0 if mx>0.9 and mn<0.2 and sd>0.1 else 1)" "$max" "$min" "$sd" \
+  || { echo "FAILED: the overlay region is empty"; exit 1; }
+xdotool windowfocus --sync "$wid" 2>/dev/null || true
+xdotool key --window "$wid" q || true
+xdotool key q || true
+for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
+if kill -0 $app 2>/dev/null; then echo "FAILED: q did not close the window"; kill $app; exit 1; fi
+wait $app
+echo "window closed cleanly on q; $(tail -1 "$work/window.log")"
