@@ -132,8 +132,9 @@ HostTensor imagesToTensor(const std::vector<Image>& images, const InputSpec& spe
   return t;
 }
 
-HostTensor readNpy(const std::string& path) {
-  const auto bytes = readFileBytes(path, 2ull << 30);
+HostTensor readNpy(const std::string& path) { return parseNpy(readFileBytes(path, 2ull << 30), path); }
+
+HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) {
   auto fail = [&](const std::string& m) -> void { throw Error(path + ": " + m); };
   if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) fail("not a .npy file (bad magic)");
   const int major = bytes[6];

@@ -109,6 +109,9 @@ class Context {
   // Writes the pipeline cache to options.pipelineCachePath (temporary file, then rename). Returns
   // false, with the reason on stderr, when there is no path or the write failed.
   bool savePipelineCache();
+  // True once the device reported VK_ERROR_DEVICE_LOST: every later GPU call fails with a message
+  // saying so; make a new Context.
+  bool deviceLost() const;
   // True when a cache file was loaded at creation.
   bool pipelineCacheLoaded() const;
 

@@ -13,6 +13,10 @@ namespace mobilevk {
 
 std::shared_ptr<Graph> importTflite(const std::string& path);
 std::shared_ptr<Graph> importKeras(const std::string& path);  // directory or model.json
+// The same from bytes already in memory (fuzzing, embedded models). `name` / `dir` stand for the
+// file in messages; Keras weight shards are read from `dir`.
+std::shared_ptr<Graph> importTfliteBytes(std::vector<uint8_t> bytes, const std::string& name);
+std::shared_ptr<Graph> importKerasJson(const std::string& json, const std::string& dir);
 // Picks the importer from the path: *.tflite, a directory, or *.json.
 std::shared_ptr<Graph> importModel(const std::string& path);
 

@@ -29,6 +29,10 @@ class KerasReader {
 
   std::shared_ptr<Graph> read() {
     const auto bytes = readFileBytes(jsonPath_, 64ull << 20);
+    return parse(std::string(bytes.begin(), bytes.end()));
+  }
+
+  std::shared_ptr<Graph> parse(const std::string& bytes) {
     json doc;
     try {
       doc = json::parse(bytes.begin(), bytes.end());
@@ -356,5 +360,9 @@ class KerasReader {
 }  // namespace
 
 std::shared_ptr<Graph> importKeras(const std::string& path) { return KerasReader(path).read(); }
+
+std::shared_ptr<Graph> importKerasJson(const std::string& json, const std::string& dir) {
+  return KerasReader(dir + "/model.json").parse(json);
+}
 
 }  // namespace mobilevk

@@ -53,8 +53,10 @@ class TfliteReader {
  public:
   explicit TfliteReader(std::string path) : path_(std::move(path)) {}
 
-  std::shared_ptr<Graph> read() {
-    bytes_ = readFileBytes(path_, 2ull << 30);
+  std::shared_ptr<Graph> read() { return parse(readFileBytes(path_, 2ull << 30)); }
+
+  std::shared_ptr<Graph> parse(std::vector<uint8_t> bytes) {
+    bytes_ = std::move(bytes);
     if (bytes_.size() < 8 || std::memcmp(bytes_.data() + 4, "TFL3", 4) != 0)
       throw Error(path_ + ": not a TFLite model (no TFL3 file identifier)");
     flatbuffers::Verifier verifier(bytes_.data(), bytes_.size(), 64, 10000000);
@@ -383,5 +385,9 @@ class TfliteReader {
 }  // namespace
 
 std::shared_ptr<Graph> importTflite(const std::string& path) { return TfliteReader(path).read(); }
+
+std::shared_ptr<Graph> importTfliteBytes(std::vector<uint8_t> bytes, const std::string& name) {
+  return TfliteReader(name).parse(std::move(bytes));
+}
 
 }  // namespace mobilevk

@@ -7,7 +7,7 @@
 
 namespace mobilevk {
 
-Fence::Fence(Gpu& gpu, bool signaled) : device_(gpu.device()) {
+Fence::Fence(Gpu& gpu, bool signaled) : gpu_(&gpu), device_(gpu.device()) {
   VkFenceCreateInfo fi{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   if (signaled) fi.flags = VK_FENCE_CREATE_SIGNALED_BIT;
   vkCheck(vkCreateFence(device_, &fi, nullptr, &fence_), "vkCreateFence");
@@ -19,6 +19,7 @@ Fence::~Fence() {
 
 void Fence::wait(const char* what, uint64_t timeoutNs) {
   VkResult r = vkWaitForFences(device_, 1, &fence_, VK_TRUE, timeoutNs);
+  if (r == VK_ERROR_DEVICE_LOST && gpu_) gpu_->markLost();
   if (r == VK_TIMEOUT)
     vkCheck(r, std::string("waiting for ") + what + " (gave up after " + std::to_string(timeoutNs / 1000000000ull) + " s)");
   vkCheck(r, std::string("vkWaitForFences for ") + what);

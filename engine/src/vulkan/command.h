@@ -20,6 +20,7 @@ class Fence {
   void reset();
 
  private:
+  Gpu* gpu_ = nullptr;
   VkDevice device_;
   VkFence fence_ = VK_NULL_HANDLE;
 };

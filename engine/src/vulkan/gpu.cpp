@@ -555,16 +555,24 @@ void Gpu::freeCommandBuffer(VkCommandBuffer cmd) {
   vkFreeCommandBuffers(device_, commandPool_, 1, &cmd);
 }
 
+void Gpu::checkNotLost(const char* what) const {
+  if (lost_)
+    throw Error(std::string(what) + ": the Vulkan device " + info_.name +
+                " was lost earlier (VK_ERROR_DEVICE_LOST); create a new Context (or use --device cpu)");
+}
+
+void Gpu::checkSubmitResult(VkResult r, const std::string& what) {
+  if (r == VK_ERROR_DEVICE_LOST) lost_ = true;
+  vkCheck(r, what);
+}
+
 void Gpu::submit(VkCommandBuffer cmd, VkFence fence, const char* what) {
-  VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
-  si.commandBufferCount = 1;
-  si.pCommandBuffers = &cmd;
-  std::lock_guard<std::mutex> lock(queueMutex_);
-  vkCheck(vkQueueSubmit(queue_, 1, &si, fence), std::string("vkQueueSubmit for ") + what);
+  submit(cmd, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, fence, what);
 }
 
 void Gpu::submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags waitStage, VkSemaphore signal,
                  VkFence fence, const char* what) {
+  checkNotLost(what);
   VkSubmitInfo si{VK_STRUCTURE_TYPE_SUBMIT_INFO};
   si.commandBufferCount = 1;
   si.pCommandBuffers = &cmd;
@@ -578,7 +586,9 @@ void Gpu::submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags wai
     si.pSignalSemaphores = &signal;
   }
   std::lock_guard<std::mutex> lock(queueMutex_);
-  vkCheck(vkQueueSubmit(queue_, 1, &si, fence), std::string("vkQueueSubmit for ") + what);
+  const VkResult injected = submitFault_.exchange(VK_SUCCESS);
+  checkSubmitResult(injected != VK_SUCCESS ? injected : vkQueueSubmit(queue_, 1, &si, fence),
+                    std::string("vkQueueSubmit for ") + what);
 }
 
 void Gpu::runAndWait(const std::function<void(VkCommandBuffer)>& record, const char* what) {
@@ -653,6 +663,7 @@ bool Context::validationEnabled() const { return gpu_->validationEnabled(); }
 std::vector<std::string> Context::validationMessages() const { return gpu_->validationMessages(); }
 void Context::clearValidationMessages() { gpu_->clearValidationMessages(); }
 bool Context::savePipelineCache() { return gpu_->savePipelineCache(); }
+bool Context::deviceLost() const { return gpu_->deviceLost(); }
 bool Context::pipelineCacheLoaded() const { return gpu_->pipelineCacheLoaded(); }
 
 }  // namespace mobilevk

@@ -3,6 +3,7 @@
 // queue, command pool, memory allocator, pipeline cache and the table of built pipelines.
 #include <vulkan/vulkan.h>
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -57,6 +58,16 @@ class Gpu {
   void download(const Buffer& src, void* dst, size_t bytes, size_t srcOffset = 0);
   bool usesStaging() const { return forceStaging_ || !allocator_->deviceMemoryIsHostVisible(); }
 
+  // After VK_ERROR_DEVICE_LOST every further submission fails at once with a clear message.
+  bool deviceLost() const { return lost_; }
+  void markLost() { lost_ = true; }
+  void checkNotLost(const char* what) const;
+  // Test-only fault injection: the next queue submission, or the next buffer allocation, fails
+  // with `r` instead of reaching the driver.
+  void injectSubmitFault(VkResult r) { submitFault_ = r; }
+  void injectAllocationFault(VkResult r) { allocationFault_ = r; }
+  VkResult takeAllocationFault() { return allocationFault_.exchange(VK_SUCCESS); }
+
   std::vector<std::string> validationMessages() const;
   void clearValidationMessages();
 
@@ -83,6 +94,10 @@ class Gpu {
   bool validation_ = false;
   bool forceStaging_ = false;
   bool ownsDevice_ = true;
+  std::atomic<bool> lost_{false};
+  std::atomic<VkResult> submitFault_{VK_SUCCESS}, allocationFault_{VK_SUCCESS};
+  // Checks a submission-path result, remembering device loss.
+  void checkSubmitResult(VkResult r, const std::string& what);
   std::string cachePath_;
   bool cacheLoaded_ = false;
   std::vector<uint8_t> loadCacheFile() const;

@@ -170,6 +170,9 @@ Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::strin
   VkMemoryRequirements req;
   vkGetBufferMemoryRequirements(gpu.device(), buffer_, &req);
   try {
+    gpu.checkNotLost(what.c_str());
+    const VkResult injected = gpu.takeAllocationFault();
+    if (injected != VK_SUCCESS) vkCheck(injected, "vkAllocateMemory for " + what);
     alloc_ = gpu.allocator().allocate(req, usage, what);
     vkCheck(vkBindBufferMemory(gpu.device(), buffer_, alloc_.memory, alloc_.offset), "vkBindBufferMemory for " + what);
   } catch (...) {

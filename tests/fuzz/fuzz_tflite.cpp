@@ -1,0 +1,16 @@
+// Fuzz target: the TFLite reader on arbitrary bytes. It must either build a graph whose shapes
+// infer, or throw mobilevk::Error; anything else (crash, leak, hang, sanitizer report) is a bug.
+#include <cstddef>
+#include <cstdint>
+
+#include "import/importers.h"
+#include "mobilevk/error.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  try {
+    auto graph = mobilevk::importTfliteBytes(std::vector<uint8_t>(data, data + size), "fuzz.tflite");
+    graph->inferShapes(1);
+  } catch (const mobilevk::Error&) {
+  }
+  return 0;
+}
