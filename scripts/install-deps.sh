@@ -12,6 +12,8 @@ packages=(
   # X server, screenshots and key presses
   libsdl2-dev libsdl2-ttf-dev fonts-dejavu-core libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   ffmpeg xvfb x11-utils xdotool imagemagick python3
+  # fuzzing (libFuzzer) and sanitizer builds
+  clang libclang-rt-14-dev
 )
 
 missing=()

@@ -13,6 +13,7 @@
 #include "import/importers.h"
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"
+#include "graph/graph.h"
 #include "mobilevk/model.h"
 #include "tflite_schema_generated.h"
 
@@ -187,4 +188,19 @@ TEST_CASE("bad images and arrays") {
   auto shortBytes = readAll(tempDir() + "/short.npy");
   shortBytes.resize(shortBytes.size() - 4);
   expectNpyError(writeFile("short.npy", shortBytes), "data bytes");
+}
+
+TEST_CASE("absurd sizes are refused with the amount, before any allocation") {
+  MobileNetV1Options o;
+  o.alpha = 1.0f;
+  o.resolution = 2048;  // 1024x1024x32 after the stem: 128 MiB per image
+  const Model model = Model::mobileNetV1(o);
+  try {
+    model.graph().inferShapes(64);  // 8 GiB activations
+    FAIL("a 64 x 2048x2048 batch was accepted");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("MiB") != std::string::npos);
+  }
+  CHECK_THROWS_AS(model.graph().inferShapes(0), Error);
+  CHECK_NOTHROW(model.graph().inferShapes(1));
 }

@@ -33,16 +33,36 @@ ConvKind convKindOf(NodeKind k) {
   }
 }
 
+namespace {
+// Shaders index tensors with 32-bit ints (in vec4 units); refusing anything past 2^31 bytes keeps
+// every index computation free of overflow, whatever a file declares.
+constexpr uint64_t kMaxTensorBytes = 1ull << 31;
+
+void checkTensorSize(const Shape& s, const std::string& what) {
+  if (s.n <= 0 || s.h <= 0 || s.w <= 0 || s.c <= 0)
+    throw Error(what + " has shape " + s.str() + " with a non-positive dimension");
+  uint64_t bytes = 4;
+  for (int d : {s.n, s.h, s.w, (s.c + 3) / 4 * 4}) {
+    bytes *= uint64_t(d);
+    if (bytes > kMaxTensorBytes)
+      throw Error(what + " of shape " + s.str() + " would need more than " + std::to_string(kMaxTensorBytes >> 20) +
+                  " MiB (mobilevk's limit per tensor); use a smaller batch or input");
+  }
+}
+}  // namespace
+
 std::vector<Shape> Graph::inferShapes(int batch) const {
   if (batch <= 0) throw Error("batch size must be positive, got " + std::to_string(batch));
   std::vector<Shape> shapes;
   Shape cur = inputShape(batch);
+  checkTensorSize(cur, "the input");
   for (const auto& n : nodes) {
     switch (n.kind) {
       case NodeKind::GlobalAvgPool: cur = {cur.n, 1, 1, cur.c}; break;
       case NodeKind::Softmax: break;
       default: cur = convOutputShape(n.conv, convKindOf(n.kind), cur); break;
     }
+    checkTensorSize(cur, "the output of '" + n.name + "'");
     shapes.push_back(cur);
   }
   return shapes;
