@@ -172,3 +172,33 @@ TEST_CASE("every shader is embedded") {
     CHECK(s->words[0] == 0x07230203u);  // SPIR-V magic
   }
 }
+
+TEST_CASE("synchronization validation catches a missing barrier (when MOBILEVK_SYNC_VALIDATION=1)") {
+  const char* env = std::getenv("MOBILEVK_SYNC_VALIDATION");
+  if (!env || std::string(env) != "1") {
+    MESSAGE("synchronization validation is off in this run (ctest turns it on)");
+    return;
+  }
+  auto& ctx = testing::context();
+  auto& gpu = ctx.gpu();
+  ctx.clearValidationMessages();
+  // A shader write followed by transfer writes to the same buffer with no barrier between them:
+  // write-after-write hazards.
+  Buffer in(gpu, 1024, MemoryUsage::Device, "hazard input");
+  Buffer out(gpu, 1024, MemoryUsage::Device, "hazard output");
+  auto pipeline = gpu.pipeline({"peak_copy", 2, sizeof(int32_t), {64, 1, 1}});
+  DescriptorSet set(gpu, *pipeline, {in, out});
+  const int32_t count = 64;
+  const uint32_t inv[3] = {64, 1, 1};
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        recordDispatch(cmd, *pipeline, set, &count, sizeof(count), inv);
+        vkCmdFillBuffer(cmd, out.handle(), 0, 256, 1u);
+        vkCmdFillBuffer(cmd, out.handle(), 0, 256, 2u);
+      },
+      "hazard test");
+  bool hazard = false;
+  for (const auto& m : ctx.validationMessages()) hazard |= m.find("SYNC-HAZARD") != std::string::npos;
+  CHECK(hazard);
+  ctx.clearValidationMessages();
+}

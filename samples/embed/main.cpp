@@ -63,7 +63,8 @@ Host createHost(bool validation) {
   app.pApplicationName = "mobilevk-embed-sample";
   app.apiVersion = VK_API_VERSION_1_1;
   const char* layer = "VK_LAYER_KHRONOS_validation";
-  const char* ext = VK_EXT_DEBUG_UTILS_EXTENSION_NAME;
+  // Debug messages, and the layer's feature switches (needed for synchronization validation).
+  const char* exts[] = {VK_EXT_DEBUG_UTILS_EXTENSION_NAME, VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME};
   VkValidationFeatureEnableEXT enables[] = {VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT};
   VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
   features.enabledValidationFeatureCount = 1;
@@ -74,8 +75,8 @@ Host createHost(bool validation) {
     ci.pNext = &features;
     ci.enabledLayerCount = 1;
     ci.ppEnabledLayerNames = &layer;
-    ci.enabledExtensionCount = 1;
-    ci.ppEnabledExtensionNames = &ext;
+    ci.enabledExtensionCount = 2;
+    ci.ppEnabledExtensionNames = exts;
   }
   check(vkCreateInstance(&ci, nullptr, &h.instance), "vkCreateInstance");
   if (validation) {

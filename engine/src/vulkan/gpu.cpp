@@ -94,6 +94,14 @@ int findComputeQueueFamily(VkPhysicalDevice pd) {
 }
 
 VkInstance createBareInstance(bool validation, bool debugUtils) {
+  // MOBILEVK_SYNC_VALIDATION=1 adds the layer's synchronization validation (hazards between
+  // dispatches, copies and host access) to ordinary validation.
+  const char* syncEnv = std::getenv("MOBILEVK_SYNC_VALIDATION");
+  const bool syncValidation = validation && syncEnv && std::string(syncEnv) == "1";
+  VkValidationFeatureEnableEXT syncFeature = VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
+  VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
+  features.enabledValidationFeatureCount = 1;
+  features.pEnabledValidationFeatures = &syncFeature;
   uint32_t loaderVersion = VK_API_VERSION_1_0;
   if (vkEnumerateInstanceVersion(&loaderVersion) != VK_SUCCESS) loaderVersion = VK_API_VERSION_1_0;
   if (loaderVersion < VK_API_VERSION_1_1)
@@ -106,6 +114,8 @@ VkInstance createBareInstance(bool validation, bool debugUtils) {
   std::vector<const char*> layers, exts;
   if (validation) layers.push_back(kValidationLayer);
   if (debugUtils) exts.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  // VkValidationFeaturesEXT is honoured only with the layer's VK_EXT_validation_features enabled.
+  if (syncValidation) exts.push_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
   VkInstanceCreateInfo ci{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   // MoltenVK and other portability drivers are hidden unless asked for.
   if (hasInstanceExtension(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME)) {
@@ -113,6 +123,7 @@ VkInstance createBareInstance(bool validation, bool debugUtils) {
     ci.flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
   }
   ci.pApplicationInfo = &app;
+  if (syncValidation) ci.pNext = &features;
   ci.enabledLayerCount = uint32_t(layers.size());
   ci.ppEnabledLayerNames = layers.data();
   ci.enabledExtensionCount = uint32_t(exts.size());
