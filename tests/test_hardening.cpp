@@ -136,6 +136,12 @@ TEST_CASE("soak: thousands of inferences leave host and device memory flat") {
   CHECK(devEnd.blocks == devStart.blocks);
   CHECK(devEnd.liveAllocations == devStart.liveAllocations);
   CHECK(devEnd.usedBytes == devStart.usedBytes);
+#if defined(__SANITIZE_ADDRESS__)
+  // AddressSanitizer holds freed memory in its quarantine (up to 256 MiB), so RSS growth says
+  // nothing there; LeakSanitizer checks leaks in that build instead.
+  MESSAGE("RSS growth not checked under AddressSanitizer: " << (rssEnd - rssStart) << " KiB");
+#else
   CHECK(rssEnd - rssStart < 8 * 1024);  // < 8 MiB over 2000 runs: no per-inference leak
+#endif
   testing::expectNoValidationMessages();
 }
