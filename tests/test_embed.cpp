@@ -26,6 +26,18 @@ std::vector<uint8_t> toRgba(const Image& img) {
 }
 
 int argmax(const std::vector<float>& v) { return int(std::max_element(v.begin(), v.end()) - v.begin()); }
+
+// The shared test context's device, described as a host engine would hand it to mobilevk.
+ExternalVulkan borrowTestDevice() {
+  Gpu& own = testing::context().gpu();
+  ExternalVulkan ext;
+  ext.instance = own.instance();
+  ext.physicalDevice = own.physicalDevice();
+  ext.device = own.device();
+  ext.queueFamilyIndex = own.queueFamily();
+  vkGetDeviceQueue(own.device(), own.queueFamily(), 0, &ext.queue);
+  return ext;
+}
 }  // namespace
 
 TEST_CASE("GPU image input (host RGBA8 pixels) agrees with the host resize path") {
@@ -56,15 +68,7 @@ TEST_CASE("GPU image input (host RGBA8 pixels) agrees with the host resize path"
 }
 
 TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys nothing of it") {
-  Gpu& own = testing::context().gpu();
-  ExternalVulkan ext;
-  ext.instance = own.instance();
-  ext.physicalDevice = own.physicalDevice();
-  ext.device = own.device();
-  ext.queueFamilyIndex = own.queueFamily();
-  VkQueue queue;
-  vkGetDeviceQueue(own.device(), own.queueFamily(), 0, &queue);
-  ext.queue = queue;
+  const ExternalVulkan ext = borrowTestDevice();
   MobileNetV1Options o;
   o.alpha = 0.25f;
   o.resolution = 64;
@@ -230,14 +234,7 @@ TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images ar
 }
 
 TEST_CASE("two models share one external device; a batch beyond the device's limits is refused clearly") {
-  Gpu& own = testing::context().gpu();
-  ExternalVulkan ext;
-  ext.instance = own.instance();
-  ext.physicalDevice = own.physicalDevice();
-  ext.device = own.device();
-  ext.queueFamilyIndex = own.queueFamily();
-  vkGetDeviceQueue(own.device(), own.queueFamily(), 0, &ext.queue);
-  Context hosted(ext);
+  Context hosted(borrowTestDevice());
   const Model a = Model::load(shared("models/vww_96_int8.tflite"));
   const Model b = Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"));
   Network na(hosted, a), nb(hosted, b);

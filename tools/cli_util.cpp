@@ -1,12 +1,9 @@
 #include "cli_util.h"
 
-#include <dirent.h>
-#include <sys/stat.h>
-
 #include <algorithm>
-#include <fstream>
 
 #include "mobilevk/error.h"
+#include "mobilevk/labels.h"
 
 namespace cli {
 
@@ -79,52 +76,16 @@ float Args::floatValue(const std::string& name, float fallback, float lo, float 
   return r;
 }
 
-std::vector<std::string> readLabels(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw mobilevk::Error(path + ": cannot open label file");
-  std::vector<std::string> labels;
-  std::string line;
-  while (std::getline(f, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    labels.push_back(line);
-  }
-  return labels;
-}
-
 std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
                                     std::string* usedPath) {
-  if (!explicitPath.empty()) {
-    auto labels = readLabels(explicitPath);
-    if (int(labels.size()) != classes)
-      throw mobilevk::Error(explicitPath + ": " + std::to_string(labels.size()) + " labels, the model has " +
-                            std::to_string(classes) + " outputs");
-    if (usedPath) *usedPath = explicitPath;
-    return labels;
-  }
-  struct stat st {};
-  std::string dir = modelPath;
-  if (stat(modelPath.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) dir = dir.substr(0, dir.find_last_of('/') + 1);
-  if (dir.empty()) dir = ".";
-  const std::string suffix = "_" + std::to_string(classes) + ".txt";
-  for (int up = 0; up <= 3; ++up) {
-    const std::string labelsDir = dir + "/labels";
-    if (DIR* d = opendir(labelsDir.c_str())) {
-      std::vector<std::string> names;
-      while (dirent* e = readdir(d)) names.push_back(e->d_name);
-      closedir(d);
-      std::sort(names.begin(), names.end());
-      for (const auto& n : names)
-        if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
-          auto labels = readLabels(labelsDir + "/" + n);
-          if (int(labels.size()) == classes) {
-            if (usedPath) *usedPath = labelsDir + "/" + n;
-            return labels;
-          }
-        }
-    }
-    dir += "/..";
-  }
-  return {};
+  const std::string path = explicitPath.empty() ? mobilevk::findLabelFile(modelPath, size_t(classes)) : explicitPath;
+  if (path.empty()) return {};
+  auto labels = mobilevk::readLabels(path);
+  if (int(labels.size()) != classes)
+    throw mobilevk::Error(path + ": " + std::to_string(labels.size()) + " labels, the model has " +
+                          std::to_string(classes) + " outputs");
+  if (usedPath) *usedPath = path;
+  return labels;
 }
 
 }  // namespace cli

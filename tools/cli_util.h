@@ -27,11 +27,8 @@ struct UsageError {
   std::string message;
 };
 
-// Label file: one label per line. Throws mobilevk::Error naming the file.
-std::vector<std::string> readLabels(const std::string& path);
-// Labels for a model output of `classes` entries: the given file, or else the first
-// labels/*_<classes>.txt in the model's directory or up to three directories above it (the layout
-// of ../shared). Empty when none is found.
+// Labels for a model output of `classes` entries: the given file (which must have that many lines),
+// or else mobilevk::findLabelFile's. Empty when none is found.
 std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
                                     std::string* usedPath);
 

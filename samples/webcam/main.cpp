@@ -3,7 +3,6 @@
 // frame. Uses only mobilevk's public API.
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
-#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,7 +12,6 @@
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -23,6 +21,7 @@
 
 #include "mobilevk/context.h"
 #include "mobilevk/error.h"
+#include "mobilevk/labels.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
 #include "source.h"
@@ -111,39 +110,6 @@ std::string defaultModel(const char* argv0) {
   throw UsageError{"no --model given and the default " + rel + " was not found beside the repository"};
 }
 
-std::vector<std::string> readLines(const std::string& path) {
-  std::ifstream f(path);
-  std::vector<std::string> lines;
-  for (std::string l; std::getline(f, l);) {
-    if (!l.empty() && l.back() == '\r') l.pop_back();
-    lines.push_back(l);
-  }
-  return lines;
-}
-
-// labels/*_<classes>.txt in the model's folder or up to three above it.
-std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& model, size_t classes) {
-  if (!explicitPath.empty()) return readLines(explicitPath);
-  struct stat st {};
-  std::string dir = model;
-  if (stat(model.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) dir = dir.substr(0, dir.find_last_of('/') + 1);
-  const std::string suffix = "_" + std::to_string(classes) + ".txt";
-  for (int up = 0; up <= 3; ++up, dir += "/..") {
-    DIR* d = opendir((dir + "/labels").c_str());
-    if (!d) continue;
-    std::vector<std::string> names;
-    while (dirent* e = readdir(d)) names.push_back(e->d_name);
-    closedir(d);
-    std::sort(names.begin(), names.end());
-    for (const auto& n : names)
-      if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0) {
-        auto lines = readLines(dir + "/labels/" + n);
-        if (lines.size() == classes) return lines;
-      }
-  }
-  return {};
-}
-
 // One-slot hand-over between the capture thread and the inference loop. A live source overwrites
 // a frame nobody took yet (dropping it, so the display stays live); a recorded one waits instead.
 class Mailbox {
@@ -212,7 +178,9 @@ struct Classifier {
 Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const std::string& labels) {
   Classifier c{path, mobilevk::Model::load(path), nullptr, {}};
   c.net = std::make_unique<mobilevk::Network>(ctx, c.model);
-  c.labels = findLabels(labels, path, c.model.outputShape().elements());
+  const size_t classes = c.model.outputShape().elements();
+  const std::string file = labels.empty() ? mobilevk::findLabelFile(path, classes) : labels;
+  if (!file.empty()) c.labels = mobilevk::readLabels(file);
   return c;
 }
 

@@ -1,0 +1,17 @@
+#pragma once
+// Class labels for a model's outputs.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace mobilevk {
+
+// One label per line (a trailing '\r' is dropped). Throws mobilevk::Error naming the file.
+std::vector<std::string> readLabels(const std::string& path);
+
+// The first labels/*_<classes>.txt holding exactly `classes` lines, looked for in the model's
+// directory and up to three directories above it (the layout of ../shared: models/ beside labels/).
+// Empty when there is none.
+std::string findLabelFile(const std::string& modelPath, size_t classes);
+
+}  // namespace mobilevk

@@ -1,0 +1,46 @@
+#include "mobilevk/labels.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "mobilevk/error.h"
+
+namespace mobilevk {
+
+std::vector<std::string> readLabels(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw Error(path + ": cannot open label file");
+  std::vector<std::string> labels;
+  for (std::string line; std::getline(f, line);) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    labels.push_back(line);
+  }
+  return labels;
+}
+
+std::string findLabelFile(const std::string& modelPath, size_t classes) {
+  struct stat st {};
+  std::string dir = modelPath;
+  if (stat(modelPath.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) dir = dir.substr(0, dir.find_last_of('/') + 1);
+  if (dir.empty()) dir = ".";
+  const std::string suffix = "_" + std::to_string(classes) + ".txt";
+  for (int up = 0; up <= 3; ++up, dir += "/..") {
+    const std::string labelsDir = dir + "/labels";
+    DIR* d = opendir(labelsDir.c_str());
+    if (!d) continue;
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d)) names.push_back(e->d_name);
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names)
+      if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0 &&
+          readLabels(labelsDir + "/" + n).size() == classes)
+        return labelsDir + "/" + n;
+  }
+  return "";
+}
+
+}  // namespace mobilevk
