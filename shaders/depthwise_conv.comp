@@ -29,10 +29,14 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  const int ox0 = int(gl_GlobalInvocationID.x) * OUT_X;
-  const int oy = int(gl_GlobalInvocationID.y);
+  // x enumerates (row, group of OUT_X columns) pairs, so small maps (7x7, 14x14) still fill every
+  // lane of a workgroup; z = n * c4 + channel group.
+  const int groupsX = (p.outW + OUT_X - 1) / OUT_X;
+  const int item = int(gl_GlobalInvocationID.x);
+  const int oy = item / groupsX;
+  const int ox0 = (item - oy * groupsX) * OUT_X;
   const int z = int(gl_GlobalInvocationID.z);
-  if (ox0 >= p.outW || oy >= p.outH || z >= p.batch * p.c4) return;
+  if (oy >= p.outH || z >= p.batch * p.c4) return;
   const int cg = z % p.c4;  // z = n * c4 + cg, and the input plane index is z too
 
   const vec4 b = texelFetch(bias, cg);

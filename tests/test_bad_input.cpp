@@ -204,3 +204,20 @@ TEST_CASE("absurd sizes are refused with the amount, before any allocation") {
   CHECK_THROWS_AS(model.graph().inferShapes(0), Error);
   CHECK_NOTHROW(model.graph().inferShapes(1));
 }
+
+TEST_CASE("inputs that fuzzing broke are refused with a clear message") {
+  // 9 bytes: a JPEG whose Huffman table declares 269 codes (Debian's stb_image reads past its table).
+  try {
+    loadImage(std::string(MOBILEVK_TEST_DIR) + "/fuzz/regressions/image/stb-huffman-overflow.jpg");
+    FAIL("decoded");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("Huffman table declares 269 codes") != std::string::npos);
+  }
+  // A .npy header declaring an enormous shape over 60 bytes of data: refused before allocating it.
+  try {
+    readNpy(std::string(MOBILEVK_TEST_DIR) + "/fuzz/regressions/npy/huge-shape.npy");
+    FAIL("read");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()).find("data bytes") != std::string::npos);
+  }
+}

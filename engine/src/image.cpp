@@ -21,8 +21,46 @@
 
 namespace mobilevk {
 
+namespace {
+
+// Walks a JPEG's marker segments and refuses Huffman tables declaring more than 256 codes: Debian's
+// stb_image (2022) indexes past its 257-entry table on those (found by fuzzing; newer stb rejects
+// them too). Only segment headers are read; decoding stays stb's.
+void checkJpegHuffmanTables(const uint8_t* data, size_t size, const std::string& what) {
+  size_t pos = 2;  // after SOI
+  while (pos + 4 <= size) {
+    if (data[pos] != 0xFF) {  // entropy-coded data: skip to the next marker
+      ++pos;
+      continue;
+    }
+    const uint8_t marker = data[pos + 1];
+    if (marker == 0xFF || marker == 0x00 || (marker >= 0xD0 && marker <= 0xD8) || marker == 0x01) {
+      pos += marker == 0xFF ? 1 : 2;
+      continue;
+    }
+    if (marker == 0xD9) return;  // EOI
+    const size_t length = size_t(data[pos + 2]) << 8 | data[pos + 3];
+    if (marker == 0xC4) {  // DHT: tables of (class/id, 16 counts, values)
+      // A truncated segment is checked on the bytes present: stb reads missing ones as zero.
+      const size_t end = std::min(pos + 2 + length, size);
+      size_t p = pos + 4;
+      while (p + 1 < end) {
+        size_t codes = 0;
+        for (size_t i = 1; i <= 16 && p + i < end; ++i) codes += data[p + i];
+        if (codes > 256) throw Error(what + ": corrupt JPEG (a Huffman table declares " + std::to_string(codes) + " codes)");
+        p += 17 + codes;
+      }
+    }
+    if (length < 2 || pos + 2 + length > size) return;  // truncated: stb reports it
+    pos += 2 + length;
+  }
+}
+
+}  // namespace
+
 Image decodeImage(const uint8_t* data, size_t size, const std::string& what) {
   if (size == 0) throw Error(what + ": empty file, not an image");
+  if (size >= 2 && data[0] == 0xFF && data[1] == 0xD8) checkJpegHuffmanTables(data, size, what);
   if (size > (1u << 30)) throw Error(what + ": larger than 1 GiB");
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(data, int(size), &w, &h, &comp))
@@ -184,11 +222,20 @@ HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) 
   }
   if (dims.size() == 3) dims.insert(dims.begin(), 1);
   if (dims.size() != 4) fail("shape (" + shapeStr + ") must be [N, H, W, C] or [H, W, C]");
-  HostTensor t({int(dims[0]), int(dims[1]), int(dims[2]), int(dims[3])});
+  // Check the data size before allocating anything (found by fuzzing: a header declaring a huge
+  // shape must not make us allocate it).
   const size_t dataStart = headerStart + headerLen;
-  if (bytes.size() - dataStart != t.data.size() * 4)
-    fail("holds " + std::to_string(bytes.size() - dataStart) + " data bytes, shape " + t.shape.str() + " needs " +
-         std::to_string(t.data.size() * 4));
+  const uint64_t have = bytes.size() - dataStart;
+  const std::string shapeText = std::to_string(dims[0]) + "x" + std::to_string(dims[1]) + "x" + std::to_string(dims[2]) +
+                                "x" + std::to_string(dims[3]);
+  uint64_t count = 1;  // multiplied step by step so that it cannot overflow
+  for (long long d : dims) {
+    if (uint64_t(d) > (have / 4) / count) fail("holds " + std::to_string(have) + " data bytes, too few for shape " + shapeText);
+    count *= uint64_t(d);
+  }
+  if (count * 4 != have)
+    fail("holds " + std::to_string(have) + " data bytes, shape " + shapeText + " needs " + std::to_string(count * 4));
+  HostTensor t({int(dims[0]), int(dims[1]), int(dims[2]), int(dims[3])});
   std::memcpy(t.data.data(), bytes.data() + dataStart, t.data.size() * 4);
   return t;
 }

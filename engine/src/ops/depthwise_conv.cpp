@@ -28,7 +28,7 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
     : WeightedOp(gpu, std::move(weights), ConvKind::Depthwise) {
   const auto& w = desc_.window;
   const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
-  pipeline_ = gpu.pipeline(pipelineDesc("depthwise_conv", 4, sizeof(Push), {8, 8, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
+  pipeline_ = gpu.pipeline(pipelineDesc("depthwise_conv", 4, sizeof(Push), {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
                                                                  uint32_t(w.strideY), uint32_t(w.strideX)}, 0b1101));
 }
 
@@ -41,7 +41,7 @@ void DepthwiseConv::bind(const BufferView& input, const BufferView& output, cons
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c, g.padTop, g.padLeft, desc_.activation.min,
          desc_.activation.max};
   const uint32_t outX = pipeline_->desc().specialization[3];
-  setDispatch(p, (uint32_t(out.w) + outX - 1) / outX, uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  setDispatch(p, (uint32_t(out.w) + outX - 1) / outX * uint32_t(out.h), 1, uint32_t(out.n * out.channelGroups()));
 }
 
 }  // namespace mobilevk
