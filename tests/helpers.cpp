@@ -9,7 +9,6 @@
 #include <memory>
 
 #include "mobilevk/error.h"
-#include "half.h"
 #include "vulkan/command.h"
 #include "vulkan/gpu.h"
 
@@ -55,17 +54,12 @@ void expectNoValidationMessages() {
 
 HostTensor runGpu(GpuOp& op, const HostTensor& in, Precision precision) {
   Gpu& gpu = context().gpu();
-  const bool fp16 = precision == Precision::FP16;
   const Shape outShape = op.outputShape(in.shape);
   Buffer inBuf(gpu, deviceTensorBytes(in.shape, precision), MemoryUsage::Device, "test input");
   Buffer outBuf(gpu, deviceTensorBytes(outShape, precision), MemoryUsage::Device, "test output");
   auto upload = [&](Buffer& b, const std::vector<float>& v) {
-    if (fp16) {
-      const auto h = toHalf(v);
-      gpu.upload(b, h.data(), h.size() * 2);
-    } else {
-      gpu.upload(b, v.data(), v.size() * 4);
-    }
+    const auto bytes = encodeStorage(v, precision);
+    gpu.upload(b, bytes.data(), bytes.size());
   };
   upload(inBuf, packNC4HW4(in));
   upload(outBuf, std::vector<float>(outShape.packedElements(), std::nanf("")));
@@ -76,14 +70,9 @@ HostTensor runGpu(GpuOp& op, const HostTensor& in, Precision precision) {
         anyToHostBarrier(cmd);
       },
       "op test");
-  std::vector<float> result(outShape.packedElements());
-  if (fp16) {
-    std::vector<uint16_t> h(result.size());
-    gpu.download(outBuf, h.data(), h.size() * 2);
-    result = fromHalf(h);
-  } else {
-    gpu.download(outBuf, result.data(), result.size() * sizeof(float));
-  }
+  std::vector<uint8_t> raw(deviceTensorBytes(outShape, precision));
+  gpu.download(outBuf, raw.data(), raw.size());
+  const std::vector<float> result = decodeStorage(raw, precision);
   // Padding lanes of the last channel group must be exactly zero.
   const int c4 = outShape.channelGroups();
   if (outShape.c % 4) {

@@ -5,7 +5,6 @@
 #include <mutex>
 
 #include "graph/graph.h"
-#include "half.h"
 #include "graph/memory_plan.h"
 #include "mobilevk/error.h"
 #include "ops/conv2d.h"
@@ -133,26 +132,10 @@ struct Network::Impl {
 
   // NC4HW4 floats -> the device's storage format, and back.
   std::vector<uint8_t> toDevice(const HostTensor& t) const {
-    const auto packed = packNC4HW4(t);
-    std::vector<uint8_t> out(bytes(t.shape));
-    if (options.precision == Precision::FP16) {
-      const auto h = toHalf(packed);
-      std::memcpy(out.data(), h.data(), out.size());
-    } else {
-      std::memcpy(out.data(), packed.data(), out.size());
-    }
-    return out;
+    return encodeStorage(packNC4HW4(t), options.precision);
   }
   HostTensor fromDevice(const std::vector<uint8_t>& raw, const Shape& s) const {
-    std::vector<float> packed(s.packedElements());
-    if (options.precision == Precision::FP16) {
-      std::vector<uint16_t> h(packed.size());
-      std::memcpy(h.data(), raw.data(), h.size() * 2);
-      packed = fromHalf(h);
-    } else {
-      std::memcpy(packed.data(), raw.data(), packed.size() * 4);
-    }
-    return unpackNC4HW4(packed, s);
+    return unpackNC4HW4(decodeStorage(raw, options.precision), s);
   }
 
   BufferView view(size_t frame, size_t t) const {

@@ -1,5 +1,7 @@
 #include "ops/op.h"
 
+#include <cstring>
+
 #include "mobilevk/error.h"
 
 namespace mobilevk {
@@ -130,14 +132,9 @@ std::shared_ptr<const PackedWeights> PackedWeights::create(Gpu& gpu, ConvDesc de
   p->kind = kind;
   p->precision = precision;
   auto upload = [&](Buffer& dst, const std::vector<float>& v, const std::string& what) {
-    if (precision == Precision::FP16) {
-      const auto h = toHalf(v);
-      dst = Buffer(gpu, h.size() * 2, MemoryUsage::Device, what);
-      gpu.upload(dst, h.data(), h.size() * 2);
-    } else {
-      dst = Buffer(gpu, v.size() * 4, MemoryUsage::Device, what);
-      gpu.upload(dst, v.data(), v.size() * 4);
-    }
+    const auto bytes = encodeStorage(v, precision);
+    dst = Buffer(gpu, bytes.size(), MemoryUsage::Device, what);
+    gpu.upload(dst, bytes.data(), bytes.size());
   };
   upload(p->weights, kind == ConvKind::Depthwise ? packDepthwiseWeights(desc) : packBlockedWeights(desc),
          "weights of " + desc.name);
@@ -157,6 +154,30 @@ WeightedOp::WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, Co
     throw Error(std::string(convKindName(expected)) + " given the weights of a " + convKindName(convKind_) + " ('" +
                 desc_.name + "')");
   precision_ = packed_->precision;
+}
+
+std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p) {
+  std::vector<uint8_t> bytes;
+  if (p == Precision::FP16) {
+    const auto h = toHalf(values);
+    bytes.resize(h.size() * 2);
+    std::memcpy(bytes.data(), h.data(), bytes.size());
+  } else {
+    bytes.resize(values.size() * 4);
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+  }
+  return bytes;
+}
+
+std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p) {
+  if (p == Precision::FP16) {
+    std::vector<uint16_t> h(bytes.size() / 2);
+    std::memcpy(h.data(), bytes.data(), h.size() * 2);
+    return fromHalf(h);
+  }
+  std::vector<float> values(bytes.size() / 4);
+  std::memcpy(values.data(), bytes.data(), values.size() * 4);
+  return values;
 }
 
 std::string shaderVariant(const char* shader, Precision p) {

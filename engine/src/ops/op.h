@@ -22,6 +22,9 @@ class Gpu;
 inline size_t deviceTensorBytes(const Shape& s, Precision p = Precision::FP32) {
   return s.packedElements() * (p == Precision::FP16 ? 2 : 4);
 }
+// Floats in a precision's storage format (fp32 bytes as they are, or converted to fp16), and back.
+std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p);
+std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p);
 // The embedded shader variant and texel format for a precision.
 std::string shaderVariant(const char* shader, Precision p);
 VkFormat texelFormat(Precision p);
