@@ -23,35 +23,49 @@ namespace mobilevk {
 
 namespace {
 
-// Walks a JPEG's marker segments and refuses Huffman tables declaring more than 256 codes: Debian's
-// stb_image (2022) indexes past its 257-entry table on those (found by fuzzing; newer stb rejects
-// them too). Only segment headers are read; decoding stays stb's.
-void checkJpegHuffmanTables(const uint8_t* data, size_t size, const std::string& what) {
-  size_t pos = 2;  // after SOI
-  while (pos + 4 <= size) {
-    if (data[pos] != 0xFF) {  // entropy-coded data: skip to the next marker
+// stb_image's test for a JPEG: 0xFF, any number of 0xFF fill bytes, then SOI (0xD8). Returns the offset
+// just after SOI, or 0 when stb would not read the data as a JPEG.
+size_t jpegBodyOffset(const uint8_t* data, size_t size) {
+  if (size < 2 || data[0] != 0xFF) return 0;
+  size_t pos = 1;
+  while (pos < size && data[pos] == 0xFF) ++pos;
+  return pos < size && data[pos] == 0xD8 ? pos + 1 : 0;
+}
+
+// Walks a JPEG's marker segments the way stb_image meets them and refuses Huffman tables declaring more
+// than 256 codes: Debian's stb_image (2022) indexes past its 257-entry table on those (found by fuzzing;
+// newer stb rejects them too). Only segment headers are read; decoding stays stb's. Where the walk and stb
+// could part ways it errs towards looking at more bytes, never fewer: stb reads a DHT's tables while the
+// declared length is positive, even when a table's counts run past the segment (or past the end of the
+// file, where stb reads zeros).
+void checkJpegHuffmanTables(const uint8_t* data, size_t size, size_t pos, const std::string& what) {
+  while (pos + 2 <= size) {
+    if (data[pos] != 0xFF) {  // entropy-coded data or padding: stb skips to the next 0xFF
       ++pos;
       continue;
     }
     const uint8_t marker = data[pos + 1];
-    if (marker == 0xFF || marker == 0x00 || (marker >= 0xD0 && marker <= 0xD8) || marker == 0x01) {
-      pos += marker == 0xFF ? 1 : 2;
+    if (marker == 0xFF) {  // fill byte
+      ++pos;
       continue;
     }
-    if (marker == 0xD9) return;  // EOI
-    const size_t length = size_t(data[pos + 2]) << 8 | data[pos + 3];
-    if (marker == 0xC4) {  // DHT: tables of (class/id, 16 counts, values)
-      // A truncated segment is checked on the bytes present: stb reads missing ones as zero.
-      const size_t end = std::min(pos + 2 + length, size);
-      size_t p = pos + 4;
-      while (p + 1 < end) {
+    if (marker == 0x00 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {  // no length field
+      pos += 2;
+      continue;
+    }
+    if (marker == 0xD9) return;  // EOI: stb stops reading here
+    const auto byteAt = [&](size_t i) -> size_t { return i < size ? data[i] : 0; };
+    const size_t length = byteAt(pos + 2) << 8 | byteAt(pos + 3);
+    if (marker == 0xC4) {  // DHT: tables of (class/id, 16 counts, values) while length remains
+      const size_t end = pos + 2 + length;
+      for (size_t p = pos + 4; p < end && p < size;) {
         size_t codes = 0;
-        for (size_t i = 1; i <= 16 && p + i < end; ++i) codes += data[p + i];
+        for (size_t i = 1; i <= 16; ++i) codes += byteAt(p + i);
         if (codes > 256) throw Error(what + ": corrupt JPEG (a Huffman table declares " + std::to_string(codes) + " codes)");
         p += 17 + codes;
       }
     }
-    if (length < 2 || pos + 2 + length > size) return;  // truncated: stb reports it
+    if (length < 2 || pos + 2 + length > size) return;  // stb fails on this segment: nothing after it is read
     pos += 2 + length;
   }
 }
@@ -60,7 +74,7 @@ void checkJpegHuffmanTables(const uint8_t* data, size_t size, const std::string&
 
 Image decodeImage(const uint8_t* data, size_t size, const std::string& what) {
   if (size == 0) throw Error(what + ": empty file, not an image");
-  if (size >= 2 && data[0] == 0xFF && data[1] == 0xD8) checkJpegHuffmanTables(data, size, what);
+  if (const size_t body = jpegBodyOffset(data, size)) checkJpegHuffmanTables(data, size, body, what);
   if (size > (1u << 30)) throw Error(what + ": larger than 1 GiB");
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(data, int(size), &w, &h, &comp))
