@@ -11,13 +11,7 @@
 #include "import/importers.h"
 #include "mobilevk/error.h"
 
-#define STBI_ONLY_JPEG
-#define STBI_ONLY_PNG
-#define STBI_ONLY_BMP
-#define STBI_NO_STDIO
-#define STB_IMAGE_IMPLEMENTATION
-#define STBI_FAILURE_USERMSG
-#include <stb/stb_image.h>
+#include "stb_image_config.h"
 
 namespace mobilevk {
 
