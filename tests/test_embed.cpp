@@ -2,8 +2,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <future>
+#include <thread>
 #include <fstream>
 #include <iterator>
 
@@ -11,6 +16,7 @@
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"
 #include "mobilevk/network.h"
+#include "vulkan/command.h"
 #include "vulkan/gpu.h"
 #include "vulkan/image.h"
 
@@ -251,4 +257,62 @@ TEST_CASE("two models share one external device; a batch beyond the device's lim
   // The context is still usable afterwards.
   CHECK(na.run(imagesToTensor({img}, a.input())).data == pa);
   testing::expectNoValidationMessages();
+}
+
+TEST_CASE("a runAndWait callback may use the shared command pool and a Network while another thread runs it") {
+  // runAndWait once held the shared command-pool lock while its callback recorded, and Network's
+  // calls take the Network's lock and then the pool lock: a callback that allocated from the pool
+  // deadlocked at once, and one that recorded into a Network while another thread ran it could
+  // deadlock. A hang would stall the suite, so a watchdog ends the run instead.
+  auto& gpu = testing::context().gpu();
+  MobileNetV1Options o;
+  o.alpha = 0.25f;
+  o.resolution = 64;
+  o.classes = 10;
+  const Model model = Model::mobileNetV1(o);
+  NetworkOptions no;
+  no.framesInFlight = 2;  // runPixels uses frame 0; the nested recording uses frame 1
+  Network net(testing::context(), model, no);
+  const uint32_t w = 40, h = 30;
+  std::vector<uint8_t> rgba(size_t(w) * h * 4);
+  for (size_t i = 0; i < rgba.size(); ++i) rgba[i] = uint8_t(i * 7);
+  const auto reference = net.runPixels(rgba.data(), w, h).data;
+  Rgba8Image image(gpu, w, h);
+  Buffer staging(gpu, rgba.size(), MemoryUsage::Upload, "pixels");
+  std::memcpy(staging.mapped(), rgba.data(), rgba.size());
+  gpu.runAndWait([&](VkCommandBuffer cmd) { image.recordUpload(cmd, staging.handle()); }, "upload");
+  ImageSource src;
+  src.view = image.view();
+  src.width = w;
+  src.height = h;
+
+  std::atomic<bool> stop{false};
+  auto work = std::async(std::launch::async, [&] {
+    int mismatches = 0;
+    while (!stop) mismatches += net.runPixels(rgba.data(), w, h).data != reference;
+    return mismatches;
+  });
+  auto nested = std::async(std::launch::async, [&] {
+    int mismatches = 0;
+    for (int i = 0; i < 10; ++i) {
+      gpu.runAndWait(
+          [&](VkCommandBuffer cmd) {
+            CommandBuffer fromSharedPool(gpu);  // takes the shared pool's lock
+            net.recordImageInput(cmd, src, 0, 1);
+            net.record(cmd, 1);
+            anyToHostBarrier(cmd);
+          },
+          "nested use of the pool and a Network");
+      mismatches += net.readOutput(1).data != reference;
+    }
+    return mismatches;
+  });
+  if (nested.wait_for(std::chrono::seconds(120)) != std::future_status::ready) {
+    std::fprintf(stderr, "deadlock: runAndWait with nested pool and Network use did not finish in 120 s\n");
+    std::_Exit(1);
+  }
+  stop = true;
+  CHECK(nested.get() == 0);
+  CHECK(work.get() == 0);
+  net.forgetImageView(image.view());
 }

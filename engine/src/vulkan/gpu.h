@@ -49,7 +49,8 @@ class Gpu {
   void submit(VkCommandBuffer cmd, VkFence fence, const char* what);
   void submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags waitStage, VkSemaphore signal, VkFence fence,
               const char* what);
-  // Records with `record` into a one-time command buffer, submits it and waits for it.
+  // Records with `record` into a one-time command buffer from a transient pool of its own (no lock
+  // is held while `record` runs, so it may use the shared pool or a Network), submits it and waits.
   void runAndWait(const std::function<void(VkCommandBuffer)>& record, const char* what);
 
   // Host <-> device copies for whole or partial buffers; mapped memcpy where the memory is
