@@ -44,6 +44,14 @@ ExternalVulkan borrowTestDevice() {
   vkGetDeviceQueue(own.device(), own.queueFamily(), 0, &ext.queue);
   return ext;
 }
+// alpha 0.25 @64 with random weights: small enough for tests that exercise the plumbing.
+Model tinyMobileNet(int classes) {
+  MobileNetV1Options o;
+  o.alpha = 0.25f;
+  o.resolution = 64;
+  o.classes = classes;
+  return Model::mobileNetV1(o);
+}
 }  // namespace
 
 TEST_CASE("GPU image input (host RGBA8 pixels) agrees with the host resize path") {
@@ -141,11 +149,7 @@ TEST_CASE("pipeline cache: saved, reloaded on the next start, stale or corrupt f
 }
 
 TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images are refused") {
-  MobileNetV1Options o;
-  o.alpha = 0.25f;
-  o.resolution = 64;
-  o.classes = 7;
-  const Model model = Model::mobileNetV1(o);
+  const Model model = tinyMobileNet(7);
   NetworkOptions no;
   no.framesInFlight = 2;
   Network net(testing::context(), model, no);
@@ -265,11 +269,7 @@ TEST_CASE("a runAndWait callback may use the shared command pool and a Network w
   // deadlocked at once, and one that recorded into a Network while another thread ran it could
   // deadlock. A hang would stall the suite, so a watchdog ends the run instead.
   auto& gpu = testing::context().gpu();
-  MobileNetV1Options o;
-  o.alpha = 0.25f;
-  o.resolution = 64;
-  o.classes = 10;
-  const Model model = Model::mobileNetV1(o);
+  const Model model = tinyMobileNet(10);
   NetworkOptions no;
   no.framesInFlight = 2;  // runPixels uses frame 0; the nested recording uses frame 1
   Network net(testing::context(), model, no);
