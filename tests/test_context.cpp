@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
 #include "vulkan/gpu.h"
+#include "vulkan/image.h"
 #include "vulkan/shader_registry.h"
 
 using namespace mobilevk;
@@ -111,6 +113,26 @@ TEST_CASE("buffers are sub-allocated from a few large blocks and given back") {
     CHECK(gpu.allocator().stats().blocks == during.blocks);
   }
   const auto after = gpu.allocator().stats();
+  CHECK(after.usedBytes == before.usedBytes);
+  CHECK(after.liveAllocations == before.liveAllocations);
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("images are sub-allocated too, in blocks of their own, and given back") {
+  auto& gpu = testing::context().gpu();
+  const auto before = gpu.allocator().stats();
+  {
+    Buffer buffer(gpu, 4096, MemoryUsage::Device, "a buffer");
+    const auto withBuffer = gpu.allocator().stats();
+    std::vector<std::unique_ptr<Rgba8Image>> images;
+    for (uint32_t i = 0; i < 8; ++i) images.push_back(std::make_unique<Rgba8Image>(gpu, 64 + i, 48));
+    const auto withImages = gpu.allocator().stats();
+    CHECK(withImages.liveAllocations == withBuffer.liveAllocations + 8);
+    // All eight fit one image block (a new one unless an earlier test left an image alive).
+    CHECK(withImages.blocks <= withBuffer.blocks + 1);
+  }
+  const auto after = gpu.allocator().stats();
+  CHECK(after.blocks == before.blocks);  // the emptied image block went back to the driver
   CHECK(after.usedBytes == before.usedBytes);
   CHECK(after.liveAllocations == before.liveAllocations);
   testing::expectNoValidationMessages();

@@ -23,7 +23,7 @@ Sampler::~Sampler() {
 }
 
 Rgba8Image::Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height, VkFormat format)
-    : device_(gpu.device()), width_(width), height_(height) {
+    : device_(gpu.device()), allocator_(&gpu.allocator()), width_(width), height_(height) {
   const std::string what = "a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 input image";
   try {
     VkImageCreateInfo ii{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
@@ -39,20 +39,8 @@ Rgba8Image::Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height, VkFormat forma
     vkCheck(vkCreateImage(device_, &ii, nullptr, &image_), "vkCreateImage for " + what);
     VkMemoryRequirements req;
     vkGetImageMemoryRequirements(device_, image_, &req);
-    VkPhysicalDeviceMemoryProperties props;
-    vkGetPhysicalDeviceMemoryProperties(gpu.physicalDevice(), &props);
-    uint32_t type = UINT32_MAX;
-    for (uint32_t i = 0; i < props.memoryTypeCount && type == UINT32_MAX; ++i)
-      if ((req.memoryTypeBits & (1u << i)) && (props.memoryTypes[i].propertyFlags & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT))
-        type = i;
-    for (uint32_t i = 0; i < props.memoryTypeCount && type == UINT32_MAX; ++i)
-      if (req.memoryTypeBits & (1u << i)) type = i;
-    if (type == UINT32_MAX) throw Error("no memory type fits " + what);
-    VkMemoryAllocateInfo ai{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
-    ai.allocationSize = req.size;
-    ai.memoryTypeIndex = type;
-    vkCheck(vkAllocateMemory(device_, &ai, nullptr, &memory_), "vkAllocateMemory for " + what);
-    vkCheck(vkBindImageMemory(device_, image_, memory_, 0), "vkBindImageMemory for " + what);
+    memory_ = gpu.allocator().allocate(req, MemoryUsage::Device, what, ResourceKind::OptimalImage);
+    vkCheck(vkBindImageMemory(device_, image_, memory_.memory, memory_.offset), "vkBindImageMemory for " + what);
     VkImageViewCreateInfo vi{VK_STRUCTURE_TYPE_IMAGE_VIEW_CREATE_INFO};
     vi.image = image_;
     vi.viewType = VK_IMAGE_VIEW_TYPE_2D;
@@ -70,10 +58,10 @@ Rgba8Image::~Rgba8Image() { destroy(); }
 void Rgba8Image::destroy() {
   if (view_) vkDestroyImageView(device_, view_, nullptr);
   if (image_) vkDestroyImage(device_, image_, nullptr);
-  if (memory_) vkFreeMemory(device_, memory_, nullptr);
+  if (memory_) allocator_->free(memory_);
   view_ = VK_NULL_HANDLE;
   image_ = VK_NULL_HANDLE;
-  memory_ = VK_NULL_HANDLE;
+  memory_ = Allocation();
 }
 
 void Rgba8Image::recordUpload(VkCommandBuffer cmd, VkBuffer staging) const {

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "vulkan/memory.h"
+
 namespace mobilevk {
 
 class Gpu;
@@ -22,7 +24,8 @@ class Sampler {
   VkSampler sampler_ = VK_NULL_HANDLE;
 };
 
-// A 2-D 8-bit RGBA-class image (sampled, transfer destination) with its own memory and view.
+// A 2-D 8-bit RGBA-class image (sampled, transfer destination) with its view, its memory a range of
+// the Gpu's allocator (image blocks, see ResourceKind).
 class Rgba8Image {
  public:
   Rgba8Image(Gpu& gpu, uint32_t width, uint32_t height, VkFormat format = VK_FORMAT_R8G8B8A8_UNORM);
@@ -41,9 +44,10 @@ class Rgba8Image {
  private:
   void destroy();
   VkDevice device_;
+  MemoryAllocator* allocator_;
   uint32_t width_, height_;
   VkImage image_ = VK_NULL_HANDLE;
-  VkDeviceMemory memory_ = VK_NULL_HANDLE;
+  Allocation memory_;
   VkImageView view_ = VK_NULL_HANDLE;
 };
 

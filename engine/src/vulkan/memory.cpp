@@ -58,13 +58,16 @@ uint32_t MemoryAllocator::chooseMemoryType(uint32_t typeBits, MemoryUsage usage,
   throw Error("no Vulkan memory type fits " + what + " (allowed type bits 0x" + std::to_string(typeBits) + ")");
 }
 
-uint32_t MemoryAllocator::newBlock(uint32_t memoryType, VkDeviceSize size, const std::string& what) {
+uint32_t MemoryAllocator::newBlock(uint32_t memoryType, VkDeviceSize size, ResourceKind kind, bool releaseWhenEmpty,
+                                   const std::string& what) {
   VkMemoryAllocateInfo info{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   info.allocationSize = size;
   info.memoryTypeIndex = memoryType;
   Block b;
   b.memoryType = memoryType;
   b.size = size;
+  b.kind = kind;
+  b.releaseWhenEmpty = releaseWhenEmpty;
   vkCheck(vkAllocateMemory(device_, &info, nullptr, &b.memory),
           "vkAllocateMemory of a " + mib(size) + " block for " + what);
   const auto flags = props_.memoryTypes[memoryType].propertyFlags;
@@ -80,13 +83,14 @@ uint32_t MemoryAllocator::newBlock(uint32_t memoryType, VkDeviceSize size, const
   return uint32_t(blocks_.size() - 1);
 }
 
-Allocation MemoryAllocator::allocate(const VkMemoryRequirements& req, MemoryUsage usage, const std::string& what) {
+Allocation MemoryAllocator::allocate(const VkMemoryRequirements& req, MemoryUsage usage, const std::string& what,
+                                     ResourceKind kind) {
   std::lock_guard<std::mutex> lock(mutex_);
   const uint32_t type = chooseMemoryType(req.memoryTypeBits, usage, what);
   const VkDeviceSize align = std::max<VkDeviceSize>(req.alignment, 16);
   auto tryBlock = [&](uint32_t bi) -> Allocation {
     Block& b = blocks_[bi];
-    if (b.memory == VK_NULL_HANDLE || b.memoryType != type) return {};
+    if (b.memory == VK_NULL_HANDLE || b.memoryType != type || b.kind != kind) return {};
     for (auto it = b.freeRanges.begin(); it != b.freeRanges.end(); ++it) {
       VkDeviceSize start = alignUp(it->first, align);
       VkDeviceSize end = it->first + it->second;
@@ -109,9 +113,12 @@ Allocation MemoryAllocator::allocate(const VkMemoryRequirements& req, MemoryUsag
   };
   for (uint32_t bi = 0; bi < blocks_.size(); ++bi)
     if (Allocation a = tryBlock(bi)) return a;
-  // Large requests get a block of their own rather than fragmenting the shared ones.
-  const VkDeviceSize size = req.size > blockSize_ / 2 ? alignUp(req.size, align) : blockSize_;
-  return tryBlock(newBlock(type, size, what));
+  // Large requests get a block of their own rather than fragmenting the shared ones. Image blocks are
+  // smaller: an input image or two (a camera frame is a few MiB) should not reserve a buffer-sized block.
+  const VkDeviceSize shared = kind == ResourceKind::OptimalImage ? blockSize_ / 4 : blockSize_;
+  const bool dedicated = req.size > shared / 2;
+  const VkDeviceSize size = dedicated ? alignUp(req.size, align) : shared;
+  return tryBlock(newBlock(type, size, kind, dedicated || kind == ResourceKind::OptimalImage, what));
 }
 
 void MemoryAllocator::free(const Allocation& a) {
@@ -134,8 +141,8 @@ void MemoryAllocator::free(const Allocation& a) {
       b.freeRanges.erase(it);
     }
   }
-  // A dedicated (oversized) block is returned to the driver as soon as it is empty.
-  if (--b.live == 0 && b.size != blockSize_) {
+  // Dedicated (oversized) and image blocks are returned to the driver as soon as they are empty.
+  if (--b.live == 0 && b.releaseWhenEmpty) {
     if (b.mapped) vkUnmapMemory(device_, b.memory);
     vkFreeMemory(device_, b.memory, nullptr);
     b = Block{};

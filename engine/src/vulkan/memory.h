@@ -19,6 +19,11 @@ enum class MemoryUsage {
   Readback,  // device writes, host reads (staging)
 };
 
+// What a range is bound to. Optimal-tiling images live in blocks of their own so that no image ever
+// shares a bufferImageGranularity page with a buffer (the alignment rule between linear and
+// non-linear resources in one VkDeviceMemory).
+enum class ResourceKind { Buffer, OptimalImage };
+
 struct Allocation {
   uint32_t block = UINT32_MAX;
   VkDeviceMemory memory = VK_NULL_HANDLE;
@@ -42,7 +47,8 @@ class MemoryAllocator {
   MemoryAllocator& operator=(const MemoryAllocator&) = delete;
 
   // `what` names the object for error messages ("weights of conv_3", "staging for upload").
-  Allocation allocate(const VkMemoryRequirements& req, MemoryUsage usage, const std::string& what);
+  Allocation allocate(const VkMemoryRequirements& req, MemoryUsage usage, const std::string& what,
+                      ResourceKind kind = ResourceKind::Buffer);
   void free(const Allocation& a);
   MemoryStats stats() const;
   // True when a Device allocation can be mapped directly (no staging needed).
@@ -56,9 +62,12 @@ class MemoryAllocator {
     void* mapped = nullptr;
     std::map<VkDeviceSize, VkDeviceSize> freeRanges;  // offset -> size, coalesced
     size_t live = 0;
+    ResourceKind kind = ResourceKind::Buffer;
+    bool releaseWhenEmpty = false;  // a dedicated block, or an image block (images are few and come and go)
   };
   uint32_t chooseMemoryType(uint32_t typeBits, MemoryUsage usage, const std::string& what) const;
-  uint32_t newBlock(uint32_t memoryType, VkDeviceSize size, const std::string& what);
+  uint32_t newBlock(uint32_t memoryType, VkDeviceSize size, ResourceKind kind, bool releaseWhenEmpty,
+                    const std::string& what);
 
   VkDevice device_;
   VkPhysicalDeviceMemoryProperties props_{};
