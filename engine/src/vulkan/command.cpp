@@ -29,8 +29,25 @@ void Fence::reset() { vkCheck(vkResetFences(device_, 1, &fence_), "vkResetFences
 
 CommandBuffer::CommandBuffer(Gpu& gpu) : gpu_(gpu) { cmd_ = gpu.allocateCommandBuffer(); }
 
+CommandBuffer::CommandBuffer(Gpu& gpu, OwnPool) : gpu_(gpu) {
+  VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
+  pi.flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
+  pi.queueFamilyIndex = gpu.queueFamily();
+  vkCheck(vkCreateCommandPool(gpu.device(), &pi, nullptr, &ownPool_), "vkCreateCommandPool (transient)");
+  VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
+  ai.commandPool = ownPool_;
+  ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
+  ai.commandBufferCount = 1;
+  const VkResult r = vkAllocateCommandBuffers(gpu.device(), &ai, &cmd_);
+  if (r != VK_SUCCESS) {
+    vkDestroyCommandPool(gpu.device(), ownPool_, nullptr);
+    vkCheck(r, "vkAllocateCommandBuffers (transient)");
+  }
+}
+
 CommandBuffer::~CommandBuffer() {
-  if (cmd_) gpu_.freeCommandBuffer(cmd_);
+  if (ownPool_) vkDestroyCommandPool(gpu_.device(), ownPool_, nullptr);  // frees cmd_ with it
+  else if (cmd_) gpu_.freeCommandBuffer(cmd_);
 }
 
 void CommandBuffer::begin(bool oneTime) {

@@ -25,10 +25,15 @@ class Fence {
   VkFence fence_ = VK_NULL_HANDLE;
 };
 
-// A primary command buffer allocated from the Gpu's pool; freed on destruction.
+// A primary command buffer, freed on destruction. By default it comes from the Gpu's shared pool,
+// whose lock (Gpu::lockCommandPool) must be held while recording. With OwnPool it comes from a
+// transient pool of its own: recording needs no lock, at the cost of creating a pool (microseconds),
+// which suits one-off submissions.
 class CommandBuffer {
  public:
+  struct OwnPool {};
   explicit CommandBuffer(Gpu& gpu);
+  CommandBuffer(Gpu& gpu, OwnPool);
   ~CommandBuffer();
   CommandBuffer(const CommandBuffer&) = delete;
   CommandBuffer& operator=(const CommandBuffer&) = delete;
@@ -39,6 +44,7 @@ class CommandBuffer {
 
  private:
   Gpu& gpu_;
+  VkCommandPool ownPool_ = VK_NULL_HANDLE;
   VkCommandBuffer cmd_ = VK_NULL_HANDLE;
 };
 

@@ -602,50 +602,15 @@ void Gpu::submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags wai
                     std::string("vkQueueSubmit for ") + what);
 }
 
-namespace {
-// A command pool of its own for one runAndWait call. Recording into it needs no lock, so the caller's
-// callback may use the shared pool or lock a Network (whose own calls lock the shared pool) without
-// a lock-order inversion; creating a transient pool costs microseconds, and runAndWait is only used
-// for staging copies and setup, never per inference.
-class TransientCommandPool {
- public:
-  TransientCommandPool(VkDevice device, uint32_t family) : device_(device) {
-    VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-    pi.flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT;
-    pi.queueFamilyIndex = family;
-    vkCheck(vkCreateCommandPool(device_, &pi, nullptr, &pool_), "vkCreateCommandPool (transient)");
-    VkCommandBufferAllocateInfo ai{VK_STRUCTURE_TYPE_COMMAND_BUFFER_ALLOCATE_INFO};
-    ai.commandPool = pool_;
-    ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
-    ai.commandBufferCount = 1;
-    const VkResult r = vkAllocateCommandBuffers(device_, &ai, &cmd_);
-    if (r != VK_SUCCESS) {
-      vkDestroyCommandPool(device_, pool_, nullptr);
-      vkCheck(r, "vkAllocateCommandBuffers (transient)");
-    }
-  }
-  ~TransientCommandPool() { vkDestroyCommandPool(device_, pool_, nullptr); }  // frees cmd_ too
-  TransientCommandPool(const TransientCommandPool&) = delete;
-  TransientCommandPool& operator=(const TransientCommandPool&) = delete;
-  VkCommandBuffer cmd() const { return cmd_; }
-
- private:
-  VkDevice device_;
-  VkCommandPool pool_ = VK_NULL_HANDLE;
-  VkCommandBuffer cmd_ = VK_NULL_HANDLE;
-};
-}  // namespace
-
 void Gpu::runAndWait(const std::function<void(VkCommandBuffer)>& record, const char* what) {
-  checkNotLost(what);
-  TransientCommandPool pool(device_, queueFamily_);
-  VkCommandBufferBeginInfo bi{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-  bi.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
-  vkCheck(vkBeginCommandBuffer(pool.cmd(), &bi), std::string("vkBeginCommandBuffer for ") + what);
-  record(pool.cmd());
-  vkCheck(vkEndCommandBuffer(pool.cmd()), std::string("vkEndCommandBuffer for ") + what);
+  // A pool of its own, so no lock is held while `record` runs: it may use the shared pool, or a
+  // Network (whose calls take its lock, then the shared pool's).
+  CommandBuffer cmd(*this, CommandBuffer::OwnPool{});
+  cmd.begin(true);
+  record(cmd.handle());
+  cmd.end();
   Fence fence(*this);
-  submit(pool.cmd(), fence.handle(), what);
+  submit(cmd.handle(), fence.handle(), what);
   fence.wait(what);
 }
 
