@@ -26,10 +26,8 @@ Conv2D::Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
 
 void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
-  checkBuffer(input, in, "input");
-  checkBuffer(output, out, "output");
+  bindBuffers(input, in, output, out);
   const auto g = resolveWindow(desc_.name, in, desc_.window);
-  set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
   const auto& w = desc_.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
          w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};

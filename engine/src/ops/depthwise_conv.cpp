@@ -13,9 +13,6 @@ struct Push {
   int32_t padTop, padLeft;
   float clampMin, clampMax;
 };
-}  // namespace
-
-namespace {
 // Outputs per invocation along x, sharing one register window of input columns; wide kernels fall
 // back to one output so that the window stays small.
 constexpr uint32_t kOutX = 4, kMaxCols = 16;
@@ -34,10 +31,8 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
 
 void DepthwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
-  checkBuffer(input, in, "input");
-  checkBuffer(output, out, "output");
+  bindBuffers(input, in, output, out);
   const auto g = resolveWindow(desc_.name, in, desc_.window);
-  set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c, g.padTop, g.padLeft, desc_.activation.min,
          desc_.activation.max};
   const uint32_t outX = pipeline_->desc().specialization[3];

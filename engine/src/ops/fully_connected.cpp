@@ -22,9 +22,7 @@ FullyConnected::FullyConnected(Gpu& gpu, std::shared_ptr<const PackedWeights> we
 
 void FullyConnected::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
-  checkBuffer(input, in, "input");
-  checkBuffer(output, out, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
+  bindBuffers(input, in, output, out);
   Push p{in.n, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
   setDispatch(p, uint32_t(out.channelGroups()), uint32_t(in.n), 1);
 }

@@ -11,10 +11,8 @@ struct Push {
 };
 }  // namespace
 
-GlobalAvgPool::GlobalAvgPool(Gpu& gpu, Precision precision) : gpu_(gpu) {
-  precision_ = precision;
+GlobalAvgPool::GlobalAvgPool(Gpu& gpu, Precision precision) : GpuOp(gpu, precision) {
   requirePrecision(gpu, precision);
- 
   pipeline_ = gpu.pipeline(pipelineDesc("global_avg_pool", 2, sizeof(Push), {64, 1, 1}, 0b01));
 }
 
@@ -26,9 +24,7 @@ Shape GlobalAvgPool::outputShape(const Shape& in) const {
 
 void GlobalAvgPool::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
-  checkBuffer(input, in, "input");
-  checkBuffer(output, out, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {input, output});
+  bindBuffers(input, in, output, out);
   Push p{in.n, in.h * in.w, in.channelGroups()};
   setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
 }

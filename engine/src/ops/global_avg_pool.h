@@ -10,9 +10,6 @@ class GlobalAvgPool : public GpuOp {
   const char* kind() const override { return "GlobalAvgPool"; }
   Shape outputShape(const Shape& input) const override;
   void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
-
- private:
-  Gpu& gpu_;
 };
 
 }  // namespace mobilevk

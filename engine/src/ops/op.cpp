@@ -11,6 +11,14 @@ void GpuOp::record(VkCommandBuffer cmd) const {
   recordDispatch(cmd, *pipeline_, set_, push_.data(), uint32_t(push_.size()), invocations_);
 }
 
+void GpuOp::bindBuffers(const BufferView& input, const Shape& in, const BufferView& output, const Shape& out,
+                        std::vector<BufferView> params) {
+  checkBuffer(input, in, "input");
+  checkBuffer(output, out, "output");
+  params.insert(params.begin(), {input, output});
+  set_ = DescriptorSet(gpu_, *pipeline_, params);
+}
+
 void GpuOp::checkBuffer(const BufferView& b, const Shape& s, const char* role) const {
   if (!b || b.size < deviceTensorBytes(s, precision_))
     throw Error(std::string(kind()) + ": " + role + " buffer of " + std::to_string(b.size) + " bytes is too small for " +
@@ -144,7 +152,7 @@ std::shared_ptr<const PackedWeights> PackedWeights::create(Gpu& gpu, ConvDesc de
 }
 
 WeightedOp::WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, ConvKind expected)
-    : gpu_(gpu),
+    : GpuOp(gpu, packed->precision),
       packed_(std::move(packed)),
       desc_(packed_->desc),
       convKind_(packed_->kind),
@@ -153,7 +161,6 @@ WeightedOp::WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, Co
   if (convKind_ != expected)
     throw Error(std::string(convKindName(expected)) + " given the weights of a " + convKindName(convKind_) + " ('" +
                 desc_.name + "')");
-  precision_ = packed_->precision;
 }
 
 std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p) {

@@ -44,7 +44,9 @@ class GpuOp {
   void record(VkCommandBuffer cmd) const;
 
  protected:
-  Precision precision_ = Precision::FP32;
+  GpuOp(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(precision) {}
+  Gpu& gpu_;
+  Precision precision_;
   PipelineDesc pipelineDesc(const char* shader, uint32_t bindings, uint32_t pushBytes, std::vector<uint32_t> spec,
                     uint32_t texelBindings) const {
     PipelineDesc d{shaderVariant(shader, precision_), bindings, pushBytes, std::move(spec), texelBindings};
@@ -66,6 +68,12 @@ class GpuOp {
     invocations_[2] = z;
     bound_ = true;
   }
+  // Checks that the input and output ranges hold their shapes, then binds them (bindings 0 and 1)
+  // and `params` (bindings 2..) as the op's descriptor set.
+  void bindBuffers(const BufferView& input, const Shape& in, const BufferView& output, const Shape& out,
+                   std::vector<BufferView> params = {});
+
+ private:
   void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;
 };
 
@@ -126,7 +134,10 @@ class WeightedOp : public GpuOp {
 
  protected:
   WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, ConvKind expected);
-  Gpu& gpu_;
+  // bindBuffers with this op's weights and bias as bindings 2 and 3.
+  void bindBuffers(const BufferView& input, const Shape& in, const BufferView& output, const Shape& out) {
+    GpuOp::bindBuffers(input, in, output, out, {weights_, bias_});
+  }
   std::shared_ptr<const PackedWeights> packed_;
   const ConvDesc& desc_;
   ConvKind convKind_;

@@ -27,9 +27,7 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
 
 void PointwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {
   const Shape out = outputShape(in);
-  checkBuffer(input, in, "input");
-  checkBuffer(output, out, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {input, output, weights_, bias_});
+  bindBuffers(input, in, output, out);
   const int pixels = in.h * in.w;
   Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
   const uint32_t px = pipeline_->desc().specialization[3], ocb = pipeline_->desc().specialization[4];

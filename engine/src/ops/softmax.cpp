@@ -11,8 +11,7 @@ struct Push {
 };
 }  // namespace
 
-Softmax::Softmax(Gpu& gpu, Precision precision) : gpu_(gpu) {
-  precision_ = precision;
+Softmax::Softmax(Gpu& gpu, Precision precision) : GpuOp(gpu, precision) {
   requirePrecision(gpu, precision);
   pipeline_ = gpu.pipeline(pipelineDesc("softmax", 2, sizeof(Push), {64, 1, 1}, 0b01));
 }
@@ -24,9 +23,7 @@ Shape Softmax::outputShape(const Shape& in) const {
 }
 
 void Softmax::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  checkBuffer(input, in, "input");
-  checkBuffer(output, in, "output");
-  set_ = DescriptorSet(gpu_, *pipeline_, {input, output});
+  bindBuffers(input, in, output, in);
   Push p{in.n, in.h * in.w, in.channelGroups(), in.c};
   setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
 }
