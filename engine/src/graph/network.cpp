@@ -222,10 +222,16 @@ struct Network::Impl {
     const auto in = toDevice(input);
     if (inStaging) std::memcpy(inStaging.mapped(), in.data(), in.size());
     else gpu.upload(frames[0].arena, in.data(), in.size(), plan.offsets.front());
+    return submitAndRead(cmd->handle(), outStaging, "inference");
+  }
+
+  // Replays a recorded frame-0 command buffer, waits for it and reads the output (via `readback`
+  // where memory is not host-visible).
+  HostTensor submitAndRead(VkCommandBuffer c, const Buffer& readback, const char* what) {
     fence->reset();
-    gpu.submit(cmd->handle(), fence->handle(), "inference");
-    fence->wait("inference");
-    return readOutput(outStaging, 0);
+    gpu.submit(c, fence->handle(), what);
+    fence->wait(what);
+    return readOutput(readback, 0);
   }
 
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
@@ -253,10 +259,7 @@ struct Network::Impl {
       path.cmd->end();
     }
     std::memcpy(path.staging.mapped(), rgba, size_t(width) * height * 4);
-    fence->reset();
-    gpu.submit(path.cmd->handle(), fence->handle(), "inference from pixels");
-    fence->wait("inference from pixels");
-    return readOutput(path.readback, 0);
+    return submitAndRead(path.cmd->handle(), path.readback, "inference from pixels");
   }
 };
 
