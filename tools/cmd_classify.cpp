@@ -4,12 +4,12 @@
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <numeric>
 
 #include "cli_util.h"
 #include "commands.h"
 #include "mobilevk/context.h"
 #include "mobilevk/image.h"
+#include "mobilevk/labels.h"
 #include "mobilevk/network.h"
 
 using nlohmann::json;
@@ -77,13 +77,8 @@ int cmdClassify(const std::vector<std::string>& argv) {
 
   json results = json::array();
   for (size_t i = 0; i < inputs.size(); ++i) {
-    std::vector<int> order(outputs[i].size());
-    std::iota(order.begin(), order.end(), 0);
-    std::partial_sort(order.begin(), order.begin() + topK, order.end(),
-                      [&](int a, int b) { return outputs[i][a] > outputs[i][b]; });
     json top = json::array();
-    for (int k = 0; k < topK; ++k) {
-      const int idx = order[k];
+    for (const int idx : mobilevk::topK(outputs[i], size_t(topK))) {
       top.push_back({{"index", idx}, {"label", labels.empty() ? json(nullptr) : json(labels[idx])}, {"prob", outputs[i][idx]}});
     }
     results.push_back({{"image", inputs[i].name}, {"top", top}, {"ms", ms[i]}});

@@ -4,11 +4,11 @@
 
 #include <algorithm>
 #include <memory>
-#include <numeric>
 #include <string>
 
 #include "mobilevk/context.h"
 #include "mobilevk/error.h"
+#include "mobilevk/labels.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
 
@@ -185,12 +185,10 @@ void mvk_forget_image_view(mvk_network network, VkImageView view) {
 mvk_result mvk_top_k(const float* values, size_t count, size_t k, int32_t* indices) {
   if (!values || !indices) return invalid("mvk_top_k: values or indices is NULL");
   if (k > count) return invalid("mvk_top_k: k is larger than count");
-  std::vector<int32_t> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  std::partial_sort(order.begin(), order.begin() + long(k), order.end(),
-                    [&](int32_t a, int32_t b) { return values[a] > values[b]; });
-  std::copy(order.begin(), order.begin() + long(k), indices);
-  return MVK_OK;
+  return guarded([&] {
+    const auto top = mobilevk::topK(values, count, k);
+    std::copy(top.begin(), top.end(), indices);
+  });
 }
 
 }  // extern "C"

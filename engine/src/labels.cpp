@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <numeric>
 
 #include "mobilevk/error.h"
 
@@ -41,6 +42,15 @@ std::string findLabelFile(const std::string& modelPath, size_t classes) {
         return labelsDir + "/" + n;
   }
   return "";
+}
+
+std::vector<int> topK(const float* values, size_t count, size_t k) {
+  if (k > count) throw Error("top " + std::to_string(k) + " of " + std::to_string(count) + " values asked for");
+  std::vector<int> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  std::partial_sort(order.begin(), order.begin() + long(k), order.end(), [&](int a, int b) { return values[a] > values[b]; });
+  order.resize(k);
+  return order;
 }
 
 }  // namespace mobilevk

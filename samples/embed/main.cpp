@@ -9,6 +9,7 @@
 // synchronization validation, and exits non-zero if it reported anything.
 #include <mobilevk/context.h>
 #include <mobilevk/image.h>
+#include <mobilevk/labels.h>
 #include <mobilevk/model.h>
 #include <mobilevk/network.h>
 #include <vulkan/vulkan.h>
@@ -19,8 +20,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <numeric>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -115,18 +114,8 @@ Host createHost(bool validation) {
   return h;
 }
 
-std::vector<std::string> readLabels(const char* path) {
-  std::vector<std::string> labels;
-  if (!path) return labels;
-  std::ifstream f(path);
-  for (std::string line; std::getline(f, line);) labels.push_back(line);
-  return labels;
-}
-
 void printTop5(const char* title, const std::vector<float>& p, const std::vector<std::string>& labels) {
-  std::vector<int> order(p.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::partial_sort(order.begin(), order.begin() + 5, order.end(), [&](int a, int b) { return p[a] > p[b]; });
+  const std::vector<int> order = mobilevk::topK(p, 5);
   std::printf("%s\n", title);
   for (int k = 0; k < 5; ++k)
     std::printf("  %8.5f  %4d  %s\n", p[order[k]], order[k], order[k] < int(labels.size()) ? labels[order[k]].c_str() : "");
@@ -293,7 +282,7 @@ int run(int argc, char** argv) {
     std::printf("%d frames, 2 in flight; CPU time to record mobilevk into a frame: median %.0f us (first %.0f us)\n",
                 kFrames, recordUs[recordUs.size() / 2], recordUs.back());
 
-    const std::vector<std::string> labels = readLabels(argc > 3 ? argv[3] : nullptr);
+    const std::vector<std::string> labels = argc > 3 ? mobilevk::readLabels(argv[3]) : std::vector<std::string>();
     printTop5("frame (VkImage input, recorded in the host's command buffer):", frame, labels);
     if (status) std::printf("frames in flight disagreed\n");
 

@@ -362,10 +362,8 @@ int run(const Options& o, const char* argv0) {
     const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
     lastShown = t1;
     fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
-    std::vector<int> order(probs.size());
-    std::iota(order.begin(), order.end(), 0);
     const size_t k = std::min<size_t>(5, probs.size());
-    std::partial_sort(order.begin(), order.begin() + long(k), order.end(), [&](int a, int b) { return probs[a] > probs[b]; });
+    const std::vector<int> order = mobilevk::topK(probs, k);
     auto label = [&](int i) { return i < int(cls.labels.size()) ? cls.labels[size_t(i)] : "class " + std::to_string(i); };
     if (o.headless) {
       if (o.json)

@@ -1,5 +1,5 @@
 #pragma once
-// Class labels for a model's outputs.
+// Class labels for a model's outputs, and its top-k classes.
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -13,5 +13,9 @@ std::vector<std::string> readLabels(const std::string& path);
 // directory and up to three directories above it (the layout of ../shared: models/ beside labels/).
 // Empty when there is none.
 std::string findLabelFile(const std::string& modelPath, size_t classes);
+
+// Indices of the k largest of `count` values, largest first (k <= count).
+std::vector<int> topK(const float* values, size_t count, size_t k);
+inline std::vector<int> topK(const std::vector<float>& values, size_t k) { return topK(values.data(), values.size(), k); }
 
 }  // namespace mobilevk
