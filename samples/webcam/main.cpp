@@ -3,6 +3,7 @@
 // frame. Uses only mobilevk's public API.
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -196,15 +197,6 @@ Frame centerCrop(const Frame& f) {
   return c;
 }
 
-std::string jsonEscape(const std::string& s) {
-  std::string r;
-  for (char ch : s) {
-    if (ch == '"' || ch == '\\') r += '\\';
-    if (static_cast<unsigned char>(ch) >= 0x20) r += ch;
-  }
-  return r;
-}
-
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -367,8 +359,12 @@ int run(const Options& o, const char* argv0) {
     auto label = [&](int i) { return i < int(cls.labels.size()) ? cls.labels[size_t(i)] : "class " + std::to_string(i); };
     if (o.headless) {
       if (o.json)
-        std::printf("{\"frame\": %ld, \"index\": %lld, \"top1\": {\"index\": %d, \"label\": \"%s\", \"prob\": %.6f}, \"infer_ms\": %.3f}\n",
-                    frames, (long long)frame->index, order[0], jsonEscape(label(order[0])).c_str(), probs[size_t(order[0])], ms);
+        std::printf("%s\n", nlohmann::json{{"frame", frames},
+                                            {"index", frame->index},
+                                            {"top1", {{"index", order[0]}, {"label", label(order[0])}, {"prob", probs[size_t(order[0])]}}},
+                                            {"infer_ms", ms}}
+                                  .dump()
+                                  .c_str());
       else
         std::printf("frame %ld (source %lld): %s %.4f  infer %.1f ms\n", frames, (long long)frame->index,
                     label(order[0]).c_str(), probs[size_t(order[0])], ms);
@@ -401,8 +397,13 @@ int run(const Options& o, const char* argv0) {
   const double wall = std::chrono::duration<double>(Clock::now() - start).count();
   const double mean = latencies.empty() ? 0 : std::accumulate(latencies.begin(), latencies.end(), 0.0) / double(latencies.size());
   if (o.json)
-    std::printf("{\"summary\": {\"frames\": %ld, \"dropped\": %ld, \"latency_ms\": {\"mean\": %.3f, \"p50\": %.3f, \"p99\": %.3f}, \"fps\": %.2f}}\n",
-                frames, mailbox.dropped(), mean, percentile(latencies, 0.5), percentile(latencies, 0.99), frames / wall);
+    std::printf("%s\n", nlohmann::json{{"summary",
+                                         {{"frames", frames},
+                                          {"dropped", mailbox.dropped()},
+                                          {"latency_ms", {{"mean", mean}, {"p50", percentile(latencies, 0.5)}, {"p99", percentile(latencies, 0.99)}}},
+                                          {"fps", frames / wall}}}}
+                              .dump()
+                              .c_str());
   else
     std::printf("summary: %ld frames, %ld dropped, latency mean %.1f ms, p50 %.1f ms, p99 %.1f ms, %.2f FPS\n", frames,
                 mailbox.dropped(), mean, percentile(latencies, 0.5), percentile(latencies, 0.99), frames / wall);
