@@ -1,6 +1,7 @@
 #include "cli_util.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "mobilevk/error.h"
 #include "mobilevk/labels.h"
@@ -104,22 +105,26 @@ void applyInputRange(const Args& args, mobilevk::Model& model) {
     size_t u1 = 0, u2 = 0;
     lo = std::stof(v.substr(0, comma), &u1);
     hi = std::stof(v.substr(comma + 1), &u2);
-    if (u1 != comma || u2 != v.size() - comma - 1 || !(hi > lo)) throw 0;
+    if (u1 != comma || u2 != v.size() - comma - 1 || !std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) throw 0;
   } catch (...) {
-    throw UsageError{"--input-range expects LO,HI with LO < HI (e.g. 0,1 or -1,1), got '" + v + "'"};
+    throw UsageError{"--input-range expects finite LO,HI with LO < HI (e.g. 0,1 or -1,1), got '" + v + "'"};
   }
   const float scale[3] = {(hi - lo) / 255.0f, (hi - lo) / 255.0f, (hi - lo) / 255.0f};
   const float offset[3] = {lo, lo, lo};
   model.setInputNormalization(scale, offset, "--input-range " + v);
 }
 
-std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model) {
+std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model, std::vector<InputFailure>* failures) {
   std::vector<NamedInput> inputs;
   const mobilevk::Shape want = model.inputShape(1);
   if (args.has("input-npy")) {
     if (!args.positional().empty()) throw UsageError{"give images or --input-npy, not both"};
     const std::string path = args.value("input-npy");
     const mobilevk::HostTensor t = mobilevk::readNpy(path);
+    for (size_t i = 0; i < t.data.size(); ++i)
+      if (!std::isfinite(t.data[i]))
+        throw mobilevk::Error(path + ": holds a non-finite value (" + std::to_string(t.data[i]) + " at flat index " +
+                              std::to_string(i) + "); the model input must be finite");
     if (t.shape.h != want.h || t.shape.w != want.w || t.shape.c != want.c)
       throw mobilevk::Error(path + ": array of shape " + t.shape.str() + " does not fit the model input " + want.str());
     const size_t per = want.elements();
@@ -131,8 +136,14 @@ std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& mode
     return inputs;
   }
   if (args.positional().empty()) throw UsageError{"no images given (or use --input-npy FILE.npy)"};
-  for (const auto& path : args.positional())
-    inputs.push_back({path, mobilevk::imagesToTensor({mobilevk::loadImage(path)}, model.input())});
+  for (const auto& path : args.positional()) {
+    try {
+      inputs.push_back({path, mobilevk::imagesToTensor({mobilevk::loadImage(path)}, model.input())});
+    } catch (const mobilevk::Error& e) {
+      if (!failures) throw;
+      failures->push_back({path, e.what()});
+    }
+  }
   return inputs;
 }
 

@@ -47,8 +47,15 @@ struct NamedInput {
   mobilevk::HostTensor tensor;  // [1, H, W, C], normalized for the model
 };
 
-// The inputs of classify/compare: images (positional) or --input-npy, checked against the model.
-std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model);
+struct InputFailure {
+  std::string name, error;
+};
+
+// The inputs of classify/compare: images (positional) or --input-npy, checked against the model
+// (an .npy must hold finite values). An unreadable image throws, or with `failures` is recorded
+// there and skipped.
+std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& model,
+                                   std::vector<InputFailure>* failures = nullptr);
 // Applies --input-range LO,HI (pixel 0 -> LO, 255 -> HI) when given.
 void applyInputRange(const Args& args, mobilevk::Model& model);
 // --device: "cpu" gives nullptr (the CPU reference path, when allowCpu); "gpu" or nothing the

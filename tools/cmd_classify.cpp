@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -8,6 +9,7 @@
 #include "cli_util.h"
 #include "commands.h"
 #include "mobilevk/context.h"
+#include "mobilevk/error.h"
 #include "mobilevk/image.h"
 #include "mobilevk/labels.h"
 #include "mobilevk/network.h"
@@ -24,7 +26,17 @@ int cmdClassify(const std::vector<std::string>& argv) {
   int topK = args.intValue("top", 5, 1, 1000000);
   mobilevk::Model model = mobilevk::Model::load(modelPath);
   cli::applyInputRange(args, model);
-  const auto inputs = cli::loadInputs(args, model);
+  // Every readable input is classified; each one that fails is reported (now, and in --json) and
+  // makes the exit status 1 at the end.
+  std::vector<cli::InputFailure> failures;
+  auto report = [&](const std::string& name, const std::string& error) {
+    std::fprintf(stderr, "mobilevk classify: error: %s\n", error.c_str());
+    failures.push_back({name, error});
+  };
+  std::vector<cli::InputFailure> unreadable;
+  auto inputs = cli::loadInputs(args, model, &unreadable);
+  for (const auto& f : unreadable) report(f.name, f.error);
+  if (inputs.empty()) throw mobilevk::Error("none of the " + std::to_string(failures.size()) + " inputs could be read");
   const mobilevk::Shape outShape = model.outputShape(1);
   const int classes = int(outShape.elements());
   if (!args.has("top")) topK = std::min(topK, classes);
@@ -69,7 +81,20 @@ int cmdClassify(const std::vector<std::string>& argv) {
     }
   }
 
+  // A non-finite output (from extreme inputs) is an error for that input, never a probability.
+  std::vector<bool> ok(inputs.size(), true);
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const auto bad = std::find_if(outputs[i].begin(), outputs[i].end(), [](float v) { return !std::isfinite(v); });
+    if (bad == outputs[i].end()) continue;
+    ok[i] = false;
+    report(inputs[i].name, inputs[i].name + ": the network's output is not finite (" + std::to_string(*bad) + " at index " +
+                               std::to_string(bad - outputs[i].begin()) + "); the input or its range is too extreme");
+  }
+
   if (args.has("save-output")) {
+    if (!failures.empty())
+      throw mobilevk::Error("not writing " + args.value("save-output") + ": " + std::to_string(failures.size()) +
+                            " input(s) failed, so its rows would not match the inputs given");
     std::vector<float> all;
     for (const auto& o : outputs) all.insert(all.end(), o.begin(), o.end());
     mobilevk::writeNpy(args.value("save-output"), all, {int(outputs.size()), classes}, args.has("overwrite"));
@@ -77,18 +102,23 @@ int cmdClassify(const std::vector<std::string>& argv) {
 
   json results = json::array();
   for (size_t i = 0; i < inputs.size(); ++i) {
+    if (!ok[i]) continue;
     json top = json::array();
     for (const int idx : mobilevk::topK(outputs[i], size_t(topK))) {
       top.push_back({{"index", idx}, {"label", labels.empty() ? json(nullptr) : json(labels[idx])}, {"prob", outputs[i][idx]}});
     }
     results.push_back({{"image", inputs[i].name}, {"top", top}, {"ms", ms[i]}});
   }
+  const int status = failures.empty() ? 0 : 1;
   if (args.has("json")) {
+    json errors = json::array();
+    for (const auto& f : failures) errors.push_back({{"input", f.name}, {"error", f.error}});
     std::cout << json{{"device", deviceName}, {"model", modelPath}, {"labels", labelsPath.empty() ? json(nullptr) : json(labelsPath)},
-                      {"batch", batch}, {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results}}
+                      {"batch", batch}, {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results},
+                      {"errors", errors}}
                      .dump(2)
               << "\n";
-    return 0;
+    return status;
   }
   std::printf("model %s (%s), device: %s%s\n", model.name().c_str(), model.inputShape().str().c_str(), deviceName.c_str(),
               labels.empty() ? ", no label file found (use --labels)" : "");
@@ -99,5 +129,6 @@ int cmdClassify(const std::vector<std::string>& argv) {
       std::printf("  %8.5f  %4d  %s\n", t["prob"].get<double>(), t["index"].get<int>(),
                   t["label"].is_null() ? "" : t["label"].get<std::string>().c_str());
   }
-  return 0;
+  if (status) std::fprintf(stderr, "mobilevk classify: %zu of %zu inputs failed\n", failures.size(), unreadable.size() + inputs.size());
+  return status;
 }

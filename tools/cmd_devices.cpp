@@ -26,6 +26,7 @@ json toJson(const mobilevk::DeviceInfo& d) {
           {"max_workgroup_invocations", c.maxWorkgroupInvocations},
           {"max_workgroup_count", {c.maxWorkgroupCount[0], c.maxWorkgroupCount[1], c.maxWorkgroupCount[2]}},
           {"max_shared_memory_bytes", c.maxSharedMemoryBytes},
+          {"max_image_dimension_2d", c.maxImageDimension2D},
           {"max_push_constant_bytes", c.maxPushConstantBytes},
           {"max_storage_buffer_range", c.maxStorageBufferRange},
           {"max_memory_allocation_size", c.maxMemoryAllocationSize},

@@ -1,3 +1,6 @@
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -8,53 +11,98 @@
 #include "mobilevk/error.h"
 
 namespace {
+
+struct Command {
+  const char* name;
+  int (*run)(const std::vector<std::string>&);
+  const char* help;
+};
+
+const Command kCommands[] = {
+    {"classify", cmdClassify,
+     "  classify --model PATH [--labels PATH] [--top K] [--device gpu|cpu|INDEX|NAME] [--batch]\n"
+     "           [--precision fp32|fp16] [--pipeline-cache FILE]\n"
+     "           [--json] [--save-output FILE.npy [--overwrite]] [--input-range LO,HI]\n"
+     "           (IMAGE... | --input-npy FILE.npy)\n"
+     "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path;\n"
+     "                      every readable image is classified, each unreadable one reported (exit 1)\n"},
+    {"compare", cmdCompare,
+     "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
+     "                      run GPU and CPU reference side by side; per-layer differences\n"},
+    {"bench", cmdBench,
+     "  bench [--model PATH | --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
+     "        [--device D] [--precision fp32|fp16] [--per-layer] [--json] [--pipeline-cache FILE]\n"
+     "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
+     "  bench --peak [--device D] [--json]\n"
+     "                      the device's measured FMA rate and memory bandwidth\n"},
+    {"summary", cmdSummary,
+     "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
+     "                      per-layer table: shapes, mult-adds, parameters\n"},
+    {"devices", cmdDevices, "  devices [--json]    list Vulkan devices and their compute capabilities\n"},
+};
+
+const char* kEnvironment =
+    "\nenvironment: MOBILEVK_DEVICE picks the device (index or name substring),\n"
+    "             MOBILEVK_VALIDATION=1 turns on the Khronos validation layer\n"
+    "--pipeline-cache FILE keeps mobilevk's own cache format: an existing file that is not one is refused.\n";
+
 void usage(std::ostream& os) {
-  os << "usage: mobilevk <command> [options]\n\n"
-        "commands:\n"
-        "  classify --model PATH [--labels PATH] [--top K] [--device gpu|cpu|INDEX|NAME] [--batch]\n"
-        "           [--precision fp32|fp16] [--pipeline-cache FILE]\n"
-        "           [--json] [--save-output FILE.npy [--overwrite]] [--input-range LO,HI]\n"
-        "           (IMAGE... | --input-npy FILE.npy)\n"
-        "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path\n"
-        "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
-        "                      run GPU and CPU reference side by side; per-layer differences\n"
-        "  bench [--model PATH | --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
-        "        [--device D] [--precision fp32|fp16] [--per-layer] [--json] [--pipeline-cache FILE]\n"
-        "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
-        "  bench --peak [--device D] [--json]\n"
-        "                      the device's measured FMA rate and memory bandwidth\n"
-        "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
-        "                      per-layer table: shapes, mult-adds, parameters\n"
-        "  devices [--json]    list Vulkan devices and their compute capabilities\n\n"
-        "environment: MOBILEVK_DEVICE picks the device (index or name substring),\n"
-        "             MOBILEVK_VALIDATION=1 turns on the Khronos validation layer\n";
+  os << "usage: mobilevk <command> [options]\n\ncommands:\n";
+  for (const auto& c : kCommands) os << c.help;
+  os << kEnvironment;
 }
+
+// Output that did not reach its destination (a full disk, a closed pipe) must not end in exit 0.
+// A reader that went away (EPIPE, with SIGPIPE ignored by our parent) ends the program quietly
+// with the status a SIGPIPE death would have given.
+int checkStdout(int status, const std::string& cmd) {
+  std::cout.flush();
+  errno = 0;
+  if (std::fflush(stdout) == 0 && !std::ferror(stdout) && std::cout.good()) return status;
+  if (errno == EPIPE) return 128 + SIGPIPE;
+  std::fprintf(stderr, "mobilevk %s: error: writing the output failed (%s)\n", cmd.c_str(),
+               errno ? std::strerror(errno) : "stream error");
+  return status == 0 ? 1 : status;
+}
+
+int runCommand(const std::string& cmd, const std::vector<std::string>& args) {
+  for (const auto& c : kCommands) {
+    if (cmd != c.name) continue;
+    for (const auto& a : args)
+      if (a == "--help" || a == "-h") {
+        std::cout << "usage:\n" << c.help;
+        return 0;
+      }
+    return c.run(args);
+  }
+  std::cerr << "mobilevk: unknown command '" << cmd << "'\n";
+  usage(std::cerr);
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A parent that ignores SIGPIPE would otherwise leave us writing into a closed pipe.
+  std::signal(SIGPIPE, SIG_DFL);
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
     usage(argc < 2 ? std::cerr : std::cout);
-    return argc < 2 ? 2 : 0;
+    return checkStdout(argc < 2 ? 2 : 0, "");
   }
   const std::string cmd = argv[1];
   const std::vector<std::string> args(argv + 2, argv + argc);
+  int status = 1;
   try {
-    if (cmd == "devices") return cmdDevices(args);
-    if (cmd == "summary") return cmdSummary(args);
-    if (cmd == "classify") return cmdClassify(args);
-    if (cmd == "compare") return cmdCompare(args);
-    if (cmd == "bench") return cmdBench(args);
-    std::cerr << "mobilevk: unknown command '" << cmd << "'\n";
-    usage(std::cerr);
-    return 2;
+    status = runCommand(cmd, args);
   } catch (const cli::UsageError& e) {
-    std::cerr << "mobilevk " << cmd << ": " << e.message << " (see mobilevk --help)\n";
-    return 2;
+    std::cerr << "mobilevk " << cmd << ": " << e.message << " (see mobilevk " << cmd << " --help)\n";
+    status = 2;
   } catch (const mobilevk::Error& e) {
     std::cerr << "mobilevk " << cmd << ": error: " << e.what() << "\n";
-    return 1;
+    status = 1;
   } catch (const std::exception& e) {
     std::cerr << "mobilevk " << cmd << ": unexpected error: " << e.what() << "\n";
-    return 1;
+    status = 1;
   }
+  return checkStdout(status, cmd);
 }

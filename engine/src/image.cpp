@@ -1,14 +1,12 @@
 #include "mobilevk/image.h"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 
 #include "import/importers.h"
+#include "io/file_io.h"
 #include "mobilevk/error.h"
 
 #include "stb_image_config.h"
@@ -64,17 +62,108 @@ void checkJpegHuffmanTables(const uint8_t* data, size_t size, size_t pos, const 
   }
 }
 
+// stb_image decodes a file whose data stops early as if the rest were zeros (a 54-byte BMP header
+// claiming 16384x16384 becomes a 1.6 GB black picture). Each format's own structure says how much
+// data must follow, so a file cut short is refused before decoding.
+void checkBmpComplete(const uint8_t* d, size_t size, const std::string& what) {
+  auto le = [&](size_t at, int bytes) -> uint64_t {
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i) v = v << 8 | (at + size_t(i) < size ? d[at + size_t(i)] : 0);
+    return v;
+  };
+  if (size < 26) throw Error(what + ": truncated BMP (" + std::to_string(size) + " bytes, shorter than its headers)");
+  const uint64_t dataOffset = le(10, 4), infoSize = le(14, 4);
+  int64_t width, height;
+  uint64_t bpp, compression = 0;
+  if (infoSize == 12) {  // BITMAPCOREHEADER
+    width = int16_t(le(18, 2));
+    height = int16_t(le(20, 2));
+    bpp = le(24, 2);
+  } else {
+    if (size < 34) throw Error(what + ": truncated BMP (" + std::to_string(size) + " bytes, shorter than its headers)");
+    width = int32_t(le(18, 4));
+    height = int32_t(le(22, 4));
+    bpp = le(28, 2);
+    compression = le(30, 4);
+  }
+  if (compression != 0 && compression != 3 && compression != 6) return;  // RLE etc.: stb refuses these itself
+  if (width <= 0 || height == 0 || bpp == 0 || bpp > 32) return;         // stb refuses these itself
+  const uint64_t rowBytes = (uint64_t(width) * bpp + 31) / 32 * 4;
+  const uint64_t need = dataOffset + rowBytes * uint64_t(height < 0 ? -height : height);
+  if (need > size)
+    throw Error(what + ": truncated BMP: its header describes " + std::to_string(width) + "x" +
+                std::to_string(height < 0 ? -height : height) + " pixels at " + std::to_string(bpp) + " bits, " +
+                std::to_string(need) + " bytes, but the file has " + std::to_string(size));
+}
+
+void checkPngComplete(const uint8_t* d, size_t size, const std::string& what) {
+  size_t pos = 8;  // after the signature
+  while (pos + 8 <= size) {
+    const uint64_t length = uint64_t(d[pos]) << 24 | uint64_t(d[pos + 1]) << 16 | uint64_t(d[pos + 2]) << 8 | d[pos + 3];
+    const std::string type(reinterpret_cast<const char*>(d + pos + 4), 4);
+    if (pos + 12 + length > size)
+      throw Error(what + ": truncated PNG: chunk '" + type + "' declares " + std::to_string(length) +
+                  " bytes, past the end of the file (" + std::to_string(size) + " bytes)");
+    if (type == "IEND") return;
+    pos += 12 + size_t(length);
+  }
+  throw Error(what + ": truncated PNG: the file (" + std::to_string(size) + " bytes) ends before its IEND chunk");
+}
+
+// A JPEG's scans end with EOI (FF D9); entropy-coded data never contains FF D9 (an FF there is
+// followed by 00 or a restart marker), so the first one after the first SOS closes the image.
+void checkJpegComplete(const uint8_t* d, size_t size, size_t pos, const std::string& what) {
+  while (pos + 4 <= size) {
+    if (d[pos] != 0xFF) return;  // not a marker where one must be: stb reports the corruption
+    const uint8_t marker = d[pos + 1];
+    if (marker == 0xFF) {
+      ++pos;
+      continue;
+    }
+    if (marker == 0xD9) return;  // EOI before any scan: stb reports that no image was found
+    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      pos += 2;
+      continue;
+    }
+    const size_t length = size_t(d[pos + 2]) << 8 | d[pos + 3];
+    if (marker == 0xDA) {
+      for (size_t i = pos + 2; i + 1 < size; ++i)
+        if (d[i] == 0xFF && d[i + 1] == 0xD9) return;
+      throw Error(what + ": truncated JPEG: the image data ends (" + std::to_string(size) +
+                  " bytes) without its end-of-image marker");
+    }
+    pos += 2 + length;
+  }
+  if (pos < size) return;
+  throw Error(what + ": truncated JPEG: the file (" + std::to_string(size) + " bytes) ends inside its headers");
+}
+
 }  // namespace
 
 Image decodeImage(const uint8_t* data, size_t size, const std::string& what) {
   if (size == 0) throw Error(what + ": empty file, not an image");
-  if (const size_t body = jpegBodyOffset(data, size)) checkJpegHuffmanTables(data, size, body, what);
+  if (const size_t body = jpegBodyOffset(data, size)) {
+    checkJpegHuffmanTables(data, size, body, what);
+    checkJpegComplete(data, size, body, what);
+  }
+  if (size >= 8 && std::memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) checkPngComplete(data, size, what);
+  if (size >= 2 && data[0] == 'B' && data[1] == 'M') checkBmpComplete(data, size, what);
   if (size > (1u << 30)) throw Error(what + ": larger than 1 GiB");
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(data, int(size), &w, &h, &comp))
     throw Error(what + ": not a readable JPEG, PNG or BMP image (" + stbi_failure_reason() + ")");
-  if (w <= 0 || h <= 0 || uint64_t(w) * uint64_t(h) > (1ull << 28))
-    throw Error(what + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " is not supported");
+  const uint64_t pixelCount = uint64_t(w) * uint64_t(h);
+  if (w <= 0 || h <= 0 || pixelCount > (1ull << 28))
+    throw Error(what + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " is over mobilevk's limit of " +
+                std::to_string(1ull << 28) + " pixels (16384x16384)");
+  // stb_image holds the decoded image (in the file's channels and sample size, then as RGB) in
+  // buffers indexed by int: past 2 GiB it fails with a misleading reason, so say what it is.
+  const uint64_t sampleBytes = stbi_is_16_bit_from_memory(data, int(size)) ? 2 : 1;
+  const uint64_t decodeBytes = pixelCount * uint64_t(std::max(comp, 3)) * sampleBytes + uint64_t(h);
+  if (decodeBytes > uint64_t(INT32_MAX))
+    throw Error(what + ": a " + std::to_string(w) + "x" + std::to_string(h) + " image with " + std::to_string(comp) +
+                " channels of " + std::to_string(8 * sampleBytes) + " bits needs " + std::to_string((decodeBytes + (1u << 20) - 1) >> 20) +
+                " MiB to decode, over the decoder's limit of 2048 MiB");
   unsigned char* pixels = stbi_load_from_memory(data, int(size), &w, &h, &comp, 3);
   if (!pixels) throw Error(what + ": cannot decode image (" + stbi_failure_reason() + ")");
   Image img;
@@ -259,32 +348,16 @@ void writeNpy(const std::string& path, const std::vector<float>& data, const std
   shape += ")";
   if (count != data.size())
     throw Error(path + ": " + std::to_string(data.size()) + " values do not fill shape " + shape);
-  struct stat st {};
-  if (!overwrite && stat(path.c_str(), &st) == 0)
-    throw Error(path + ": already exists; not overwriting it (pass --overwrite to replace it)");
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   const size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
-  const std::string tmp = path + ".tmp-mobilevk";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw Error(path + ": cannot create " + tmp);
-    const uint16_t len = uint16_t(header.size());
-    f.write("\x93NUMPY\x01\x00", 8);
-    f.put(char(len & 0xff));
-    f.put(char(len >> 8));
-    f.write(header.data(), std::streamsize(header.size()));
-    f.write(reinterpret_cast<const char*>(data.data()), std::streamsize(data.size() * 4));
-    if (!f.flush()) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot move the finished file into place");
-  }
+  std::string file("\x93NUMPY\x01\x00", 8);
+  file += char(header.size() & 0xff);
+  file += char(header.size() >> 8);
+  file += header;
+  file.append(reinterpret_cast<const char*>(data.data()), data.size() * 4);
+  writeFileAtomically(path, file.data(), file.size(), overwrite ? Replace::RegularFile : Replace::Never);
 }
 
 }  // namespace mobilevk

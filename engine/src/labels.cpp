@@ -4,20 +4,24 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <fstream>
 #include <numeric>
 
+#include "io/file_io.h"
 #include "mobilevk/error.h"
 
 namespace mobilevk {
 
 std::vector<std::string> readLabels(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw Error(path + ": cannot open label file");
+  const std::vector<uint8_t> bytes = readRegularFile(path, 64ull << 20);
   std::vector<std::string> labels;
-  for (std::string line; std::getline(f, line);) {
+  size_t start = 0;
+  while (start < bytes.size()) {
+    size_t end = start;
+    while (end < bytes.size() && bytes[end] != '\n') ++end;
+    std::string line(bytes.begin() + long(start), bytes.begin() + long(end));
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    labels.push_back(line);
+    labels.push_back(std::move(line));
+    start = end + 1;
   }
   return labels;
 }
@@ -36,10 +40,14 @@ std::string findLabelFile(const std::string& modelPath, size_t classes) {
     while (dirent* e = readdir(d)) names.push_back(e->d_name);
     closedir(d);
     std::sort(names.begin(), names.end());
-    for (const auto& n : names)
-      if (n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0 &&
-          readLabels(labelsDir + "/" + n).size() == classes)
-        return labelsDir + "/" + n;
+    for (const auto& n : names) {
+      if (n.size() <= suffix.size() || n.compare(n.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+      try {
+        if (readLabels(labelsDir + "/" + n).size() == classes) return labelsDir + "/" + n;
+      } catch (const Error&) {
+        // not a readable regular file (a FIFO, a broken link): not a candidate
+      }
+    }
   }
   return "";
 }

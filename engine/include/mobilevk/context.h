@@ -29,8 +29,10 @@ struct ContextOptions {
   // (exercises the path a discrete GPU takes, on lavapipe too).
   bool forceStaging = false;
   // Pipeline cache file: loaded at creation when it exists and matches this device and driver
-  // (vendor, device id and pipelineCacheUUID; a stale or corrupt file is ignored with a warning on
-  // stderr), and written by savePipelineCache() and at destruction, atomically.
+  // (vendor, device id and pipelineCacheUUID; a stale or cut-short cache is ignored with a warning
+  // on stderr), and written by savePipelineCache() and at destruction, atomically. The file carries
+  // a mobilevk header: an existing file without it (not a regular file, over 256 MiB, or not a
+  // mobilevk cache) makes the constructor throw and is never written over. An empty file is fine.
   std::string pipelineCachePath;
   // Called (from the driver's thread) with every validation error or warning, in addition to the
   // list validationMessages() returns; also during the context's own teardown.
@@ -70,6 +72,7 @@ struct DeviceCapabilities {
   uint32_t maxWorkgroupInvocations = 0;
   uint32_t maxWorkgroupCount[3] = {0, 0, 0};
   uint32_t maxSharedMemoryBytes = 0;
+  uint32_t maxImageDimension2D = 0;  // widest or tallest image runPixels accepts
   uint32_t maxPushConstantBytes = 0;
   uint64_t maxStorageBufferRange = 0;
   uint64_t maxMemoryAllocationSize = 0;

@@ -102,8 +102,12 @@ class Network {
   void forgetImageView(VkImageView view);
 
   // Host RGBA8 pixels (tightly packed rows) through the same GPU resize/normalize path: uploaded
-  // once into an image mobilevk owns (kept per size, with its recorded command buffer), then
-  // classified. Blocks until the result is back.
+  // into an image mobilevk owns, then classified. Blocks until the result is back. The image, its
+  // staging buffer and recorded command buffer are kept per frame size for the next call, for at
+  // most kPixelPathCacheSize sizes (least recently used dropped first), so a stream of ever-new
+  // sizes costs bounded memory. A width or height over the device's maxImageDimension2D
+  // (DeviceCaps) is refused: scale such an image down first.
+  static constexpr size_t kPixelPathCacheSize = 4;
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);
 
   // Output of layer i from the last run(); needs keepLayerOutputs.

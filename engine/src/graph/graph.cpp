@@ -1,6 +1,7 @@
 #include "graph/graph.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "mobilevk/error.h"
 
@@ -46,9 +47,29 @@ void checkTensorSize(const Shape& s, const std::string& what) {
     bytes *= uint64_t(d);
     if (bytes > kMaxTensorBytes)
       throw Error(what + " of shape " + s.str() + " would need more than " + std::to_string(kMaxTensorBytes >> 20) +
-                  " MiB (mobilevk's limit per tensor); use a smaller batch or input");
+                  " MiB (mobilevk's limit per tensor); " +
+                  (s.n == 1 ? std::string("the input resolution is too large") : "use a smaller batch or input resolution"));
   }
 }
+// A NaN or Inf weight (an overflowing float16, a folded batch norm with variance + epsilon <= 0,
+// a broken quantization scale) would make every answer NaN or constant: refuse it at load time.
+void checkFinite(const Node& n) {
+  auto first = [](const std::vector<float>& v) {
+    return size_t(std::find_if(v.begin(), v.end(), [](float x) { return !std::isfinite(x); }) - v.begin());
+  };
+  const size_t w = first(n.conv.weights), b = first(n.conv.bias);
+  if (w < n.conv.weights.size())
+    throw Error("layer '" + n.name + "': weight " + std::to_string(w) + " is " + std::to_string(n.conv.weights[w]) +
+                " (weights must be finite)");
+  if (b < n.conv.bias.size())
+    throw Error("layer '" + n.name + "': bias " + std::to_string(b) + " is " + std::to_string(n.conv.bias[b]) +
+                " (biases must be finite)");
+  const auto& a = n.conv.activation;
+  if (std::isnan(a.min) || std::isnan(a.max) || a.min > a.max)
+    throw Error("layer '" + n.name + "': output clamp [" + std::to_string(a.min) + ", " + std::to_string(a.max) +
+                "] is not a valid range");
+}
+
 }  // namespace
 
 std::vector<Shape> Graph::inferShapes(int batch) const {
@@ -75,7 +96,10 @@ void Graph::validate() const {
                 std::to_string(input.width) + "x" + std::to_string(input.channels));
   try {
     for (const auto& n : nodes)
-      if (hasWeights(n.kind)) validateConvDesc(n.conv, convKindOf(n.kind));
+      if (hasWeights(n.kind)) {
+        validateConvDesc(n.conv, convKindOf(n.kind));
+        checkFinite(n);
+      }
     inferShapes(1);
   } catch (const Error& e) {
     throw Error("model '" + name + "': " + e.what());

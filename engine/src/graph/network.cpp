@@ -1,7 +1,8 @@
 #include "mobilevk/network.h"
 
+#include <algorithm>
 #include <cstring>
-#include <map>
+#include <list>
 #include <mutex>
 
 #include "graph/graph.h"
@@ -86,12 +87,14 @@ struct Network::Impl {
     Buffer staging, readback;
     std::unique_ptr<CommandBuffer> cmd;
   };
-  std::map<std::pair<uint32_t, uint32_t>, PixelPath> pixelPaths;
+  // Most recently used first; at most kPixelPathCacheSize entries.
+  std::list<std::pair<std::pair<uint32_t, uint32_t>, PixelPath>> pixelPaths;
 
   Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
     const Graph& graph = model.graph();
     shapes.push_back(graph.inputShape(o.batch));
     for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
+    checkTensorsFitDevice(graph);
     if (o.framesInFlight < 1 || o.framesInFlight > 16)
       throw Error("framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
     std::vector<std::shared_ptr<const PackedWeights>> weights;
@@ -129,6 +132,23 @@ struct Network::Impl {
   }
 
   size_t bytes(const Shape& s) const { return deviceTensorBytes(s, options.precision); }
+
+  // Each tensor is bound whole to a shader: one over maxStorageBufferRange cannot run here. Say
+  // which tensor, and what to change (at batch 1 only the resolution can).
+  void checkTensorsFitDevice(const Graph& graph) const {
+    const uint64_t range = gpu.info().caps.maxStorageBufferRange;
+    auto mib = [](uint64_t b) { return std::to_string((b + (1u << 20) - 1) >> 20) + " MiB"; };
+    for (size_t t = 0; t < shapes.size(); ++t) {
+      if (bytes(shapes[t]) <= range) continue;
+      const std::string what = t == 0 ? "the input" : "the output of '" + graph.nodes[t - 1].name + "'";
+      const std::string advice =
+          options.batch == 1 ? "the input resolution " + std::to_string(shapes[0].h) + "x" + std::to_string(shapes[0].w) +
+                                   " is too large for this device"
+                             : "use a smaller batch (now " + std::to_string(options.batch) + ") or input resolution";
+      throw Error(model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(bytes(shapes[t])) +
+                  ", over this device's maxStorageBufferRange of " + mib(range) + "; " + advice);
+    }
+  }
 
   // NC4HW4 floats -> the device's storage format, and back.
   std::vector<uint8_t> toDevice(const HostTensor& t) const {
@@ -237,8 +257,22 @@ struct Network::Impl {
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
     if (!rgba || width == 0 || height == 0) throw Error("runPixels: no pixels given");
     if (shapes.front().n != 1) throw Error("runPixels classifies one image; the network has batch " + std::to_string(shapes.front().n));
+    const uint32_t maxSide = gpu.info().caps.maxImageDimension2D;
+    if (width > maxSide || height > maxSide)
+      throw Error("runPixels: a " + std::to_string(width) + "x" + std::to_string(height) +
+                  " image is larger than this device's maxImageDimension2D of " + std::to_string(maxSide) +
+                  "; scale it down first");
     std::lock_guard<std::mutex> lock(mutex);
-    PixelPath& path = pixelPaths[{width, height}];
+    const std::pair<uint32_t, uint32_t> key{width, height};
+    auto hit = std::find_if(pixelPaths.begin(), pixelPaths.end(), [&](const auto& e) { return e.first == key; });
+    if (hit != pixelPaths.end()) {
+      pixelPaths.splice(pixelPaths.begin(), pixelPaths, hit);
+    } else {
+      // Every earlier submission has completed (each call waits), so the oldest entry can go.
+      if (pixelPaths.size() >= Network::kPixelPathCacheSize) pixelPaths.pop_back();
+      pixelPaths.emplace_front(key, PixelPath{});
+    }
+    PixelPath& path = pixelPaths.front().second;
     if (!path.cmd) {
       path.image = std::make_unique<Rgba8Image>(gpu, width, height);
       path.staging = Buffer(gpu, uint64_t(width) * height * 4, MemoryUsage::Upload, "RGBA8 pixel staging");

@@ -60,7 +60,13 @@ class KerasReader {
     g->name = dir_.substr(dir_.find_last_of('/') + 1);
     g->format = "keras";
     g->input.source = "Keras MobileNet preprocessing (x/127.5 - 1)";
-    for (const auto& layer : layers) readLayer(layer);
+    for (size_t i = 0; i < layers.size(); ++i) {
+      try {
+        readLayer(layers[i]);
+      } catch (const json::exception& e) {  // a field of an unexpected type that no check above named
+        fail("layer " + std::to_string(i) + " has a malformed config (" + e.what() + ")");
+      }
+    }
     if (pendingPad_) fail("ZeroPadding2D '" + pendingPadName_ + "' is not followed by a convolution");
     g->validate();
     return g;
@@ -77,6 +83,26 @@ class KerasReader {
   int integer(const json& j, const char* key, const std::string& where) const {
     if (!j.contains(key) || !j[key].is_number_integer()) fail(where + ": missing integer '" + key + "'");
     return j[key].get<int>();
+  }
+
+  // An optional config field of the expected JSON type, or `fallback` when absent (or null). A
+  // field of another type is refused naming the layer and the field (never a raw json exception).
+  template <typename T>
+  T option(const json& c, const char* key, T fallback, const std::string& who) const {
+    if (!c.contains(key) || c[key].is_null()) return fallback;
+    const json& v = c[key];
+    const char* want = nullptr;
+    if constexpr (std::is_same_v<T, bool>) {
+      if (!v.is_boolean()) want = "true or false";
+    } else if constexpr (std::is_integral_v<T>) {
+      if (!v.is_number_integer()) want = "an integer";
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!v.is_number()) want = "a number";
+    } else {
+      if (!v.is_string()) want = "a string";
+    }
+    if (want) fail(who + ": field '" + key + "' must be " + want + ", found " + v.dump());
+    return v.get<T>();
   }
 
   std::vector<int> intPair(const json& j, const char* key, const std::string& where) const {
@@ -108,7 +134,7 @@ class KerasReader {
       size_t offset = 0;
       for (const auto& w : group["weights"]) {
         const std::string name = str(w, "name", where);
-        const std::string dtype = w.value("dtype", "float32");
+        const std::string dtype = option(w, "dtype", std::string("float32"), where);
         if (dtype != "float32") fail("weight '" + name + "' has dtype " + dtype + "; only float32 is supported");
         if (w.contains("quantization")) fail("weight '" + name + "' is quantized; quantized TF.js weights are not supported");
         if (!w.contains("shape") || !w["shape"].is_array()) fail("weight '" + name + "' has no shape");
@@ -230,7 +256,7 @@ class KerasReader {
       const auto s = intPair(c, "strides", who);
       const auto dil = c.contains("dilation_rate") ? intPair(c, "dilation_rate", who) : std::vector<int>{1, 1};
       if (dil[0] != 1 || dil[1] != 1) fail(who + ": dilation " + c["dilation_rate"].dump() + " is not supported");
-      if (c.value("groups", 1) != 1) fail(who + ": grouped convolution is not supported");
+      if (option(c, "groups", 1, who) != 1) fail(who + ": grouped convolution is not supported");
       const std::string pad = str(c, "padding", who);
       if (pad != "same" && pad != "valid") fail(who + ": padding '" + pad + "' is not supported");
       Node n;
@@ -245,7 +271,7 @@ class KerasReader {
         pendingPad_ = false;
       }
       if (depthwise) {
-        if (c.value("depth_multiplier", 1) != 1) fail(who + ": depth_multiplier " + c["depth_multiplier"].dump() + " is not supported (only 1)");
+        if (option(c, "depth_multiplier", 1, who) != 1) fail(who + ": depth_multiplier " + c["depth_multiplier"].dump() + " is not supported (only 1)");
         d.outChannels = channels_;
         d.weights = weight(name, "depthwise_kernel", {k[0], k[1], channels_, 1});  // HWC1 == HWC
         n.kind = NodeKind::DepthwiseConv;
@@ -257,11 +283,11 @@ class KerasReader {
         n.kind = k[0] == 1 && k[1] == 1 && s[0] == 1 && s[1] == 1 && unpadded ? NodeKind::PointwiseConv : NodeKind::Conv2D;
         if (n.kind == NodeKind::PointwiseConv) d.window.padding = Padding::valid();
       }
-      if (c.value("use_bias", true)) d.bias = weight(name, "bias", {d.outChannels});
+      if (option(c, "use_bias", true, who)) d.bias = weight(name, "bias", {d.outChannels});
       graph_->nodes.push_back(std::move(n));
       channels_ = d.outChannels;
       lastIsOpenConv_ = true;
-      fuseActivation(c.value("activation", "linear"), who);
+      fuseActivation(option(c, "activation", std::string("linear"), who), who);
       return;
     }
     if (cls == "BatchNormalization") {
@@ -271,9 +297,10 @@ class KerasReader {
                             (axis.is_array() && axis.size() == 1 && (axis[0] == -1 || axis[0] == 3));
       if (!lastAxis) fail(who + ": axis " + axis.dump() + " is not the channel axis");
       const int ch = n->conv.outChannels;
-      const double eps = c.value("epsilon", 1e-3);
-      const auto gamma = c.value("scale", true) ? weight(name, "gamma", {ch}) : std::vector<float>(ch, 1.0f);
-      const auto beta = c.value("center", true) ? weight(name, "beta", {ch}) : std::vector<float>(ch, 0.0f);
+      const double eps = option(c, "epsilon", 1e-3, who);
+      if (!std::isfinite(eps) || eps < 0) fail(who + ": epsilon " + std::to_string(eps) + " must be finite and >= 0");
+      const auto gamma = option(c, "scale", true, who) ? weight(name, "gamma", {ch}) : std::vector<float>(ch, 1.0f);
+      const auto beta = option(c, "center", true, who) ? weight(name, "beta", {ch}) : std::vector<float>(ch, 0.0f);
       const auto mean = weight(name, "moving_mean", {ch});
       const auto var = weight(name, "moving_variance", {ch});
       // y = gamma * (conv(x) + b - mean) / sqrt(var + eps) + beta: scale each output channel's
@@ -283,6 +310,11 @@ class KerasReader {
       const size_t perOut = d.weights.size() / size_t(ch);
       for (int o = 0; o < ch; ++o) {
         if (var[o] < 0.0f) fail(who + ": negative moving_variance for channel " + std::to_string(o));
+        if (!(double(var[o]) + eps > 0.0))
+          fail(who + ": moving_variance + epsilon is " + std::to_string(double(var[o]) + eps) + " for channel " +
+               std::to_string(o) + "; it must be > 0");
+        for (const auto* v : {&gamma, &beta, &mean, &var})
+          if (!std::isfinite((*v)[o])) fail(who + ": a non-finite batch-norm parameter for channel " + std::to_string(o));
         const double scale = double(gamma[o]) / std::sqrt(double(var[o]) + eps);
         if (n->kind == NodeKind::DepthwiseConv) {
           for (size_t i = 0; i < perOut; ++i) d.weights[i * ch + o] = float(d.weights[i * ch + o] * scale);
@@ -298,7 +330,7 @@ class KerasReader {
       return;
     }
     if (cls == "ReLU") {
-      const double slope = c.value("negative_slope", 0.0), threshold = c.value("threshold", 0.0);
+      const double slope = option(c, "negative_slope", 0.0, who), threshold = option(c, "threshold", 0.0, who);
       if (slope != 0.0 || threshold != 0.0) fail(who + ": negative_slope/threshold other than 0 is not supported");
       const float maxValue = c.contains("max_value") && c["max_value"].is_number() ? c["max_value"].get<float>() : FLT_MAX;
       fuseClamp(*lastConv(who), 0.0f, maxValue);

@@ -108,6 +108,19 @@ class TfliteReader {
     return r + "]";
   }
 
+  // A scale that is zero, negative, NaN or Inf, or a zero point outside the type's range, would
+  // turn every value of the tensor into garbage: refused, naming the tensor.
+  void checkQuantization(double scale, int64_t zp, int ty, const std::string& who, uint32_t channel) const {
+    const std::string at = channel == ~0u ? "" : " (channel " + std::to_string(channel) + ")";
+    if (!std::isfinite(scale) || scale <= 0)
+      fail(who + " has quantization scale " + std::to_string(scale) + at + "; a scale must be finite and > 0");
+    const int64_t lo = ty == type::kUInt8 ? 0 : ty == type::kInt8 ? -128 : INT32_MIN;
+    const int64_t hi = ty == type::kUInt8 ? 255 : ty == type::kInt8 ? 127 : INT32_MAX;
+    if (zp < lo || zp > hi)
+      fail(who + " has zero point " + std::to_string(zp) + at + ", outside " + typeName(ty) + "'s range [" +
+           std::to_string(lo) + ", " + std::to_string(hi) + "]");
+  }
+
   // Constant data of a tensor, dequantized to float: real = scale * (q - zero_point), per channel
   // along quantized_dimension where the file gives several scales.
   std::vector<float> constant(const tfl::Tensor* t, const std::string& role) const {
@@ -155,6 +168,7 @@ class TfliteReader {
         uint16_t h;
         std::memcpy(&h, data + 2 * i, 2);
         out[i] = halfToFloat(h);
+        if (!std::isfinite(out[i])) fail(who + " contains a non-finite float16 value at index " + std::to_string(i));
       }
       return out;
     }
@@ -173,6 +187,8 @@ class TfliteReader {
     const uint32_t nZero = q->zero_point() ? q->zero_point()->size() : 0;
     if (nZero != 0 && nZero != nScales)
       fail(who + " has " + std::to_string(nZero) + " zero points for " + std::to_string(nScales) + " scales");
+    for (uint32_t ch = 0; ch < nScales; ++ch)
+      checkQuantization(q->scale()->Get(ch), nZero ? q->zero_point()->Get(ch) : 0, ty, who, nScales > 1 ? ch : ~0u);
     for (uint64_t i = 0; i < count; ++i) {
       const uint32_t ch = nScales > 1 ? uint32_t((i / inner) % axisSize) : 0;
       const float scale = q->scale()->Get(ch);
@@ -212,6 +228,7 @@ class TfliteReader {
       fail("quantized input '" + tensorName(t) + "' needs exactly one scale");
     const float scale = q->scale()->Get(0);
     const int64_t zp = q->zero_point() && q->zero_point()->size() ? q->zero_point()->Get(0) : 0;
+    checkQuantization(scale, zp, ty, "input tensor '" + tensorName(t) + "'", ~0u);
     // uint8 input: q = pixel. int8 input: q = pixel - 128. real = scale * (q - zero_point).
     const double shift = ty == type::kInt8 ? -128.0 : 0.0;
     for (int c = 0; c < 3; ++c) {
@@ -230,6 +247,7 @@ class TfliteReader {
     if (!q || !q->scale() || q->scale()->size() != 1) return;
     const double scale = q->scale()->Get(0);
     const double zp = q->zero_point() && q->zero_point()->size() ? double(q->zero_point()->Get(0)) : 0.0;
+    checkQuantization(scale, int64_t(zp), ty, "output tensor '" + tensorName(out) + "' of " + n.name, ~0u);
     const double lo = ty == type::kUInt8 ? 0.0 : -128.0, hi = ty == type::kUInt8 ? 255.0 : 127.0;
     fuseClamp(n, float(scale * (lo - zp)), float(scale * (hi - zp)));
   }

@@ -5,10 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <iterator>
 
+#include "io/pipeline_cache_file.h"
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
 #include "vulkan/command.h"
@@ -163,6 +162,7 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
   }
   c.maxWorkgroupInvocations = L.maxComputeWorkGroupInvocations;
   c.maxSharedMemoryBytes = L.maxComputeSharedMemorySize;
+  c.maxImageDimension2D = L.maxImageDimension2D;
   c.maxPushConstantBytes = L.maxPushConstantsSize;
   c.maxStorageBufferRange = L.maxStorageBufferRange;
   c.minStorageBufferOffsetAlignment = L.minStorageBufferOffsetAlignment;
@@ -300,9 +300,8 @@ Gpu::~Gpu() { destroy(); }
 
 std::vector<uint8_t> Gpu::loadCacheFile() const {
   if (cachePath_.empty()) return {};
-  std::ifstream f(cachePath_, std::ios::binary);
-  if (!f) return {};  // first start: nothing cached yet
-  std::vector<uint8_t> blob((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> blob = readPipelineCacheFile(cachePath_);  // throws for a file that is not ours
+  if (blob.empty()) return {};
   // VkPipelineCacheHeaderVersionOne: length, version, vendorID, deviceID, pipelineCacheUUID.
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(physical_, &props);
@@ -327,18 +326,10 @@ bool Gpu::savePipelineCache() {
   if (vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr) != VK_SUCCESS) return false;
   std::vector<uint8_t> data(size);
   if (vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()) != VK_SUCCESS) return false;
-  const std::string tmp = cachePath_ + ".tmp-mobilevk";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f || !f.write(reinterpret_cast<const char*>(data.data()), std::streamsize(size)) || !f.flush()) {
-      std::cerr << "mobilevk: warning: cannot write pipeline cache " << tmp << "\n";
-      std::remove(tmp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), cachePath_.c_str()) != 0) {
-    std::cerr << "mobilevk: warning: cannot move pipeline cache into " << cachePath_ << "\n";
-    std::remove(tmp.c_str());
+  try {
+    writePipelineCacheFile(cachePath_, data);
+  } catch (const Error& e) {
+    std::cerr << "mobilevk: warning: pipeline cache not saved: " << e.what() << "\n";
     return false;
   }
   return true;
@@ -449,7 +440,9 @@ void Gpu::choosePhysicalDevice(const ContextOptions& options) {
   if (!request.empty()) {
     const bool numeric = std::all_of(request.begin(), request.end(), [](unsigned char ch) { return std::isdigit(ch); });
     if (numeric) {
-      const unsigned long idx = std::stoul(request);
+      // Compared as text first: an index of any length is answered, never overflowed.
+      const std::string digits = request.substr(std::min(request.find_first_not_of('0'), request.size() - 1));
+      const unsigned long idx = digits.size() > 9 ? ~0ul : std::stoul(digits);
       if (idx >= infos.size())
         throw Error(source + " asks for device index " + request + " but there are only " +
                     std::to_string(infos.size()) + " devices:" + listing());
