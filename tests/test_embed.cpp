@@ -114,7 +114,7 @@ TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys no
   testing::expectNoValidationMessages();
 }
 
-TEST_CASE("pipeline cache: saved, reloaded on the next start, stale or corrupt files ignored") {
+TEST_CASE("pipeline cache: saved, reloaded on the next start, stale caches ignored, foreign files never written") {
   char tmpl[] = "/tmp/mobilevk-cache-XXXXXX";
   REQUIRE(mkdtemp(tmpl) != nullptr);
   const std::string path = std::string(tmpl) + "/pipelines.bin";
@@ -136,16 +136,36 @@ TEST_CASE("pipeline cache: saved, reloaded on the next start, stale or corrupt f
   std::ifstream f(path, std::ios::binary);
   std::vector<char> blob((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   f.close();
-  REQUIRE(blob.size() >= 32);
+  // mobilevk's 28-byte header, then the driver's blob (VkPipelineCacheHeaderVersionOne).
+  REQUIRE(blob.size() >= 28 + 32);
+  CHECK(std::string(blob.data(), 15) == "mobilevk-pcache");
   CHECK(start()->pipelineCacheLoaded());
-  // Another device's cache (vendor id changed) and garbage are ignored, and the start still works.
+  auto readBack = [&] {
+    std::ifstream in(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  // Our own file, but another device's cache (vendor id changed) or cut short: ignored, the start
+  // still works, and the file is rewritten as a valid cache.
   auto other = blob;
-  other[8] = char(other[8] ^ 0x5a);
+  other[28 + 8] = char(other[28 + 8] ^ 0x5a);
   std::ofstream(path, std::ios::binary).write(other.data(), std::streamsize(other.size()));
   CHECK_FALSE(start()->pipelineCacheLoaded());
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << "not a pipeline cache";
+  CHECK(start()->pipelineCacheLoaded());
+  std::ofstream(path, std::ios::binary).write(blob.data(), 40);
   CHECK_FALSE(start()->pipelineCacheLoaded());
-  CHECK(start()->pipelineCacheLoaded());  // the previous start rewrote a valid cache
+  CHECK(start()->pipelineCacheLoaded());
+  // A file that is not a mobilevk cache: the context refuses it, naming it, and leaves it alone.
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "my notes, not a pipeline cache";
+  CHECK_THROWS_WITH_AS(start(), doctest::Contains("pipelines.bin: is not a mobilevk pipeline cache"), Error);
+  CHECK(readBack() == "my notes, not a pipeline cache");
+  // A file replaced by something else while a context used it is not written over at the end.
+  std::remove(path.c_str());
+  {
+    auto ctx = start();
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << "written meanwhile";
+    CHECK_FALSE(ctx->savePipelineCache());
+  }
+  CHECK(readBack() == "written meanwhile");
 }
 
 TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images are refused") {

@@ -105,9 +105,11 @@ void applyInputRange(const Args& args, mobilevk::Model& model) {
     size_t u1 = 0, u2 = 0;
     lo = std::stof(v.substr(0, comma), &u1);
     hi = std::stof(v.substr(comma + 1), &u2);
-    if (u1 != comma || u2 != v.size() - comma - 1 || !std::isfinite(lo) || !std::isfinite(hi) || !(hi > lo)) throw 0;
+    // Beyond +-1e6 no image normalization lies, and the activations of a float model overflow.
+    const auto sane = [](float x) { return std::isfinite(x) && std::fabs(x) <= 1e6f; };
+    if (u1 != comma || u2 != v.size() - comma - 1 || !sane(lo) || !sane(hi) || !(hi > lo)) throw 0;
   } catch (...) {
-    throw UsageError{"--input-range expects finite LO,HI with LO < HI (e.g. 0,1 or -1,1), got '" + v + "'"};
+    throw UsageError{"--input-range expects LO,HI within +-1e6 with LO < HI (e.g. 0,1 or -1,1), got '" + v + "'"};
   }
   const float scale[3] = {(hi - lo) / 255.0f, (hi - lo) / 255.0f, (hi - lo) / 255.0f};
   const float offset[3] = {lo, lo, lo};

@@ -70,7 +70,7 @@ int runCommand(const std::string& cmd, const std::vector<std::string>& args) {
     if (cmd != c.name) continue;
     for (const auto& a : args)
       if (a == "--help" || a == "-h") {
-        std::cout << "usage:\n" << c.help;
+        std::cout << "usage: mobilevk " << c.name << " [options]\n" << c.help;
         return 0;
       }
     return c.run(args);

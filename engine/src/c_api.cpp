@@ -47,7 +47,7 @@ mvk_result guarded(F&& f) {
   }
 }
 
-mvk_result invalid(const char* what) {
+mvk_result invalid(const std::string& what) {
   lastError = what;
   return MVK_ERROR_INVALID_ARGUMENT;
 }
@@ -128,9 +128,15 @@ static mvk_result copyOut(const mobilevk::HostTensor& t, float* out, size_t coun
   return MVK_OK;
 }
 
-mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, uint32_t width, uint32_t height, float* out,
-                              size_t out_count) {
+mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width,
+                              uint32_t height, float* out, size_t out_count) {
   if (!network || !rgba || !out) return invalid("mvk_classify_rgba8: network, rgba or out is NULL");
+  if (width == 0 || height == 0)
+    return invalid("mvk_classify_rgba8: the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                   "; width and height must be at least 1");
+  if (rgba_size / 4 / width < height)
+    return invalid("mvk_classify_rgba8: a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 image needs " +
+                   std::to_string(uint64_t(width) * height * 4) + " bytes, rgba_size is " + std::to_string(rgba_size));
   if (out_count < network->outputSize) return invalid("mvk_classify_rgba8: out_count is smaller than the output size");
   mobilevk::HostTensor result;
   const mvk_result r = guarded([&] { result = network->network->runPixels(rgba, width, height); });

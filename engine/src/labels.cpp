@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 
 #include "io/file_io.h"
@@ -56,7 +57,12 @@ std::vector<int> topK(const float* values, size_t count, size_t k) {
   if (k > count) throw Error("top " + std::to_string(k) + " of " + std::to_string(count) + " values asked for");
   std::vector<int> order(count);
   std::iota(order.begin(), order.end(), 0);
-  std::partial_sort(order.begin(), order.begin() + long(k), order.end(), [&](int a, int b) { return values[a] > values[b]; });
+  // NaN ranks after every number (a plain '>' is no strict weak ordering with NaN: undefined).
+  std::partial_sort(order.begin(), order.begin() + long(k), order.end(), [&](int a, int b) {
+    const bool nanA = std::isnan(values[a]), nanB = std::isnan(values[b]);
+    if (nanA || nanB) return !nanA && nanB;
+    return values[a] > values[b];
+  });
   order.resize(k);
   return order;
 }

@@ -7,6 +7,7 @@
 //
 // With MOBILEVK_SAMPLE_VALIDATION=1 the host enables the Khronos validation layer with
 // synchronization validation, and exits non-zero if it reported anything.
+#include "../common/stdout_status.h"
 #include <mobilevk/context.h>
 #include <mobilevk/image.h>
 #include <mobilevk/labels.h>
@@ -282,7 +283,11 @@ int run(int argc, char** argv) {
     std::printf("%d frames, 2 in flight; CPU time to record mobilevk into a frame: median %.0f us (first %.0f us)\n",
                 kFrames, recordUs[recordUs.size() / 2], recordUs.back());
 
-    const std::vector<std::string> labels = argc > 3 ? mobilevk::readLabels(argv[3]) : std::vector<std::string>();
+    // Without a label file named, look for one the way the mobilevk CLI does (labels/*_<classes>.txt
+    // beside the model or up to three directories above it).
+    const std::string labelFile = argc > 3 ? argv[3] : mobilevk::findLabelFile(argv[1], model.outputShape().elements());
+    const std::vector<std::string> labels = labelFile.empty() ? std::vector<std::string>() : mobilevk::readLabels(labelFile);
+    if (labelFile.empty()) std::printf("no label file found for %s (give one as LABELS)\n", argv[1]);
     printTop5("frame (VkImage input, recorded in the host's command buffer):", frame, labels);
     if (status) std::printf("frames in flight disagreed\n");
 
@@ -365,8 +370,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  samples::restoreSigpipe();
   try {
-    return run(argc, argv);
+    return samples::stdoutStatus(run(argc, argv), "mobilevk-embed");
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mobilevk-embed: error: %s\n", e.what());
     return 1;

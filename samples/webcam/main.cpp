@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <csignal>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -20,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "../common/stdout_status.h"
 #include "mobilevk/context.h"
 #include "mobilevk/error.h"
 #include "mobilevk/labels.h"
@@ -40,10 +43,11 @@ const char* kUsage =
     "  --size WxH --fps N    camera format request (default 640x480 at 30)\n"
     "  --device D            Vulkan device (index or name); --headless: no window; --json: JSON lines\n"
     "  --max-frames N        stop after N frames; --once: play an image folder once instead of looping\n"
+    "  --font PATH           TrueType font for the overlay (default: DejaVuSans.ttf)\n"
     "keys: q/Esc quit, space pause, c toggle crop, m next model\n";
 
 struct Options {
-  std::string camera, video, images, device, labels;
+  std::string camera, video, images, device, labels, font;
   std::vector<std::string> models;
   bool centerCrop = false, headless = false, json = false, once = false;
   int width = 640, height = 480, fps = 30;
@@ -68,6 +72,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--model") o.models.push_back(value(i));
     else if (a == "--labels") o.labels = value(i);
     else if (a == "--device") o.device = value(i);
+    else if (a == "--font") o.font = value(i);
     else if (a == "--headless") o.headless = true;
     else if (a == "--json") o.json = true;
     else if (a == "--once") o.once = true;
@@ -206,7 +211,7 @@ double percentile(std::vector<double> v, double p) {
 // The window: the frame scaled to fit, and a text panel over its top-left corner.
 class Window {
  public:
-  Window() {
+  explicit Window(const std::string& fontPath) {
     if (SDL_Init(SDL_INIT_VIDEO) != 0) throw std::runtime_error(std::string("SDL: ") + SDL_GetError());
     if (TTF_Init() != 0) throw std::runtime_error(std::string("SDL_ttf: ") + TTF_GetError());
     window_ = SDL_CreateWindow("mobilevk-webcam", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, 800, 600,
@@ -215,6 +220,10 @@ class Window {
     renderer_ = SDL_CreateRenderer(window_, -1, 0);
     if (!renderer_) renderer_ = SDL_CreateRenderer(window_, -1, SDL_RENDERER_SOFTWARE);
     if (!renderer_) throw std::runtime_error(std::string("cannot create a renderer: ") + SDL_GetError());
+    if (!fontPath.empty()) {
+      font_ = TTF_OpenFont(fontPath.c_str(), 18);
+      if (!font_) throw std::runtime_error("cannot open the font " + fontPath + ": " + TTF_GetError());
+    }
     for (const char* f : {"/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/TTF/DejaVuSans.ttf"})
       if (!font_) font_ = TTF_OpenFont(f, 18);
     if (!font_) throw std::runtime_error("no DejaVuSans.ttf font (on Debian: apt-get install fonts-dejavu-core)");
@@ -294,7 +303,20 @@ int run(const Options& o, const char* argv0) {
   // Capture runs ahead on its own thread: frame N+1 is captured while frame N is classified.
   Mailbox mailbox(source->live());
   std::atomic<bool> stop{false};
-  std::thread capture([&] {
+  std::thread capture;
+  // Every way out of this function (an exception from the window, the model, a frame) stops and
+  // joins the capture thread first: a joinable std::thread destroyed while unwinding aborts.
+  struct CaptureJoiner {
+    std::atomic<bool>& stop;
+    Mailbox& mailbox;
+    std::thread& thread;
+    ~CaptureJoiner() {
+      stop = true;
+      mailbox.close();
+      if (thread.joinable()) thread.join();
+    }
+  } joiner{stop, mailbox, capture};
+  capture = std::thread([&] {
     try {
       Frame f;
       while (!stop && source->next(f))
@@ -306,7 +328,7 @@ int run(const Options& o, const char* argv0) {
   });
 
   std::unique_ptr<Window> window;
-  if (!o.headless) window = std::make_unique<Window>();
+  if (!o.headless) window = std::make_unique<Window>(o.font);
   bool paused = false, centerCrop_ = o.centerCrop;
   std::vector<double> latencies;
   long frames = 0;
@@ -368,7 +390,12 @@ int run(const Options& o, const char* argv0) {
       else
         std::printf("frame %ld (source %lld): %s %.4f  infer %.1f ms\n", frames, (long long)frame->index,
                     label(order[0]).c_str(), probs[size_t(order[0])], ms);
-      std::fflush(stdout);
+      if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+        // The reader went away (a closed pipe with SIGPIPE ignored) or the disk is full: stop.
+        if (errno == EPIPE) return 128 + SIGPIPE;
+        std::fprintf(stderr, "mobilevk-webcam: error: writing the output failed (%s)\n", std::strerror(errno));
+        return 1;
+      }
     } else {
       overlay.clear();
       for (size_t i = 0; i < k; ++i) {
@@ -413,8 +440,10 @@ int run(const Options& o, const char* argv0) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A parent that ignores SIGPIPE would otherwise leave the loop writing into a closed pipe forever.
+  samples::restoreSigpipe();
   try {
-    return run(parse(argc, argv), argv[0]);
+    return samples::stdoutStatus(run(parse(argc, argv), argv[0]), "mobilevk-webcam");
   } catch (const UsageError& e) {
     std::fprintf(stderr, "mobilevk-webcam: %s\n%s", e.what.c_str(), kUsage);
     return 2;

@@ -2,6 +2,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 
 #include "mobilevk/error.h"
@@ -29,17 +30,24 @@ class ImageFolder : public FrameSource {
     if (files_.empty()) throw SourceError(dir_ + ": no JPEG, PNG or BMP images in this folder");
   }
 
+  // An unreadable file (corrupt, truncated, a FIFO or device with an image's name) is reported on
+  // stderr and skipped; only a whole pass over the folder without one readable image is an error.
   bool next(Frame& out) override {
-    if (pos_ >= files_.size()) {
-      if (!loop_) return false;
-      pos_ = 0;
-    }
-    const std::string& path = files_[pos_++];
     mobilevk::Image img;
-    try {
-      img = mobilevk::loadImage(path);
-    } catch (const mobilevk::Error& e) {
-      throw SourceError(e.what());
+    for (size_t failedInARow = 0;; ++failedInARow) {
+      if (failedInARow == files_.size())
+        throw SourceError(dir_ + ": none of its " + std::to_string(files_.size()) + " image files could be read");
+      if (pos_ >= files_.size()) {
+        if (!loop_) return false;
+        pos_ = 0;
+      }
+      const std::string& path = files_[pos_++];
+      try {
+        img = mobilevk::loadImage(path);
+        break;
+      } catch (const mobilevk::Error& e) {
+        std::fprintf(stderr, "mobilevk-webcam: skipping %s\n", e.what());
+      }
     }
     out.width = img.width;
     out.height = img.height;

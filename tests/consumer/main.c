@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   const size_t n = mvk_model_output_size(model);
   float* probs = malloc(n * sizeof(float));
   int32_t top[3];
-  if (mvk_classify_rgba8(net, rgba, w, h, probs, n) != MVK_OK || mvk_top_k(probs, n, 3, top) != MVK_OK) {
+  if (mvk_classify_rgba8(net, rgba, (size_t)w * h * 4, w, h, probs, n) != MVK_OK || mvk_top_k(probs, n, 3, top) != MVK_OK) {
     fprintf(stderr, "error: %s\n", mvk_last_error());
     return 1;
   }

@@ -45,9 +45,11 @@ size_t mvk_model_output_size(mvk_model model);
 mvk_result mvk_network_create(mvk_context context, mvk_model model, int fp16, mvk_network* out);
 void mvk_network_destroy(mvk_network network);
 
-/* Classifies tightly packed RGBA8 pixels (resized whole on the GPU); writes output_size floats. */
-mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, uint32_t width, uint32_t height, float* out,
-                              size_t out_count);
+/* Classifies tightly packed RGBA8 pixels (resized whole on the GPU); writes output_size floats.
+ * rgba_size is the byte length of the rgba buffer: one shorter than width * height * 4 is refused
+ * (MVK_ERROR_INVALID_ARGUMENT), as is a width or height of 0. */
+mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width,
+                              uint32_t height, float* out, size_t out_count);
 
 /* Records crop/resize/normalize of a sampled VkImageView (format R8G8B8A8 or B8G8R8A8, UNORM or
  * SRGB) into the network's input; mvk_record then records the network. Both go into the host's
@@ -63,7 +65,7 @@ mvk_result mvk_output_buffer(mvk_network network, VkBuffer* buffer, VkDeviceSize
 /* Forget a view passed to mvk_record_image_input before destroying it. */
 void mvk_forget_image_view(mvk_network network, VkImageView view);
 
-/* Indices of the k largest of values[0..count), largest first. */
+/* Indices of the k largest of values[0..count), largest first; NaN values rank after every number. */
 mvk_result mvk_top_k(const float* values, size_t count, size_t k, int32_t* indices);
 
 #ifdef __cplusplus

@@ -1,0 +1,311 @@
+#!/usr/bin/env bash
+# The released programs against an adversarial user's files: nothing the user had is lost, bad
+# input is named, output failures are not exit 0, nothing hangs. One case per run:
+#   hardening.sh CASE BIN_DIR SHARED_DIR WORK_DIR
+# Every command runs under `timeout`, so a hang fails the case instead of the whole suite.
+set -uo pipefail
+bindir=$(cd "$2" && pwd) shared=$(cd "$3" && pwd)
+case_name=$1 bin=$bindir/mobilevk webcam=$bindir/mobilevk-webcam embed=$bindir/mobilevk-embed work=$4
+rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
+model="$shared/models/mobilenet_v1_0.25_128_quant.tflite"
+image="$shared/images/hot_dog.jpg"
+fail=0
+
+# run CMD...: sets $out (stdout+stderr) and $rc; a 60 s limit turns a hang into rc 124.
+run() { out=$(timeout 60 "$@" 2>&1); rc=$?; }
+ok() { echo "ok: $1"; }
+bad() { echo "FAILED: $1"; echo "  exit $rc, output: ${out:0:2000}"; fail=1; }
+# expect RC REGEX DESCRIPTION: checks the last run.
+expect() {
+  if [ "$rc" -eq "$1" ] && grep -Eq -- "$2" <<<"$out"; then ok "$3"; else bad "$3 (want exit $1 and /$2/)"; fi
+}
+# same FILE CONTENT DESCRIPTION: the file still holds exactly CONTENT.
+same() {
+  if [ -f "$1" ] && [ ! -L "$1" ] && [ "$(cat "$1")" = "$2" ]; then ok "$3"; else echo "FAILED: $3 ($1 changed)"; fail=1; fi
+}
+is_npy() { [ -f "$1" ] && [ ! -L "$1" ] && [ "$(head -c 6 "$1" | tail -c 5)" = "NUMPY" ]; }
+
+case $case_name in
+
+pipeline-cache)  # 1. a file that is not a mobilevk pipeline cache is never written over
+  echo "my notes" > notes.txt
+  run "$bin" classify --model "$model" --pipeline-cache notes.txt "$image"
+  expect 1 "notes.txt: is not a mobilevk pipeline cache" "a text file named as the cache is refused"
+  same notes.txt "my notes" "the text file is untouched"
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --pipeline-cache notes.txt
+  expect 1 "not a mobilevk pipeline cache" "bench refuses it too"
+  same notes.txt "my notes" "still untouched after bench"
+  # A real cache: written on the first start, loaded on the second, rewritten in place.
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --pipeline-cache cache.bin
+  expect 0 "" "first start writes a new cache"
+  if [ "$(head -c 15 cache.bin)" = "mobilevk-pcache" ]; then ok "the cache carries mobilevk's header"; else bad "no header in cache.bin"; fi
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --pipeline-cache cache.bin
+  expect 0 "pipeline cache loaded" "second start loads it"
+  : > empty.bin
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --pipeline-cache empty.bin
+  expect 0 "" "an empty file holds nothing to lose and becomes a cache"
+  # Reads are bounded and never block: /dev/zero, a FIFO, an oversized file.
+  run "$bin" classify --model "$model" --pipeline-cache /dev/zero "$image"
+  expect 1 "/dev/zero: is a character device" "/dev/zero is refused, not read until memory runs out"
+  mkfifo cache.fifo
+  run "$bin" classify --model "$model" --pipeline-cache cache.fifo "$image"
+  expect 1 "cache.fifo: is a FIFO" "a FIFO as the cache is refused without blocking"
+  truncate -s 300M big.bin
+  run "$bin" classify --model "$model" --pipeline-cache big.bin "$image"
+  expect 1 "big.bin: 314572800 bytes, over the limit" "a cache over 256 MiB is refused"
+  ;;
+
+save-output)  # 2. unique exclusive temporary file, fsync, rename; planted symlinks are never followed
+  echo "precious" > target.txt
+  ln -s target.txt out.npy.tmp-mobilevk  # the old fixed temporary name
+  run "$bin" classify --device cpu --model "$model" --save-output out.npy "$image"
+  expect 0 "" "classify --save-output succeeds beside a planted symlink"
+  same target.txt "precious" "the planted symlink's target is untouched"
+  if is_npy out.npy; then ok "out.npy is a regular .npy file"; else bad "out.npy missing or not .npy"; fi
+  if [ -z "$(ls | grep -E 'out\.npy\.mobilevk-')" ]; then ok "no temporary file left behind"; else bad "temporary left: $(ls)"; fi
+  # Two writers at once: each file is whole; without --overwrite exactly one wins.
+  "$bin" classify --device cpu --model "$model" --save-output race.npy "$image" >r1.log 2>&1 & p1=$!
+  "$bin" classify --device cpu --model "$model" --save-output race.npy "$shared/images/bird.bmp" >r2.log 2>&1 & p2=$!
+  wait $p1; r1=$?; wait $p2; r2=$?
+  if [ $((r1 + r2)) -eq 1 ] && is_npy race.npy && [ "$(stat -c %s race.npy)" -eq "$(stat -c %s out.npy)" ]; then
+    ok "racing writers: one succeeded ($r1/$r2), the file is whole"
+  else
+    rc=$r1; out="$(cat r1.log r2.log)"; bad "racing writers: exits $r1/$r2, size $(stat -c %s race.npy 2>/dev/null)"
+  fi
+  # The failing one said why.
+  if grep -q "already exists" r1.log r2.log; then ok "the loser reports that the file exists"; else bad "no message from the loser"; fi
+  # A directory that cannot be written: a clear error, nothing left behind.
+  mkdir ro && chmod 555 ro
+  if [ "$(id -u)" -ne 0 ]; then
+    run "$bin" classify --device cpu --model "$model" --save-output ro/out.npy "$image"
+    expect 1 "ro/out.npy: cannot create a temporary file" "an unwritable directory is reported"
+  else
+    echo "skipped (root ignores directory permissions): unwritable directory"
+  fi
+  ;;
+
+overwrite-special)  # 3. only regular files are ever replaced
+  run "$bin" classify --device cpu --model "$model" --save-output first.npy "$image"
+  expect 0 "" "a first output"
+  run "$bin" classify --device cpu --model "$model" --save-output first.npy "$image"
+  expect 1 "first.npy: already exists; not overwriting" "an existing file needs --overwrite"
+  run "$bin" classify --device cpu --model "$model" --save-output first.npy --overwrite "$image"
+  expect 0 "" "--overwrite replaces a regular file"
+  ln -s nowhere dangling.npy
+  run "$bin" classify --device cpu --model "$model" --save-output dangling.npy "$image"
+  expect 1 "dangling.npy: exists and is a symbolic link" "a dangling symlink is refused without --overwrite"
+  run "$bin" classify --device cpu --model "$model" --save-output dangling.npy --overwrite "$image"
+  expect 1 "dangling.npy: exists and is a symbolic link" "and with --overwrite"
+  [ -L dangling.npy ] && [ ! -e nowhere ] && ok "the dangling link is still there, nothing created" || bad "dangling link replaced"
+  echo "keep" > real.txt && ln -s real.txt link.npy
+  run "$bin" classify --device cpu --model "$model" --save-output link.npy --overwrite "$image"
+  expect 1 "link.npy: exists and is a symbolic link" "a symlink to a file is refused with --overwrite"
+  same real.txt "keep" "the link's target is untouched"
+  mkfifo out.fifo
+  run "$bin" classify --device cpu --model "$model" --save-output out.fifo --overwrite "$image"
+  expect 1 "out.fifo: exists and is a FIFO" "a FIFO is refused"
+  [ -p out.fifo ] && ok "the FIFO is still a FIFO" || bad "FIFO replaced"
+  mkdir out.dir
+  run "$bin" classify --device cpu --model "$model" --save-output out.dir --overwrite "$image"
+  expect 1 "out.dir: exists and is a directory" "a directory is refused"
+  if [ "$(id -u)" -eq 0 ]; then
+    mknod null.npy c 1 3
+    run "$bin" classify --device cpu --model "$model" --save-output null.npy --overwrite "$image"
+    expect 1 "null.npy: exists and is a character device" "a device node (a copy of /dev/null) is refused"
+    [ -c null.npy ] && ok "the device node is still a device" || bad "device node replaced"
+  else
+    echo "skipped (mknod needs root): device node"
+  fi
+  ;;
+
+stdout)  # 4. failed writes to stdout are errors; broken pipes end quietly
+  run "$bin" classify --device cpu --json --model "$model" "$image" "$image" "$image"
+  json_size=${#out}
+  bash -c "'$bin' classify --device cpu --json --model '$model' '$image' >/dev/full" >full.log 2>&1; rc=$?; out=$(cat full.log)
+  expect 1 "writing the output failed" "classify --json >/dev/full exits 1 with a message"
+  bash -c "'$bin' summary --alpha 0.5 >/dev/full" >full.log 2>&1; rc=$?; out=$(cat full.log)
+  expect 1 "writing the output failed" "summary >/dev/full too"
+  bash -c "'$bin' devices >/dev/full" >full.log 2>&1; rc=$?; out=$(cat full.log)
+  expect 1 "writing the output failed" "devices >/dev/full too"
+  bash -c "'$bin' --help >/dev/full" >full.log 2>&1; rc=$?; out=$(cat full.log)
+  expect 1 "writing the output failed" "--help >/dev/full too"
+  # A reader that leaves: quiet end (killed by SIGPIPE, or 141), also when SIGPIPE is ignored.
+  for ignore in no yes; do
+    trap_cmd=""; [ $ignore = yes ] && trap_cmd="trap '' PIPE;"
+    timeout 60 bash -c "$trap_cmd '$bin' summary --alpha 0.5 | head -c 10 >/dev/null; exit \${PIPESTATUS[0]}" 2>pipe.err; rc=$?
+    out=$(cat pipe.err)
+    if { [ $rc -eq 141 ] || [ $rc -eq 0 ]; } && [ -z "$out" ]; then ok "broken pipe (SIGPIPE ignored: $ignore): exit $rc, quiet"
+    else bad "broken pipe (SIGPIPE ignored: $ignore)"; fi
+  done
+  # The webcam sample's looping headless mode: its reader goes away, it must end.
+  if [ -x "$webcam" ]; then
+    mkdir -p imgs && cp "$image" imgs/
+    timeout 120 bash -c "trap '' PIPE; '$webcam' --headless --images imgs --model '$model' | head -n 3 >/dev/null; exit \${PIPESTATUS[0]}" 2>pipe.err; rc=$?
+    out=$(cat pipe.err)
+    if [ $rc -eq 141 ] || [ $rc -eq 0 ]; then ok "webcam loop ends once its reader is gone (exit $rc)"; else bad "webcam loop with a closed pipe"; fi
+    bash -c "'$webcam' --headless --once --images imgs --model '$model' >/dev/full" >full.log 2>&1; rc=$?; out=$(cat full.log)
+    expect 1 "writing the output failed" "webcam >/dev/full exits 1"
+  fi
+  if [ -x "$embed" ]; then
+    bash -c "'$embed' '$shared/models/mobilenet_v1_0.75_224_keras' '$image' >/dev/full" >full.log 2>&1; rc=$?; out=$(cat full.log)
+    expect 1 "writing the output failed" "mobilevk-embed >/dev/full exits 1"
+  fi
+  [ "$json_size" -gt 100 ] && ok "(the JSON that was lost: $json_size bytes)" || bad "no JSON produced"
+  ;;
+
+nonfinite)  # 5. non-finite inputs give an error, never a probability or a saved file
+  python3 - <<'EOF'
+import struct
+def npy(name, values, shape):
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': %s, }" % (shape,)
+    header += ' ' * ((64 - (10 + len(header) + 1) % 64) % 64) + '\n'
+    with open(name, 'wb') as f:
+        f.write(b'\x93NUMPY\x01\x00' + struct.pack('<H', len(header)) + header.encode())
+        f.write(struct.pack('<%df' % len(values), *values))
+n = 128 * 128 * 3
+npy('nan.npy', [0.0] * 100 + [float('nan')] + [0.0] * (n - 101), (1, 128, 128, 3))
+npy('inf.npy', [float('inf')] * n, (1, 128, 128, 3))
+EOF
+  for f in nan inf; do
+    run "$bin" classify --model "$model" --input-npy $f.npy --save-output $f-out.npy
+    expect 1 "$f.npy: holds a non-finite value" "--input-npy with $f is refused (GPU)"
+    [ ! -e $f-out.npy ] && ok "nothing saved for $f" || bad "$f-out.npy was written"
+  done
+  run "$bin" classify --device cpu --model "$model" --input-npy nan.npy
+  expect 1 "holds a non-finite value" "--input-npy with NaN is refused (CPU)"
+  run "$bin" classify --model "$model" --input-range 0,inf "$image"
+  expect 2 "--input-range expects LO,HI within" "an infinite --input-range is refused"
+  run "$bin" classify --model "$model" --input-range nan,1 "$image"
+  expect 2 "--input-range expects LO,HI within" "a NaN --input-range is refused"
+  run "$bin" classify --model "$shared/models/vww_96_float.tflite" --input-range -3e38,3e38 "$image"
+  expect 2 "--input-range expects LO,HI within" "a range whose width overflows float (NaN inputs, once a NaN answer) is refused"
+  ;;
+
+truncated-images)  # 6. a BMP, PNG or JPEG with less data than its header says is refused
+  python3 - <<'EOF'
+import struct
+w = h = 16384
+hdr = b'BM' + struct.pack('<IHHI', 54 + w * h * 3, 0, 0, 54) + struct.pack('<IiiHHIIiiII', 40, w, h, 1, 24, 0, w * h * 3, 2835, 2835, 0, 0)
+open('header-only.bmp', 'wb').write(hdr)
+EOF
+  run "$bin" classify --device cpu --model "$model" header-only.bmp
+  expect 1 "header-only.bmp: truncated BMP: its header describes 16384x16384 pixels at 24 bits, 805306422 bytes, but the file has 54" \
+    "a 54-byte BMP header claiming 16384x16384 is refused at once"
+  head -c 200000 "$shared/images/bird.bmp" > short.bmp
+  run "$bin" classify --device cpu --model "$model" short.bmp
+  expect 1 "short.bmp: truncated BMP" "a cut BMP is refused"
+  head -c 150000 "$image" > short.jpg
+  run "$bin" classify --device cpu --model "$model" short.jpg
+  expect 1 "short.jpg: truncated JPEG: the image data ends \(150000 bytes\) without its end-of-image marker" "a cut JPEG is refused"
+  python3 - <<'EOF'
+import struct, zlib
+def chunk(t, d): return struct.pack('>I', len(d)) + t + d + struct.pack('>I', zlib.crc32(t + d) & 0xffffffff)
+w, h = 64, 48
+raw = b''.join(b'\0' + bytes((x * 4 + y) & 255 for x in range(w * 3)) for y in range(h))
+png = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack('>IIBBBBB', w, h, 8, 2, 0, 0, 0)) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b'')
+open('whole.png', 'wb').write(png)
+open('short.png', 'wb').write(png[:len(png) // 2])
+open('no-iend.png', 'wb').write(png[:-12])
+# 16384x16384 RGBA, 16 bits per sample: 2 GiB to decode
+ihdr = struct.pack('>IIBBBBB', 16384, 16384, 16, 6, 0, 0, 0)
+big = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IDAT', zlib.compress(b'\0' * 1000)) + chunk(b'IEND', b'')
+open('big16.png', 'wb').write(big)
+EOF
+  run "$bin" classify --device cpu --model "$model" whole.png
+  expect 0 "whole.png" "a whole PNG is classified"
+  run "$bin" classify --device cpu --model "$model" short.png
+  expect 1 "short.png: truncated PNG: chunk 'IDAT' declares" "a cut PNG is refused"
+  run "$bin" classify --device cpu --model "$model" no-iend.png
+  expect 1 "no-iend.png: truncated PNG: the file .* ends before its IEND chunk" "a PNG without IEND is refused"
+  # 11. a limit that is hit is named (was "Corrupt JPEG")
+  run "$bin" classify --device cpu --model "$model" big16.png
+  expect 1 "big16.png: a 16384x16384 image with 4 channels of 16 bits needs 2049 MiB to decode, over the decoder's limit" \
+    "a 16384^2 16-bit PNG names the limit it hits"
+  ;;
+
+multi-input)  # 7. every readable input is classified; each bad one reported; exit 1 at the end
+  printf 'BM\x00\x00' > bad.bmp
+  run "$bin" classify --device cpu --top 1 --model "$model" "$image" bad.bmp "$shared/images/bird.bmp"
+  expect 1 "bad.bmp" "a bad image among good ones: exit 1, named"
+  if grep -q "hot_dog.jpg" <<<"$out" && grep -q "bird.bmp" <<<"$out" && [ "$(grep -c '^ ' <<<"$out")" -eq 2 ]; then
+    ok "both good images were classified"; else bad "the good images' results are missing"; fi
+  expect 1 "1 of 3 inputs failed" "the count of failures is reported"
+  run "$bin" classify --device cpu --json --top 1 --model "$model" "$image" bad.bmp
+  expect 1 '"errors": \[' "--json lists the errors"
+  grep -q '"image": ".*hot_dog.jpg"' <<<"$out" && ok "--json holds the good result" || bad "--json lacks the good result"
+  run "$bin" classify --batch --top 1 --model "$model" "$image" bad.bmp "$shared/images/bird.bmp"
+  expect 1 "1 of 3 inputs failed" "--batch classifies the readable ones (GPU)"
+  run "$bin" classify --top 1 --model "$model" "$image" bad.bmp --save-output s.npy
+  expect 1 "not writing s.npy" "no partial .npy whose rows would not match the inputs"
+  # The webcam's image folder skips an unreadable file and goes on.
+  if [ -x "$webcam" ]; then
+    mkdir -p folder && cp "$image" folder/a.jpg && cp bad.bmp folder/b.bmp && cp "$shared/images/bird.bmp" folder/c.bmp
+    mkfifo folder/d.jpg
+    run "$webcam" --headless --once --images folder --model "$model"
+    expect 0 "skipping .*b.bmp" "webcam folder: the bad file is skipped with a message"
+    expect 0 "skipping .*d.jpg: is a FIFO" "webcam folder: a FIFO is skipped without blocking"
+    expect 0 "summary: 2 frames" "webcam folder: both good images classified"
+    mkdir -p allbad && cp bad.bmp allbad/x.bmp
+    run "$webcam" --headless --images allbad --model "$model"
+    expect 1 "none of its 1 image files could be read" "webcam folder without a readable image ends with an error"
+  fi
+  ;;
+
+special-files)  # 8. FIFOs, devices, directories, symlink loops: refused by name, never a hang
+  mkfifo fifo.jpg fifo.tflite fifo.txt
+  run "$bin" classify --device cpu --model "$model" fifo.jpg
+  expect 1 "fifo.jpg: is a FIFO" "a FIFO as image"
+  run "$bin" classify --device cpu --model fifo.tflite "$image"
+  expect 1 "fifo.tflite: is a FIFO" "a FIFO as model"
+  run "$bin" classify --device cpu --model "$model" --labels fifo.txt "$image"
+  expect 1 "fifo.txt: is a FIFO" "a FIFO as labels"
+  run "$bin" classify --device cpu --model "$model" --input-npy fifo.txt
+  expect 1 "fifo.txt: is a FIFO" "a FIFO as .npy input"
+  run bash -c "cat '$image' | '$bin' classify --device cpu --model '$model' /dev/stdin"
+  expect 1 "/dev/stdin: is a FIFO \(named pipe\), expected a regular file" "a pipe with data is named as a pipe (was 'empty file')"
+  run "$bin" classify --device cpu --model "$model" /dev/zero
+  expect 1 "/dev/zero: is a character device" "a device as image"
+  ln -s loop1 loop2 && ln -s loop2 loop1
+  run "$bin" classify --device cpu --model "$model" loop1
+  expect 1 "loop1: cannot open \(a loop of symbolic links" "a symlink loop is named as such (was 'no such file')"
+  run "$bin" classify --device cpu --model loop1 "$image"
+  expect 1 "loop1: cannot open \(a loop of symbolic links" "a symlink loop as model"
+  mkdir keras && mkfifo keras/model.json
+  run "$bin" classify --device cpu --model keras "$image"
+  expect 1 "model.json: is a FIFO" "a FIFO inside a Keras model directory"
+  ;;
+
+messages)  # 11. clear messages
+  run "$bin" classify --device 99999999999999999999 --model "$model" "$image"
+  expect 1 "asks for device index 99999999999999999999 but there are only" "a huge device index is answered (was 'stoul')"
+  run "$bin" bench --alpha 1 --resolution 2048 --iterations 1
+  expect 1 "the input resolution 2048x2048 is too large for this device" "batch 1: the resolution is named, not the batch"
+  for c in classify compare bench summary devices; do
+    run "$bin" $c --help
+    expect 0 "usage:.*$c" "mobilevk $c --help prints its help"
+  done
+  run "$bin" classify -h
+  expect 0 "usage:" "-h too"
+  if [ -x "$embed" ]; then
+    run "$embed" "$shared/models/mobilenet_v1_0.75_224_keras" "$image"
+    expect 0 "934  hotdog" "mobilevk-embed finds the labels itself"
+  fi
+  ;;
+
+webcam-exit)  # 10. no window or no font: message, exit 1, no abort
+  if [ -x "$webcam" ]; then
+    mkdir -p imgs && cp "$image" imgs/
+    run env SDL_VIDEODRIVER=nonexistent "$webcam" --images imgs --model "$model"
+    expect 1 "mobilevk-webcam: error: SDL" "no video driver: an error and exit 1 (was SIGABRT)"
+    grep -q "terminate called" <<<"$out" && bad "std::terminate was called" || ok "no terminate"
+    run env SDL_VIDEODRIVER=dummy "$webcam" --images imgs --model "$model" --font /nonexistent/font.ttf
+    expect 1 "cannot open the font /nonexistent/font.ttf" "a missing font: an error and exit 1"
+    grep -q "terminate called" <<<"$out" && bad "std::terminate was called" || ok "no terminate"
+  else
+    echo "FAILED: mobilevk-webcam was not built"; fail=1
+  fi
+  ;;
+
+*) echo "unknown case $case_name"; exit 2 ;;
+esac
+exit $fail
