@@ -1,5 +1,6 @@
 #include "helpers.h"
 
+#include <cstdlib>
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -30,6 +31,9 @@ Context& context() {
   if (!ctx) {
     ContextOptions o;
     o.validation = Validation::On;
+    // The library reads no environment; the suite's ctest entry sets this, and the tests pass it on.
+    const char* sync = std::getenv("MOBILEVK_SYNC_VALIDATION");
+    o.synchronizationValidation = sync && std::string(sync) == "1";
     o.validationCallback = [](const std::string&) {
       if (tearingDown) ++teardownMessages;
     };

@@ -1,5 +1,7 @@
 // Embedding: the GPU image-input path against the host path, and the external-device context.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -114,58 +116,62 @@ TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys no
   testing::expectNoValidationMessages();
 }
 
-TEST_CASE("pipeline cache: saved, reloaded on the next start, stale caches ignored, foreign files never written") {
-  char tmpl[] = "/tmp/mobilevk-cache-XXXXXX";
-  REQUIRE(mkdtemp(tmpl) != nullptr);
-  const std::string path = std::string(tmpl) + "/pipelines.bin";
+TEST_CASE("pipeline cache as a blob: returned, accepted next time, anything else ignored with a log message") {
   MobileNetV1Options o;
   o.alpha = 0.25f;
   o.resolution = 32;
   o.classes = 3;
   const Model model = Model::mobileNetV1(o);
-  auto start = [&] {
+  std::vector<std::pair<LogLevel, std::string>> logged;
+  auto start = [&](const std::vector<uint8_t>& blob) {
     ContextOptions co;
     co.validation = Validation::On;
-    co.pipelineCachePath = path;
+    co.pipelineCache = blob;
+    co.log = [&](LogLevel level, const std::string& message) { logged.emplace_back(level, message); };
     auto ctx = std::make_unique<Context>(co);
     Network net(*ctx, model);  // builds every pipeline through the cache
     CHECK(ctx->validationMessages().empty());
     return ctx;
   };
-  CHECK_FALSE(start()->pipelineCacheLoaded());  // first start: nothing to load; written at destruction
-  std::ifstream f(path, std::ios::binary);
-  std::vector<char> blob((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  f.close();
-  // mobilevk's 28-byte header, then the driver's blob (VkPipelineCacheHeaderVersionOne).
-  REQUIRE(blob.size() >= 28 + 32);
-  CHECK(std::string(blob.data(), 15) == "mobilevk-pcache");
-  CHECK(start()->pipelineCacheLoaded());
-  auto readBack = [&] {
-    std::ifstream in(path, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  };
-  // Our own file, but another device's cache (vendor id changed) or cut short: ignored, the start
-  // still works, and the file is rewritten as a valid cache.
+  auto first = start({});
+  CHECK_FALSE(first->pipelineCacheLoaded());
+  const std::vector<uint8_t> blob = first->pipelineCacheData();
+  first.reset();
+  REQUIRE(blob.size() >= 32);  // at least VkPipelineCacheHeaderVersionOne
+  CHECK(logged.empty());
+  // The blob read back is accepted by the next context, without a word.
+  CHECK(start(blob)->pipelineCacheLoaded());
+  CHECK(logged.empty());
+  // Another device's cache (vendor id changed), a cut-short one and garbage: ignored, logged as a
+  // warning naming the reason, and the start still works.
   auto other = blob;
-  other[28 + 8] = char(other[28 + 8] ^ 0x5a);
-  std::ofstream(path, std::ios::binary).write(other.data(), std::streamsize(other.size()));
-  CHECK_FALSE(start()->pipelineCacheLoaded());
-  CHECK(start()->pipelineCacheLoaded());
-  std::ofstream(path, std::ios::binary).write(blob.data(), 40);
-  CHECK_FALSE(start()->pipelineCacheLoaded());
-  CHECK(start()->pipelineCacheLoaded());
-  // A file that is not a mobilevk cache: the context refuses it, naming it, and leaves it alone.
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << "my notes, not a pipeline cache";
-  CHECK_THROWS_WITH_AS(start(), doctest::Contains("pipelines.bin: is not a mobilevk pipeline cache"), Error);
-  CHECK(readBack() == "my notes, not a pipeline cache");
-  // A file replaced by something else while a context used it is not written over at the end.
-  std::remove(path.c_str());
-  {
-    auto ctx = start();
-    std::ofstream(path, std::ios::binary | std::ios::trunc) << "written meanwhile";
-    CHECK_FALSE(ctx->savePipelineCache());
+  other[8] ^= 0x5a;
+  const std::vector<uint8_t> garbage = {'n', 'o', 't', ' ', 'a', ' ', 'c', 'a', 'c', 'h', 'e'};
+  const std::vector<std::pair<std::vector<uint8_t>, std::string>> bad = {
+      {other, "written for another device"}, {{blob.begin(), blob.begin() + 20}, "too short"}, {garbage, "too short"}};
+  for (const auto& [b, why] : bad) {
+    logged.clear();
+    // Nothing reaches the process's stderr: the message goes to the callback alone.
+    std::fflush(stderr);
+    char path[] = "/tmp/mobilevk-stderr-XXXXXX";
+    const int capture = mkstemp(path);
+    REQUIRE(capture >= 0);
+    const int saved = dup(2);
+    dup2(capture, 2);
+    const bool loaded = start(b)->pipelineCacheLoaded();
+    std::fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    struct stat st {};
+    fstat(capture, &st);
+    close(capture);
+    unlink(path);
+    CHECK(st.st_size == 0);
+    CHECK_FALSE(loaded);
+    REQUIRE(logged.size() == 1);
+    CHECK(logged[0].first == LogLevel::Warning);
+    CHECK(logged[0].second.find(why) != std::string::npos);
   }
-  CHECK(readBack() == "written meanwhile");
 }
 
 TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images are refused") {

@@ -92,6 +92,10 @@ std::vector<std::string> findLabels(const std::string& explicitPath, const std::
 }  // namespace cli
 
 #include "mobilevk/image.h"
+#include "pipeline_cache_file.h"
+
+#include <cstdio>
+#include <cstdlib>
 
 namespace cli {
 
@@ -149,16 +153,44 @@ std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& mode
   return inputs;
 }
 
+mobilevk::ContextOptions contextOptionsFromEnvironment() {
+  auto env = [](const char* name) {
+    const char* v = std::getenv(name);
+    return std::string(v ? v : "");
+  };
+  mobilevk::ContextOptions o;
+  o.device = env("MOBILEVK_DEVICE");
+  if (env("MOBILEVK_VALIDATION") == "1") o.validation = mobilevk::Validation::On;
+  if (env("MOBILEVK_VALIDATION") == "0") o.validation = mobilevk::Validation::Off;
+  o.synchronizationValidation = env("MOBILEVK_SYNC_VALIDATION") == "1";
+  o.log = [](mobilevk::LogLevel level, const std::string& message) {
+    if (level == mobilevk::LogLevel::Debug) return;
+    const char* tag = level == mobilevk::LogLevel::Error ? "error" : level == mobilevk::LogLevel::Warning ? "warning" : "info";
+    std::fprintf(stderr, "mobilevk: %s: %s\n", tag, message.c_str());
+  };
+  return o;
+}
+
 std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu) {
   const std::string device = args.value("device", "gpu");
   if (device == "cpu") {
     if (!allowCpu) throw UsageError{"this command needs a Vulkan device; --device cpu is not one"};
     return nullptr;
   }
-  mobilevk::ContextOptions o;
-  o.device = device == "gpu" ? "" : device;
-  o.pipelineCachePath = args.value("pipeline-cache");
+  mobilevk::ContextOptions o = contextOptionsFromEnvironment();
+  if (args.has("device")) o.device = device == "gpu" ? "" : device;
+  // Throws, before anything runs, for a file that is not a mobilevk pipeline cache.
+  if (args.has("pipeline-cache")) o.pipelineCache = mobilevk::readPipelineCacheFile(args.value("pipeline-cache"));
   return std::make_unique<mobilevk::Context>(o);
+}
+
+void savePipelineCache(const Args& args, const mobilevk::Context* ctx) {
+  if (!ctx || !args.has("pipeline-cache")) return;
+  try {
+    mobilevk::writePipelineCacheFile(args.value("pipeline-cache"), ctx->pipelineCacheData());
+  } catch (const mobilevk::Error& e) {
+    std::fprintf(stderr, "mobilevk: warning: pipeline cache not saved: %s\n", e.what());
+  }
 }
 
 mobilevk::Precision precisionOption(const Args& args) {

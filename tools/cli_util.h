@@ -61,7 +61,12 @@ void applyInputRange(const Args& args, mobilevk::Model& model);
 // --device: "cpu" gives nullptr (the CPU reference path, when allowCpu); "gpu" or nothing the
 // default Vulkan device; anything else an index or name substring.
 std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu);
-// (--pipeline-cache FILE: load/save the Vulkan pipeline cache there.)
+// --pipeline-cache FILE is read here (refused unless absent, empty or a mobilevk cache); call
+// savePipelineCache at the end to write it back. MOBILEVK_DEVICE (when no --device),
+// MOBILEVK_VALIDATION=0/1 and MOBILEVK_SYNC_VALIDATION=1 are read here, not by the library; its
+// log goes to stderr.
+mobilevk::ContextOptions contextOptionsFromEnvironment();
+void savePipelineCache(const Args& args, const mobilevk::Context* ctx);
 // --precision fp32|fp16.
 mobilevk::Precision precisionOption(const Args& args);
 // Concatenates [1,H,W,C] tensors along N.

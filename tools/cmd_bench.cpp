@@ -113,6 +113,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   }
   // Context + pipelines + recording: what a pipeline cache shortens on the second start.
   const double setupMs = std::chrono::duration<double, std::milli>(Clock::now() - setupStart).count();
+  cli::savePipelineCache(args, ctx.get());
 
   const bool showProgress = isatty(STDERR_FILENO) && !args.has("json");
   std::vector<double> hostMs, gpuMs;

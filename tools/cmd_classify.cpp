@@ -81,6 +81,8 @@ int cmdClassify(const std::vector<std::string>& argv) {
     }
   }
 
+  cli::savePipelineCache(args, ctx.get());
+
   // A non-finite output (from extreme inputs) is an error for that input, never a probability.
   std::vector<bool> ok(inputs.size(), true);
   for (size_t i = 0; i < inputs.size(); ++i) {

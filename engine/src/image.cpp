@@ -53,7 +53,7 @@ void checkJpegHuffmanTables(const uint8_t* data, size_t size, size_t pos, const 
       for (size_t p = pos + 4; p < end && p < size;) {
         size_t codes = 0;
         for (size_t i = 1; i <= 16; ++i) codes += byteAt(p + i);
-        if (codes > 256) throw Error(what + ": corrupt JPEG (a Huffman table declares " + std::to_string(codes) + " codes)");
+        if (codes > 256) throw Error(ErrorCode::InvalidArgument, what + ": corrupt JPEG (a Huffman table declares " + std::to_string(codes) + " codes)");
         p += 17 + codes;
       }
     }
@@ -71,7 +71,7 @@ void checkBmpComplete(const uint8_t* d, size_t size, const std::string& what) {
     for (int i = bytes - 1; i >= 0; --i) v = v << 8 | (at + size_t(i) < size ? d[at + size_t(i)] : 0);
     return v;
   };
-  if (size < 26) throw Error(what + ": truncated BMP (" + std::to_string(size) + " bytes, shorter than its headers)");
+  if (size < 26) throw Error(ErrorCode::InvalidArgument, what + ": truncated BMP (" + std::to_string(size) + " bytes, shorter than its headers)");
   const uint64_t dataOffset = le(10, 4), infoSize = le(14, 4);
   int64_t width, height;
   uint64_t bpp, compression = 0;
@@ -80,7 +80,7 @@ void checkBmpComplete(const uint8_t* d, size_t size, const std::string& what) {
     height = int16_t(le(20, 2));
     bpp = le(24, 2);
   } else {
-    if (size < 34) throw Error(what + ": truncated BMP (" + std::to_string(size) + " bytes, shorter than its headers)");
+    if (size < 34) throw Error(ErrorCode::InvalidArgument, what + ": truncated BMP (" + std::to_string(size) + " bytes, shorter than its headers)");
     width = int32_t(le(18, 4));
     height = int32_t(le(22, 4));
     bpp = le(28, 2);
@@ -91,7 +91,7 @@ void checkBmpComplete(const uint8_t* d, size_t size, const std::string& what) {
   const uint64_t rowBytes = (uint64_t(width) * bpp + 31) / 32 * 4;
   const uint64_t need = dataOffset + rowBytes * uint64_t(height < 0 ? -height : height);
   if (need > size)
-    throw Error(what + ": truncated BMP: its header describes " + std::to_string(width) + "x" +
+    throw Error(ErrorCode::InvalidArgument, what + ": truncated BMP: its header describes " + std::to_string(width) + "x" +
                 std::to_string(height < 0 ? -height : height) + " pixels at " + std::to_string(bpp) + " bits, " +
                 std::to_string(need) + " bytes, but the file has " + std::to_string(size));
 }
@@ -102,12 +102,12 @@ void checkPngComplete(const uint8_t* d, size_t size, const std::string& what) {
     const uint64_t length = uint64_t(d[pos]) << 24 | uint64_t(d[pos + 1]) << 16 | uint64_t(d[pos + 2]) << 8 | d[pos + 3];
     const std::string type(reinterpret_cast<const char*>(d + pos + 4), 4);
     if (pos + 12 + length > size)
-      throw Error(what + ": truncated PNG: chunk '" + type + "' declares " + std::to_string(length) +
+      throw Error(ErrorCode::InvalidArgument, what + ": truncated PNG: chunk '" + type + "' declares " + std::to_string(length) +
                   " bytes, past the end of the file (" + std::to_string(size) + " bytes)");
     if (type == "IEND") return;
     pos += 12 + size_t(length);
   }
-  throw Error(what + ": truncated PNG: the file (" + std::to_string(size) + " bytes) ends before its IEND chunk");
+  throw Error(ErrorCode::InvalidArgument, what + ": truncated PNG: the file (" + std::to_string(size) + " bytes) ends before its IEND chunk");
 }
 
 // A JPEG's scans end with EOI (FF D9); entropy-coded data never contains FF D9 (an FF there is
@@ -129,43 +129,43 @@ void checkJpegComplete(const uint8_t* d, size_t size, size_t pos, const std::str
     if (marker == 0xDA) {
       for (size_t i = pos + 2; i + 1 < size; ++i)
         if (d[i] == 0xFF && d[i + 1] == 0xD9) return;
-      throw Error(what + ": truncated JPEG: the image data ends (" + std::to_string(size) +
+      throw Error(ErrorCode::InvalidArgument, what + ": truncated JPEG: the image data ends (" + std::to_string(size) +
                   " bytes) without its end-of-image marker");
     }
     pos += 2 + length;
   }
   if (pos < size) return;
-  throw Error(what + ": truncated JPEG: the file (" + std::to_string(size) + " bytes) ends inside its headers");
+  throw Error(ErrorCode::InvalidArgument, what + ": truncated JPEG: the file (" + std::to_string(size) + " bytes) ends inside its headers");
 }
 
 }  // namespace
 
 Image decodeImage(const uint8_t* data, size_t size, const std::string& what) {
-  if (size == 0) throw Error(what + ": empty file, not an image");
+  if (size == 0) throw Error(ErrorCode::InvalidArgument, what + ": empty file, not an image");
   if (const size_t body = jpegBodyOffset(data, size)) {
     checkJpegHuffmanTables(data, size, body, what);
     checkJpegComplete(data, size, body, what);
   }
   if (size >= 8 && std::memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) checkPngComplete(data, size, what);
   if (size >= 2 && data[0] == 'B' && data[1] == 'M') checkBmpComplete(data, size, what);
-  if (size > (1u << 30)) throw Error(what + ": larger than 1 GiB");
+  if (size > (1u << 30)) throw Error(ErrorCode::InvalidArgument, what + ": larger than 1 GiB");
   int w = 0, h = 0, comp = 0;
   if (!stbi_info_from_memory(data, int(size), &w, &h, &comp))
-    throw Error(what + ": not a readable JPEG, PNG or BMP image (" + stbi_failure_reason() + ")");
+    throw Error(ErrorCode::InvalidArgument, what + ": not a readable JPEG, PNG or BMP image (" + stbi_failure_reason() + ")");
   const uint64_t pixelCount = uint64_t(w) * uint64_t(h);
   if (w <= 0 || h <= 0 || pixelCount > (1ull << 28))
-    throw Error(what + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " is over mobilevk's limit of " +
+    throw Error(ErrorCode::InvalidArgument, what + ": image size " + std::to_string(w) + "x" + std::to_string(h) + " is over mobilevk's limit of " +
                 std::to_string(1ull << 28) + " pixels (16384x16384)");
   // stb_image holds the decoded image (in the file's channels and sample size, then as RGB) in
   // buffers indexed by int: past 2 GiB it fails with a misleading reason, so say what it is.
   const uint64_t sampleBytes = stbi_is_16_bit_from_memory(data, int(size)) ? 2 : 1;
   const uint64_t decodeBytes = pixelCount * uint64_t(std::max(comp, 3)) * sampleBytes + uint64_t(h);
   if (decodeBytes > uint64_t(INT32_MAX))
-    throw Error(what + ": a " + std::to_string(w) + "x" + std::to_string(h) + " image with " + std::to_string(comp) +
+    throw Error(ErrorCode::InvalidArgument, what + ": a " + std::to_string(w) + "x" + std::to_string(h) + " image with " + std::to_string(comp) +
                 " channels of " + std::to_string(8 * sampleBytes) + " bits needs " + std::to_string((decodeBytes + (1u << 20) - 1) >> 20) +
                 " MiB to decode, over the decoder's limit of 2048 MiB");
   unsigned char* pixels = stbi_load_from_memory(data, int(size), &w, &h, &comp, 3);
-  if (!pixels) throw Error(what + ": cannot decode image (" + stbi_failure_reason() + ")");
+  if (!pixels) throw Error(ErrorCode::InvalidArgument, what + ": cannot decode image (" + stbi_failure_reason() + ")");
   Image img;
   img.width = w;
   img.height = h;
@@ -217,9 +217,9 @@ uint8_t toByte(double v) { return uint8_t(std::clamp(std::lround(v), 0l, 255l));
 }  // namespace
 
 Image resizeBilinear(const Image& src, int width, int height) {
-  if (width <= 0 || height <= 0) throw Error("resize to " + std::to_string(width) + "x" + std::to_string(height) + " is invalid");
+  if (width <= 0 || height <= 0) throw Error(ErrorCode::InvalidArgument, "resize to " + std::to_string(width) + "x" + std::to_string(height) + " is invalid");
   if (src.width <= 0 || src.height <= 0 || src.rgb.size() != size_t(src.width) * src.height * 3)
-    throw Error("resize: the source image is empty or inconsistent");
+    throw Error(ErrorCode::InvalidArgument, "resize: the source image is empty or inconsistent");
   if (src.width == width && src.height == height) return src;
   // Horizontal pass.
   Image tmp;
@@ -253,9 +253,9 @@ Image resizeBilinear(const Image& src, int width, int height) {
 }
 
 HostTensor imagesToTensor(const std::vector<Image>& images, const InputSpec& spec) {
-  if (images.empty()) throw Error("no images given");
+  if (images.empty()) throw Error(ErrorCode::InvalidArgument, "no images given");
   if (spec.channels != 3)
-    throw Error("the model takes " + std::to_string(spec.channels) + "-channel input; images give 3 (RGB)");
+    throw Error(ErrorCode::InvalidArgument, "the model takes " + std::to_string(spec.channels) + "-channel input; images give 3 (RGB)");
   HostTensor t({int(images.size()), spec.height, spec.width, 3});
   for (size_t n = 0; n < images.size(); ++n) {
     const Image r = resizeBilinear(images[n], spec.width, spec.height);
@@ -270,7 +270,7 @@ HostTensor imagesToTensor(const std::vector<Image>& images, const InputSpec& spe
 HostTensor readNpy(const std::string& path) { return parseNpy(readFileBytes(path, 2ull << 30), path); }
 
 HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) {
-  auto fail = [&](const std::string& m) -> void { throw Error(path + ": " + m); };
+  auto fail = [&](const std::string& m) -> void { throw Error(ErrorCode::InvalidArgument, path + ": " + m); };
   if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) fail("not a .npy file (bad magic)");
   const int major = bytes[6];
   size_t headerLen, headerStart;
@@ -347,7 +347,7 @@ void writeNpy(const std::string& path, const std::vector<float>& data, const std
   if (dims.size() > 1) shape.pop_back();
   shape += ")";
   if (count != data.size())
-    throw Error(path + ": " + std::to_string(data.size()) + " values do not fill shape " + shape);
+    throw Error(ErrorCode::InvalidArgument, path + ": " + std::to_string(data.size()) + " values do not fill shape " + shape);
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
   const size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');

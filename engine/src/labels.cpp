@@ -54,7 +54,7 @@ std::string findLabelFile(const std::string& modelPath, size_t classes) {
 }
 
 std::vector<int> topK(const float* values, size_t count, size_t k) {
-  if (k > count) throw Error("top " + std::to_string(k) + " of " + std::to_string(count) + " values asked for");
+  if (k > count) throw Error(ErrorCode::InvalidArgument, "top " + std::to_string(k) + " of " + std::to_string(count) + " values asked for");
   std::vector<int> order(count);
   std::iota(order.begin(), order.end(), 0);
   // NaN ranks after every number (a plain '>' is no strict weak ordering with NaN: undefined).

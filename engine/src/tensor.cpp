@@ -4,6 +4,19 @@
 
 namespace mobilevk {
 
+const char* errorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::InvalidArgument: return "invalid argument";
+    case ErrorCode::InvalidModel: return "invalid model";
+    case ErrorCode::Unsupported: return "unsupported";
+    case ErrorCode::IO: return "I/O error";
+    case ErrorCode::OutOfMemory: return "out of memory";
+    case ErrorCode::DeviceLost: return "device lost";
+    case ErrorCode::Internal: return "internal error";
+  }
+  return "unknown error";
+}
+
 std::string Shape::str() const {
   return std::to_string(n) + "x" + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c);
 }
@@ -11,7 +24,7 @@ std::string Shape::str() const {
 std::vector<float> packNC4HW4(const HostTensor& t) {
   const Shape& s = t.shape;
   if (t.data.size() != s.elements())
-    throw Error("packNC4HW4: tensor of shape " + s.str() + " holds " + std::to_string(t.data.size()) +
+    throw Error(ErrorCode::InvalidArgument, "packNC4HW4: tensor of shape " + s.str() + " holds " + std::to_string(t.data.size()) +
                 " floats, expected " + std::to_string(s.elements()));
   const int c4 = s.channelGroups();
   std::vector<float> out(s.packedElements(), 0.0f);
@@ -27,7 +40,7 @@ std::vector<float> packNC4HW4(const HostTensor& t) {
 
 HostTensor unpackNC4HW4(const std::vector<float>& packed, const Shape& s) {
   if (packed.size() != s.packedElements())
-    throw Error("unpackNC4HW4: packed buffer holds " + std::to_string(packed.size()) + " floats, shape " +
+    throw Error(ErrorCode::InvalidArgument, "unpackNC4HW4: packed buffer holds " + std::to_string(packed.size()) + " floats, shape " +
                 s.str() + " needs " + std::to_string(s.packedElements()));
   const int c4 = s.channelGroups();
   HostTensor t(s);

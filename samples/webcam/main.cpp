@@ -14,6 +14,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <numeric>
@@ -292,7 +293,11 @@ int run(const Options& o, const char* argv0) {
   else source = openImageFolder(o.images, !o.once);
 
   mobilevk::ContextOptions co;
-  co.device = o.device;
+  const char* envDevice = std::getenv("MOBILEVK_DEVICE");
+  co.device = o.device.empty() && envDevice ? envDevice : o.device;
+  co.log = [](mobilevk::LogLevel level, const std::string& message) {
+    if (level >= mobilevk::LogLevel::Warning) std::fprintf(stderr, "mobilevk-webcam: %s\n", message.c_str());
+  };
   mobilevk::Context ctx(co);
   size_t modelIndex = 0;
   Classifier cls = loadClassifier(ctx, models[0], o.labels);

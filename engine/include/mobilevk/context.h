@@ -14,26 +14,35 @@ namespace mobilevk {
 class Gpu;  // internal: the live Vulkan objects
 
 enum class Validation {
-  Auto,  // on in debug builds or when MOBILEVK_VALIDATION=1, if the layer is installed
+  Auto,  // on in debug builds, if the layer is installed; off in release builds
   On,    // on; creating the context fails if VK_LAYER_KHRONOS_validation is not installed
   Off,
 };
 
+enum class LogLevel { Debug = 0, Info = 1, Warning = 2, Error = 3 };
+// Receives every message mobilevk has for its user (a stale pipeline cache, validation-layer
+// reports, ...); the library itself never writes to stdout or stderr and reads no environment
+// variable. May be called from the driver's threads.
+using LogCallback = std::function<void(LogLevel level, const std::string& message)>;
+
 struct ContextOptions {
-  // Which physical device: "" uses $MOBILEVK_DEVICE, or else the best one (discrete > integrated >
-  // virtual > CPU). A number picks by index in listDevices(); any other text picks the first device
-  // whose name contains it (case-insensitive).
+  // Which physical device: "" the best one (discrete > integrated > virtual > CPU). A number picks
+  // by index in listDevices(); any other text picks the first device whose name contains it
+  // (case-insensitive).
   std::string device;
   Validation validation = Validation::Auto;
+  // With validation on: the layer's synchronization validation too (hazards between dispatches,
+  // copies and host access).
+  bool synchronizationValidation = false;
+  // Messages for the user; null drops them.
+  LogCallback log;
   // Upload and download through a staging buffer even where device memory is host-visible
   // (exercises the path a discrete GPU takes, on lavapipe too).
   bool forceStaging = false;
-  // Pipeline cache file: loaded at creation when it exists and matches this device and driver
-  // (vendor, device id and pipelineCacheUUID; a stale or cut-short cache is ignored with a warning
-  // on stderr), and written by savePipelineCache() and at destruction, atomically. The file carries
-  // a mobilevk header: an existing file without it (not a regular file, over 256 MiB, or not a
-  // mobilevk cache) makes the constructor throw and is never written over. An empty file is fine.
-  std::string pipelineCachePath;
+  // A pipeline cache blob from an earlier Context::pipelineCacheData() (the library does no file I/O
+  // for it). Used when it matches this device and driver (vendor, device id, pipelineCacheUUID);
+  // anything else (stale, foreign, garbage) is ignored with a warning to the log, never an error.
+  std::vector<uint8_t> pipelineCache;
   // Called (from the driver's thread) with every validation error or warning, in addition to the
   // list validationMessages() returns; also during the context's own teardown.
   std::function<void(const std::string&)> validationCallback;
@@ -109,13 +118,13 @@ class Context {
   // Every error and warning the validation layer reported since creation (or the last clear).
   std::vector<std::string> validationMessages() const;
   void clearValidationMessages();
-  // Writes the pipeline cache to options.pipelineCachePath (temporary file, then rename). Returns
-  // false, with the reason on stderr, when there is no path or the write failed.
-  bool savePipelineCache();
+  // The current pipeline cache (every pipeline built so far), to store and pass back as
+  // ContextOptions::pipelineCache next time.
+  std::vector<uint8_t> pipelineCacheData() const;
   // True once the device reported VK_ERROR_DEVICE_LOST: every later GPU call fails with a message
   // saying so; make a new Context.
   bool deviceLost() const;
-  // True when a cache file was loaded at creation.
+  // True when ContextOptions::pipelineCache was accepted at creation.
   bool pipelineCacheLoaded() const;
 
   Gpu& gpu() { return *gpu_; }  // for mobilevk's own code

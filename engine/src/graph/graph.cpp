@@ -41,12 +41,12 @@ constexpr uint64_t kMaxTensorBytes = 1ull << 31;
 
 void checkTensorSize(const Shape& s, const std::string& what) {
   if (s.n <= 0 || s.h <= 0 || s.w <= 0 || s.c <= 0)
-    throw Error(what + " has shape " + s.str() + " with a non-positive dimension");
+    throw Error(ErrorCode::InvalidModel, what + " has shape " + s.str() + " with a non-positive dimension");
   uint64_t bytes = 4;
   for (int d : {s.n, s.h, s.w, (s.c + 3) / 4 * 4}) {
     bytes *= uint64_t(d);
     if (bytes > kMaxTensorBytes)
-      throw Error(what + " of shape " + s.str() + " would need more than " + std::to_string(kMaxTensorBytes >> 20) +
+      throw Error(ErrorCode::Unsupported, what + " of shape " + s.str() + " would need more than " + std::to_string(kMaxTensorBytes >> 20) +
                   " MiB (mobilevk's limit per tensor); " +
                   (s.n == 1 ? std::string("the input resolution is too large") : "use a smaller batch or input resolution"));
   }
@@ -59,21 +59,21 @@ void checkFinite(const Node& n) {
   };
   const size_t w = first(n.conv.weights), b = first(n.conv.bias);
   if (w < n.conv.weights.size())
-    throw Error("layer '" + n.name + "': weight " + std::to_string(w) + " is " + std::to_string(n.conv.weights[w]) +
+    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': weight " + std::to_string(w) + " is " + std::to_string(n.conv.weights[w]) +
                 " (weights must be finite)");
   if (b < n.conv.bias.size())
-    throw Error("layer '" + n.name + "': bias " + std::to_string(b) + " is " + std::to_string(n.conv.bias[b]) +
+    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': bias " + std::to_string(b) + " is " + std::to_string(n.conv.bias[b]) +
                 " (biases must be finite)");
   const auto& a = n.conv.activation;
   if (std::isnan(a.min) || std::isnan(a.max) || a.min > a.max)
-    throw Error("layer '" + n.name + "': output clamp [" + std::to_string(a.min) + ", " + std::to_string(a.max) +
+    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': output clamp [" + std::to_string(a.min) + ", " + std::to_string(a.max) +
                 "] is not a valid range");
 }
 
 }  // namespace
 
 std::vector<Shape> Graph::inferShapes(int batch) const {
-  if (batch <= 0) throw Error("batch size must be positive, got " + std::to_string(batch));
+  if (batch <= 0) throw Error(ErrorCode::InvalidArgument, "batch size must be positive, got " + std::to_string(batch));
   std::vector<Shape> shapes;
   Shape cur = inputShape(batch);
   checkTensorSize(cur, "the input");
@@ -90,9 +90,9 @@ std::vector<Shape> Graph::inferShapes(int batch) const {
 }
 
 void Graph::validate() const {
-  if (nodes.empty()) throw Error("model '" + name + "' has no layers mobilevk can run");
+  if (nodes.empty()) throw Error(ErrorCode::InvalidModel, "model '" + name + "' has no layers mobilevk can run");
   if (input.height <= 0 || input.width <= 0 || input.channels <= 0)
-    throw Error("model '" + name + "' has an invalid input shape " + std::to_string(input.height) + "x" +
+    throw Error(ErrorCode::InvalidModel, "model '" + name + "' has an invalid input shape " + std::to_string(input.height) + "x" +
                 std::to_string(input.width) + "x" + std::to_string(input.channels));
   try {
     for (const auto& n : nodes)
@@ -102,7 +102,7 @@ void Graph::validate() const {
       }
     inferShapes(1);
   } catch (const Error& e) {
-    throw Error("model '" + name + "': " + e.what());
+    throw Error(e.code(), "model '" + name + "': " + e.what());
   }
 }
 

@@ -66,10 +66,10 @@ uint64_t Model::totalParams() const {
 Model Model::load(const std::string& path) { return Model(importModel(path)); }
 
 Model Model::mobileNetV1(const MobileNetV1Options& o) {
-  if (!(o.alpha > 0.0f) || o.alpha > 4.0f) throw Error("alpha must be in (0, 4], got " + std::to_string(o.alpha));
+  if (!(o.alpha > 0.0f) || o.alpha > 4.0f) throw Error(ErrorCode::InvalidArgument, "alpha must be in (0, 4], got " + std::to_string(o.alpha));
   if (o.resolution < 32 || o.resolution > 2048)
-    throw Error("resolution must be in [32, 2048], got " + std::to_string(o.resolution));
-  if (o.classes < 0) throw Error("classes must be >= 0, got " + std::to_string(o.classes));
+    throw Error(ErrorCode::InvalidArgument, "resolution must be in [32, 2048], got " + std::to_string(o.resolution));
+  if (o.classes < 0) throw Error(ErrorCode::InvalidArgument, "classes must be >= 0, got " + std::to_string(o.classes));
   auto g = std::make_shared<Graph>();
   char buf[64];
   std::snprintf(buf, sizeof buf, "mobilenet_v1_%g_%d", double(o.alpha), o.resolution);

@@ -96,7 +96,7 @@ struct Network::Impl {
     for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
     checkTensorsFitDevice(graph);
     if (o.framesInFlight < 1 || o.framesInFlight > 16)
-      throw Error("framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
+      throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
     std::vector<std::shared_ptr<const PackedWeights>> weights;
     for (const auto& n : graph.nodes)
       weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision) : nullptr);
@@ -145,7 +145,7 @@ struct Network::Impl {
           options.batch == 1 ? "the input resolution " + std::to_string(shapes[0].h) + "x" + std::to_string(shapes[0].w) +
                                    " is too large for this device"
                              : "use a smaller batch (now " + std::to_string(options.batch) + ") or input resolution";
-      throw Error(model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(bytes(shapes[t])) +
+      throw Error(ErrorCode::Unsupported, model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(bytes(shapes[t])) +
                   ", over this device's maxStorageBufferRange of " + mib(range) + "; " + advice);
     }
   }
@@ -234,9 +234,9 @@ struct Network::Impl {
 
   HostTensor run(const HostTensor& input) {
     if (input.shape != shapes.front())
-      throw Error("input of shape " + input.shape.str() + " does not match the network's " + shapes.front().str());
+      throw Error(ErrorCode::InvalidArgument, "input of shape " + input.shape.str() + " does not match the network's " + shapes.front().str());
     if (input.data.size() != input.shape.elements())
-      throw Error("input tensor holds " + std::to_string(input.data.size()) + " floats, its shape needs " +
+      throw Error(ErrorCode::InvalidArgument, "input tensor holds " + std::to_string(input.data.size()) + " floats, its shape needs " +
                   std::to_string(input.shape.elements()));
     std::lock_guard<std::mutex> lock(mutex);
     const auto in = toDevice(input);
@@ -255,11 +255,11 @@ struct Network::Impl {
   }
 
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
-    if (!rgba || width == 0 || height == 0) throw Error("runPixels: no pixels given");
-    if (shapes.front().n != 1) throw Error("runPixels classifies one image; the network has batch " + std::to_string(shapes.front().n));
+    if (!rgba || width == 0 || height == 0) throw Error(ErrorCode::InvalidArgument, "runPixels: no pixels given");
+    if (shapes.front().n != 1) throw Error(ErrorCode::InvalidArgument, "runPixels classifies one image; the network has batch " + std::to_string(shapes.front().n));
     const uint32_t maxSide = gpu.info().caps.maxImageDimension2D;
     if (width > maxSide || height > maxSide)
-      throw Error("runPixels: a " + std::to_string(width) + "x" + std::to_string(height) +
+      throw Error(ErrorCode::InvalidArgument, "runPixels: a " + std::to_string(width) + "x" + std::to_string(height) +
                   " image is larger than this device's maxImageDimension2D of " + std::to_string(maxSide) +
                   "; scale it down first");
     std::lock_guard<std::mutex> lock(mutex);
@@ -298,7 +298,7 @@ struct Network::Impl {
 };
 
 Network::Network(Context& context, const Model& model, const NetworkOptions& options) {
-  if (options.batch <= 0) throw Error("batch size must be positive, got " + std::to_string(options.batch));
+  if (options.batch <= 0) throw Error(ErrorCode::InvalidArgument, "batch size must be positive, got " + std::to_string(options.batch));
   impl_ = std::make_unique<Impl>(context.gpu(), model, options);
 }
 
@@ -307,8 +307,8 @@ Network::~Network() = default;
 HostTensor Network::run(const HostTensor& input) { return impl_->run(input); }
 
 HostTensor Network::layerOutput(size_t i) const {
-  if (!impl_->options.keepLayerOutputs) throw Error("layerOutput() needs a Network made with keepLayerOutputs");
-  if (i >= impl_->layers()) throw Error("layer " + std::to_string(i) + " does not exist");
+  if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
+  if (i >= impl_->layers()) throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const Shape& s = impl_->shapes[i + 1];
   std::vector<uint8_t> out(impl_->bytes(s));
@@ -320,7 +320,7 @@ size_t Network::layerCount() const { return impl_->layers(); }
 int Network::framesInFlight() const { return int(impl_->frames.size()); }
 
 RunTimings Network::lastTimings() const {
-  if (!impl_->timestamps) throw Error("lastTimings() needs a Network made with profile");
+  if (!impl_->timestamps) throw Error(ErrorCode::InvalidArgument, "lastTimings() needs a Network made with profile");
   std::lock_guard<std::mutex> lock(impl_->mutex);
   const auto ns = impl_->timestamps->readNs();
   RunTimings t;
@@ -345,19 +345,19 @@ uint64_t Network::weightBytes() const {
 namespace {
 void checkFrame(int frame, size_t frames) {
   if (frame < 0 || size_t(frame) >= frames)
-    throw Error("frame " + std::to_string(frame) + " outside the network's " + std::to_string(frames) + " frames in flight");
+    throw Error(ErrorCode::InvalidArgument, "frame " + std::to_string(frame) + " outside the network's " + std::to_string(frames) + " frames in flight");
 }
 }  // namespace
 
 void Network::recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex, int frame) {
-  if (!cmd) throw Error("recordImageInput: no command buffer");
+  if (!cmd) throw Error(ErrorCode::InvalidArgument, "recordImageInput: no command buffer");
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->recordImage(cmd, image, batchIndex, size_t(frame));
 }
 
 void Network::record(VkCommandBuffer cmd, int frame) {
-  if (!cmd) throw Error("record: no command buffer");
+  if (!cmd) throw Error(ErrorCode::InvalidArgument, "record: no command buffer");
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
   impl_->recordDispatches(cmd, nullptr, size_t(frame));

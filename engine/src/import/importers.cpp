@@ -30,7 +30,7 @@ std::shared_ptr<Graph> importModel(const std::string& path) {
   auto bytes = readFileBytes(path, 2ull << 30);
   if (bytes.size() >= 8 && std::string(bytes.begin() + 4, bytes.begin() + 8) == "TFL3")
     return importTfliteBytes(std::move(bytes), path);
-  throw Error(path + ": unknown model format (expected a .tflite file, or a Keras/TF.js model.json or its directory)");
+  throw Error(ErrorCode::InvalidModel, path + ": unknown model format (expected a .tflite file, or a Keras/TF.js model.json or its directory)");
 }
 
 }  // namespace mobilevk

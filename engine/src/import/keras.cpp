@@ -49,7 +49,7 @@ class KerasReader {
     json layers;
     if (cls == "Sequential") layers = cfg.is_array() ? cfg : cfg.value("layers", json::array());
     else if (cls == "Model" || cls == "Functional") layers = cfg.value("layers", json::array());
-    else fail("model class '" + cls + "' is not supported (expected Model, Functional or Sequential)");
+    else unsupported("model class '" + cls + "' is not supported (expected Model, Functional or Sequential)");
     if (!layers.is_array() || layers.empty()) fail("the model has no layers");
     sequential_ = cls == "Sequential";
 
@@ -73,7 +73,8 @@ class KerasReader {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& msg) const { throw Error(jsonPath_ + ": " + msg); }
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(ErrorCode::InvalidModel, jsonPath_ + ": " + msg); }
+  [[noreturn]] void unsupported(const std::string& msg) const { throw Error(ErrorCode::Unsupported, jsonPath_ + ": " + msg); }
 
   std::string str(const json& j, const char* key, const std::string& where) const {
     if (!j.is_object() || !j.contains(key) || !j[key].is_string()) fail(where + ": missing string '" + key + "'");
@@ -136,7 +137,7 @@ class KerasReader {
         const std::string name = str(w, "name", where);
         const std::string dtype = option(w, "dtype", std::string("float32"), where);
         if (dtype != "float32") fail("weight '" + name + "' has dtype " + dtype + "; only float32 is supported");
-        if (w.contains("quantization")) fail("weight '" + name + "' is quantized; quantized TF.js weights are not supported");
+        if (w.contains("quantization")) unsupported("weight '" + name + "' is quantized; quantized TF.js weights are not supported");
         if (!w.contains("shape") || !w["shape"].is_array()) fail("weight '" + name + "' has no shape");
         uint64_t count = 1;
         std::vector<int> shape;
@@ -188,7 +189,7 @@ class KerasReader {
         inbound[0][0].is_array() && !inbound[0][0].empty() && inbound[0][0][0].is_string())
       from = inbound[0][0][0].get<std::string>();
     else if (inbound.is_array() && inbound.size() == 1 && inbound[0].is_object() && inbound[0].contains("args"))
-      fail("layer '" + name + "': Keras 3 inbound node format is not supported");
+      unsupported("layer '" + name + "': Keras 3 inbound node format is not supported");
     else fail("layer '" + name + "' must take exactly one input");
     if (from != previous_)
       fail("layer '" + name + "' reads '" + from + "', not the layer before it ('" + previous_ +
@@ -221,7 +222,7 @@ class KerasReader {
       addWeightlessNode(NodeKind::Softmax, who);
       return;
     }
-    fail(who + ": activation '" + act + "' is not supported (relu6, relu, softmax, linear)");
+    unsupported(who + ": activation '" + act + "' is not supported (relu6, relu, softmax, linear)");
   }
 
   void readLayer(const json& layer) {
@@ -232,7 +233,7 @@ class KerasReader {
                                                                                    : str(c, "name", cls);
     const std::string who = cls + " '" + name + "'";
     if (c.contains("data_format") && c["data_format"].is_string() && c["data_format"] != "channels_last")
-      fail(who + ": data_format " + c["data_format"].get<std::string>() + " is not supported (channels_last only)");
+      unsupported(who + ": data_format " + c["data_format"].get<std::string>() + " is not supported (channels_last only)");
 
     if (cls == "InputLayer") {
       const json& s = c.contains("batch_input_shape") ? c["batch_input_shape"] : c.value("batch_shape", json());
@@ -255,10 +256,10 @@ class KerasReader {
       const auto k = intPair(c, "kernel_size", who);
       const auto s = intPair(c, "strides", who);
       const auto dil = c.contains("dilation_rate") ? intPair(c, "dilation_rate", who) : std::vector<int>{1, 1};
-      if (dil[0] != 1 || dil[1] != 1) fail(who + ": dilation " + c["dilation_rate"].dump() + " is not supported");
-      if (option(c, "groups", 1, who) != 1) fail(who + ": grouped convolution is not supported");
+      if (dil[0] != 1 || dil[1] != 1) unsupported(who + ": dilation " + c["dilation_rate"].dump() + " is not supported");
+      if (option(c, "groups", 1, who) != 1) unsupported(who + ": grouped convolution is not supported");
       const std::string pad = str(c, "padding", who);
-      if (pad != "same" && pad != "valid") fail(who + ": padding '" + pad + "' is not supported");
+      if (pad != "same" && pad != "valid") unsupported(who + ": padding '" + pad + "' is not supported");
       Node n;
       n.name = name;
       auto& d = n.conv;
@@ -271,7 +272,7 @@ class KerasReader {
         pendingPad_ = false;
       }
       if (depthwise) {
-        if (option(c, "depth_multiplier", 1, who) != 1) fail(who + ": depth_multiplier " + c["depth_multiplier"].dump() + " is not supported (only 1)");
+        if (option(c, "depth_multiplier", 1, who) != 1) unsupported(who + ": depth_multiplier " + c["depth_multiplier"].dump() + " is not supported (only 1)");
         d.outChannels = channels_;
         d.weights = weight(name, "depthwise_kernel", {k[0], k[1], channels_, 1});  // HWC1 == HWC
         n.kind = NodeKind::DepthwiseConv;
@@ -331,7 +332,7 @@ class KerasReader {
     }
     if (cls == "ReLU") {
       const double slope = option(c, "negative_slope", 0.0, who), threshold = option(c, "threshold", 0.0, who);
-      if (slope != 0.0 || threshold != 0.0) fail(who + ": negative_slope/threshold other than 0 is not supported");
+      if (slope != 0.0 || threshold != 0.0) unsupported(who + ": negative_slope/threshold other than 0 is not supported");
       const float maxValue = c.contains("max_value") && c["max_value"].is_number() ? c["max_value"].get<float>() : FLT_MAX;
       fuseClamp(*lastConv(who), 0.0f, maxValue);
       lastIsOpenConv_ = false;
@@ -344,12 +345,12 @@ class KerasReader {
     }
     if (cls == "Reshape" || cls == "Flatten") {
       // In NC4HW4 a 1x1 map and a flat vector are the same bytes; anything else is refused.
-      if (!spatial1x1_) fail(who + " of a spatial map is not supported (only after global pooling)");
+      if (!spatial1x1_) unsupported(who + " of a spatial map is not supported (only after global pooling)");
       if (cls == "Reshape") {
         const json& t = c.value("target_shape", json());
         const bool ok = t.is_array() && !t.empty() && t.back() == channels_ &&
                         std::all_of(t.begin(), t.end() - 1, [](const json& v) { return v == 1; });
-        if (!ok) fail(who + ": target_shape " + t.dump() + " is not supported (only [..1, C] with C = " + std::to_string(channels_) + ")");
+        if (!ok) unsupported(who + ": target_shape " + t.dump() + " is not supported (only [..1, C] with C = " + std::to_string(channels_) + ")");
       }
       return;
     }
@@ -370,7 +371,7 @@ class KerasReader {
       lastIsOpenConv_ = false;
       return;
     }
-    fail(who + " is not supported (mobilevk imports Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, "
+    unsupported(who + " is not supported (mobilevk imports Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, "
                "GlobalAveragePooling2D, Reshape, Dropout, Flatten, ZeroPadding2D)");
   }
 

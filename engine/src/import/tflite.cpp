@@ -58,10 +58,10 @@ class TfliteReader {
   std::shared_ptr<Graph> parse(std::vector<uint8_t> bytes) {
     bytes_ = std::move(bytes);
     if (bytes_.size() < 8 || std::memcmp(bytes_.data() + 4, "TFL3", 4) != 0)
-      throw Error(path_ + ": not a TFLite model (no TFL3 file identifier)");
+      throw Error(ErrorCode::InvalidModel, path_ + ": not a TFLite model (no TFL3 file identifier)");
     flatbuffers::Verifier verifier(bytes_.data(), bytes_.size(), 64, 10000000);
     if (!tfl::VerifyModelBuffer(verifier))
-      throw Error(path_ + ": corrupt TFLite file (flatbuffer verification failed: truncated or malformed)");
+      throw Error(ErrorCode::InvalidModel, path_ + ": corrupt TFLite file (flatbuffer verification failed: truncated or malformed)");
     model_ = tfl::GetModel(bytes_.data());
     if (!model_->subgraphs() || model_->subgraphs()->size() == 0) fail("the model has no subgraph");
     sg_ = model_->subgraphs()->Get(0);
@@ -84,7 +84,8 @@ class TfliteReader {
   }
 
  private:
-  [[noreturn]] void fail(const std::string& msg) const { throw Error(path_ + ": " + msg); }
+  [[noreturn]] void fail(const std::string& msg) const { throw Error(ErrorCode::InvalidModel, path_ + ": " + msg); }
+  [[noreturn]] void unsupported(const std::string& msg) const { throw Error(ErrorCode::Unsupported, path_ + ": " + msg); }
 
   const tfl::Tensor* tensor(int index, const std::string& what) const {
     if (index < 0 || uint32_t(index) >= sg_->tensors()->size())
@@ -258,7 +259,7 @@ class TfliteReader {
       case 1: return Activation::relu();
       case 2: return Activation::clamp(-1.0f, 1.0f);
       case 3: return Activation::relu6();
-      default: fail(who + ": fused activation " + std::to_string(f) + " (TANH/SIGN_BIT) is not supported");
+      default: unsupported(who + ": fused activation " + std::to_string(f) + " (TANH/SIGN_BIT) is not supported");
     }
   }
 
@@ -328,7 +329,7 @@ class TfliteReader {
           n.kind = NodeKind::DepthwiseConv;
         }
         if (padKind != 0 && padKind != 1) fail(who + ": unknown padding " + std::to_string(padKind));
-        if (dw != 1 || dh != 1) fail(who + ": dilation " + std::to_string(dh) + "x" + std::to_string(dw) + " is not supported");
+        if (dw != 1 || dh != 1) unsupported(who + ": dilation " + std::to_string(dh) + "x" + std::to_string(dw) + " is not supported");
         if (sw <= 0 || sh <= 0) fail(who + ": stride " + std::to_string(sh) + "x" + std::to_string(sw) + " must be positive");
         if (const tfl::Tensor* b = input(2)) d.bias = constant(b, "bias");
         d.activation = fusedActivation(act, who);
@@ -341,7 +342,7 @@ class TfliteReader {
         if (!w) fail(who + ": missing weights tensor");
         const auto ws = shapeOf(w);
         if (ws.size() != 2) fail(who + ": weights have shape " + shapeStr(ws) + ", expected [out, in]");
-        if (opt && opt->weights_format() != 0) fail(who + ": shuffled weights format is not supported");
+        if (opt && opt->weights_format() != 0) unsupported(who + ": shuffled weights format is not supported");
         d.inChannels = ws[1];
         d.outChannels = ws[0];
         d.weights = constant(w, "weights");
@@ -361,7 +362,7 @@ class TfliteReader {
         if (!global)
           fail(who + ": only global average pooling is supported (filter " + std::to_string(opt->filter_height()) + "x" +
                std::to_string(opt->filter_width()) + " over input " + shapeStr(inShape) + ")");
-        if (opt->fused_activation_function() != 0) fail(who + ": a fused activation on pooling is not supported");
+        if (opt->fused_activation_function() != 0) unsupported(who + ": a fused activation on pooling is not supported");
         n.kind = NodeKind::GlobalAvgPool;
         break;
       }
@@ -373,19 +374,19 @@ class TfliteReader {
         for (int v : os) outCount *= uint64_t(std::max(v, 0));
         const bool mapIs1x1 = inShape.size() == 2 || (inShape.size() == 4 && inShape[1] == 1 && inShape[2] == 1);
         if (!mapIs1x1 || os.empty() || inCount != outCount || os.back() != inShape.back())
-          fail(who + ": reshape " + shapeStr(inShape) + " -> " + shapeStr(os) +
+          unsupported(who + ": reshape " + shapeStr(inShape) + " -> " + shapeStr(os) +
                " is not supported (only flattening a 1x1 map)");
         current_ = o->outputs()->Get(0);
         return;  // no node: the data is unchanged
       }
       case op::kSoftmax: {
         const auto* opt = o->builtin_options_as_SoftmaxOptions();
-        if (opt && opt->beta() != 1.0f) fail(who + ": softmax beta " + std::to_string(opt->beta()) + " is not supported (only 1)");
+        if (opt && opt->beta() != 1.0f) unsupported(who + ": softmax beta " + std::to_string(opt->beta()) + " is not supported (only 1)");
         n.kind = NodeKind::Softmax;
         break;
       }
       default:
-        fail(who + " is not supported (mobilevk runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
+        unsupported(who + " is not supported (mobilevk runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
                    "RESHAPE, SOFTMAX)");
     }
     graph_->nodes.push_back(std::move(n));

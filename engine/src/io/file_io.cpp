@@ -40,12 +40,12 @@ void refuseUnlessRegular(const std::string& path, Replace replace) {
   struct stat st {};
   if (::lstat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return;
-    throw Error(path + ": cannot check the output path (" + reason(errno) + ")");
+    throw Error(ErrorCode::IO, path + ": cannot check the output path (" + reason(errno) + ")");
   }
   if (!S_ISREG(st.st_mode))
-    throw Error(path + ": exists and is " + fileTypeName(st.st_mode) + "; only a regular file is ever replaced");
+    throw Error(ErrorCode::IO, path + ": exists and is " + fileTypeName(st.st_mode) + "; only a regular file is ever replaced");
   if (replace == Replace::Never)
-    throw Error(path + ": already exists; not overwriting it (pass --overwrite to replace it)");
+    throw Error(ErrorCode::IO, path + ": already exists; not overwriting it (pass --overwrite to replace it)");
 }
 
 }  // namespace
@@ -64,12 +64,12 @@ std::string fileTypeName(unsigned mode) {
 std::vector<uint8_t> readRegularFile(const std::string& path, uint64_t maxBytes) {
   Fd f;
   f.fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-  if (f.fd < 0) throw Error(path + ": cannot open (" + reason(errno) + ")");
+  if (f.fd < 0) throw Error(ErrorCode::IO, path + ": cannot open (" + reason(errno) + ")");
   struct stat st {};
-  if (::fstat(f.fd, &st) != 0) throw Error(path + ": cannot stat (" + reason(errno) + ")");
-  if (!S_ISREG(st.st_mode)) throw Error(path + ": is " + fileTypeName(st.st_mode) + ", expected a regular file");
+  if (::fstat(f.fd, &st) != 0) throw Error(ErrorCode::IO, path + ": cannot stat (" + reason(errno) + ")");
+  if (!S_ISREG(st.st_mode)) throw Error(ErrorCode::IO, path + ": is " + fileTypeName(st.st_mode) + ", expected a regular file");
   if (uint64_t(st.st_size) > maxBytes)
-    throw Error(path + ": " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(maxBytes));
+    throw Error(ErrorCode::IO, path + ": " + std::to_string(st.st_size) + " bytes, over the limit of " + std::to_string(maxBytes));
   std::vector<uint8_t> bytes(size_t(st.st_size));
   size_t have = 0;
   for (;;) {
@@ -80,14 +80,14 @@ std::vector<uint8_t> readRegularFile(const std::string& path, uint64_t maxBytes)
         const ssize_t n = ::read(f.fd, &probe, 1);
         if (n == 0) break;
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error(path + ": read failed (" + reason(errno) + ")");
-        throw Error(path + ": grew past the limit of " + std::to_string(maxBytes) + " bytes while being read");
+        if (n < 0) throw Error(ErrorCode::IO, path + ": read failed (" + reason(errno) + ")");
+        throw Error(ErrorCode::IO, path + ": grew past the limit of " + std::to_string(maxBytes) + " bytes while being read");
       }
       bytes.resize(size_t(std::min<uint64_t>(maxBytes, bytes.size() + 65536)));
     }
     const ssize_t n = ::read(f.fd, bytes.data() + have, bytes.size() - have);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) throw Error(path + ": read failed (" + reason(errno) + ")");
+    if (n < 0) throw Error(ErrorCode::IO, path + ": read failed (" + reason(errno) + ")");
     if (n == 0) break;
     have += size_t(n);
   }
@@ -99,25 +99,25 @@ bool isDirectory(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT) return false;
-    throw Error(path + ": cannot open (" + reason(errno) + ")");
+    throw Error(ErrorCode::IO, path + ": cannot open (" + reason(errno) + ")");
   }
   if (S_ISDIR(st.st_mode)) return true;
   if (S_ISREG(st.st_mode)) return false;
-  throw Error(path + ": is " + fileTypeName(st.st_mode) + ", expected a regular file or a directory");
+  throw Error(ErrorCode::IO, path + ": is " + fileTypeName(st.st_mode) + ", expected a regular file or a directory");
 }
 
 void writeFileAtomically(const std::string& path, const void* data, size_t size, Replace replace) {
-  if (path.empty()) throw Error("no output file name given");
+  if (path.empty()) throw Error(ErrorCode::IO, "no output file name given");
   refuseUnlessRegular(path, replace);
   const std::string dir = directoryOf(path);
   std::string tmp = path + ".mobilevk-XXXXXX";
   Fd f;
   f.fd = ::mkostemp(&tmp[0], O_CLOEXEC);
-  if (f.fd < 0) throw Error(path + ": cannot create a temporary file in " + dir + " (" + reason(errno) + ")");
+  if (f.fd < 0) throw Error(ErrorCode::IO, path + ": cannot create a temporary file in " + dir + " (" + reason(errno) + ")");
   auto fail = [&](const std::string& what) {
     const int err = errno;
     ::unlink(tmp.c_str());
-    throw Error(path + ": " + what + " (" + reason(err) + ")");
+    throw Error(ErrorCode::IO, path + ": " + what + " (" + reason(err) + ")");
   };
   const auto* p = static_cast<const uint8_t*>(data);
   for (size_t done = 0; done < size;) {
@@ -147,7 +147,7 @@ void writeFileAtomically(const std::string& path, const void* data, size_t size,
     if (r != 0) {
       if (errno == EEXIST) {
         ::unlink(tmp.c_str());
-        throw Error(path + ": already exists (created while we wrote); not overwriting it");
+        throw Error(ErrorCode::IO, path + ": already exists (created while we wrote); not overwriting it");
       }
       fail("cannot move the finished file into place");
     }

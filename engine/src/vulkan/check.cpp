@@ -36,6 +36,24 @@ const char* vkResultName(VkResult r) {
   }
 }
 
+ErrorCode errorCodeFor(VkResult result) {
+  switch (result) {
+    case VK_ERROR_OUT_OF_HOST_MEMORY:
+    case VK_ERROR_OUT_OF_DEVICE_MEMORY:
+    case VK_ERROR_OUT_OF_POOL_MEMORY:
+    case VK_ERROR_FRAGMENTED_POOL:
+    case VK_ERROR_TOO_MANY_OBJECTS: return ErrorCode::OutOfMemory;
+    case VK_ERROR_DEVICE_LOST: return ErrorCode::DeviceLost;
+    case VK_ERROR_INCOMPATIBLE_DRIVER:
+    case VK_ERROR_INITIALIZATION_FAILED:
+    case VK_ERROR_LAYER_NOT_PRESENT:
+    case VK_ERROR_EXTENSION_NOT_PRESENT:
+    case VK_ERROR_FEATURE_NOT_PRESENT:
+    case VK_ERROR_FORMAT_NOT_SUPPORTED: return ErrorCode::Unsupported;
+    default: return ErrorCode::Internal;
+  }
+}
+
 void vkCheck(VkResult result, const std::string& what) {
   if (result == VK_SUCCESS) return;
   std::string msg = what + " failed: " + vkResultName(result) + " (" + std::to_string(int(result)) + ")";
@@ -44,7 +62,7 @@ void vkCheck(VkResult result, const std::string& what) {
            "or use --device cpu";
   else if (result == VK_ERROR_OUT_OF_DEVICE_MEMORY || result == VK_ERROR_OUT_OF_HOST_MEMORY)
     msg += "; try a smaller batch or input resolution";
-  throw Error(msg);
+  throw Error(errorCodeFor(result), msg);
 }
 
 }  // namespace mobilevk

@@ -5,9 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <cstdio>
-#include <iostream>
 
-#include "io/pipeline_cache_file.h"
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
 #include "vulkan/command.h"
@@ -92,11 +90,8 @@ int findComputeQueueFamily(VkPhysicalDevice pd) {
   return best;
 }
 
-VkInstance createBareInstance(bool validation, bool debugUtils) {
-  // MOBILEVK_SYNC_VALIDATION=1 adds the layer's synchronization validation (hazards between
-  // dispatches, copies and host access) to ordinary validation.
-  const char* syncEnv = std::getenv("MOBILEVK_SYNC_VALIDATION");
-  const bool syncValidation = validation && syncEnv && std::string(syncEnv) == "1";
+VkInstance createBareInstance(bool validation, bool debugUtils, bool synchronizationValidation) {
+  const bool syncValidation = validation && synchronizationValidation;
   VkValidationFeatureEnableEXT syncFeature = VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
   VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
   features.enabledValidationFeatureCount = 1;
@@ -104,7 +99,7 @@ VkInstance createBareInstance(bool validation, bool debugUtils) {
   uint32_t loaderVersion = VK_API_VERSION_1_0;
   if (vkEnumerateInstanceVersion(&loaderVersion) != VK_SUCCESS) loaderVersion = VK_API_VERSION_1_0;
   if (loaderVersion < VK_API_VERSION_1_1)
-    throw Error("the Vulkan loader supports only Vulkan " + versionString(loaderVersion) +
+    throw Error(ErrorCode::Unsupported, "the Vulkan loader supports only Vulkan " + versionString(loaderVersion) +
                 "; mobilevk needs 1.1 or newer (on Debian: apt-get install libvulkan1)");
   VkApplicationInfo app{VK_STRUCTURE_TYPE_APPLICATION_INFO};
   app.pApplicationName = "mobilevk";
@@ -231,7 +226,7 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
 }
 
 std::vector<DeviceInfo> listDevices() {
-  VkInstance instance = createBareInstance(false, false);
+  VkInstance instance = createBareInstance(false, false, false);
   std::vector<DeviceInfo> out;
   try {
     auto devs = physicalDevices(instance);
@@ -245,7 +240,7 @@ std::vector<DeviceInfo> listDevices() {
 }
 
 Gpu::Gpu(const ContextOptions& options)
-    : forceStaging_(options.forceStaging), cachePath_(options.pipelineCachePath),
+    : forceStaging_(options.forceStaging), initialCache_(options.pipelineCache), log_(options.log),
       validationCallback_(options.validationCallback) {
   try {
     createInstance(options);
@@ -258,9 +253,10 @@ Gpu::Gpu(const ContextOptions& options)
 }
 
 Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
-    : forceStaging_(options.forceStaging), ownsDevice_(false), cachePath_(options.pipelineCachePath) {
+    : forceStaging_(options.forceStaging), ownsDevice_(false), initialCache_(options.pipelineCache), log_(options.log),
+      validationCallback_(options.validationCallback) {
   if (!ext.instance || !ext.physicalDevice || !ext.device || !ext.queue)
-    throw Error("external Vulkan device: instance, physicalDevice, device and queue must all be given");
+    throw Error(ErrorCode::InvalidArgument, "external Vulkan device: instance, physicalDevice, device and queue must all be given");
   instance_ = ext.instance;
   physical_ = ext.physicalDevice;
   device_ = ext.device;
@@ -273,14 +269,14 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
       if (devs[i] == physical_) index = i;
     info_ = describePhysicalDevice(physical_, index);
     if (info_.caps.apiVersion < VK_API_VERSION_1_1)
-      throw Error("external Vulkan device " + info_.name + " supports Vulkan " + info_.caps.apiVersionString +
+      throw Error(ErrorCode::Unsupported, "external Vulkan device " + info_.name + " supports Vulkan " + info_.caps.apiVersionString +
                   "; mobilevk needs 1.1");
     uint32_t n = 0;
     vkGetPhysicalDeviceQueueFamilyProperties(physical_, &n, nullptr);
     std::vector<VkQueueFamilyProperties> fams(n);
     vkGetPhysicalDeviceQueueFamilyProperties(physical_, &n, fams.data());
     if (queueFamily_ >= n || !(fams[queueFamily_].queueFlags & VK_QUEUE_COMPUTE_BIT))
-      throw Error("external Vulkan device: queue family " + std::to_string(queueFamily_) + " does not support compute");
+      throw Error(ErrorCode::InvalidArgument, "external Vulkan device: queue family " + std::to_string(queueFamily_) + " does not support compute");
     auto& caps = info_.caps;
     caps.timestampValidBits = fams[queueFamily_].timestampValidBits;
     caps.timestamps = caps.timestampValidBits > 0;
@@ -298,45 +294,37 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
 
 Gpu::~Gpu() { destroy(); }
 
-std::vector<uint8_t> Gpu::loadCacheFile() const {
-  if (cachePath_.empty()) return {};
-  std::vector<uint8_t> blob = readPipelineCacheFile(cachePath_);  // throws for a file that is not ours
-  if (blob.empty()) return {};
-  // VkPipelineCacheHeaderVersionOne: length, version, vendorID, deviceID, pipelineCacheUUID.
+void Gpu::log(LogLevel level, const std::string& message) const {
+  if (log_) log_(level, message);
+}
+
+// Whether a cache blob was written by this device and driver. VkPipelineCacheHeaderVersionOne:
+// length, version, vendorID, deviceID, pipelineCacheUUID. A driver must cope with a bad blob, but
+// not all do gracefully; checking first also lets the log say why a cache was not used.
+std::string Gpu::pipelineCacheMismatch(const std::vector<uint8_t>& blob) const {
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(physical_, &props);
-  auto warn = [&](const char* why) {
-    std::cerr << "mobilevk: warning: ignoring pipeline cache " << cachePath_ << ": " << why << "\n";
-    return std::vector<uint8_t>();
-  };
-  if (blob.size() < 32) return warn("too short to hold a header");
+  if (blob.size() < 32) return "too short to hold a header";
   uint32_t header[4];
   std::memcpy(header, blob.data(), sizeof(header));
   if (header[0] < 32 || header[0] > blob.size() || header[1] != VK_PIPELINE_CACHE_HEADER_VERSION_ONE)
-    return warn("corrupt header");
-  if (header[2] != props.vendorID || header[3] != props.deviceID) return warn("written for another device");
-  if (std::memcmp(blob.data() + 16, props.pipelineCacheUUID, VK_UUID_SIZE) != 0)
-    return warn("written by another driver version");
-  return blob;
+    return "corrupt header";
+  if (header[2] != props.vendorID || header[3] != props.deviceID) return "written for another device";
+  if (std::memcmp(blob.data() + 16, props.pipelineCacheUUID, VK_UUID_SIZE) != 0) return "written by another driver version";
+  return "";
 }
 
-bool Gpu::savePipelineCache() {
-  if (cachePath_.empty() || !pipelineCache_) return false;
+std::vector<uint8_t> Gpu::pipelineCacheData() const {
+  if (!pipelineCache_) return {};
   size_t size = 0;
-  if (vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr) != VK_SUCCESS) return false;
+  vkCheck(vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr), "vkGetPipelineCacheData");
   std::vector<uint8_t> data(size);
-  if (vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()) != VK_SUCCESS) return false;
-  try {
-    writePipelineCacheFile(cachePath_, data);
-  } catch (const Error& e) {
-    std::cerr << "mobilevk: warning: pipeline cache not saved: " << e.what() << "\n";
-    return false;
-  }
-  return true;
+  vkCheck(vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()), "vkGetPipelineCacheData");
+  data.resize(size);
+  return data;
 }
 
 void Gpu::destroy() {
-  if (pipelineCache_ && !cachePath_.empty()) savePipelineCache();
   // A device of our own is idled before teardown; a host's device is never waited on (the host
   // guarantees its command buffers with our work have completed, see ExternalVulkan).
   if (device_ && ownsDevice_) vkDeviceWaitIdle(device_);
@@ -364,7 +352,8 @@ VKAPI_ATTR VkBool32 VKAPI_CALL Gpu::debugCallback(VkDebugUtilsMessageSeverityFla
   auto* self = static_cast<Gpu*>(user);
   std::string msg = std::string(severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? "error: " : "warning: ") +
                     (data && data->pMessage ? data->pMessage : "(no message)");
-  std::cerr << "[vulkan validation] " << msg << "\n";
+  self->log(severity >= VK_DEBUG_UTILS_MESSAGE_SEVERITY_ERROR_BIT_EXT ? LogLevel::Error : LogLevel::Warning,
+            "[vulkan validation] " + msg);
   if (self->validationCallback_) self->validationCallback_(msg);
   std::lock_guard<std::mutex> lock(self->messagesMutex_);
   self->messages_.push_back(std::move(msg));
@@ -376,26 +365,24 @@ void Gpu::createInstance(const ContextOptions& options) {
   switch (options.validation) {
     case Validation::On: want = true; break;
     case Validation::Off: want = false; break;
-    case Validation::Auto: {
-      const char* env = std::getenv("MOBILEVK_VALIDATION");
+    case Validation::Auto:
 #ifdef NDEBUG
-      want = env && std::string(env) == "1";
+      want = false;
 #else
-      want = !(env && std::string(env) == "0");
+      want = true;
 #endif
       break;
-    }
   }
   if (want && !hasInstanceLayer(kValidationLayer)) {
     if (options.validation == Validation::On)
-      throw Error(std::string("validation was requested but ") + kValidationLayer +
+      throw Error(ErrorCode::Unsupported, std::string("validation was requested but ") + kValidationLayer +
                   " is not installed (on Debian: apt-get install vulkan-validationlayers)");
     want = false;
   }
   const bool debugUtils = want && hasInstanceExtension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
   if (want && !debugUtils && options.validation == Validation::On)
-    throw Error("validation was requested but VK_EXT_debug_utils is missing, so its messages could not be captured");
-  instance_ = createBareInstance(want, debugUtils);
+    throw Error(ErrorCode::Unsupported, "validation was requested but VK_EXT_debug_utils is missing, so its messages could not be captured");
+  instance_ = createBareInstance(want, debugUtils, options.synchronizationValidation);
   validation_ = want;
   if (debugUtils) {
     VkDebugUtilsMessengerCreateInfoEXT mi{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
@@ -414,19 +401,13 @@ void Gpu::createInstance(const ContextOptions& options) {
 void Gpu::choosePhysicalDevice(const ContextOptions& options) {
   auto devs = physicalDevices(instance_);
   if (devs.empty())
-    throw Error("no Vulkan device found: install a Vulkan driver (for a CPU fallback on Debian: apt-get install "
+    throw Error(ErrorCode::Unsupported, "no Vulkan device found: install a Vulkan driver (for a CPU fallback on Debian: apt-get install "
                 "mesa-vulkan-drivers), or use --device cpu");
   std::vector<DeviceInfo> infos;
   for (uint32_t i = 0; i < devs.size(); ++i) infos.push_back(describePhysicalDevice(devs[i], i));
 
   std::string request = options.device;
-  std::string source = "the device option";
-  if (request.empty()) {
-    if (const char* env = std::getenv("MOBILEVK_DEVICE")) {
-      request = env;
-      source = "MOBILEVK_DEVICE";
-    }
-  }
+  const std::string source = "the device option";
   if (lower(request) == "gpu" || lower(request) == "auto") request.clear();
   auto usable = [&](const DeviceInfo& d) {
     return d.hasComputeQueue && d.caps.apiVersion >= VK_API_VERSION_1_1;
@@ -444,7 +425,7 @@ void Gpu::choosePhysicalDevice(const ContextOptions& options) {
       const std::string digits = request.substr(std::min(request.find_first_not_of('0'), request.size() - 1));
       const unsigned long idx = digits.size() > 9 ? ~0ul : std::stoul(digits);
       if (idx >= infos.size())
-        throw Error(source + " asks for device index " + request + " but there are only " +
+        throw Error(ErrorCode::InvalidArgument, source + " asks for device index " + request + " but there are only " +
                     std::to_string(infos.size()) + " devices:" + listing());
       chosen = int(idx);
     } else {
@@ -453,10 +434,10 @@ void Gpu::choosePhysicalDevice(const ContextOptions& options) {
           chosen = int(d.index);
           break;
         }
-      if (chosen < 0) throw Error(source + " asks for a device named like '" + request + "'; none matches:" + listing());
+      if (chosen < 0) throw Error(ErrorCode::InvalidArgument, source + " asks for a device named like '" + request + "'; none matches:" + listing());
     }
     if (!usable(infos[chosen]))
-      throw Error("device " + infos[chosen].name + " cannot be used: " +
+      throw Error(ErrorCode::Unsupported, "device " + infos[chosen].name + " cannot be used: " +
                   (infos[chosen].hasComputeQueue ? "it supports only Vulkan " + infos[chosen].caps.apiVersionString +
                                                        ", mobilevk needs 1.1"
                                                  : std::string("it has no compute queue")));
@@ -472,7 +453,7 @@ void Gpu::choosePhysicalDevice(const ContextOptions& options) {
       }
     }
     if (chosen < 0)
-      throw Error("no Vulkan device with a compute queue and Vulkan 1.1 support was found:" + listing() +
+      throw Error(ErrorCode::Unsupported, "no Vulkan device with a compute queue and Vulkan 1.1 support was found:" + listing() +
                   "\nuse --device cpu for the CPU reference path");
   }
   physical_ = devs[chosen];
@@ -517,12 +498,18 @@ void Gpu::createDeviceObjects() {
   pi.queueFamilyIndex = queueFamily_;
   vkCheck(vkCreateCommandPool(device_, &pi, nullptr, &commandPool_), "vkCreateCommandPool");
 
-  const std::vector<uint8_t> blob = loadCacheFile();
+  std::vector<uint8_t> blob;
+  if (!initialCache_.empty()) {
+    const std::string why = pipelineCacheMismatch(initialCache_);
+    if (why.empty()) blob = std::move(initialCache_);
+    else log(LogLevel::Warning, "ignoring the pipeline cache given (" + std::to_string(initialCache_.size()) + " bytes): " + why);
+    initialCache_.clear();
+  }
   VkPipelineCacheCreateInfo pc{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   pc.initialDataSize = blob.size();
   pc.pInitialData = blob.empty() ? nullptr : blob.data();
   if (vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_) != VK_SUCCESS) {
-    std::cerr << "mobilevk: warning: the driver rejected pipeline cache " << cachePath_ << "; starting empty\n";
+    log(LogLevel::Warning, "the driver rejected the pipeline cache given; starting empty");
     pc.initialDataSize = 0;
     pc.pInitialData = nullptr;
     vkCheck(vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_), "vkCreatePipelineCache");
@@ -561,7 +548,7 @@ void Gpu::freeCommandBuffer(VkCommandBuffer cmd) {
 
 void Gpu::checkNotLost(const char* what) const {
   if (lost_)
-    throw Error(std::string(what) + ": the Vulkan device " + info_.name +
+    throw Error(ErrorCode::DeviceLost, std::string(what) + ": the Vulkan device " + info_.name +
                 " was lost earlier (VK_ERROR_DEVICE_LOST); create a new Context (or use --device cpu)");
 }
 
@@ -609,7 +596,7 @@ void Gpu::runAndWait(const std::function<void(VkCommandBuffer)>& record, const c
 
 void Gpu::upload(const Buffer& dst, const void* src, size_t bytes, size_t dstOffset) {
   if (dstOffset + bytes > dst.size())
-    throw Error("upload of " + std::to_string(bytes) + " bytes at offset " + std::to_string(dstOffset) +
+    throw Error(ErrorCode::InvalidArgument, "upload of " + std::to_string(bytes) + " bytes at offset " + std::to_string(dstOffset) +
                 " overruns a buffer of " + std::to_string(dst.size()) + " bytes");
   if (bytes == 0) return;
   if (dst.mapped() && !forceStaging_) {
@@ -628,7 +615,7 @@ void Gpu::upload(const Buffer& dst, const void* src, size_t bytes, size_t dstOff
 
 void Gpu::download(const Buffer& src, void* dst, size_t bytes, size_t srcOffset) {
   if (srcOffset + bytes > src.size())
-    throw Error("download of " + std::to_string(bytes) + " bytes at offset " + std::to_string(srcOffset) +
+    throw Error(ErrorCode::InvalidArgument, "download of " + std::to_string(bytes) + " bytes at offset " + std::to_string(srcOffset) +
                 " overruns a buffer of " + std::to_string(src.size()) + " bytes");
   if (bytes == 0) return;
   if (src.mapped() && !forceStaging_) {
@@ -664,7 +651,7 @@ const DeviceInfo& Context::device() const { return gpu_->info(); }
 bool Context::validationEnabled() const { return gpu_->validationEnabled(); }
 std::vector<std::string> Context::validationMessages() const { return gpu_->validationMessages(); }
 void Context::clearValidationMessages() { gpu_->clearValidationMessages(); }
-bool Context::savePipelineCache() { return gpu_->savePipelineCache(); }
+std::vector<uint8_t> Context::pipelineCacheData() const { return gpu_->pipelineCacheData(); }
 bool Context::deviceLost() const { return gpu_->deviceLost(); }
 bool Context::pipelineCacheLoaded() const { return gpu_->pipelineCacheLoaded(); }
 

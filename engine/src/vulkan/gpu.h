@@ -22,7 +22,9 @@ class Gpu {
   explicit Gpu(const ContextOptions& options);
   Gpu(const ExternalVulkan& external, const ContextOptions& options);
   bool ownsDevice() const { return ownsDevice_; }
-  bool savePipelineCache();
+  std::vector<uint8_t> pipelineCacheData() const;
+  // Passes a message to the context's log callback (dropped when there is none).
+  void log(LogLevel level, const std::string& message) const;
   bool pipelineCacheLoaded() const { return cacheLoaded_; }
   ~Gpu();
   Gpu(const Gpu&) = delete;
@@ -99,9 +101,11 @@ class Gpu {
   std::atomic<VkResult> submitFault_{VK_SUCCESS}, allocationFault_{VK_SUCCESS};
   // Checks a submission-path result, remembering device loss.
   void checkSubmitResult(VkResult r, const std::string& what);
-  std::string cachePath_;
+  std::vector<uint8_t> initialCache_;
   bool cacheLoaded_ = false;
-  std::vector<uint8_t> loadCacheFile() const;
+  // Why `blob` cannot serve this device and driver, or "" when it can.
+  std::string pipelineCacheMismatch(const std::vector<uint8_t>& blob) const;
+  LogCallback log_;
 
   std::mutex queueMutex_, poolMutex_, pipelineMutex_;
   std::map<std::string, std::shared_ptr<const ComputePipeline>> pipelines_;

@@ -55,7 +55,7 @@ uint32_t MemoryAllocator::chooseMemoryType(uint32_t typeBits, MemoryUsage usage,
           continue;
         return i;
       }
-  throw Error("no Vulkan memory type fits " + what + " (allowed type bits 0x" + std::to_string(typeBits) + ")");
+  throw Error(ErrorCode::Unsupported, "no Vulkan memory type fits " + what + " (allowed type bits 0x" + std::to_string(typeBits) + ")");
 }
 
 uint32_t MemoryAllocator::newBlock(uint32_t memoryType, VkDeviceSize size, ResourceKind kind, bool releaseWhenEmpty,
@@ -166,7 +166,7 @@ Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::strin
     : gpu_(&gpu), size_(bytes) {
   if (bytes == 0) throw Error("cannot create an empty buffer for " + what);
   if (usage == MemoryUsage::Device && bindWhole && bytes > gpu.info().caps.maxStorageBufferRange)
-    throw Error(what + " needs " + std::to_string(bytes) + " bytes, over this device's maxStorageBufferRange of " +
+    throw Error(ErrorCode::Unsupported, what + " needs " + std::to_string(bytes) + " bytes, over this device's maxStorageBufferRange of " +
                 std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch or resolution");
   VkBufferCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
   info.size = bytes;

@@ -21,18 +21,18 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
   if (!spv) throw Error("no embedded shader named '" + desc.shader + "'");
   const auto& caps = gpu.info().caps;
   if (desc.pushConstantBytes > caps.maxPushConstantBytes)
-    throw Error("shader " + desc.shader + " needs " + std::to_string(desc.pushConstantBytes) +
+    throw Error(ErrorCode::Unsupported, "shader " + desc.shader + " needs " + std::to_string(desc.pushConstantBytes) +
                 " bytes of push constants, device allows " + std::to_string(caps.maxPushConstantBytes));
   uint32_t invocations = 1;
   for (int a = 0; a < 3; ++a) {
     maxGroupCount[a] = caps.maxWorkgroupCount[a];
     if (localSize(a) == 0 || localSize(a) > caps.maxWorkgroupSize[a])
-      throw Error("shader " + desc.shader + ": workgroup size " + std::to_string(localSize(a)) + " on axis " +
+      throw Error(ErrorCode::Unsupported, "shader " + desc.shader + ": workgroup size " + std::to_string(localSize(a)) + " on axis " +
                   std::to_string(a) + " is outside this device's limit of " + std::to_string(caps.maxWorkgroupSize[a]));
     invocations *= localSize(a);
   }
   if (invocations > caps.maxWorkgroupInvocations)
-    throw Error("shader " + desc.shader + ": workgroup of " + std::to_string(invocations) +
+    throw Error(ErrorCode::Unsupported, "shader " + desc.shader + ": workgroup of " + std::to_string(invocations) +
                 " invocations is over this device's limit of " + std::to_string(caps.maxWorkgroupInvocations));
 
   try {
@@ -156,7 +156,7 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
         throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " range [" + std::to_string(v.offset) +
                     ", +" + std::to_string(v.size) + ") is outside its buffer or misaligned");
       if (v.size > gpu.info().caps.maxStorageBufferRange)
-        throw Error("shader " + desc.shader + ": binding " + std::to_string(i) + " spans " + std::to_string(v.size) +
+        throw Error(ErrorCode::Unsupported, "shader " + desc.shader + ": binding " + std::to_string(i) + " spans " + std::to_string(v.size) +
                     " bytes, over this device's maxStorageBufferRange of " +
                     std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch");
       infos[i] = {v.buffer->handle(), v.offset, v.size};
@@ -218,7 +218,7 @@ void recordDispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, const 
   for (int a = 0; a < 3; ++a) {
     groups[a] = (invocations[a] + pipeline.localSize(a) - 1) / pipeline.localSize(a);
     if (groups[a] == 0 || groups[a] > pipeline.maxGroupCount[a])
-      throw Error("shader " + pipeline.desc().shader + ": " + std::to_string(groups[a]) + " workgroups on axis " +
+      throw Error(ErrorCode::Unsupported, "shader " + pipeline.desc().shader + ": " + std::to_string(groups[a]) + " workgroups on axis " +
                   std::to_string(a) + ", device allows 1.." + std::to_string(pipeline.maxGroupCount[a]) +
                   "; the tensor is too large for one dispatch (use a smaller batch)");
   }

@@ -10,7 +10,7 @@ TimestampPool::TimestampPool(Gpu& gpu, uint32_t count)
     : device_(gpu.device()), count_(count), periodNs_(gpu.info().caps.timestampPeriodNs) {
   const uint32_t bits = gpu.info().caps.timestampValidBits;
   if (!gpu.info().caps.timestamps || bits == 0)
-    throw Error("device " + gpu.info().name + " cannot write timestamps on its compute queue");
+    throw Error(ErrorCode::Unsupported, "device " + gpu.info().name + " cannot write timestamps on its compute queue");
   mask_ = bits >= 64 ? ~0ull : ((1ull << bits) - 1);
   VkQueryPoolCreateInfo ci{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
   ci.queryType = VK_QUERY_TYPE_TIMESTAMP;

@@ -1,4 +1,4 @@
-#include "io/pipeline_cache_file.h"
+#include "pipeline_cache_file.h"
 
 #include <sys/stat.h>
 
@@ -34,7 +34,7 @@ std::vector<uint8_t> readPipelineCacheFile(const std::string& path) {
   const std::vector<uint8_t> bytes = readRegularFile(path, kMaxPipelineCacheFileBytes);
   if (bytes.empty()) return {};
   if (bytes.size() < kHeaderBytes || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0)
-    throw Error(path + ": is not a mobilevk pipeline cache (no mobilevk header); refusing to use or overwrite it "
+    throw Error(ErrorCode::IO, path + ": is not a mobilevk pipeline cache (no mobilevk header); refusing to use or overwrite it "
                        "(name a new file, or delete this one if it is yours)");
   const uint32_t version = uint32_t(readLe(bytes.data() + 16, 4));
   const uint64_t size = readLe(bytes.data() + 20, 8);

@@ -1,5 +1,6 @@
 #pragma once
-// The on-disk form of a Vulkan pipeline cache: mobilevk's own header around the driver's blob, so
+// The CLI's --pipeline-cache file (the library only takes and returns the blob): mobilevk's own
+// header around the driver's blob, so
 // that a file we did not write is recognised and never overwritten (a mistyped --pipeline-cache
 // must not destroy a user's document).
 //   bytes 0..15  "mobilevk-pcache\n" (magic, format version 1 in the last header word)
