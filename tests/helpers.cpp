@@ -1,6 +1,9 @@
 #include "helpers.h"
 
+#include "tflite_schema_generated.h"
+
 #include <cstdlib>
+#include <flatbuffers/flatbuffers.h>
 #include <doctest/doctest.h>
 
 #include <atomic>
@@ -144,5 +147,25 @@ void recordError(const std::string& op, double maxAbs) {
   auto& e = errorTable().maxAbs[op];
   e = std::max(e, maxAbs);
 }
+
+std::vector<uint8_t> tinyTflite(int builtinCode) {
+  namespace T = mobilevk::tfl;
+  flatbuffers::FlatBufferBuilder b;
+  const std::vector<flatbuffers::Offset<T::Buffer>> buffers = {T::CreateBuffer(b)};
+  const std::vector<flatbuffers::Offset<T::Tensor>> tensors = {
+      T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 4, 4, 3}), 0, 0, b.CreateString("input")),
+      T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 2, 2, 3}), 0, 0, b.CreateString("pooled"))};
+  const auto op = T::CreateOperator(b, 0, b.CreateVector(std::vector<int>{0}), b.CreateVector(std::vector<int>{1}));
+  const std::vector<flatbuffers::Offset<T::Operator>> ops = {op};
+  const auto sg = T::CreateSubGraph(b, b.CreateVector(tensors), b.CreateVector(std::vector<int>{0}),
+                                    b.CreateVector(std::vector<int>{1}), b.CreateVector(ops));
+  const std::vector<flatbuffers::Offset<T::OperatorCode>> codes = {
+      T::CreateOperatorCode(b, int8_t(builtinCode), 0, 1, builtinCode)};
+  const std::vector<flatbuffers::Offset<T::SubGraph>> subgraphs = {sg};
+  const auto model = T::CreateModel(b, 3, b.CreateVector(codes), b.CreateVector(subgraphs), 0, b.CreateVector(buffers));
+  T::FinishModelBuffer(b, model);
+  return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+}
+
 
 }  // namespace testing

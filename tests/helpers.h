@@ -1,4 +1,5 @@
 #pragma once
+#include <cstdint>
 #include <random>
 #include <string>
 
@@ -32,6 +33,9 @@ std::vector<float> randomVector(size_t n, std::mt19937& rng, float lo = -1.0f, f
 // the first offending index otherwise.
 double expectClose(const mobilevk::HostTensor& gpu, const mobilevk::HostTensor& ref,
                    const std::vector<float>& tolerance, const std::string& what);
+
+// A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code.
+std::vector<uint8_t> tinyTflite(int builtinCode);
 
 // Records the max abs error seen per op, printed at the end of the run for the closing note.
 void recordError(const std::string& op, double maxAbs);

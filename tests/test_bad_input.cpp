@@ -54,26 +54,6 @@ void expectLoadError(const std::string& path, const std::vector<std::string>& ne
   }
 }
 
-// A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code.
-std::vector<uint8_t> tinyTflite(int builtinCode) {
-  namespace T = mobilevk::tfl;
-  flatbuffers::FlatBufferBuilder b;
-  const std::vector<flatbuffers::Offset<T::Buffer>> buffers = {T::CreateBuffer(b)};
-  const std::vector<flatbuffers::Offset<T::Tensor>> tensors = {
-      T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 4, 4, 3}), 0, 0, b.CreateString("input")),
-      T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 2, 2, 3}), 0, 0, b.CreateString("pooled"))};
-  const auto op = T::CreateOperator(b, 0, b.CreateVector(std::vector<int>{0}), b.CreateVector(std::vector<int>{1}));
-  const std::vector<flatbuffers::Offset<T::Operator>> ops = {op};
-  const auto sg = T::CreateSubGraph(b, b.CreateVector(tensors), b.CreateVector(std::vector<int>{0}),
-                                    b.CreateVector(std::vector<int>{1}), b.CreateVector(ops));
-  const std::vector<flatbuffers::Offset<T::OperatorCode>> codes = {
-      T::CreateOperatorCode(b, int8_t(builtinCode), 0, 1, builtinCode)};
-  const std::vector<flatbuffers::Offset<T::SubGraph>> subgraphs = {sg};
-  const auto model = T::CreateModel(b, 3, b.CreateVector(codes), b.CreateVector(subgraphs), 0, b.CreateVector(buffers));
-  T::FinishModelBuffer(b, model);
-  return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
-}
-
 }  // namespace
 
 TEST_CASE("bad TFLite files") {
@@ -89,8 +69,8 @@ TEST_CASE("bad TFLite files") {
   // A JPEG renamed .tflite.
   expectLoadError(writeFile("photo.tflite", readAll(shared("images/hot_dog.jpg"))), {"photo.tflite", "not a TFLite model"});
   // An op outside the supported set is refused by name.
-  expectLoadError(writeFile("maxpool.tflite", tinyTflite(17)), {"maxpool.tflite", "MAX_POOL_2D", "not supported"});
-  expectLoadError(writeFile("custom.tflite", tinyTflite(32)), {"custom.tflite", "not supported"});
+  expectLoadError(writeFile("maxpool.tflite", testing::tinyTflite(17)), {"maxpool.tflite", "MAX_POOL_2D", "not supported"});
+  expectLoadError(writeFile("custom.tflite", testing::tinyTflite(32)), {"custom.tflite", "not supported"});
   expectLoadError(tempDir() + "/does-not-exist.tflite", {"does-not-exist.tflite", "no such file"});
   // Random bytes behind a valid identifier.
   std::vector<uint8_t> noise(4096);

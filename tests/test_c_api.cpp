@@ -57,15 +57,15 @@ TEST_CASE("C API: classify from pixels, results and errors") {
   CHECK(mvk_classify_rgba8(net, shortBuffer.data(), shortBuffer.size(), 4, 4, probs.data(), 1000) == MVK_OK);
   CHECK(mvk_read_output(net, probs.data(), 3) == MVK_ERROR_INVALID_ARGUMENT);
   mvk_model bad = nullptr;
-  CHECK(mvk_model_load("/nonexistent/model.tflite", &bad) == MVK_ERROR_FAILED);
+  CHECK(mvk_model_load("/nonexistent/model.tflite", &bad) == MVK_ERROR_IO);
   CHECK(bad == nullptr);
   CHECK(std::string(mvk_last_error()).find("/nonexistent/model.tflite") != std::string::npos);
   CHECK(mvk_model_load(nullptr, &bad) == MVK_ERROR_INVALID_ARGUMENT);
   mvk_context badCtx = nullptr;
-  CHECK(mvk_context_create("no-such-gpu-anywhere", &badCtx) == MVK_ERROR_FAILED);
+  CHECK(mvk_context_create("no-such-gpu-anywhere", &badCtx) == MVK_ERROR_INVALID_ARGUMENT);
   CHECK(std::string(mvk_last_error()).find("no-such-gpu-anywhere") != std::string::npos);
   CHECK(mvk_context_create_external(VK_NULL_HANDLE, VK_NULL_HANDLE, VK_NULL_HANDLE, 0, VK_NULL_HANDLE, 0, &badCtx) ==
-        MVK_ERROR_FAILED);
+        MVK_ERROR_INVALID_ARGUMENT);
   CHECK(mvk_network_create(ctx, nullptr, 0, &net) == MVK_ERROR_INVALID_ARGUMENT);
   CHECK(mvk_record(net, VK_NULL_HANDLE) == MVK_ERROR_INVALID_ARGUMENT);
   CHECK(mvk_record_image_input(net, VK_NULL_HANDLE, VK_NULL_HANDLE, VK_IMAGE_LAYOUT_GENERAL, 1, 1,

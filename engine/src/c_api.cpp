@@ -3,6 +3,8 @@
 #include "mobilevk/mobilevk.h"
 
 #include <algorithm>
+#include <cstring>
+#include <vector>
 #include <memory>
 #include <string>
 
@@ -11,21 +13,29 @@
 #include "mobilevk/labels.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
-
-struct mvk_context_s {
-  std::unique_ptr<mobilevk::Context> context;
-};
-struct mvk_model_s {
-  mobilevk::Model model;
-};
-struct mvk_network_s {
-  std::unique_ptr<mobilevk::Network> network;
-  size_t outputSize = 0;
-};
+#include "c_api_internal.h"
 
 namespace {
 
 thread_local std::string lastError;
+
+}  // namespace
+
+mvk_result mvkResultFor(mobilevk::ErrorCode code) {
+  using mobilevk::ErrorCode;
+  switch (code) {
+    case ErrorCode::InvalidArgument: return MVK_ERROR_INVALID_ARGUMENT;
+    case ErrorCode::InvalidModel: return MVK_ERROR_INVALID_MODEL;
+    case ErrorCode::Unsupported: return MVK_ERROR_UNSUPPORTED;
+    case ErrorCode::IO: return MVK_ERROR_IO;
+    case ErrorCode::OutOfMemory: return MVK_ERROR_OUT_OF_MEMORY;
+    case ErrorCode::DeviceLost: return MVK_ERROR_DEVICE_LOST;
+    case ErrorCode::Internal: return MVK_ERROR_UNEXPECTED;
+  }
+  return MVK_ERROR_FAILED;
+}
+
+namespace {
 
 template <class F>
 mvk_result guarded(F&& f) {
@@ -34,10 +44,10 @@ mvk_result guarded(F&& f) {
     return MVK_OK;
   } catch (const mobilevk::Error& e) {
     lastError = e.what();
-    return MVK_ERROR_FAILED;
+    return mvkResultFor(e.code());
   } catch (const std::bad_alloc&) {
     lastError = "out of host memory";
-    return MVK_ERROR_FAILED;
+    return MVK_ERROR_OUT_OF_MEMORY;
   } catch (const std::exception& e) {
     lastError = std::string("unexpected: ") + e.what();
     return MVK_ERROR_UNEXPECTED;
@@ -85,12 +95,62 @@ mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice phy
   });
 }
 
+mvk_result mvk_context_create_with_options(const mvk_context_options* options, mvk_context* out) {
+  if (!out || !options) return invalid("mvk_context_create_with_options: options or out is NULL");
+  *out = nullptr;
+  // Fields added later lie past an older caller's struct_size and keep their defaults.
+  if (options->struct_size < sizeof(uint32_t) || options->struct_size > sizeof(mvk_context_options))
+    return invalid("mvk_context_create_with_options: struct_size " + std::to_string(options->struct_size) +
+                   " is not sizeof(mvk_context_options) of this or an earlier version");
+  mvk_context_options o{};
+  std::memcpy(&o, options, options->struct_size);
+  if (o.pipeline_cache_size && !o.pipeline_cache)
+    return invalid("mvk_context_create_with_options: pipeline_cache is NULL but pipeline_cache_size is not 0");
+  return guarded([&] {
+    mobilevk::ContextOptions co;
+    co.device = o.device ? o.device : "";
+    co.validation = o.validation ? mobilevk::Validation::On : mobilevk::Validation::Off;
+    if (o.pipeline_cache) {
+      const auto* p = static_cast<const uint8_t*>(o.pipeline_cache);
+      co.pipelineCache.assign(p, p + o.pipeline_cache_size);
+    }
+    if (o.log) {
+      const mvk_log_callback log = o.log;
+      void* user = o.log_user_data;
+      co.log = [log, user](mobilevk::LogLevel level, const std::string& message) {
+        log(static_cast<mvk_log_level>(level), message.c_str(), user);
+      };
+    }
+    *out = new mvk_context_s{std::make_unique<mobilevk::Context>(co)};
+  });
+}
+
+mvk_result mvk_context_pipeline_cache(mvk_context context, void* data, size_t* size) {
+  if (!context || !size) return invalid("mvk_context_pipeline_cache: context or size is NULL");
+  std::vector<uint8_t> blob;
+  const mvk_result r = guarded([&] { blob = context->context->pipelineCacheData(); });
+  if (r != MVK_OK) return r;
+  if (!data) {
+    *size = blob.size();
+    return MVK_OK;
+  }
+  *size = std::min(*size, blob.size());
+  std::memcpy(data, blob.data(), *size);
+  return MVK_OK;
+}
+
 void mvk_context_destroy(mvk_context context) { delete context; }
 
 mvk_result mvk_model_load(const char* path, mvk_model* out) {
   if (!out || !path) return invalid("mvk_model_load: path or out is NULL");
   *out = nullptr;
   return guarded([&] { *out = new mvk_model_s{mobilevk::Model::load(path)}; });
+}
+
+mvk_result mvk_model_load_memory(const void* data, size_t size, mvk_model* out) {
+  if (!out || !data) return invalid("mvk_model_load_memory: data or out is NULL");
+  *out = nullptr;
+  return guarded([&] { *out = new mvk_model_s{mobilevk::Model::fromTflite(data, size)}; });
 }
 
 void mvk_model_destroy(mvk_model model) { delete model; }
@@ -105,11 +165,30 @@ size_t mvk_model_output_size(mvk_model model) {
 }
 
 mvk_result mvk_network_create(mvk_context context, mvk_model model, int fp16, mvk_network* out) {
-  if (!out || !context || !model) return invalid("mvk_network_create: context, model or out is NULL");
+  mvk_network_options o{};
+  o.struct_size = sizeof o;
+  o.fp16 = fp16;
+  o.frames_in_flight = 1;
+  return mvk_network_create_with_options(context, model, &o, out);
+}
+
+mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model, const mvk_network_options* options,
+                                           mvk_network* out) {
+  if (!out || !context || !model || !options)
+    return invalid("mvk_network_create_with_options: context, model, options or out is NULL");
   *out = nullptr;
+  if (options->struct_size < sizeof(uint32_t) || options->struct_size > sizeof(mvk_network_options))
+    return invalid("mvk_network_create_with_options: struct_size " + std::to_string(options->struct_size) +
+                   " is not sizeof(mvk_network_options) of this or an earlier version");
+  mvk_network_options no{};
+  no.frames_in_flight = 1;
+  std::memcpy(&no, options, options->struct_size);
+  if (no.frames_in_flight < 1)
+    return invalid("mvk_network_create_with_options: frames_in_flight must be >= 1, got " + std::to_string(no.frames_in_flight));
   return guarded([&] {
     mobilevk::NetworkOptions o;
-    o.precision = fp16 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    o.precision = no.fp16 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    o.framesInFlight = no.frames_in_flight;
     auto n = std::make_unique<mvk_network_s>();
     n->network = std::make_unique<mobilevk::Network>(*context->context, model->model, o);
     n->outputSize = n->network->outputShape().elements();
@@ -163,15 +242,21 @@ mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkIm
   });
 }
 
-mvk_result mvk_record(mvk_network network, VkCommandBuffer cmd) {
-  if (!network || !cmd) return invalid("mvk_record: network or cmd is NULL");
-  return guarded([&] { network->network->record(cmd); });
+mvk_result mvk_record(mvk_network network, VkCommandBuffer cmd) { return mvk_record_frame(network, cmd, 0); }
+
+mvk_result mvk_record_frame(mvk_network network, VkCommandBuffer cmd, int frame) {
+  if (!network || !cmd) return invalid("mvk_record_frame: network or cmd is NULL");
+  return guarded([&] { network->network->record(cmd, frame); });
 }
 
 mvk_result mvk_read_output(mvk_network network, float* out, size_t out_count) {
-  if (!network || !out) return invalid("mvk_read_output: network or out is NULL");
+  return mvk_read_output_frame(network, 0, out, out_count);
+}
+
+mvk_result mvk_read_output_frame(mvk_network network, int frame, float* out, size_t out_count) {
+  if (!network || !out) return invalid("mvk_read_output_frame: network or out is NULL");
   mobilevk::HostTensor result;
-  const mvk_result r = guarded([&] { result = network->network->readOutput(); });
+  const mvk_result r = guarded([&] { result = network->network->readOutput(frame); });
   return r == MVK_OK ? copyOut(result, out, out_count) : r;
 }
 

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   printf("c top-1: %d %.4f\n", top[0], probs[top[0]]);
   /* A bad path gives an error code and a message, not a crash. */
   mvk_model bad;
-  if (mvk_model_load("/nonexistent.tflite", &bad) != MVK_ERROR_FAILED) return 1;
+  if (mvk_model_load("/nonexistent.tflite", &bad) != MVK_ERROR_IO) return 1;
   printf("c error: %s\n", mvk_last_error());
   mvk_network_destroy(net);
   mvk_model_destroy(model);

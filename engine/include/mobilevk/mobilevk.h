@@ -19,16 +19,40 @@ typedef struct mvk_network_s* mvk_network;
 
 typedef enum mvk_result {
   MVK_OK = 0,
-  MVK_ERROR_INVALID_ARGUMENT = 1, /* a null handle or pointer, a size that does not fit */
-  MVK_ERROR_FAILED = 2,           /* anything mobilevk reported: bad file, model, device, memory */
-  MVK_ERROR_UNEXPECTED = 3        /* an internal error; please report it */
+  MVK_ERROR_INVALID_ARGUMENT = 1, /* a null handle or pointer, a size that does not fit, bad input data */
+  MVK_ERROR_FAILED = 2,           /* a failure none of the codes below names (kept for compatibility) */
+  MVK_ERROR_UNEXPECTED = 3,       /* an internal error; please report it */
+  MVK_ERROR_INVALID_MODEL = 4,    /* a model file or buffer that is malformed or inconsistent */
+  MVK_ERROR_UNSUPPORTED = 5,      /* valid, but beyond what mobilevk or this device can run */
+  MVK_ERROR_IO = 6,               /* a file that cannot be read (missing, not a regular file, ...) */
+  MVK_ERROR_OUT_OF_MEMORY = 7,    /* host or device memory ran out */
+  MVK_ERROR_DEVICE_LOST = 8       /* the Vulkan device was lost: destroy the context, make a new one */
 } mvk_result;
+
+typedef enum mvk_log_level { MVK_LOG_DEBUG = 0, MVK_LOG_INFO = 1, MVK_LOG_WARNING = 2, MVK_LOG_ERROR = 3 } mvk_log_level;
+/* Receives every message mobilevk has for its user (the library prints nothing itself). May be
+ * called from the driver's threads. */
+typedef void (*mvk_log_callback)(mvk_log_level level, const char* message, void* user_data);
 
 const char* mvk_last_error(void);
 
 /* A context on mobilevk's own device: device NULL or "" for the best one, else an index or a name
- * substring (as MOBILEVK_DEVICE). */
+ * substring. Messages are dropped (use mvk_context_create_with_options for a log). */
 mvk_result mvk_context_create(const char* device, mvk_context* out);
+typedef struct mvk_context_options {
+  uint32_t struct_size;          /* sizeof(mvk_context_options): lets the struct grow compatibly */
+  const char* device;            /* NULL or "": best device; else index or name substring */
+  mvk_log_callback log;          /* NULL: messages are dropped */
+  void* log_user_data;
+  const void* pipeline_cache;    /* a blob from mvk_context_pipeline_cache, or NULL */
+  size_t pipeline_cache_size;
+  int validation;                /* 1: Khronos validation layer on; its reports go to the log */
+} mvk_context_options;
+/* A context with options; a stale or foreign pipeline_cache is ignored with a warning to the log. */
+mvk_result mvk_context_create_with_options(const mvk_context_options* options, mvk_context* out);
+/* data NULL: *size receives the needed size; else copies up to *size bytes and sets *size */
+mvk_result mvk_context_pipeline_cache(mvk_context context, void* data, size_t* size);
+
 /* A context on the host's device (see ExternalVulkan in context.h for what it requires and owns). */
 mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device,
                                        uint32_t queue_family_index, VkQueue queue, int storage16bit_enabled,
@@ -37,12 +61,21 @@ void mvk_context_destroy(mvk_context context);
 
 /* A .tflite file, or a Keras/TF.js model.json or its directory. */
 mvk_result mvk_model_load(const char* path, mvk_model* out);
+/* TFLite bytes in memory (copied: data may be freed afterwards); garbage gives MVK_ERROR_INVALID_MODEL. */
+mvk_result mvk_model_load_memory(const void* data, size_t size, mvk_model* out);
 void mvk_model_destroy(mvk_model model);
 /* Number of output values per image (classes, or features). */
 size_t mvk_model_output_size(mvk_model model);
 
 /* fp16: 0 for fp32 storage, 1 for fp16 (needs 16-bit storage). Batch 1. */
 mvk_result mvk_network_create(mvk_context context, mvk_model model, int fp16, mvk_network* out);
+typedef struct mvk_network_options {
+  uint32_t struct_size;          /* sizeof(mvk_network_options) */
+  int fp16;                      /* 0 fp32, 1 fp16 storage */
+  int frames_in_flight;          /* >= 1 */
+} mvk_network_options;
+mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model, const mvk_network_options* options,
+                                           mvk_network* out);
 void mvk_network_destroy(mvk_network network);
 
 /* Classifies tightly packed RGBA8 pixels (resized whole on the GPU); writes output_size floats.
@@ -58,9 +91,13 @@ mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, size_t r
 mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
                                   uint32_t width, uint32_t height, VkFormat format, const int32_t crop[4]);
 mvk_result mvk_record(mvk_network network, VkCommandBuffer cmd);
+/* The same for frame slot `frame` (0 .. frames_in_flight - 1), so that several frames can be in
+ * flight; mvk_record and mvk_read_output use frame 0. */
+mvk_result mvk_record_frame(mvk_network network, VkCommandBuffer cmd, int frame);
 /* After the host's submission completed: the output as floats, or where it lives on the device
  * (NC4HW4: output_size rounded up to a multiple of 4, float32 or float16 per the network). */
 mvk_result mvk_read_output(mvk_network network, float* out, size_t out_count);
+mvk_result mvk_read_output_frame(mvk_network network, int frame, float* out, size_t out_count);
 mvk_result mvk_output_buffer(mvk_network network, VkBuffer* buffer, VkDeviceSize* offset, VkDeviceSize* size);
 /* Forget a view passed to mvk_record_image_input before destroying it. */
 void mvk_forget_image_view(mvk_network network, VkImageView view);

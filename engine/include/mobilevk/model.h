@@ -1,6 +1,7 @@
 #pragma once
 // A network to run: loaded from a real model file, or built as the paper's MobileNetV1 with random
 // weights (for benchmarks and shape studies). Immutable once made; cheap to copy (shared).
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -43,6 +44,9 @@ class Model {
   // A .tflite file, or a Keras/TF.js layers model (its directory or its model.json).
   // Throws mobilevk::Error naming the file, the layer/op and the problem.
   static Model load(const std::string& path);
+  // A .tflite model from bytes in memory (assets an engine packs itself); copied, so `data` may be
+  // freed afterwards. `name` stands for it in messages. Garbage gives ErrorCode::InvalidModel.
+  static Model fromTflite(const void* data, size_t size, const std::string& name = "TFLite model in memory");
   // The paper's MobileNetV1 with random weights (BN folded, ReLU6 after every conv).
   static Model mobileNetV1(const MobileNetV1Options& options);
 

@@ -65,6 +65,12 @@ uint64_t Model::totalParams() const {
 
 Model Model::load(const std::string& path) { return Model(importModel(path)); }
 
+Model Model::fromTflite(const void* data, size_t size, const std::string& name) {
+  if (!data && size) throw Error(ErrorCode::InvalidArgument, name + ": no data given");
+  const auto* bytes = static_cast<const uint8_t*>(data);
+  return Model(importTfliteBytes(std::vector<uint8_t>(bytes, bytes + size), name));
+}
+
 Model Model::mobileNetV1(const MobileNetV1Options& o) {
   if (!(o.alpha > 0.0f) || o.alpha > 4.0f) throw Error(ErrorCode::InvalidArgument, "alpha must be in (0, 4], got " + std::to_string(o.alpha));
   if (o.resolution < 32 || o.resolution > 2048)

@@ -1,0 +1,188 @@
+// Typed errors: every ErrorCode from a real trigger, through the C++ API (Error::code()) and the
+// C API (its mvk_result); and the embedder calls of the C API (options structs, log callback,
+// pipeline cache blob, model from memory, frames in flight).
+#include <doctest/doctest.h>
+
+#include <cstddef>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "c_api_internal.h"
+#include "helpers.h"
+#include "import/importers.h"
+#include "mobilevk/mobilevk.h"
+#include "vulkan/gpu.h"
+
+using namespace mobilevk;
+
+namespace {
+
+std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+
+template <class F>
+ErrorCode codeOf(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.code();
+  }
+  FAIL("no error was thrown");
+  return ErrorCode::Internal;
+}
+
+const std::vector<uint8_t> kGarbage = {'n', 'o', 't', ' ', 'a', ' ', 'm', 'o', 'd', 'e', 'l', '.', '.', '.', '.', '.'};
+
+ContextOptions ownContext() {
+  ContextOptions o;
+  o.validation = Validation::On;
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("every error code from a real trigger, C++ API") {
+  const Model model = Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"));
+  auto& ctx = testing::context();
+  Network net(ctx, model);
+  CHECK(codeOf([&] { net.run(HostTensor({1, 8, 8, 3})); }) == ErrorCode::InvalidArgument);
+  CHECK(codeOf([&] { Model::fromTflite(kGarbage.data(), kGarbage.size()); }) == ErrorCode::InvalidModel);
+  const auto maxPool = testing::tinyTflite(17);
+  CHECK(codeOf([&] { Model::fromTflite(maxPool.data(), maxPool.size()); }) == ErrorCode::Unsupported);
+  CHECK(codeOf([&] { Model::load("/nonexistent/model.tflite"); }) == ErrorCode::IO);
+  ctx.gpu().injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  CHECK(codeOf([&] { Network n(ctx, model); }) == ErrorCode::OutOfMemory);
+  {
+    Context own(ownContext());
+    Network n(own, model);
+    own.gpu().injectSubmitFault(VK_ERROR_UNKNOWN);  // an answer no code names
+    CHECK(codeOf([&] { n.run(HostTensor(model.inputShape())); }) == ErrorCode::Internal);
+    own.gpu().injectSubmitFault(VK_ERROR_DEVICE_LOST);
+    CHECK(codeOf([&] { n.run(HostTensor(model.inputShape())); }) == ErrorCode::DeviceLost);
+    CHECK(codeOf([&] { n.run(HostTensor(model.inputShape())); }) == ErrorCode::DeviceLost);  // and stays lost
+  }
+  std::string names;
+  for (ErrorCode c : {ErrorCode::InvalidArgument, ErrorCode::InvalidModel, ErrorCode::Unsupported, ErrorCode::IO,
+                      ErrorCode::OutOfMemory, ErrorCode::DeviceLost, ErrorCode::Internal})
+    names += std::string(errorCodeName(c)) + ";";
+  CHECK(names == "invalid argument;invalid model;unsupported;I/O error;out of memory;device lost;internal error;");
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("every error code from a real trigger, C API") {
+  mvk_context ctx = nullptr;
+  REQUIRE(mvk_context_create(nullptr, &ctx) == MVK_OK);
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load(shared("models/mobilenet_v1_0.25_128_quant.tflite").c_str(), &model) == MVK_OK);
+  mvk_network net = nullptr;
+  REQUIRE(mvk_network_create(ctx, model, 0, &net) == MVK_OK);
+  std::vector<float> out(mvk_model_output_size(model));
+  std::vector<uint8_t> rgba(32 * 24 * 4, 128);
+
+  CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 0, 24, out.data(), out.size()) == MVK_ERROR_INVALID_ARGUMENT);
+  mvk_model bad = nullptr;
+  CHECK(mvk_model_load_memory(kGarbage.data(), kGarbage.size(), &bad) == MVK_ERROR_INVALID_MODEL);
+  CHECK(bad == nullptr);
+  CHECK(std::string(mvk_last_error()).find("not a TFLite model") != std::string::npos);
+  const auto maxPool = testing::tinyTflite(17);
+  CHECK(mvk_model_load_memory(maxPool.data(), maxPool.size(), &bad) == MVK_ERROR_UNSUPPORTED);
+  CHECK(std::string(mvk_last_error()).find("MAX_POOL_2D") != std::string::npos);
+  CHECK(mvk_model_load("/nonexistent/model.tflite", &bad) == MVK_ERROR_IO);
+  ctx->context->gpu().injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  mvk_network other = nullptr;
+  CHECK(mvk_network_create(ctx, model, 0, &other) == MVK_ERROR_OUT_OF_MEMORY);
+  CHECK(other == nullptr);
+  CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_OK);
+  ctx->context->gpu().injectSubmitFault(VK_ERROR_UNKNOWN);
+  CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_ERROR_UNEXPECTED);
+  ctx->context->gpu().injectSubmitFault(VK_ERROR_DEVICE_LOST);
+  CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_ERROR_DEVICE_LOST);
+  CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_ERROR_DEVICE_LOST);
+  // The mapping itself, value by value (0..3 keep their meaning).
+  CHECK(mvkResultFor(ErrorCode::InvalidArgument) == 1);
+  CHECK(mvkResultFor(ErrorCode::Internal) == 3);
+  CHECK(mvkResultFor(ErrorCode::InvalidModel) == 4);
+  CHECK(mvkResultFor(ErrorCode::Unsupported) == 5);
+  CHECK(mvkResultFor(ErrorCode::IO) == 6);
+  CHECK(mvkResultFor(ErrorCode::OutOfMemory) == 7);
+  CHECK(mvkResultFor(ErrorCode::DeviceLost) == 8);
+  mvk_network_destroy(net);
+  mvk_model_destroy(model);
+  mvk_context_destroy(ctx);
+}
+
+namespace {
+struct LogCapture {
+  std::vector<std::pair<mvk_log_level, std::string>> messages;
+};
+void captureLog(mvk_log_level level, const char* message, void* user) {
+  static_cast<LogCapture*>(user)->messages.emplace_back(level, message);
+}
+}  // namespace
+
+TEST_CASE("C API embedding: options, log callback, pipeline cache blob, model from memory, frames in flight") {
+  LogCapture log;
+  const std::vector<uint8_t> garbageCache(64, 0xab);
+  mvk_context_options co{};
+  co.struct_size = sizeof co;
+  co.log = captureLog;
+  co.log_user_data = &log;
+  co.pipeline_cache = garbageCache.data();
+  co.pipeline_cache_size = garbageCache.size();
+  co.validation = 1;
+  mvk_context ctx = nullptr;
+  REQUIRE(mvk_context_create_with_options(&co, &ctx) == MVK_OK);
+  REQUIRE(log.messages.size() == 1);
+  CHECK(log.messages[0].first == MVK_LOG_WARNING);
+  CHECK(log.messages[0].second.find("ignoring the pipeline cache") != std::string::npos);
+
+  const auto bytes = readFileBytes(shared("models/mobilenet_v1_0.5_160_quant.tflite"), 1ull << 30);
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load_memory(bytes.data(), bytes.size(), &model) == MVK_OK);
+  mvk_network_options no{};
+  no.struct_size = sizeof no;
+  no.frames_in_flight = 2;
+  mvk_network net = nullptr;
+  REQUIRE(mvk_network_create_with_options(ctx, model, &no, &net) == MVK_OK);
+  no.frames_in_flight = 0;
+  mvk_network bad = nullptr;
+  CHECK(mvk_network_create_with_options(ctx, model, &no, &bad) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_record_frame(net, VK_NULL_HANDLE, 1) == MVK_ERROR_INVALID_ARGUMENT);
+  std::vector<float> out(mvk_model_output_size(model));
+  CHECK(mvk_read_output_frame(net, 2, out.data(), out.size()) == MVK_ERROR_INVALID_ARGUMENT);  // only frames 0 and 1
+  // Classifying still works (pipelines built through the cache), and the blob read back is real.
+  std::vector<uint8_t> rgba(40 * 30 * 4, 90);
+  CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 40, 30, out.data(), out.size()) == MVK_OK);
+  size_t size = 0;
+  REQUIRE(mvk_context_pipeline_cache(ctx, nullptr, &size) == MVK_OK);
+  REQUIRE(size >= 32);
+  std::vector<uint8_t> blob(size);
+  size_t got = blob.size();
+  REQUIRE(mvk_context_pipeline_cache(ctx, blob.data(), &got) == MVK_OK);
+  CHECK(got == size);
+  size_t small = 8;
+  std::vector<uint8_t> head(8);
+  REQUIRE(mvk_context_pipeline_cache(ctx, head.data(), &small) == MVK_OK);
+  CHECK(small == 8);
+  CHECK(std::memcmp(head.data(), blob.data(), 8) == 0);
+  mvk_network_destroy(net);
+  mvk_model_destroy(model);
+  mvk_context_destroy(ctx);
+
+  // A second context accepts the blob without a word.
+  log.messages.clear();
+  co.pipeline_cache = blob.data();
+  co.pipeline_cache_size = blob.size();
+  REQUIRE(mvk_context_create_with_options(&co, &ctx) == MVK_OK);
+  CHECK(log.messages.empty());
+  mvk_context_destroy(ctx);
+
+  // An older, smaller struct (only struct_size and device) still works; a wrong size does not.
+  mvk_context_options oldStyle{};
+  oldStyle.struct_size = offsetof(mvk_context_options, log);
+  REQUIRE(mvk_context_create_with_options(&oldStyle, &ctx) == MVK_OK);
+  mvk_context_destroy(ctx);
+  oldStyle.struct_size = 1000;
+  CHECK(mvk_context_create_with_options(&oldStyle, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_model_load_memory(nullptr, 10, &model) == MVK_ERROR_INVALID_ARGUMENT);
+}
