@@ -1,4 +1,5 @@
 #include "helpers.h"
+#include "internal_access.h"
 
 #include "tflite_schema_generated.h"
 
@@ -60,7 +61,7 @@ void expectNoValidationMessages() {
 }
 
 HostTensor runGpu(GpuOp& op, const HostTensor& in, Precision precision) {
-  Gpu& gpu = context().gpu();
+  Gpu& gpu = InternalAccess::gpu(context());
   const Shape outShape = op.outputShape(in.shape);
   Buffer inBuf(gpu, deviceTensorBytes(in.shape, precision), MemoryUsage::Device, "test input");
   Buffer outBuf(gpu, deviceTensorBytes(outShape, precision), MemoryUsage::Device, "test output");

@@ -1,4 +1,5 @@
 #include <doctest/doctest.h>
+#include "internal_access.h"
 
 #include <cstdlib>
 #include <memory>
@@ -45,8 +46,8 @@ TEST_CASE("the validation messenger records errors so tests can fail on them") {
   info.size = 0;
   info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT;
   VkBuffer buffer = VK_NULL_HANDLE;
-  VkResult r = vkCreateBuffer(ctx.gpu().device(), &info, nullptr, &buffer);
-  if (r == VK_SUCCESS && buffer) vkDestroyBuffer(ctx.gpu().device(), buffer, nullptr);
+  VkResult r = vkCreateBuffer(InternalAccess::gpu(ctx).device(), &info, nullptr, &buffer);
+  if (r == VK_SUCCESS && buffer) vkDestroyBuffer(InternalAccess::gpu(ctx).device(), buffer, nullptr);
   const auto msgs = ctx.validationMessages();
   CHECK(!msgs.empty());
   ctx.clearValidationMessages();
@@ -103,7 +104,7 @@ TEST_CASE("device selection by index and name, with clear errors") {
 }
 
 TEST_CASE("buffers are sub-allocated from a few large blocks and given back") {
-  auto& gpu = testing::context().gpu();
+  auto& gpu = InternalAccess::gpu(testing::context());
   const auto before = gpu.allocator().stats();
   {
     std::vector<Buffer> buffers;
@@ -123,7 +124,7 @@ TEST_CASE("buffers are sub-allocated from a few large blocks and given back") {
 }
 
 TEST_CASE("images are sub-allocated too, in blocks of their own, and given back") {
-  auto& gpu = testing::context().gpu();
+  auto& gpu = InternalAccess::gpu(testing::context());
   // A buffer first, so that a buffer block exists whatever ran before (buffer blocks are kept when
   // empty; image blocks are not).
   Buffer buffer(gpu, 4096, MemoryUsage::Device, "a buffer");
@@ -150,7 +151,7 @@ TEST_CASE("upload and download round-trip, mapped and through staging") {
     o.validation = Validation::On;
     o.forceStaging = staging;
     Context ctx(o);
-    auto& gpu = ctx.gpu();
+    auto& gpu = InternalAccess::gpu(ctx);
     CHECK(gpu.usesStaging() == (staging || !gpu.allocator().deviceMemoryIsHostVisible()));
     std::vector<float> data(10007);
     for (size_t i = 0; i < data.size(); ++i) data[i] = float(i) * 0.5f - 7.0f;
@@ -170,7 +171,7 @@ TEST_CASE("upload and download round-trip, mapped and through staging") {
 }
 
 TEST_CASE("oversized buffers and bad pipeline requests fail with context") {
-  auto& gpu = testing::context().gpu();
+  auto& gpu = InternalAccess::gpu(testing::context());
   const uint64_t range = gpu.info().caps.maxStorageBufferRange;
   try {
     Buffer b(gpu, range + 16, MemoryUsage::Device, "an oversized tensor");
@@ -207,7 +208,7 @@ TEST_CASE("synchronization validation catches a missing barrier (when MOBILEVK_S
     return;
   }
   auto& ctx = testing::context();
-  auto& gpu = ctx.gpu();
+  auto& gpu = InternalAccess::gpu(ctx);
   ctx.clearValidationMessages();
   // A shader write followed by transfer writes to the same buffer with no barrier between them:
   // write-after-write hazards.

@@ -1,5 +1,6 @@
 // Embedding: the GPU image-input path against the host path, and the external-device context.
 #include <doctest/doctest.h>
+#include "internal_access.h"
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -37,7 +38,7 @@ int argmax(const std::vector<float>& v) { return int(std::max_element(v.begin(),
 
 // The shared test context's device, described as a host engine would hand it to mobilevk.
 ExternalVulkan borrowTestDevice() {
-  Gpu& own = testing::context().gpu();
+  Gpu& own = InternalAccess::gpu(testing::context());
   ExternalVulkan ext;
   ext.instance = own.instance();
   ext.physicalDevice = own.physicalDevice();
@@ -179,7 +180,7 @@ TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images ar
   NetworkOptions no;
   no.framesInFlight = 2;
   Network net(testing::context(), model, no);
-  Gpu& gpu = testing::context().gpu();
+  Gpu& gpu = InternalAccess::gpu(testing::context());
   const uint32_t w = 50, h = 37;  // odd size, downscale in one axis, upscale in the other
   std::vector<uint8_t> rgba(size_t(w) * h * 4);
   std::mt19937 rng(11);
@@ -294,7 +295,7 @@ TEST_CASE("a runAndWait callback may use the shared command pool and a Network w
   // calls take the Network's lock and then the pool lock: a callback that allocated from the pool
   // deadlocked at once, and one that recorded into a Network while another thread ran it could
   // deadlock. A hang would stall the suite, so a watchdog ends the run instead.
-  auto& gpu = testing::context().gpu();
+  auto& gpu = InternalAccess::gpu(testing::context());
   const Model model = tinyMobileNet(10);
   NetworkOptions no;
   no.framesInFlight = 2;  // runPixels uses frame 0; the nested recording uses frame 1

@@ -2,6 +2,7 @@
 // C API (its mvk_result); and the embedder calls of the C API (options structs, log callback,
 // pipeline cache blob, model from memory, frames in flight).
 #include <doctest/doctest.h>
+#include "internal_access.h"
 
 #include <cstddef>
 #include <cstring>
@@ -50,14 +51,14 @@ TEST_CASE("every error code from a real trigger, C++ API") {
   const auto maxPool = testing::tinyTflite(17);
   CHECK(codeOf([&] { Model::fromTflite(maxPool.data(), maxPool.size()); }) == ErrorCode::Unsupported);
   CHECK(codeOf([&] { Model::load("/nonexistent/model.tflite"); }) == ErrorCode::IO);
-  ctx.gpu().injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  InternalAccess::gpu(ctx).injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
   CHECK(codeOf([&] { Network n(ctx, model); }) == ErrorCode::OutOfMemory);
   {
     Context own(ownContext());
     Network n(own, model);
-    own.gpu().injectSubmitFault(VK_ERROR_UNKNOWN);  // an answer no code names
+    InternalAccess::gpu(own).injectSubmitFault(VK_ERROR_UNKNOWN);  // an answer no code names
     CHECK(codeOf([&] { n.run(HostTensor(model.inputShape())); }) == ErrorCode::Internal);
-    own.gpu().injectSubmitFault(VK_ERROR_DEVICE_LOST);
+    InternalAccess::gpu(own).injectSubmitFault(VK_ERROR_DEVICE_LOST);
     CHECK(codeOf([&] { n.run(HostTensor(model.inputShape())); }) == ErrorCode::DeviceLost);
     CHECK(codeOf([&] { n.run(HostTensor(model.inputShape())); }) == ErrorCode::DeviceLost);  // and stays lost
   }
@@ -88,14 +89,14 @@ TEST_CASE("every error code from a real trigger, C API") {
   CHECK(mvk_model_load_memory(maxPool.data(), maxPool.size(), &bad) == MVK_ERROR_UNSUPPORTED);
   CHECK(std::string(mvk_last_error()).find("MAX_POOL_2D") != std::string::npos);
   CHECK(mvk_model_load("/nonexistent/model.tflite", &bad) == MVK_ERROR_IO);
-  ctx->context->gpu().injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  InternalAccess::gpu(*ctx->context).injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
   mvk_network other = nullptr;
   CHECK(mvk_network_create(ctx, model, 0, &other) == MVK_ERROR_OUT_OF_MEMORY);
   CHECK(other == nullptr);
   CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_OK);
-  ctx->context->gpu().injectSubmitFault(VK_ERROR_UNKNOWN);
+  InternalAccess::gpu(*ctx->context).injectSubmitFault(VK_ERROR_UNKNOWN);
   CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_ERROR_UNEXPECTED);
-  ctx->context->gpu().injectSubmitFault(VK_ERROR_DEVICE_LOST);
+  InternalAccess::gpu(*ctx->context).injectSubmitFault(VK_ERROR_DEVICE_LOST);
   CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_ERROR_DEVICE_LOST);
   CHECK(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, out.data(), out.size()) == MVK_ERROR_DEVICE_LOST);
   // The mapping itself, value by value (0..3 keep their meaning).

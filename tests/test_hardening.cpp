@@ -2,6 +2,7 @@
 // context stays usable after the first, refuses further work after the second), threads get the
 // same results as a single thread, and thousands of inferences leave memory flat.
 #include <doctest/doctest.h>
+#include "internal_access.h"
 #include <unistd.h>
 
 #include <cstdio>
@@ -39,7 +40,7 @@ long residentKiB() {
 TEST_CASE("out of device memory: a clear error, and the context stays usable") {
   auto& ctx = testing::context();
   const Model model = smallModel(1);
-  ctx.gpu().injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
+  InternalAccess::gpu(ctx).injectAllocationFault(VK_ERROR_OUT_OF_DEVICE_MEMORY);
   CHECK_THROWS_WITH_AS(Network(ctx, model), doctest::Contains("VK_ERROR_OUT_OF_DEVICE_MEMORY"), Error);
   CHECK_FALSE(ctx.deviceLost());
   Network net(ctx, model);
@@ -58,7 +59,7 @@ TEST_CASE("device loss is reported as such, and every later call fails cleanly")
   std::mt19937 rng(4);
   const HostTensor in = testing::randomTensor(model.inputShape(), rng);
   net.run(in);
-  ctx.gpu().injectSubmitFault(VK_ERROR_DEVICE_LOST);
+  InternalAccess::gpu(ctx).injectSubmitFault(VK_ERROR_DEVICE_LOST);
   CHECK_THROWS_WITH_AS(net.run(in), doctest::Contains("VK_ERROR_DEVICE_LOST"), Error);
   CHECK(ctx.deviceLost());
   CHECK_THROWS_WITH_AS(net.run(in), doctest::Contains("was lost earlier"), Error);
@@ -123,13 +124,13 @@ TEST_CASE("soak: thousands of inferences leave host and device memory flat") {
   const auto first = net.run(in).data;
   for (int i = 0; i < 50; ++i) net.run(in);  // warm up allocator pools
   const long rssStart = residentKiB();
-  const MemoryStats devStart = ctx.gpu().allocator().stats();
+  const MemoryStats devStart = InternalAccess::gpu(ctx).allocator().stats();
   const int kRuns = 2000;
   int changed = 0;
   for (int i = 0; i < kRuns; ++i)
     if (net.run(in).data != first) ++changed;
   const long rssEnd = residentKiB();
-  const MemoryStats devEnd = ctx.gpu().allocator().stats();
+  const MemoryStats devEnd = InternalAccess::gpu(ctx).allocator().stats();
   std::printf("soak: %d inferences, RSS %ld -> %ld KiB, device blocks %zu -> %zu, live allocations %zu -> %zu\n", kRuns,
               rssStart, rssEnd, devStart.blocks, devEnd.blocks, devStart.liveAllocations, devEnd.liveAllocations);
   CHECK(changed == 0);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "npy.h"
 #include "graph/memory_plan.h"
 #include "helpers.h"
 #include "mobilevk/error.h"

@@ -10,6 +10,7 @@
 // is rigorous whatever order or FMA contraction the driver uses, so it cannot fail spuriously, yet
 // a wrong index, a missing term or a stale padding lane gives errors orders of magnitude above it.
 #include <doctest/doctest.h>
+#include "internal_access.h"
 
 #include <cmath>
 #include <random>
@@ -99,7 +100,7 @@ void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Preci
   const HostTensor in = randomTensor(c.in, rng);
 
   HostTensor ref, absRef, gpu;
-  auto& g = context().gpu();
+  auto& g = InternalAccess::gpu(context());
   switch (c.kind) {
     case ConvKind::Standard: {
       ref = cpu::conv2d(in, d);
@@ -253,7 +254,7 @@ TEST_CASE("GlobalAvgPool matches the CPU reference") {
   for (const auto& s : shapes) {
     CAPTURE(s.str());
     const HostTensor in = randomTensor(s, rng);
-    GlobalAvgPool op(context().gpu());
+    GlobalAvgPool op(InternalAccess::gpu(context()));
     const HostTensor gpu = runGpu(op, in);
     const HostTensor ref = cpu::globalAvgPool(in);
     // Summation bound over H*W terms plus the division's rounding.
@@ -274,7 +275,7 @@ TEST_CASE("Softmax matches the CPU reference") {
   for (const auto& c : cases) {
     CAPTURE(c.s.str());
     const HostTensor in = randomTensor(c.s, rng, -c.range, c.range);
-    Softmax op(context().gpu());
+    Softmax op(InternalAccess::gpu(context()));
     const HostTensor gpu = runGpu(op, in);
     const HostTensor ref = cpu::softmax(in);
     // Vulkan guarantees exp() to (3 + 2|x|) ULP; |x - max| <= 2 * range here, so each exp is within
@@ -296,7 +297,7 @@ TEST_CASE("Softmax matches the CPU reference") {
 }
 
 TEST_CASE("bad shapes and weights are refused with messages naming the problem") {
-  auto& g = context().gpu();
+  auto& g = InternalAccess::gpu(context());
   std::mt19937 rng(7007);
   auto conv = [&](int in, int out, int k) {
     ConvDesc d;
@@ -371,7 +372,7 @@ TEST_CASE("fp16 storage variants match the CPU reference within fp16 rounding") 
 
   for (const Shape s : {Shape{1, 7, 7, 1024}, Shape{3, 5, 3, 5}}) {
     const HostTensor in = randomTensor(s, rng);
-    GlobalAvgPool op(context().gpu(), fp16);
+    GlobalAvgPool op(InternalAccess::gpu(context()), fp16);
     const HostTensor gpu = runGpu(op, in, fp16);
     // Input and output each rounded once to fp16.
     std::vector<float> tol = summationTolerance(cpu::globalAvgPool(absTensor(in)), double(s.h) * s.w, fp16);
@@ -380,7 +381,7 @@ TEST_CASE("fp16 storage variants match the CPU reference within fp16 rounding") 
   for (const Shape s : {Shape{1, 1, 1, 1001}, Shape{3, 1, 1, 5}}) {
     const float range = 4.0f;
     const HostTensor in = randomTensor(s, rng, -range, range);
-    Softmax op(context().gpu(), fp16);
+    Softmax op(InternalAccess::gpu(context()), fp16);
     const HostTensor gpu = runGpu(op, in, fp16);
     const HostTensor ref = cpu::softmax(in);
     // Rounding x to fp16 moves exp(x - max) by up to |x - max| u <= 2 range u for each of the two

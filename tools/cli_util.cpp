@@ -1,3 +1,4 @@
+#include "npy.h"
 #include "cli_util.h"
 
 #include <algorithm>

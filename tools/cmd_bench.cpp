@@ -16,7 +16,7 @@
 #include "commands.h"
 #include "mobilevk/context.h"
 #include "mobilevk/network.h"
-#include "mobilevk/peak.h"
+#include "peak.h"
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;

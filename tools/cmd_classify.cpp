@@ -6,6 +6,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "npy.h"
 #include "cli_util.h"
 #include "commands.h"
 #include "mobilevk/context.h"

@@ -186,8 +186,16 @@ int run(int argc, char** argv) {
     ext.device = h.device;
     ext.queueFamilyIndex = h.family;
     ext.queue = h.queue;
-    mobilevk::Context ctx(ext);
-    mobilevk::Model model = mobilevk::Model::load(argv[1]);
+    // mobilevk prints nothing and reads no environment: its messages come to the host's log.
+    mobilevk::ContextOptions contextOptions;
+    contextOptions.log = [](mobilevk::LogLevel level, const std::string& message) {
+      if (level >= mobilevk::LogLevel::Warning) std::fprintf(stderr, "host log (mobilevk): %s\n", message.c_str());
+    };
+    mobilevk::Context ctx(ext, contextOptions);
+    // An engine that packs its assets hands mobilevk the bytes (Model::fromTflite); a Keras
+    // directory is read from disk.
+    const std::string modelPath = argv[1];
+    mobilevk::Model model = mobilevk::Model::load(modelPath);
     // Two frames in flight: frame i uses slot i % 2, and waits only for the frame that last used
     // that slot, as a renderer double-buffers.
     mobilevk::NetworkOptions options;

@@ -1,9 +1,6 @@
 // Classifies one photo through the C++ API: consumer_cpp MODEL IMAGE [RGBA_OUT]
 // With RGBA_OUT it also writes the decoded photo as raw RGBA8 (for the C consumer) and prints its size.
-#include <mobilevk/context.h>
-#include <mobilevk/image.h>
-#include <mobilevk/model.h>
-#include <mobilevk/network.h>
+#include <mobilevk/mobilevk.hpp>  // the umbrella header: the whole public C++ API
 
 #include <algorithm>
 #include <cstdio>

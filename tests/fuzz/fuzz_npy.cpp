@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "npy.h"
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"
 

@@ -127,9 +127,8 @@ class Context {
   // True when ContextOptions::pipelineCache was accepted at creation.
   bool pipelineCacheLoaded() const;
 
-  Gpu& gpu() { return *gpu_; }  // for mobilevk's own code
-
  private:
+  friend struct InternalAccess;  // mobilevk's own code: engine/src/internal_access.h
   std::unique_ptr<Gpu> gpu_;
 };
 

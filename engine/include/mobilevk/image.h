@@ -1,6 +1,5 @@
 #pragma once
-// Image and array input/output: photos (JPEG, PNG, BMP via stb_image) turned into model input, and
-// NumPy .npy float32 tensors for exact numeric comparisons.
+// Image input: photos (JPEG, PNG, BMP via stb_image) turned into model input.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,12 +25,5 @@ Image resizeBilinear(const Image& image, int width, int height);
 
 // Resizes each image to the model input and applies its normalization; returns [N, H, W, 3].
 HostTensor imagesToTensor(const std::vector<Image>& images, const InputSpec& spec);
-
-// .npy float32 (little-endian, C order). readNpy accepts [N, H, W, C] or [H, W, C] (N = 1).
-HostTensor readNpy(const std::string& path);
-HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& name);  // `name` for messages
-// Writes `data` with the given dimensions, atomically (temporary file, then rename); refuses to
-// replace an existing file unless overwrite is set.
-void writeNpy(const std::string& path, const std::vector<float>& data, const std::vector<int>& dims, bool overwrite);
 
 }  // namespace mobilevk

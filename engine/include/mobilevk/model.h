@@ -61,10 +61,9 @@ class Model {
   uint64_t totalMacs() const;
   uint64_t totalParams() const;
 
-  const Graph& graph() const { return *graph_; }
-  explicit Model(std::shared_ptr<Graph> g);
-
  private:
+  friend struct InternalAccess;  // mobilevk's own code: engine/src/internal_access.h
+  explicit Model(std::shared_ptr<Graph> g);
   std::shared_ptr<Graph> graph_;
 };
 

@@ -1,4 +1,5 @@
 #include "cpu/reference.h"
+#include "internal_access.h"
 #include "graph/graph.h"
 #include "mobilevk/error.h"
 #include "mobilevk/network.h"
@@ -6,7 +7,7 @@
 namespace mobilevk {
 
 HostTensor runReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
-  const Graph& g = model.graph();
+  const Graph& g = InternalAccess::graph(model);
   const Shape expected = g.inputShape(input.shape.n);
   if (input.shape != expected)
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());

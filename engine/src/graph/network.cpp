@@ -1,4 +1,5 @@
 #include "mobilevk/network.h"
+#include "internal_access.h"
 
 #include <algorithm>
 #include <cstring>
@@ -91,7 +92,7 @@ struct Network::Impl {
   std::list<std::pair<std::pair<uint32_t, uint32_t>, PixelPath>> pixelPaths;
 
   Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
-    const Graph& graph = model.graph();
+    const Graph& graph = InternalAccess::graph(model);
     shapes.push_back(graph.inputShape(o.batch));
     for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
     checkTensorsFitDevice(graph);
@@ -268,8 +269,13 @@ struct Network::Impl {
     if (hit != pixelPaths.end()) {
       pixelPaths.splice(pixelPaths.begin(), pixelPaths, hit);
     } else {
-      // Every earlier submission has completed (each call waits), so the oldest entry can go.
-      if (pixelPaths.size() >= Network::kPixelPathCacheSize) pixelPaths.pop_back();
+      // Every earlier submission has completed (each call waits), so the oldest entry can go; the
+      // descriptor set cached for its image view goes with it (a new image may reuse the handle).
+      if (pixelPaths.size() >= Network::kPixelPathCacheSize) {
+        const PixelPath& old = pixelPaths.back().second;
+        if (old.image) images(0).forget(old.image->view());
+        pixelPaths.pop_back();
+      }
       pixelPaths.emplace_front(key, PixelPath{});
     }
     PixelPath& path = pixelPaths.front().second;
@@ -299,7 +305,7 @@ struct Network::Impl {
 
 Network::Network(Context& context, const Model& model, const NetworkOptions& options) {
   if (options.batch <= 0) throw Error(ErrorCode::InvalidArgument, "batch size must be positive, got " + std::to_string(options.batch));
-  impl_ = std::make_unique<Impl>(context.gpu(), model, options);
+  impl_ = std::make_unique<Impl>(InternalAccess::gpu(context), model, options);
 }
 
 Network::~Network() = default;

@@ -1,4 +1,5 @@
-#include "mobilevk/peak.h"
+#include "peak.h"
+#include "internal_access.h"
 
 #include <algorithm>
 
@@ -34,7 +35,7 @@ double timeDispatch(Gpu& gpu, const ComputePipeline& pipeline, const std::vector
 }  // namespace
 
 PeakRates measurePeak(Context& context) {
-  Gpu& gpu = context.gpu();
+  Gpu& gpu = InternalAccess::gpu(context);
   PeakRates r;
   const uint32_t local = 64;
   // Enough workgroups to fill a large GPU several times over; a CPU driver spreads them on its threads.

@@ -1,0 +1,19 @@
+#pragma once
+// mobilevk's own code (and its tests) reach behind the public API here: the live Vulkan objects of
+// a Context, the layer description inside a Model. Not installed; embedders never see it.
+#include <memory>
+
+#include "mobilevk/context.h"
+#include "mobilevk/model.h"
+
+namespace mobilevk {
+
+struct Graph;
+
+struct InternalAccess {
+  static Gpu& gpu(Context& context) { return *context.gpu_; }
+  static const Graph& graph(const Model& model) { return *model.graph_; }
+  static Model model(std::shared_ptr<Graph> graph) { return Model(std::move(graph)); }
+};
+
+}  // namespace mobilevk

@@ -1,0 +1,19 @@
+#pragma once
+// NumPy .npy float32 tensors for exact numeric comparisons (the CLI's --input-npy and
+// --save-output, the tests). A tools-side helper, not part of the library's API.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mobilevk/tensor.h"
+
+namespace mobilevk {
+
+// .npy float32 (little-endian, C order). readNpy accepts [N, H, W, C] or [H, W, C] (N = 1).
+HostTensor readNpy(const std::string& path);
+HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& name);  // `name` for messages
+// Writes `data` with the given dimensions, atomically (temporary file, then rename); refuses to
+// replace an existing file unless overwrite is set.
+void writeNpy(const std::string& path, const std::vector<float>& data, const std::vector<int>& dims, bool overwrite);
+
+}  // namespace mobilevk
