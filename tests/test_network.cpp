@@ -7,7 +7,7 @@
 #include <random>
 
 #include "npy.h"
-#include "graph/memory_plan.h"
+#include "runtime/memory_plan.h"
 #include "helpers.h"
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"

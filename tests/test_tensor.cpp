@@ -4,7 +4,7 @@
 
 #include "helpers.h"
 #include "mobilevk/error.h"
-#include "ops/params.h"
+#include "graph/params.h"
 
 using namespace mobilevk;
 

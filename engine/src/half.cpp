@@ -65,4 +65,28 @@ std::vector<float> fromHalf(const std::vector<uint16_t>& v) {
   return r;
 }
 
+std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p) {
+  std::vector<uint8_t> bytes;
+  if (p == Precision::FP16) {
+    const auto h = toHalf(values);
+    bytes.resize(h.size() * 2);
+    std::memcpy(bytes.data(), h.data(), bytes.size());
+  } else {
+    bytes.resize(values.size() * 4);
+    std::memcpy(bytes.data(), values.data(), bytes.size());
+  }
+  return bytes;
+}
+
+std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p) {
+  if (p == Precision::FP16) {
+    std::vector<uint16_t> h(bytes.size() / 2);
+    std::memcpy(h.data(), bytes.data(), h.size() * 2);
+    return fromHalf(h);
+  }
+  std::vector<float> values(bytes.size() / 4);
+  std::memcpy(values.data(), bytes.data(), values.size() * 4);
+  return values;
+}
+
 }  // namespace mobilevk

@@ -1,7 +1,10 @@
 #pragma once
-// IEEE 754 binary16 <-> binary32 conversion on the host (round to nearest even).
+// IEEE 754 binary16 <-> binary32 conversion on the host (round to nearest even), and the storage
+// encoding of a precision.
 #include <cstdint>
 #include <vector>
+
+#include "mobilevk/tensor.h"
 
 namespace mobilevk {
 
@@ -9,5 +12,9 @@ float halfToFloat(uint16_t h);
 uint16_t floatToHalf(float f);
 std::vector<uint16_t> toHalf(const std::vector<float>& v);
 std::vector<float> fromHalf(const std::vector<uint16_t>& v);
+
+// Floats in a precision's storage format (fp32 bytes as they are, or converted to fp16), and back.
+std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p);
+std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p);
 
 }  // namespace mobilevk

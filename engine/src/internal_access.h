@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "mobilevk/context.h"
+#include "graph/model_access.h"
 #include "mobilevk/model.h"
 
 namespace mobilevk {
@@ -12,8 +13,9 @@ struct Graph;
 
 struct InternalAccess {
   static Gpu& gpu(Context& context) { return *context.gpu_; }
-  static const Graph& graph(const Model& model) { return *model.graph_; }
-  static Model model(std::shared_ptr<Graph> graph) { return Model(std::move(graph)); }
+  // The Model side, for code that already includes this header.
+  static const Graph& graph(const Model& model) { return ModelAccess::graph(model); }
+  static Model model(std::shared_ptr<Graph> graph) { return ModelAccess::model(std::move(graph)); }
 };
 
 }  // namespace mobilevk

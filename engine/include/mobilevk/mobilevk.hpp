@@ -8,4 +8,5 @@
 #include "mobilevk/labels.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
+#include "mobilevk/reference.h"
 #include "mobilevk/tensor.h"

@@ -62,7 +62,7 @@ class Model {
   uint64_t totalParams() const;
 
  private:
-  friend struct InternalAccess;  // mobilevk's own code: engine/src/internal_access.h
+  friend struct ModelAccess;  // mobilevk's own code: engine/src/graph/model_access.h
   explicit Model(std::shared_ptr<Graph> g);
   std::shared_ptr<Graph> graph_;
 };

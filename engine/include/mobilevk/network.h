@@ -9,6 +9,7 @@
 
 #include "mobilevk/context.h"
 #include "mobilevk/model.h"
+#include "mobilevk/reference.h"
 #include "mobilevk/tensor.h"
 
 namespace mobilevk {
@@ -130,8 +131,5 @@ class Network {
   std::unique_ptr<Impl> impl_;
 };
 
-// The CPU reference path: the same model computed with plain double-accumulating loops. With
-// layerOutputs, every layer's output is kept.
-HostTensor runReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs = nullptr);
 
 }  // namespace mobilevk

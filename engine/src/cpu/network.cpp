@@ -1,13 +1,13 @@
 #include "cpu/reference.h"
-#include "internal_access.h"
+#include "graph/model_access.h"
 #include "graph/graph.h"
 #include "mobilevk/error.h"
-#include "mobilevk/network.h"
+#include "mobilevk/reference.h"
 
 namespace mobilevk {
 
 HostTensor runReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
-  const Graph& g = InternalAccess::graph(model);
+  const Graph& g = ModelAccess::graph(model);
   const Shape expected = g.inputShape(input.shape.n);
   if (input.shape != expected)
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());

@@ -4,7 +4,7 @@
 // (~1e-16 relative per term) is negligible next to the GPU's float32 accumulation, and any
 // difference a test sees is the GPU's.
 #include "mobilevk/tensor.h"
-#include "ops/op.h"
+#include "graph/layer.h"
 
 namespace mobilevk::cpu {
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "mobilevk/model.h"
-#include "ops/op.h"
+#include "graph/layer.h"
 
 namespace mobilevk {
 

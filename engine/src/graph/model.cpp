@@ -1,5 +1,5 @@
 #include <random>
-#include "internal_access.h"
+#include "graph/model_access.h"
 
 #include "graph/graph.h"
 #include "import/importers.h"
@@ -64,12 +64,12 @@ uint64_t Model::totalParams() const {
   return t;
 }
 
-Model Model::load(const std::string& path) { return InternalAccess::model(importModel(path)); }
+Model Model::load(const std::string& path) { return ModelAccess::model(importModel(path)); }
 
 Model Model::fromTflite(const void* data, size_t size, const std::string& name) {
   if (!data && size) throw Error(ErrorCode::InvalidArgument, name + ": no data given");
   const auto* bytes = static_cast<const uint8_t*>(data);
-  return InternalAccess::model(importTfliteBytes(std::vector<uint8_t>(bytes, bytes + size), name));
+  return ModelAccess::model(importTfliteBytes(std::vector<uint8_t>(bytes, bytes + size), name));
 }
 
 Model Model::mobileNetV1(const MobileNetV1Options& o) {

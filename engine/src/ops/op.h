@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "half.h"
 #include "mobilevk/tensor.h"
-#include "ops/params.h"
+#include "graph/layer.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 
@@ -22,9 +23,6 @@ class Gpu;
 inline size_t deviceTensorBytes(const Shape& s, Precision p = Precision::FP32) {
   return s.packedElements() * (p == Precision::FP16 ? 2 : 4);
 }
-// Floats in a precision's storage format (fp32 bytes as they are, or converted to fp16), and back.
-std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p);
-std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p);
 // The embedded shader variant and texel format for a precision.
 std::string shaderVariant(const char* shader, Precision p);
 VkFormat texelFormat(Precision p);
@@ -77,33 +75,6 @@ class GpuOp {
   void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;
 };
 
-
-// Weights and bias of a convolution-like op, in the host layouts of TFLite:
-//   Conv2D:         weights OHWI  [out][kH][kW][in]
-//   DepthwiseConv:  weights HWC   [kH][kW][channels]      (channel multiplier 1)
-//   PointwiseConv:  weights OI    [out][in]
-//   FullyConnected: weights OI    [out][in]
-// bias: [out], or empty for none.
-struct ConvDesc {
-  std::string name;  // for error messages ("conv_pw_3")
-  int inChannels = 0, outChannels = 0;
-  WindowParams window;  // 1x1, stride 1, no padding for pointwise and fully connected
-  Activation activation;
-  std::vector<float> weights;
-  std::vector<float> bias;
-};
-
-enum class ConvKind { Standard, Depthwise, Pointwise, FullyConnected };
-const char* convKindName(ConvKind k);
-// Checks weight/bias sizes and kind-specific constraints; throws naming desc.name.
-void validateConvDesc(const ConvDesc& d, ConvKind kind);
-// Checks that the input's channels match the desc; throws naming desc.name.
-void checkInputChannels(const ConvDesc& d, ConvKind kind, const Shape& input);
-// Output shape of a convolution-like op (shared by the GPU ops, the CPU reference and the graph).
-Shape convOutputShape(const ConvDesc& d, ConvKind kind, const Shape& input);
-// Multiply-adds and parameters (weights + bias) of a convolution-like op for one output shape.
-uint64_t convMacs(const ConvDesc& d, ConvKind kind, const Shape& output);
-uint64_t convParams(const ConvDesc& d);
 
 // Device weight layouts (see the shaders): 4x4 blocks, each vec4 spanning four output channels.
 std::vector<float> packBlockedWeights(const ConvDesc& d);  // Standard, Pointwise, FullyConnected

@@ -1,4 +1,4 @@
-#include "ops/params.h"
+#include "graph/params.h"
 
 #include <algorithm>
 

@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "graph/graph.h"
-#include "graph/memory_plan.h"
+#include "runtime/memory_plan.h"
 #include "mobilevk/error.h"
 #include "ops/conv2d.h"
 #include "ops/depthwise_conv.h"
