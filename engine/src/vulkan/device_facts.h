@@ -1,0 +1,23 @@
+#pragma once
+// Facts about physical devices shared by the files that describe, choose and create them.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mobilevk {
+
+std::string versionString(uint32_t apiVersion);  // "1.3.255"
+bool hasDeviceExtension(VkPhysicalDevice physical, const char* name);
+// The compute-capable queue family, preferring one that can write timestamps; -1 when none.
+int findComputeQueueFamily(VkPhysicalDevice physical);
+std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance);
+const char* deviceTypeName(VkPhysicalDeviceType type);
+// An instance for Vulkan 1.1 with the layers and extensions asked for (used by Gpu and listDevices).
+VkInstance createBareInstance(bool validation, bool debugUtils, bool synchronizationValidation);
+bool hasInstanceLayer(const char* name);
+bool hasInstanceExtension(const char* name);
+extern const char* const kValidationLayer;
+
+}  // namespace mobilevk
