@@ -1,4 +1,6 @@
 #include "peak.h"
+
+#include "shader_names.h"
 #include "internal_access.h"
 
 #include <algorithm>
@@ -43,12 +45,12 @@ PeakRates measurePeak(Context& context) {
   Buffer sink(gpu, invocations * sizeof(float), MemoryUsage::Device, "peak measurement output");
   const int32_t iterations = gpu.info().type == "cpu" ? 256 : 4096;
   {
-    auto p = gpu.pipeline({"peak_fma", 1, sizeof(int32_t), {local, 1, 1}});
+    auto p = gpu.pipeline({shader::peak_fma, 1, sizeof(int32_t), {local, 1, 1}});
     const double s = timeDispatch(gpu, *p, {sink}, iterations, invocations);
     r.fp32Gflops = 2.0 * 10.0 * iterations * invocations / s / 1e9;
   }
   if (gpu.info().caps.float16Arithmetic) {
-    auto p = gpu.pipeline({"peak_fma16", 1, sizeof(int32_t), {local, 1, 1}});
+    auto p = gpu.pipeline({shader::peak_fma16, 1, sizeof(int32_t), {local, 1, 1}});
     const double s = timeDispatch(gpu, *p, {sink}, iterations, invocations);
     r.fp16Gflops = 2.0 * 20.0 * iterations * invocations / s / 1e9;
   }
@@ -56,7 +58,7 @@ PeakRates measurePeak(Context& context) {
     const uint64_t bytes = std::min<uint64_t>(32ull << 20, gpu.info().caps.maxStorageBufferRange);
     Buffer src(gpu, bytes, MemoryUsage::Device, "bandwidth source");
     Buffer dst(gpu, bytes, MemoryUsage::Device, "bandwidth destination");
-    auto p = gpu.pipeline({"peak_copy", 2, sizeof(int32_t), {local, 1, 1}});
+    auto p = gpu.pipeline({shader::peak_copy, 2, sizeof(int32_t), {local, 1, 1}});
     const uint32_t count = uint32_t(bytes / 16);
     const double s = timeDispatch(gpu, *p, {src, dst}, int32_t(count), count);
     r.bandwidthGBs = 2.0 * double(bytes) / s / 1e9;

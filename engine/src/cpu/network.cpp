@@ -1,6 +1,7 @@
 #include "cpu/reference.h"
 #include "graph/model_access.h"
 #include "graph/graph.h"
+#include "graph/op_table.h"
 #include "mobilevk/error.h"
 #include "mobilevk/reference.h"
 
@@ -13,14 +14,7 @@ HostTensor runReference(const Model& model, const HostTensor& input, std::vector
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());
   HostTensor cur = input;
   for (const auto& n : g.nodes) {
-    switch (n.kind) {
-      case NodeKind::Conv2D: cur = cpu::conv2d(cur, n.conv); break;
-      case NodeKind::DepthwiseConv: cur = cpu::depthwiseConv(cur, n.conv); break;
-      case NodeKind::PointwiseConv: cur = cpu::pointwiseConv(cur, n.conv); break;
-      case NodeKind::FullyConnected: cur = cpu::fullyConnected(cur, n.conv); break;
-      case NodeKind::GlobalAvgPool: cur = cpu::globalAvgPool(cur); break;
-      case NodeKind::Softmax: cur = cpu::softmax(cur); break;
-    }
+    cur = opKind(n.kind).reference(n, cur);
     if (layerOutputs) layerOutputs->push_back(cur);
   }
   return cur;

@@ -1,5 +1,7 @@
 #include "graph/graph.h"
 
+#include "graph/op_table.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -7,31 +9,14 @@
 
 namespace mobilevk {
 
-const char* nodeKindName(NodeKind k) {
-  switch (k) {
-    case NodeKind::Conv2D: return "Conv2D";
-    case NodeKind::DepthwiseConv: return "DepthwiseConv";
-    case NodeKind::PointwiseConv: return "PointwiseConv";
-    case NodeKind::FullyConnected: return "FullyConnected";
-    case NodeKind::GlobalAvgPool: return "GlobalAvgPool";
-    case NodeKind::Softmax: return "Softmax";
-  }
-  return "?";
-}
+const char* nodeKindName(NodeKind k) { return opKind(k).name; }
 
-bool hasWeights(NodeKind k) {
-  return k == NodeKind::Conv2D || k == NodeKind::DepthwiseConv || k == NodeKind::PointwiseConv ||
-         k == NodeKind::FullyConnected;
-}
+bool hasWeights(NodeKind k) { return opKind(k).conv.has_value(); }
 
 ConvKind convKindOf(NodeKind k) {
-  switch (k) {
-    case NodeKind::Conv2D: return ConvKind::Standard;
-    case NodeKind::DepthwiseConv: return ConvKind::Depthwise;
-    case NodeKind::PointwiseConv: return ConvKind::Pointwise;
-    case NodeKind::FullyConnected: return ConvKind::FullyConnected;
-    default: throw Error(std::string(nodeKindName(k)) + " has no weights");
-  }
+  const auto& info = opKind(k);
+  if (!info.conv) throw Error(ErrorCode::Internal, std::string(info.name) + " has no weights");
+  return *info.conv;
 }
 
 namespace {
@@ -78,11 +63,7 @@ std::vector<Shape> Graph::inferShapes(int batch) const {
   Shape cur = inputShape(batch);
   checkTensorSize(cur, "the input");
   for (const auto& n : nodes) {
-    switch (n.kind) {
-      case NodeKind::GlobalAvgPool: cur = {cur.n, 1, 1, cur.c}; break;
-      case NodeKind::Softmax: break;
-      default: cur = convOutputShape(n.conv, convKindOf(n.kind), cur); break;
-    }
+    cur = opKind(n.kind).outputShape(n, cur);
     checkTensorSize(cur, "the output of '" + n.name + "'");
     shapes.push_back(cur);
   }

@@ -2,6 +2,7 @@
 // The network as mobilevk executes it: a chain of nodes, each consuming the previous node's output
 // (MobileNetV1 and every model mobilevk imports are chains; importers refuse branching graphs).
 // Batch norm is already folded into conv weights and bias, activations into each conv's clamp.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -10,8 +11,11 @@
 
 namespace mobilevk {
 
+// What each kind is and does is declared once, in graph/op_table.cpp.
 enum class NodeKind { Conv2D, DepthwiseConv, PointwiseConv, FullyConnected, GlobalAvgPool, Softmax };
+constexpr size_t kNodeKindCount = 6;
 
+// Shorthands for the op table's rows (graph/op_table.h).
 const char* nodeKindName(NodeKind k);
 bool hasWeights(NodeKind k);
 ConvKind convKindOf(NodeKind k);  // only for nodes with weights

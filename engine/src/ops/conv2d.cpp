@@ -1,5 +1,7 @@
 #include "ops/conv2d.h"
 
+#include "shader_names.h"
+
 #include "vulkan/gpu.h"
 
 namespace mobilevk {
@@ -12,6 +14,7 @@ struct Push {
   int32_t padTop, padLeft;
   float clampMin, clampMax;
 };
+const ShaderInterface kInterface{shader::conv2d, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
 // Register block per invocation: 4 adjacent output pixels x 8 output channels.
 constexpr uint32_t kPx = 4, kOcb = 2;
 }  // namespace
@@ -21,7 +24,7 @@ Conv2D::Conv2D(Gpu& gpu, ConvDesc desc, Precision precision)
 
 Conv2D::Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
     : WeightedOp(gpu, std::move(weights), ConvKind::Standard) {
-  pipeline_ = gpu.pipeline(pipelineDesc("conv2d", 4, sizeof(Push), {8, 8, 1, kPx, kOcb}, 0b1101));
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, kPx, kOcb}));
 }
 
 void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {

@@ -1,5 +1,7 @@
 #include "ops/depthwise_conv.h"
 
+#include "shader_names.h"
+
 #include <algorithm>
 
 #include "vulkan/gpu.h"
@@ -13,6 +15,7 @@ struct Push {
   int32_t padTop, padLeft;
   float clampMin, clampMax;
 };
+const ShaderInterface kInterface{shader::depthwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
 // Outputs per invocation along x, sharing one register window of input columns; wide kernels fall
 // back to one output so that the window stays small.
 constexpr uint32_t kOutX = 4, kMaxCols = 16;
@@ -25,8 +28,8 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
     : WeightedOp(gpu, std::move(weights), ConvKind::Depthwise) {
   const auto& w = desc_.window;
   const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
-  pipeline_ = gpu.pipeline(pipelineDesc("depthwise_conv", 4, sizeof(Push), {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
-                                                                 uint32_t(w.strideY), uint32_t(w.strideX)}, 0b1101));
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
+                                                                 uint32_t(w.strideY), uint32_t(w.strideX)}));
 }
 
 void DepthwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {

@@ -1,5 +1,7 @@
 #include "ops/fully_connected.h"
 
+#include "shader_names.h"
+
 #include "mobilevk/error.h"
 #include "vulkan/gpu.h"
 
@@ -10,6 +12,7 @@ struct Push {
   int32_t batch, inC4, outC4, outC;
   float clampMin, clampMax;
 };
+const ShaderInterface kInterface{shader::fully_connected, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
 }  // namespace
 
 FullyConnected::FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision)
@@ -17,7 +20,7 @@ FullyConnected::FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision)
 
 FullyConnected::FullyConnected(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
     : WeightedOp(gpu, std::move(weights), ConvKind::FullyConnected) {
-  pipeline_ = gpu.pipeline(pipelineDesc("fully_connected", 4, sizeof(Push), {64, 1, 1}, 0b1101));
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1}));
 }
 
 void FullyConnected::bind(const BufferView& input, const BufferView& output, const Shape& in) {

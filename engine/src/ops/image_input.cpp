@@ -1,5 +1,7 @@
 #include "ops/image_input.h"
 
+#include "shader_names.h"
+
 #include "mobilevk/error.h"
 #include "vulkan/gpu.h"
 
@@ -16,9 +18,9 @@ struct Push {
 
 ImageInput::ImageInput(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(precision), sampler_(gpu) {
   requirePrecision(gpu, precision);
-  PipelineDesc d{shaderVariant("image_input", precision), 2, sizeof(Push), {8, 8, 1}};
-  d.imageBindings = 0b01;
-  pipeline_ = gpu.pipeline(d);
+  const ShaderInterface interface{shader::image_input, {BindingType::Image /* source */, BindingType::Storage /* input tensor */},
+                                  sizeof(Push)};
+  pipeline_ = gpu.pipeline(pipelineDescFor(interface, shaderVariant(shader::image_input, precision), {8, 8, 1}));
 }
 
 void ImageInput::record(VkCommandBuffer cmd, VkImageView view, VkImageLayout layout, uint32_t width, uint32_t height,

@@ -45,9 +45,9 @@ class GpuOp {
   GpuOp(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(precision) {}
   Gpu& gpu_;
   Precision precision_;
-  PipelineDesc pipelineDesc(const char* shader, uint32_t bindings, uint32_t pushBytes, std::vector<uint32_t> spec,
-                    uint32_t texelBindings) const {
-    PipelineDesc d{shaderVariant(shader, precision_), bindings, pushBytes, std::move(spec), texelBindings};
+  // The op's pipeline: its interface with this op's precision variant and specialization.
+  PipelineDesc pipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec) const {
+    PipelineDesc d = pipelineDescFor(interface, shaderVariant(interface.shader, precision_), std::move(spec));
     d.texelFormat = texelFormat(precision_);
     return d;
   }

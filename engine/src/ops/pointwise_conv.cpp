@@ -1,5 +1,7 @@
 #include "ops/pointwise_conv.h"
 
+#include "shader_names.h"
+
 #include "mobilevk/error.h"
 #include "vulkan/gpu.h"
 
@@ -10,6 +12,7 @@ struct Push {
   int32_t batch, pixels, inC4, outC4, outC;
   float clampMin, clampMax;
 };
+const ShaderInterface kInterface{shader::pointwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
@@ -22,7 +25,7 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   // x 4-16 channels (see the closing note of the performance issue); GPUs get the same block in
   // 64-invocation workgroups.
   const uint32_t px = 4, ocb = 2;
-  pipeline_ = gpu.pipeline(pipelineDesc("pointwise_conv", 4, sizeof(Push), {8, 8, 1, px, ocb}, 0b1101));
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, px, ocb}));
 }
 
 void PointwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {

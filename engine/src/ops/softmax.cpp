@@ -1,5 +1,7 @@
 #include "ops/softmax.h"
 
+#include "shader_names.h"
+
 #include "mobilevk/error.h"
 #include "vulkan/gpu.h"
 
@@ -9,11 +11,12 @@ namespace {
 struct Push {
   int32_t batch, pixels, c4, c;
 };
+const ShaderInterface kInterface{shader::softmax, {BindingType::Texel /* input */, BindingType::Storage /* output */}, sizeof(Push)};
 }  // namespace
 
 Softmax::Softmax(Gpu& gpu, Precision precision) : GpuOp(gpu, precision) {
   requirePrecision(gpu, precision);
-  pipeline_ = gpu.pipeline(pipelineDesc("softmax", 2, sizeof(Push), {64, 1, 1}, 0b01));
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1}));
 }
 
 Shape Softmax::outputShape(const Shape& in) const {

@@ -9,13 +9,8 @@
 #include "graph/graph.h"
 #include "runtime/memory_plan.h"
 #include "mobilevk/error.h"
-#include "ops/conv2d.h"
-#include "ops/depthwise_conv.h"
-#include "ops/fully_connected.h"
-#include "ops/global_avg_pool.h"
+#include "ops/gpu_op_table.h"
 #include "ops/image_input.h"
-#include "ops/pointwise_conv.h"
-#include "ops/softmax.h"
 #include "vulkan/command.h"
 #include "vulkan/gpu.h"
 #include "vulkan/image.h"
@@ -24,19 +19,6 @@
 namespace mobilevk {
 
 namespace {
-
-// `weights`: the node's packed weights (shared across frames), null for weightless nodes.
-std::unique_ptr<GpuOp> makeOp(Gpu& gpu, const Node& n, Precision p, const std::shared_ptr<const PackedWeights>& weights) {
-  switch (n.kind) {
-    case NodeKind::Conv2D: return std::make_unique<Conv2D>(gpu, weights);
-    case NodeKind::DepthwiseConv: return std::make_unique<DepthwiseConv>(gpu, weights);
-    case NodeKind::PointwiseConv: return std::make_unique<PointwiseConv>(gpu, weights);
-    case NodeKind::FullyConnected: return std::make_unique<FullyConnected>(gpu, weights);
-    case NodeKind::GlobalAvgPool: return std::make_unique<GlobalAvgPool>(gpu, p);
-    case NodeKind::Softmax: return std::make_unique<Softmax>(gpu, p);
-  }
-  throw Error("unknown node kind");
-}
 
 // Accesses since the last barrier, to emit a barrier only on a real hazard (read-after-write,
 // write-after-read, write-after-write on overlapping bytes).
@@ -119,7 +101,7 @@ struct Network::Impl {
                                    std::to_string(f) + ")",
                                false);
       for (size_t i = 0; i < graph.nodes.size(); ++i) {
-        frames[f].ops.push_back(makeOp(gpu, graph.nodes[i], o.precision, weights[i]));
+        frames[f].ops.push_back(makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i]));
         frames[f].ops[i]->bind(view(f, i), view(f, i + 1), shapes[i]);
       }
     }

@@ -8,6 +8,20 @@
 
 namespace mobilevk {
 
+PipelineDesc pipelineDescFor(const ShaderInterface& interface, std::string shaderVariant,
+                             std::vector<uint32_t> specialization) {
+  PipelineDesc d;
+  d.shader = std::move(shaderVariant);
+  d.bindings = uint32_t(interface.bindings.size());
+  d.pushConstantBytes = interface.pushConstantBytes;
+  d.specialization = std::move(specialization);
+  for (uint32_t i = 0; i < d.bindings; ++i) {
+    if (interface.bindings[i] == BindingType::Texel) d.texelBindings |= 1u << i;
+    if (interface.bindings[i] == BindingType::Image) d.imageBindings |= 1u << i;
+  }
+  return d;
+}
+
 std::string PipelineDesc::key() const {
   std::string k = shader + "|" + std::to_string(bindings) + "|" + std::to_string(pushConstantBytes) + "|" +
                   std::to_string(texelBindings) + "|" + std::to_string(int(texelFormat)) + "|" +

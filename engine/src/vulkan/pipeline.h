@@ -12,6 +12,21 @@ class Gpu;
 class Buffer;
 struct BufferView;
 
+enum class BindingType {
+  Storage,  // a storage buffer
+  Texel,    // a read-only uniform texel buffer of vec4 (texelFetch): gathered without per-lane
+            // branching on CPU drivers, through the texture cache on GPUs
+  Image,    // a combined image sampler (given to DescriptorSet as an ImageBinding)
+};
+
+// A shader's interface, declared once beside the op that uses it: its name (a constant from the
+// generated shader_names.h), the type of each binding of set 0 in order, and its push-constant size.
+struct ShaderInterface {
+  const char* shader;
+  std::vector<BindingType> bindings;
+  uint32_t pushConstantBytes = 0;
+};
+
 struct PipelineDesc {
   std::string shader;                  // name of shaders/<name>.comp
   uint32_t bindings = 0;               // storage buffers at set 0, bindings 0..n-1
@@ -27,6 +42,10 @@ struct PipelineDesc {
 
   std::string key() const;
 };
+
+// The pipeline description for an interface (its binding types become the masks above).
+PipelineDesc pipelineDescFor(const ShaderInterface& interface, std::string shaderVariant,
+                             std::vector<uint32_t> specialization);
 
 class ComputePipeline {
  public:
