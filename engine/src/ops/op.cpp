@@ -64,21 +64,24 @@ std::vector<float> packBias(const ConvDesc& d) {
 
 namespace mobilevk {
 
-std::shared_ptr<const PackedWeights> PackedWeights::create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision) {
+std::shared_ptr<const PackedWeights> PackedWeights::create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision,
+                                                           Gpu::UploadBatch& uploads) {
   requirePrecision(gpu, precision);
   validateConvDesc(desc, kind);
   auto p = std::make_shared<PackedWeights>();
   p->kind = kind;
   p->precision = precision;
   auto upload = [&](Buffer& dst, const std::vector<float>& v, const std::string& what) {
-    const auto bytes = encodeStorage(v, precision);
+    auto bytes = encodeStorage(v, precision);
     dst = Buffer(gpu, bytes.size(), MemoryUsage::Device, what);
-    gpu.upload(dst, bytes.data(), bytes.size());
+    uploads.add(dst, std::move(bytes));
   };
   upload(p->weights, kind == ConvKind::Depthwise ? packDepthwiseWeights(desc) : packBlockedWeights(desc),
          "weights of " + desc.name);
   upload(p->bias, packBias(desc), "bias of " + desc.name);
   p->desc = std::move(desc);
+  p->desc.weights = std::vector<float>();  // the Model keeps its own; no second host copy per network
+  p->desc.bias = std::vector<float>();
   return p;
 }
 

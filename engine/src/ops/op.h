@@ -12,6 +12,7 @@
 #include "half.h"
 #include "mobilevk/tensor.h"
 #include "graph/layer.h"
+#include "vulkan/gpu.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 
@@ -92,7 +93,18 @@ struct PackedWeights {
   ConvKind kind;
   Precision precision;
   Buffer weights, bias;
-  static std::shared_ptr<const PackedWeights> create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision);
+  // Packs and uploads desc's weights and bias (added to `uploads`, sent at its flush()). The host
+  // copies are not kept: `desc` keeps the layer's shape and name, its weight and bias vectors are
+  // emptied.
+  static std::shared_ptr<const PackedWeights> create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision,
+                                                     Gpu::UploadBatch& uploads);
+  // The same, uploaded at once (for a single op).
+  static std::shared_ptr<const PackedWeights> create(Gpu& gpu, ConvDesc desc, ConvKind kind, Precision precision) {
+    Gpu::UploadBatch uploads(gpu);
+    auto packed = create(gpu, std::move(desc), kind, precision, uploads);
+    uploads.flush();
+    return packed;
+  }
 };
 
 // Base of the four ops that carry weights and a bias.

@@ -57,6 +57,10 @@ struct Network::Impl {
     Buffer arena;
     std::unique_ptr<ImageInput> imageInput;
     std::unique_ptr<CommandBuffer> submitCmd;  // for submitImage()
+    // Where memory is not host-visible: the output's copy to the host, recorded once, so that
+    // readOutput(frame) allocates and records nothing per call.
+    Buffer readback;
+    std::unique_ptr<CommandBuffer> readbackCmd;
   };
   std::vector<Frame> frames;
   Buffer inStaging, outStaging;
@@ -81,8 +85,11 @@ struct Network::Impl {
     if (o.framesInFlight < 1 || o.framesInFlight > 16)
       throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
     std::vector<std::shared_ptr<const PackedWeights>> weights;
+    Gpu::UploadBatch uploads(gpu);
     for (const auto& n : graph.nodes)
-      weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision) : nullptr);
+      weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
+                                           : nullptr);
+    uploads.flush();  // every layer's weights in one submission
 
     // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
     // by the download after the last node.
@@ -111,6 +118,7 @@ struct Network::Impl {
     }
     if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
     record();
+    if (gpu.usesStaging()) recordReadbacks();
     fence = std::make_unique<Fence>(gpu);
   }
 
@@ -194,6 +202,28 @@ struct Network::Impl {
       vkCmdCopyBuffer(c, frames.at(frame).arena.handle(), staging.handle(), 1, &region);
     }
     anyToHostBarrier(c);
+  }
+
+  void recordReadbacks() {
+    for (size_t f = 0; f < frames.size(); ++f) {
+      Frame& fr = frames[f];
+      fr.readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output readback of frame " + std::to_string(f));
+      fr.readbackCmd = std::make_unique<CommandBuffer>(gpu);
+      auto poolLock = gpu.lockCommandPool();
+      fr.readbackCmd->begin(false);
+      recordOutputCopy(fr.readbackCmd->handle(), fr.readback, f);
+      fr.readbackCmd->end();
+    }
+  }
+
+  // The output of a frame the host recorded and waited for.
+  HostTensor readFrameOutput(size_t frame) const {
+    const Frame& fr = frames.at(frame);
+    if (!fr.readbackCmd) return readOutput(Buffer(), frame);  // host-visible: a plain memcpy
+    fence->reset();
+    gpu.submit(fr.readbackCmd->handle(), fence->handle(), "output readback");
+    fence->wait("output readback");
+    return readOutput(fr.readback, frame);
   }
 
   HostTensor readOutput(const Buffer& staging, size_t frame) const {
@@ -366,7 +396,7 @@ DeviceTensor Network::outputTensor(int frame) const {
 HostTensor Network::readOutput(int frame) const {
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->readOutput(Buffer(), size_t(frame));
+  return impl_->readFrameOutput(size_t(frame));
 }
 
 void Network::submitImage(const ImageSource& image, int frame, VkSemaphore wait, VkPipelineStageFlags waitStage,

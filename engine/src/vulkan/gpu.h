@@ -59,12 +59,30 @@ class Gpu {
   // host-visible (and forceStaging is off), else through a staging buffer.
   void upload(const Buffer& dst, const void* src, size_t bytes, size_t dstOffset = 0);
   void download(const Buffer& src, void* dst, size_t bytes, size_t srcOffset = 0);
+  // Uploads gathered while a network is built and sent together: mapped memcpy at once where
+  // memory is host-visible; else one staging buffer, one command buffer, one submission and one
+  // wait at flush() for all of them (instead of one wait per buffer). The destinations must stay
+  // alive until flush().
+  class UploadBatch {
+   public:
+    explicit UploadBatch(Gpu& gpu) : gpu_(gpu) {}
+    void add(const Buffer& dst, std::vector<uint8_t> bytes);
+    void flush();
+    size_t submissions() const { return submissions_; }
+
+   private:
+    Gpu& gpu_;
+    std::vector<std::pair<const Buffer*, std::vector<uint8_t>>> pending_;
+    size_t submissions_ = 0;
+  };
   bool usesStaging() const { return forceStaging_ || !allocator_->deviceMemoryIsHostVisible(); }
 
   // After VK_ERROR_DEVICE_LOST every further submission fails at once with a clear message.
   bool deviceLost() const { return lost_; }
   void markLost() { lost_ = true; }
   void checkNotLost(const char* what) const;
+  // Queue submissions made so far (for tests that count them).
+  size_t submissionCount() const { return submissions_; }
   // Test-only fault injection: the next queue submission, or the next buffer allocation, fails
   // with `r` instead of reaching the driver.
   void injectSubmitFault(VkResult r) { submitFault_ = r; }
@@ -98,6 +116,7 @@ class Gpu {
   bool forceStaging_ = false;
   bool ownsDevice_ = true;
   std::atomic<bool> lost_{false};
+  std::atomic<size_t> submissions_{0};
   std::atomic<VkResult> submitFault_{VK_SUCCESS}, allocationFault_{VK_SUCCESS};
   // Checks a submission-path result, remembering device loss.
   void checkSubmitResult(VkResult r, const std::string& what);

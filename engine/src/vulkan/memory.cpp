@@ -100,6 +100,7 @@ Allocation MemoryAllocator::allocate(const VkMemoryRequirements& req, MemoryUsag
       if (start > rangeStart) b.freeRanges[rangeStart] = start - rangeStart;
       if (start + req.size < end) b.freeRanges[start + req.size] = end - (start + req.size);
       ++b.live;
+      ++allocationsMade_;
       used_ += req.size;
       Allocation a;
       a.block = bi;
@@ -159,6 +160,7 @@ MemoryStats MemoryAllocator::stats() const {
     s.liveAllocations += b.live;
   }
   s.usedBytes = used_;
+  s.allocationsMade = allocationsMade_;
   return s;
 }
 

@@ -37,6 +37,7 @@ struct MemoryStats {
   uint64_t reservedBytes = 0;  // sum of block sizes
   uint64_t usedBytes = 0;      // bytes handed out to live buffers
   size_t liveAllocations = 0;
+  uint64_t allocationsMade = 0;  // since the allocator was created (live or freed since)
 };
 
 class MemoryAllocator {
@@ -76,6 +77,7 @@ class MemoryAllocator {
   mutable std::mutex mutex_;
   std::vector<Block> blocks_;
   uint64_t used_ = 0;
+  uint64_t allocationsMade_ = 0;
 };
 
 class Gpu;

@@ -1,13 +1,10 @@
 // Host <-> device copies: mapped memcpy where memory is host-visible, else a staging buffer.
 #include "vulkan/gpu.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstring>
 
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
-#include "vulkan/device_facts.h"
 #include "vulkan/command.h"
 
 namespace mobilevk {
@@ -49,6 +46,42 @@ void Gpu::download(const Buffer& src, void* dst, size_t bytes, size_t srcOffset)
       },
       "staged download");
   std::memcpy(dst, staging.mapped(), bytes);
+}
+
+void Gpu::UploadBatch::add(const Buffer& dst, std::vector<uint8_t> bytes) {
+  if (bytes.size() > dst.size())
+    throw Error(ErrorCode::InvalidArgument, "upload of " + std::to_string(bytes.size()) + " bytes overruns a buffer of " +
+                                                std::to_string(dst.size()) + " bytes");
+  if (bytes.empty()) return;
+  if (dst.mapped() && !gpu_.forceStaging_) {
+    std::memcpy(dst.mapped(), bytes.data(), bytes.size());
+    return;
+  }
+  pending_.emplace_back(&dst, std::move(bytes));
+}
+
+void Gpu::UploadBatch::flush() {
+  if (pending_.empty()) return;
+  size_t total = 0;
+  for (const auto& [dst, bytes] : pending_) total += (bytes.size() + 15) / 16 * 16;
+  Buffer staging(gpu_, total, MemoryUsage::Upload, "weight upload staging buffer");
+  std::vector<VkDeviceSize> offsets;
+  size_t at = 0;
+  for (const auto& [dst, bytes] : pending_) {
+    std::memcpy(static_cast<char*>(staging.mapped()) + at, bytes.data(), bytes.size());
+    offsets.push_back(at);
+    at += (bytes.size() + 15) / 16 * 16;
+  }
+  gpu_.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        for (size_t i = 0; i < pending_.size(); ++i) {
+          const VkBufferCopy region{offsets[i], 0, pending_[i].second.size()};
+          vkCmdCopyBuffer(cmd, staging.handle(), pending_[i].first->handle(), 1, &region);
+        }
+      },
+      "weight upload");
+  ++submissions_;
+  pending_.clear();
 }
 
 }  // namespace mobilevk
