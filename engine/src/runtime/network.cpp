@@ -154,20 +154,55 @@ struct Network::Impl {
   }
   size_t layers() const { return shapes.size() - 1; }
 
-  void record() {
-    cmd = std::make_unique<CommandBuffer>(gpu);
-    auto poolLock = gpu.lockCommandPool();
-    cmd->begin(false);
-    VkCommandBuffer c = cmd->handle();
-    if (timestamps) timestamps->reset(c);
-    if (inStaging) {
-      VkBufferCopy region{0, plan.offsets.front(), inStaging.size()};
-      vkCmdCopyBuffer(c, inStaging.handle(), frames[0].arena.handle(), 1, &region);
+  // What one recording of a frame holds around (or instead of) the network's dispatches. Every
+  // path records through recordFrame: run() (host tensor in, output to the host), runPixels()
+  // (host pixels through an image), submitImage() and the host's record()/recordImageInput(), and
+  // the readback of a frame.
+  struct RecordSteps {
+    const Buffer* hostInput = nullptr;      // copy this upload buffer into the input tensor first
+    const Rgba8Image* pixelImage = nullptr;  // upload host pixels from pixelStaging into this image
+    const Buffer* pixelStaging = nullptr;
+    const ImageSource* image = nullptr;      // crop/resize/normalize this image into the input
+    int batchIndex = 0;
+    bool dispatches = true;
+    const TimestampPool* timestamps = nullptr;
+    bool toHost = false;                     // make the output readable by the host after the fence,
+    const Buffer* download = nullptr;        // through this readback buffer where memory is not host-visible
+  };
+
+  // Returns the barriers recorded between dispatches.
+  size_t recordFrame(VkCommandBuffer c, size_t frame, const RecordSteps& s) {
+    if (s.timestamps) s.timestamps->reset(c);
+    if (s.hostInput) {
+      VkBufferCopy region{0, plan.offsets.front(), s.hostInput->size()};
+      vkCmdCopyBuffer(c, s.hostInput->handle(), frames.at(frame).arena.handle(), 1, &region);
       transferToComputeBarrier(c);
     }
-    barriers = recordDispatches(c, timestamps.get(), 0);
-    recordOutputCopy(c, outStaging, 0);
-    cmd->end();
+    if (s.pixelImage) s.pixelImage->recordUpload(c, s.pixelStaging->handle());
+    if (s.image) recordImage(c, *s.image, s.batchIndex, frame);
+    const size_t count = s.dispatches ? recordDispatches(c, s.timestamps, frame) : 0;
+    if (s.toHost) recordOutputCopy(c, s.download, frame);
+    return count;
+  }
+
+  // A command buffer of the shared pool recorded once with `steps`.
+  std::unique_ptr<CommandBuffer> recordOnce(size_t frame, const RecordSteps& steps, size_t* barrierCount = nullptr) {
+    auto recorded = std::make_unique<CommandBuffer>(gpu);
+    auto poolLock = gpu.lockCommandPool();
+    recorded->begin(false);
+    const size_t n = recordFrame(recorded->handle(), frame, steps);
+    if (barrierCount) *barrierCount = n;
+    recorded->end();
+    return recorded;
+  }
+
+  void record() {
+    RecordSteps s;
+    s.hostInput = inStaging ? &inStaging : nullptr;
+    s.timestamps = timestamps.get();
+    s.toHost = true;
+    s.download = outStaging ? &outStaging : nullptr;
+    cmd = recordOnce(0, s, &barriers);
   }
 
   // The network's dispatches with a barrier only on a real hazard; returns the barriers recorded.
@@ -195,24 +230,25 @@ struct Network::Impl {
   }
 
   // Output to the host: through `staging` where memory is not host-visible, then a host barrier.
-  void recordOutputCopy(VkCommandBuffer c, const Buffer& staging, size_t frame) const {
-    if (staging) {
+  void recordOutputCopy(VkCommandBuffer c, const Buffer* staging, size_t frame) const {
+    if (staging && *staging) {
       computeToTransferBarrier(c);
-      VkBufferCopy region{plan.offsets.back(), 0, staging.size()};
-      vkCmdCopyBuffer(c, frames.at(frame).arena.handle(), staging.handle(), 1, &region);
+      VkBufferCopy region{plan.offsets.back(), 0, staging->size()};
+      vkCmdCopyBuffer(c, frames.at(frame).arena.handle(), staging->handle(), 1, &region);
     }
     anyToHostBarrier(c);
   }
+
 
   void recordReadbacks() {
     for (size_t f = 0; f < frames.size(); ++f) {
       Frame& fr = frames[f];
       fr.readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output readback of frame " + std::to_string(f));
-      fr.readbackCmd = std::make_unique<CommandBuffer>(gpu);
-      auto poolLock = gpu.lockCommandPool();
-      fr.readbackCmd->begin(false);
-      recordOutputCopy(fr.readbackCmd->handle(), fr.readback, f);
-      fr.readbackCmd->end();
+      RecordSteps s;
+      s.dispatches = false;
+      s.toHost = true;
+      s.download = &fr.readback;
+      fr.readbackCmd = recordOnce(f, s);
     }
   }
 
@@ -295,20 +331,18 @@ struct Network::Impl {
       path.image = std::make_unique<Rgba8Image>(gpu, width, height);
       path.staging = Buffer(gpu, uint64_t(width) * height * 4, MemoryUsage::Upload, "RGBA8 pixel staging");
       if (gpu.usesStaging()) path.readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output staging");
-      path.cmd = std::make_unique<CommandBuffer>(gpu);
-      auto poolLock = gpu.lockCommandPool();
-      path.cmd->begin(false);
-      VkCommandBuffer c = path.cmd->handle();
-      path.image->recordUpload(c, path.staging.handle());
       ImageSource src;
       src.view = path.image->view();
       src.width = width;
       src.height = height;
       src.format = VK_FORMAT_R8G8B8A8_UNORM;
-      recordImage(c, src, 0, 0);
-      recordDispatches(c, nullptr, 0);
-      recordOutputCopy(c, path.readback, 0);
-      path.cmd->end();
+      RecordSteps s;
+      s.pixelImage = path.image.get();
+      s.pixelStaging = &path.staging;
+      s.image = &src;
+      s.toHost = true;
+      s.download = path.readback ? &path.readback : nullptr;
+      path.cmd = recordOnce(0, s);
     }
     std::memcpy(path.staging.mapped(), rgba, size_t(width) * height * 4);
     return submitAndRead(path.cmd->handle(), path.readback, "inference from pixels");
@@ -371,14 +405,18 @@ void Network::recordImageInput(VkCommandBuffer cmd, const ImageSource& image, in
   if (!cmd) throw Error(ErrorCode::InvalidArgument, "recordImageInput: no command buffer");
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->recordImage(cmd, image, batchIndex, size_t(frame));
+  Impl::RecordSteps s;
+  s.image = &image;
+  s.batchIndex = batchIndex;
+  s.dispatches = false;
+  impl_->recordFrame(cmd, size_t(frame), s);
 }
 
 void Network::record(VkCommandBuffer cmd, int frame) {
   if (!cmd) throw Error(ErrorCode::InvalidArgument, "record: no command buffer");
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  impl_->recordDispatches(cmd, nullptr, size_t(frame));
+  impl_->recordFrame(cmd, size_t(frame), Impl::RecordSteps{});
 }
 
 DeviceTensor Network::inputTensor(int frame) const {
@@ -408,10 +446,10 @@ void Network::submitImage(const ImageSource& image, int frame, VkSemaphore wait,
   {
     auto poolLock = impl_->gpu.lockCommandPool();
     f.submitCmd->begin(true);
-    VkCommandBuffer c = f.submitCmd->handle();
-    impl_->recordImage(c, image, 0, size_t(frame));
-    impl_->recordDispatches(c, nullptr, size_t(frame));
-    anyToHostBarrier(c);
+    Impl::RecordSteps s;
+    s.image = &image;
+    s.toHost = true;  // the host reads the output after `fence`
+    impl_->recordFrame(f.submitCmd->handle(), size_t(frame), s);
     f.submitCmd->end();
   }
   impl_->gpu.submit(f.submitCmd->handle(), wait, waitStage, signal, fence, "submitImage");
