@@ -51,6 +51,7 @@ struct Network::Impl {
   NetworkOptions options;
   std::vector<Shape> shapes;  // [0] = input, [i+1] = output of node i
   MemoryPlan plan;
+  std::vector<bool> barrierBefore;  // per node: a compute barrier before its dispatch
   // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
   struct Frame {
     std::vector<std::unique_ptr<GpuOp>> ops;
@@ -101,6 +102,7 @@ struct Network::Impl {
     }
     const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
     plan = planMemory(lifetimes, align);
+    planBarriers();
     frames.resize(size_t(o.framesInFlight));
     for (size_t f = 0; f < frames.size(); ++f) {
       frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
@@ -210,23 +212,33 @@ struct Network::Impl {
   size_t recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const {
     const auto& ops = frames.at(frame).ops;
     size_t count = 0;
-    HazardTracker hazards;
-    hazards.add(plan.offsets.front(), plan.offsets.front() + bytes(shapes.front()), true);
     if (ts) ts->write(c, 0);
     for (size_t i = 0; i < ops.size(); ++i) {
-      const uint64_t rLo = plan.offsets[i], rHi = rLo + bytes(shapes[i]);
-      const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + bytes(shapes[i + 1]);
-      if (hazards.needsBarrier(rLo, rHi, wLo, wHi)) {
+      if (barrierBefore[i]) {
         computeToComputeBarrier(c);
         if (i > 0) ++count;
-        hazards.clear();
       }
       ops[i]->record(c);
       if (ts) ts->write(c, uint32_t(i + 1));
+    }
+    return count;
+  }
+
+  // Where a dispatch must wait for an earlier one: computed once from the memory plan (the same
+  // for every frame, whose arenas share one layout). The first dispatch always waits for any earlier
+  // compute write (the image input, or the host's).
+  void planBarriers() {
+    HazardTracker hazards;
+    hazards.add(plan.offsets.front(), plan.offsets.front() + bytes(shapes.front()), true);
+    for (size_t i = 0; i + 1 < shapes.size(); ++i) {
+      const uint64_t rLo = plan.offsets[i], rHi = rLo + bytes(shapes[i]);
+      const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + bytes(shapes[i + 1]);
+      const bool barrier = hazards.needsBarrier(rLo, rHi, wLo, wHi);
+      if (barrier) hazards.clear();
+      barrierBefore.push_back(barrier);
       hazards.add(rLo, rHi, false);
       hazards.add(wLo, wHi, true);
     }
-    return count;
   }
 
   // Output to the host: through `staging` where memory is not host-visible, then a host barrier.
