@@ -169,4 +169,12 @@ std::vector<uint8_t> tinyTflite(int builtinCode) {
 }
 
 
+mobilevk::Model smallMobileNet(int resolution, int classes) {
+  mobilevk::MobileNetV1Options o;
+  o.alpha = 0.25f;
+  o.resolution = resolution;
+  o.classes = classes;
+  return mobilevk::Model::mobileNetV1(o);
+}
+
 }  // namespace testing

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mobilevk/context.h"
+#include "mobilevk/model.h"
 #include "mobilevk/tensor.h"
 #include "ops/op.h"
 
@@ -33,6 +34,9 @@ std::vector<float> randomVector(size_t n, std::mt19937& rng, float lo = -1.0f, f
 // the first offending index otherwise.
 double expectClose(const mobilevk::HostTensor& gpu, const mobilevk::HostTensor& ref,
                    const std::vector<float>& tolerance, const std::string& what);
+
+// The paper's MobileNetV1 at alpha 0.25 with random weights: small enough for any test.
+mobilevk::Model smallMobileNet(int resolution, int classes);
 
 // A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code.
 std::vector<uint8_t> tinyTflite(int builtinCode);

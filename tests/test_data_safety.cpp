@@ -270,11 +270,7 @@ TEST_CASE("atomic writes: never through a symlink, never over anything but a reg
 TEST_CASE("runPixels keeps a bounded cache of frame sizes and refuses images over the device limit") {
   auto& ctx = testing::context();
   auto& gpu = InternalAccess::gpu(ctx);
-  MobileNetV1Options o;
-  o.alpha = 0.25f;
-  o.resolution = 64;
-  o.classes = 5;
-  const Model model = Model::mobileNetV1(o);
+  const Model model = testing::smallMobileNet(64, 5);
   Network net(ctx, model);
   std::vector<uint8_t> rgba(64 * 64 * 4, 100);
   net.runPixels(rgba.data(), 8, 8);

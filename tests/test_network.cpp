@@ -154,17 +154,20 @@ TEST_CASE("npy round trip, and refusal to overwrite") {
   std::remove(path.c_str());
 }
 
+namespace {
+// The path of a discrete GPU on any device: every upload and download through a staging buffer.
+ContextOptions stagingOptions() {
+  ContextOptions o;
+  o.validation = Validation::On;
+  o.forceStaging = true;
+  return o;
+}
+}  // namespace
+
 TEST_CASE("a network's weights go up in one submission and leave no host copy behind") {
-  ContextOptions so;
-  so.validation = Validation::On;
-  so.forceStaging = true;  // the path of a discrete GPU: every upload through a staging buffer
-  Context staged(so);
+  Context staged(stagingOptions());
   Gpu& gpu = InternalAccess::gpu(staged);
-  MobileNetV1Options mo;
-  mo.alpha = 0.25f;
-  mo.resolution = 64;
-  mo.classes = 10;
-  const Model model = Model::mobileNetV1(mo);
+  const Model model = testing::smallMobileNet(64, 10);
   const size_t before = gpu.submissionCount();
   Network net(staged, model);
   CHECK(gpu.submissionCount() - before == 1);  // was two per weighted layer (weights, bias): 56
@@ -189,16 +192,9 @@ TEST_CASE("a network's weights go up in one submission and leave no host copy be
 }
 
 TEST_CASE("readOutput of a frame allocates nothing per call where memory is not host-visible") {
-  ContextOptions so;
-  so.validation = Validation::On;
-  so.forceStaging = true;
-  Context staged(so);
+  Context staged(stagingOptions());
   Gpu& gpu = InternalAccess::gpu(staged);
-  MobileNetV1Options mo;
-  mo.alpha = 0.25f;
-  mo.resolution = 32;
-  mo.classes = 7;
-  const Model model = Model::mobileNetV1(mo);
+  const Model model = testing::smallMobileNet(32, 7);
   NetworkOptions no;
   no.framesInFlight = 2;
   Network net(staged, model, no);
