@@ -58,13 +58,14 @@ struct Network::Impl {
     Buffer arena;
     std::unique_ptr<ImageInput> imageInput;
     std::unique_ptr<CommandBuffer> submitCmd;  // for submitImage()
-    // Where memory is not host-visible: the output's copy to the host, recorded once, so that
-    // readOutput(frame) allocates and records nothing per call.
+    // Where memory is not host-visible: the frame's output is copied here for the host (by run(),
+    // runPixels() and readOutput(frame), all of which wait for it under the network's lock), the
+    // last by readbackCmd, recorded once, so that readOutput allocates and records nothing per call.
     Buffer readback;
     std::unique_ptr<CommandBuffer> readbackCmd;
   };
   std::vector<Frame> frames;
-  Buffer inStaging, outStaging;
+  Buffer inStaging;
   std::unique_ptr<CommandBuffer> cmd;
   std::unique_ptr<Fence> fence;
   std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
@@ -72,7 +73,7 @@ struct Network::Impl {
   std::mutex mutex;
   struct PixelPath {
     std::unique_ptr<Rgba8Image> image;
-    Buffer staging, readback;
+    Buffer staging;
     std::unique_ptr<CommandBuffer> cmd;
   };
   // Most recently used first; at most kPixelPathCacheSize entries.
@@ -116,11 +117,13 @@ struct Network::Impl {
     }
     if (gpu.usesStaging()) {
       inStaging = Buffer(gpu, bytes(shapes.front()), MemoryUsage::Upload, "input staging");
-      outStaging = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output staging");
+      for (size_t f = 0; f < frames.size(); ++f)
+        frames[f].readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback,
+                                    "output readback of frame " + std::to_string(f));
     }
     if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
     record();
-    if (gpu.usesStaging()) recordReadbacks();
+    recordReadbacks();
     fence = std::make_unique<Fence>(gpu);
   }
 
@@ -168,8 +171,8 @@ struct Network::Impl {
     int batchIndex = 0;
     bool dispatches = true;
     const TimestampPool* timestamps = nullptr;
-    bool toHost = false;                     // make the output readable by the host after the fence,
-    const Buffer* download = nullptr;        // through this readback buffer where memory is not host-visible
+    bool toHost = false;    // make the output readable by the host after the fence,
+    bool download = false;  // copying it to the frame's readback buffer where memory is not host-visible
   };
 
   // Returns the barriers recorded between dispatches.
@@ -203,7 +206,7 @@ struct Network::Impl {
     s.hostInput = inStaging ? &inStaging : nullptr;
     s.timestamps = timestamps.get();
     s.toHost = true;
-    s.download = outStaging ? &outStaging : nullptr;
+    s.download = true;
     cmd = recordOnce(0, s, &barriers);
   }
 
@@ -241,12 +244,14 @@ struct Network::Impl {
     }
   }
 
-  // Output to the host: through `staging` where memory is not host-visible, then a host barrier.
-  void recordOutputCopy(VkCommandBuffer c, const Buffer* staging, size_t frame) const {
-    if (staging && *staging) {
+  // Output to the host: with `download`, into the frame's readback buffer where memory is not
+  // host-visible; then a host barrier.
+  void recordOutputCopy(VkCommandBuffer c, bool download, size_t frame) const {
+    const Frame& fr = frames.at(frame);
+    if (download && fr.readback) {
       computeToTransferBarrier(c);
-      VkBufferCopy region{plan.offsets.back(), 0, staging->size()};
-      vkCmdCopyBuffer(c, frames.at(frame).arena.handle(), staging->handle(), 1, &region);
+      VkBufferCopy region{plan.offsets.back(), 0, fr.readback.size()};
+      vkCmdCopyBuffer(c, fr.arena.handle(), fr.readback.handle(), 1, &region);
     }
     anyToHostBarrier(c);
   }
@@ -254,27 +259,29 @@ struct Network::Impl {
 
   void recordReadbacks() {
     for (size_t f = 0; f < frames.size(); ++f) {
-      Frame& fr = frames[f];
-      fr.readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output readback of frame " + std::to_string(f));
+      if (!frames[f].readback) continue;  // host-visible: readOutput copies from the arena
       RecordSteps s;
       s.dispatches = false;
       s.toHost = true;
-      s.download = &fr.readback;
-      fr.readbackCmd = recordOnce(f, s);
+      s.download = true;
+      frames[f].readbackCmd = recordOnce(f, s);
     }
   }
 
   // The output of a frame the host recorded and waited for.
   HostTensor readFrameOutput(size_t frame) const {
     const Frame& fr = frames.at(frame);
-    if (!fr.readbackCmd) return readOutput(Buffer(), frame);  // host-visible: a plain memcpy
-    fence->reset();
-    gpu.submit(fr.readbackCmd->handle(), fence->handle(), "output readback");
-    fence->wait("output readback");
-    return readOutput(fr.readback, frame);
+    if (fr.readbackCmd) {
+      fence->reset();
+      gpu.submit(fr.readbackCmd->handle(), fence->handle(), "output readback");
+      fence->wait("output readback");
+    }
+    return readOutput(frame);
   }
 
-  HostTensor readOutput(const Buffer& staging, size_t frame) const {
+  // The output of `frame` once a copy to its readback buffer (where there is one) has completed.
+  HostTensor readOutput(size_t frame) const {
+    const Buffer& staging = frames.at(frame).readback;
     std::vector<uint8_t> out(bytes(shapes.back()));
     if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
     else gpu.download(frames.at(frame).arena, out.data(), out.size(), plan.offsets.back());
@@ -303,16 +310,16 @@ struct Network::Impl {
     const auto in = toDevice(input);
     if (inStaging) std::memcpy(inStaging.mapped(), in.data(), in.size());
     else gpu.upload(frames[0].arena, in.data(), in.size(), plan.offsets.front());
-    return submitAndRead(cmd->handle(), outStaging, "inference");
+    return submitAndRead(cmd->handle(), "inference");
   }
 
   // Replays a recorded frame-0 command buffer, waits for it and reads the output (via `readback`
   // where memory is not host-visible).
-  HostTensor submitAndRead(VkCommandBuffer c, const Buffer& readback, const char* what) {
+  HostTensor submitAndRead(VkCommandBuffer c, const char* what) {
     fence->reset();
     gpu.submit(c, fence->handle(), what);
     fence->wait(what);
-    return readOutput(readback, 0);
+    return readOutput(0);
   }
 
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
@@ -342,7 +349,6 @@ struct Network::Impl {
     if (!path.cmd) {
       path.image = std::make_unique<Rgba8Image>(gpu, width, height);
       path.staging = Buffer(gpu, uint64_t(width) * height * 4, MemoryUsage::Upload, "RGBA8 pixel staging");
-      if (gpu.usesStaging()) path.readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback, "output staging");
       ImageSource src;
       src.view = path.image->view();
       src.width = width;
@@ -353,11 +359,11 @@ struct Network::Impl {
       s.pixelStaging = &path.staging;
       s.image = &src;
       s.toHost = true;
-      s.download = path.readback ? &path.readback : nullptr;
+      s.download = true;
       path.cmd = recordOnce(0, s);
     }
     std::memcpy(path.staging.mapped(), rgba, size_t(width) * height * 4);
-    return submitAndRead(path.cmd->handle(), path.readback, "inference from pixels");
+    return submitAndRead(path.cmd->handle(), "inference from pixels");
   }
 };
 
@@ -396,7 +402,11 @@ RunTimings Network::lastTimings() const {
 Shape Network::inputShape() const { return impl_->shapes.front(); }
 Shape Network::outputShape() const { return impl_->shapes.back(); }
 uint64_t Network::activationBytes() const { return impl_->frames[0].arena.size() * impl_->frames.size(); }
-uint64_t Network::stagingBytes() const { return impl_->inStaging.size() + impl_->outStaging.size(); }
+uint64_t Network::stagingBytes() const {
+  uint64_t bytes = impl_->inStaging.size();
+  for (const auto& f : impl_->frames) bytes += f.readback.size();
+  return bytes;
+}
 size_t Network::barrierCount() const { return impl_->barriers; }
 
 uint64_t Network::weightBytes() const {
