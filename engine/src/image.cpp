@@ -24,13 +24,18 @@ size_t jpegBodyOffset(const uint8_t* data, size_t size) {
   return pos < size && data[pos] == 0xD8 ? pos + 1 : 0;
 }
 
-// Walks a JPEG's marker segments the way stb_image meets them and refuses Huffman tables declaring more
-// than 256 codes: Debian's stb_image (2022) indexes past its 257-entry table on those (found by fuzzing;
-// newer stb rejects them too). Only segment headers are read; decoding stays stb's. Where the walk and stb
-// could part ways it errs towards looking at more bytes, never fewer: stb reads a DHT's tables while the
-// declared length is positive, even when a table's counts run past the segment (or past the end of the
-// file, where stb reads zeros).
-void checkJpegHuffmanTables(const uint8_t* data, size_t size, size_t pos, const std::string& what) {
+// Walks a JPEG's marker segments the way stb_image meets them, for two checks stb does not make:
+//  * Huffman tables declaring more than 256 codes are refused: Debian's stb_image (2022) indexes past its
+//    257-entry table on those (found by fuzzing; newer stb rejects them too). Where the walk and stb could
+//    part ways it errs towards looking at more bytes, never fewer: stb reads a DHT's tables while the
+//    declared length is positive, even when a table's counts run past the segment (or past the end of the
+//    file, where stb reads zeros).
+//  * A file cut short is refused: stb decodes missing scan data as zeros. The scans end with EOI (FF D9),
+//    which entropy-coded data never contains (an FF there is followed by 00 or a restart marker), so a walk
+//    that runs out of bytes before EOI, or meets a segment longer than the rest of the file, was cut.
+// Only segment headers are read; decoding stays stb's.
+void checkJpegMarkers(const uint8_t* data, size_t size, size_t pos, const std::string& what) {
+  bool sawScan = false;
   while (pos + 2 <= size) {
     if (data[pos] != 0xFF) {  // entropy-coded data or padding: stb skips to the next 0xFF
       ++pos;
@@ -45,7 +50,7 @@ void checkJpegHuffmanTables(const uint8_t* data, size_t size, size_t pos, const 
       pos += 2;
       continue;
     }
-    if (marker == 0xD9) return;  // EOI: stb stops reading here
+    if (marker == 0xD9) return;  // EOI: stb stops reading here (before any scan, stb reports no image)
     const auto byteAt = [&](size_t i) -> size_t { return i < size ? data[i] : 0; };
     const size_t length = byteAt(pos + 2) << 8 | byteAt(pos + 3);
     if (marker == 0xC4) {  // DHT: tables of (class/id, 16 counts, values) while length remains
@@ -57,9 +62,15 @@ void checkJpegHuffmanTables(const uint8_t* data, size_t size, size_t pos, const 
         p += 17 + codes;
       }
     }
-    if (length < 2 || pos + 2 + length > size) return;  // stb fails on this segment: nothing after it is read
+    if (marker == 0xDA) sawScan = true;
+    if (length < 2) return;              // stb fails on this segment itself
+    if (pos + 2 + length > size) break;  // the segment runs past the end of the file
     pos += 2 + length;
   }
+  if (sawScan)
+    throw Error(ErrorCode::InvalidArgument, what + ": truncated JPEG: the image data ends (" + std::to_string(size) +
+                                                " bytes) without its end-of-image marker");
+  throw Error(ErrorCode::InvalidArgument, what + ": truncated JPEG: the file (" + std::to_string(size) + " bytes) ends inside its headers");
 }
 
 // stb_image decodes a file whose data stops early as if the rest were zeros (a 54-byte BMP header
@@ -110,42 +121,11 @@ void checkPngComplete(const uint8_t* d, size_t size, const std::string& what) {
   throw Error(ErrorCode::InvalidArgument, what + ": truncated PNG: the file (" + std::to_string(size) + " bytes) ends before its IEND chunk");
 }
 
-// A JPEG's scans end with EOI (FF D9); entropy-coded data never contains FF D9 (an FF there is
-// followed by 00 or a restart marker), so the first one after the first SOS closes the image.
-void checkJpegComplete(const uint8_t* d, size_t size, size_t pos, const std::string& what) {
-  while (pos + 4 <= size) {
-    if (d[pos] != 0xFF) return;  // not a marker where one must be: stb reports the corruption
-    const uint8_t marker = d[pos + 1];
-    if (marker == 0xFF) {
-      ++pos;
-      continue;
-    }
-    if (marker == 0xD9) return;  // EOI before any scan: stb reports that no image was found
-    if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-      pos += 2;
-      continue;
-    }
-    const size_t length = size_t(d[pos + 2]) << 8 | d[pos + 3];
-    if (marker == 0xDA) {
-      for (size_t i = pos + 2; i + 1 < size; ++i)
-        if (d[i] == 0xFF && d[i + 1] == 0xD9) return;
-      throw Error(ErrorCode::InvalidArgument, what + ": truncated JPEG: the image data ends (" + std::to_string(size) +
-                  " bytes) without its end-of-image marker");
-    }
-    pos += 2 + length;
-  }
-  if (pos < size) return;
-  throw Error(ErrorCode::InvalidArgument, what + ": truncated JPEG: the file (" + std::to_string(size) + " bytes) ends inside its headers");
-}
-
 }  // namespace
 
 Image decodeImage(const uint8_t* data, size_t size, const std::string& what) {
   if (size == 0) throw Error(ErrorCode::InvalidArgument, what + ": empty file, not an image");
-  if (const size_t body = jpegBodyOffset(data, size)) {
-    checkJpegHuffmanTables(data, size, body, what);
-    checkJpegComplete(data, size, body, what);
-  }
+  if (const size_t body = jpegBodyOffset(data, size)) checkJpegMarkers(data, size, body, what);
   if (size >= 8 && std::memcmp(data, "\x89PNG\r\n\x1a\n", 8) == 0) checkPngComplete(data, size, what);
   if (size >= 2 && data[0] == 'B' && data[1] == 'M') checkBmpComplete(data, size, what);
   if (size > (1u << 30)) throw Error(ErrorCode::InvalidArgument, what + ": larger than 1 GiB");
