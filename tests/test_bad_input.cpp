@@ -13,6 +13,7 @@
 
 #include "helpers.h"
 #include "import/importers.h"
+#include "io/file_io.h"
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"
 #include "graph/graph.h"
@@ -42,7 +43,7 @@ std::string writeFile(const std::string& name, const std::vector<uint8_t>& bytes
   return path;
 }
 
-std::vector<uint8_t> readAll(const std::string& path) { return readFileBytes(path, 1ull << 30); }
+std::vector<uint8_t> readAll(const std::string& path) { return readRegularFile(path, 1ull << 30); }
 
 // Expects Model::load(path) to throw an Error whose message contains every needle.
 void expectLoadError(const std::string& path, const std::vector<std::string>& needles) {

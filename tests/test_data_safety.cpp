@@ -101,7 +101,7 @@ std::vector<uint8_t> float16ConvModel(const std::vector<float>& weights) {
 }  // namespace
 
 TEST_CASE("quantization parameters that are not finite or out of range are refused, naming the tensor") {
-  const auto good = readFileBytes(shared("models/mobilenet_v1_0.25_128_quant.tflite"), 1ull << 30);
+  const auto good = readRegularFile(shared("models/mobilenet_v1_0.25_128_quant.tflite"), 1ull << 30);
   REQUIRE_NOTHROW(importTfliteBytes(good, "unedited.tflite"));
   const std::string weights = "MobilenetV1/MobilenetV1/Conv2d_0/weights_quant/FakeQuantWithMinMaxVars";
   const std::string output = "MobilenetV1/MobilenetV1/Conv2d_0/Relu6";
@@ -127,7 +127,7 @@ TEST_CASE("quantization parameters that are not finite or out of range are refus
 }
 
 TEST_CASE("per-channel int8 scales are checked channel by channel") {
-  const auto good = readFileBytes(shared("models/vww_96_int8.tflite"), 1ull << 30);
+  const auto good = readRegularFile(shared("models/vww_96_int8.tflite"), 1ull << 30);
   REQUIRE_NOTHROW(importTfliteBytes(good, "unedited.tflite"));
   const auto* model = tfl::GetModel(good.data());
   // The first per-channel weight tensor: poison its third scale.
@@ -154,7 +154,7 @@ TEST_CASE("float16 weights that are Inf or NaN are refused") {
 
 TEST_CASE("Keras batch norms with negative epsilon, variance + epsilon <= 0, or a mistyped field are refused") {
   const std::string src = shared("models/mobilenet_v1_0.75_224_keras");
-  const auto text = readFileBytes(src + "/model.json", 64ull << 20);
+  const auto text = readRegularFile(src + "/model.json", 64ull << 20);
   const auto doc = nlohmann::json::parse(text.begin(), text.end());
   auto& layers = doc["modelTopology"]["model_config"]["config"]["layers"];
   size_t bn = 0;
@@ -190,7 +190,7 @@ TEST_CASE("Keras batch norms with negative epsilon, variance + epsilon <= 0, or 
   for (const auto& group : doc["weightsManifest"]) {
     for (const auto& p : group["paths"]) {
       const std::string rel = p.get<std::string>();
-      const auto bytes = readFileBytes(src + "/" + rel, 1ull << 30);
+      const auto bytes = readRegularFile(src + "/" + rel, 1ull << 30);
       std::ofstream(dir + "/" + rel, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
     }
     size_t at = 0;

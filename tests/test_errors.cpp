@@ -12,6 +12,7 @@
 #include "c_api_internal.h"
 #include "helpers.h"
 #include "import/importers.h"
+#include "io/file_io.h"
 #include "mobilevk/mobilevk.h"
 #include "vulkan/gpu.h"
 
@@ -137,7 +138,7 @@ TEST_CASE("C API embedding: options, log callback, pipeline cache blob, model fr
   CHECK(log.messages[0].first == MVK_LOG_WARNING);
   CHECK(log.messages[0].second.find("ignoring the pipeline cache") != std::string::npos);
 
-  const auto bytes = readFileBytes(shared("models/mobilenet_v1_0.5_160_quant.tflite"), 1ull << 30);
+  const auto bytes = readRegularFile(shared("models/mobilenet_v1_0.5_160_quant.tflite"), 1ull << 30);
   mvk_model model = nullptr;
   REQUIRE(mvk_model_load_memory(bytes.data(), bytes.size(), &model) == MVK_OK);
   mvk_network_options no{};

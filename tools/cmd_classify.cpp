@@ -30,14 +30,15 @@ int cmdClassify(const std::vector<std::string>& argv) {
   // Every readable input is classified; each one that fails is reported (now, and in --json) and
   // makes the exit status 1 at the end.
   std::vector<cli::InputFailure> failures;
+  const auto inputs = cli::loadInputs(args, model, &failures);
+  const size_t given = inputs.size() + failures.size();
+  auto printError = [](const std::string& error) { std::fprintf(stderr, "mobilevk classify: error: %s\n", error.c_str()); };
+  for (const auto& f : failures) printError(f.error);
   auto report = [&](const std::string& name, const std::string& error) {
-    std::fprintf(stderr, "mobilevk classify: error: %s\n", error.c_str());
+    printError(error);
     failures.push_back({name, error});
   };
-  std::vector<cli::InputFailure> unreadable;
-  auto inputs = cli::loadInputs(args, model, &unreadable);
-  for (const auto& f : unreadable) report(f.name, f.error);
-  if (inputs.empty()) throw mobilevk::Error("none of the " + std::to_string(failures.size()) + " inputs could be read");
+  if (inputs.empty()) throw mobilevk::Error("none of the " + std::to_string(given) + " inputs could be read");
   const mobilevk::Shape outShape = model.outputShape(1);
   const int classes = int(outShape.elements());
   if (!args.has("top")) topK = std::min(topK, classes);
@@ -132,6 +133,6 @@ int cmdClassify(const std::vector<std::string>& argv) {
       std::printf("  %8.5f  %4d  %s\n", t["prob"].get<double>(), t["index"].get<int>(),
                   t["label"].is_null() ? "" : t["label"].get<std::string>().c_str());
   }
-  if (status) std::fprintf(stderr, "mobilevk classify: %zu of %zu inputs failed\n", failures.size(), unreadable.size() + inputs.size());
+  if (status) std::fprintf(stderr, "mobilevk classify: %zu of %zu inputs failed\n", failures.size(), given);
   return status;
 }

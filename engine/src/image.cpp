@@ -155,7 +155,7 @@ Image decodeImage(const uint8_t* data, size_t size, const std::string& what) {
 }
 
 Image loadImage(const std::string& path) {
-  const auto bytes = readFileBytes(path, 1ull << 30);
+  const auto bytes = readRegularFile(path, 1ull << 30);
   return decodeImage(bytes.data(), bytes.size(), path);
 }
 

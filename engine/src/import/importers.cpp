@@ -5,10 +5,6 @@
 
 namespace mobilevk {
 
-std::vector<uint8_t> readFileBytes(const std::string& path, uint64_t maxBytes) {
-  return readRegularFile(path, maxBytes);
-}
-
 std::vector<float> hwioToOhwi(const std::vector<float>& w, int kH, int kW, int in, int out) {
   std::vector<float> r(w.size());
   for (int y = 0; y < kH; ++y)
@@ -27,7 +23,7 @@ std::shared_ptr<Graph> importModel(const std::string& path) {
   if (isDirectory(path) || endsWith(".json")) return importKeras(path);
   if (endsWith(".tflite")) return importTflite(path);
   // Unknown extension: sniff the TFLite identifier, else refuse.
-  auto bytes = readFileBytes(path, 2ull << 30);
+  auto bytes = readRegularFile(path, 2ull << 30);
   if (bytes.size() >= 8 && std::string(bytes.begin() + 4, bytes.begin() + 8) == "TFL3")
     return importTfliteBytes(std::move(bytes), path);
   throw Error(ErrorCode::InvalidModel, path + ": unknown model format (expected a .tflite file, or a Keras/TF.js model.json or its directory)");

@@ -20,9 +20,6 @@ std::shared_ptr<Graph> importKerasJson(const std::string& json, const std::strin
 // Picks the importer from the path: *.tflite, a directory, or *.json.
 std::shared_ptr<Graph> importModel(const std::string& path);
 
-// Reads a whole file; throws naming the path when it is missing, unreadable or over maxBytes.
-std::vector<uint8_t> readFileBytes(const std::string& path, uint64_t maxBytes);
-
 // Keras HWIO [kH][kW][in][out] -> mobilevk OHWI [out][kH][kW][in].
 std::vector<float> hwioToOhwi(const std::vector<float>& w, int kH, int kW, int in, int out);
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "import/importers.h"
+#include "io/file_io.h"
 #include "mobilevk/error.h"
 
 namespace mobilevk {
@@ -28,7 +29,7 @@ class KerasReader {
   }
 
   std::shared_ptr<Graph> read() {
-    const auto bytes = readFileBytes(jsonPath_, 64ull << 20);
+    const auto bytes = readRegularFile(jsonPath_, 64ull << 20);
     return parse(std::string(bytes.begin(), bytes.end()));
   }
 
@@ -129,7 +130,7 @@ class KerasReader {
         const std::string rel = p.get<std::string>();
         if (rel.empty() || rel[0] == '/' || rel.find("..") != std::string::npos)
           fail(where + ": shard path '" + rel + "' must be a plain relative name");
-        const auto shard = readFileBytes(dir_ + "/" + rel, 1ull << 30);
+        const auto shard = readRegularFile(dir_ + "/" + rel, 1ull << 30);
         data.insert(data.end(), shard.begin(), shard.end());
       }
       size_t offset = 0;

@@ -9,6 +9,7 @@
 
 #include "half.h"
 #include "import/importers.h"
+#include "io/file_io.h"
 #include "mobilevk/error.h"
 #include "tflite_schema_generated.h"
 
@@ -53,7 +54,7 @@ class TfliteReader {
  public:
   explicit TfliteReader(std::string path) : path_(std::move(path)) {}
 
-  std::shared_ptr<Graph> read() { return parse(readFileBytes(path_, 2ull << 30)); }
+  std::shared_ptr<Graph> read() { return parse(readRegularFile(path_, 2ull << 30)); }
 
   std::shared_ptr<Graph> parse(std::vector<uint8_t> bytes) {
     bytes_ = std::move(bytes);
