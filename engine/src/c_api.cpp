@@ -57,6 +57,19 @@ mvk_result guarded(F&& f) {
   }
 }
 
+// Copies a caller's options struct of this or an earlier version (fields past its struct_size keep
+// the defaults already in `out`); false, with the error set, for a size no version had.
+template <class Options>
+bool readOptions(const Options* given, Options& out, const char* call) {
+  if (given->struct_size < sizeof(uint32_t) || given->struct_size > sizeof(Options)) {
+    lastError = std::string(call) + ": struct_size " + std::to_string(given->struct_size) + " is not the size of " +
+                "its options struct in this or an earlier version (" + std::to_string(sizeof(Options)) + " now)";
+    return false;
+  }
+  std::memcpy(&out, given, given->struct_size);
+  return true;
+}
+
 mvk_result invalid(const std::string& what) {
   lastError = what;
   return MVK_ERROR_INVALID_ARGUMENT;
@@ -98,12 +111,8 @@ mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice phy
 mvk_result mvk_context_create_with_options(const mvk_context_options* options, mvk_context* out) {
   if (!out || !options) return invalid("mvk_context_create_with_options: options or out is NULL");
   *out = nullptr;
-  // Fields added later lie past an older caller's struct_size and keep their defaults.
-  if (options->struct_size < sizeof(uint32_t) || options->struct_size > sizeof(mvk_context_options))
-    return invalid("mvk_context_create_with_options: struct_size " + std::to_string(options->struct_size) +
-                   " is not sizeof(mvk_context_options) of this or an earlier version");
   mvk_context_options o{};
-  std::memcpy(&o, options, options->struct_size);
+  if (!readOptions(options, o, "mvk_context_create_with_options")) return MVK_ERROR_INVALID_ARGUMENT;
   if (o.pipeline_cache_size && !o.pipeline_cache)
     return invalid("mvk_context_create_with_options: pipeline_cache is NULL but pipeline_cache_size is not 0");
   return guarded([&] {
@@ -177,12 +186,9 @@ mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model,
   if (!out || !context || !model || !options)
     return invalid("mvk_network_create_with_options: context, model, options or out is NULL");
   *out = nullptr;
-  if (options->struct_size < sizeof(uint32_t) || options->struct_size > sizeof(mvk_network_options))
-    return invalid("mvk_network_create_with_options: struct_size " + std::to_string(options->struct_size) +
-                   " is not sizeof(mvk_network_options) of this or an earlier version");
   mvk_network_options no{};
   no.frames_in_flight = 1;
-  std::memcpy(&no, options, options->struct_size);
+  if (!readOptions(options, no, "mvk_network_create_with_options")) return MVK_ERROR_INVALID_ARGUMENT;
   if (no.frames_in_flight < 1)
     return invalid("mvk_network_create_with_options: frames_in_flight must be >= 1, got " + std::to_string(no.frames_in_flight));
   return guarded([&] {

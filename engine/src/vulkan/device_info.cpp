@@ -2,7 +2,6 @@
 #include "vulkan/gpu.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstring>
 
 #include "mobilevk/error.h"

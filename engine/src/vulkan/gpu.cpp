@@ -2,10 +2,6 @@
 // buffers of the shared pool, the validation messages, and the Context around it.
 #include "vulkan/gpu.h"
 
-#include <algorithm>
-#include <cctype>
-#include <cstring>
-
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
 #include "vulkan/device_facts.h"

@@ -1,8 +1,6 @@
 // The Vulkan instance, the validation layer and its debug messenger, and the log.
 #include "vulkan/gpu.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstring>
 
 #include "mobilevk/error.h"
@@ -125,9 +123,5 @@ VKAPI_ATTR VkBool32 VKAPI_CALL Gpu::debugCallback(VkDebugUtilsMessageSeverityFla
 void Gpu::log(LogLevel level, const std::string& message) const {
   if (log_) log_(level, message);
 }
-
-// Whether a cache blob was written by this device and driver. VkPipelineCacheHeaderVersionOne:
-// length, version, vendorID, deviceID, pipelineCacheUUID. A driver must cope with a bad blob, but
-// not all do gracefully; checking first also lets the log say why a cache was not used.
 
 }  // namespace mobilevk

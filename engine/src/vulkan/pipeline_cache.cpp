@@ -1,16 +1,16 @@
 // The pipeline cache blob: checked against this device and driver, and read back.
 #include "vulkan/gpu.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cstring>
 
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
-#include "vulkan/device_facts.h"
 
 namespace mobilevk {
 
+// Whether a cache blob was written by this device and driver. VkPipelineCacheHeaderVersionOne:
+// length, version, vendorID, deviceID, pipelineCacheUUID. A driver must cope with a bad blob, but
+// not all do gracefully; checking first also lets the log say why a cache was not used.
 std::string Gpu::pipelineCacheMismatch(const std::vector<uint8_t>& blob) const {
   VkPhysicalDeviceProperties props;
   vkGetPhysicalDeviceProperties(physical_, &props);

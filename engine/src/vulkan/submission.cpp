@@ -2,13 +2,8 @@
 // injection fenced in Gpu::submit), and one-off command buffers run to completion.
 #include "vulkan/gpu.h"
 
-#include <algorithm>
-#include <cctype>
-#include <cstring>
-
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
-#include "vulkan/device_facts.h"
 #include "vulkan/command.h"
 
 namespace mobilevk {
