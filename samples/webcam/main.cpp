@@ -8,8 +8,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -395,12 +393,8 @@ int run(const Options& o, const char* argv0) {
       else
         std::printf("frame %ld (source %lld): %s %.4f  infer %.1f ms\n", frames, (long long)frame->index,
                     label(order[0]).c_str(), probs[size_t(order[0])], ms);
-      if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
-        // The reader went away (a closed pipe with SIGPIPE ignored) or the disk is full: stop.
-        if (errno == EPIPE) return 128 + SIGPIPE;
-        std::fprintf(stderr, "mobilevk-webcam: error: writing the output failed (%s)\n", std::strerror(errno));
-        return 1;
-      }
+      // The reader went away or the disk is full: stop now rather than classify on for nobody.
+      if (const int failed = samples::stdoutStatus(0, "mobilevk-webcam")) return failed;
     } else {
       overlay.clear();
       for (size_t i = 0; i < k; ++i) {
