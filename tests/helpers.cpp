@@ -177,4 +177,13 @@ mobilevk::Model smallMobileNet(int resolution, int classes) {
   return mobilevk::Model::mobileNetV1(o);
 }
 
+std::string scratchDir() {
+  static const std::string dir = [] {
+    char tmpl[] = "/tmp/mobilevk-test-XXXXXX";
+    REQUIRE(mkdtemp(tmpl) != nullptr);
+    return std::string(tmpl);
+  }();
+  return dir;
+}
+
 }  // namespace testing

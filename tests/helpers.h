@@ -38,6 +38,9 @@ double expectClose(const mobilevk::HostTensor& gpu, const mobilevk::HostTensor& 
 // The paper's MobileNetV1 at alpha 0.25 with random weights: small enough for any test.
 mobilevk::Model smallMobileNet(int resolution, int classes);
 
+// A directory of this test run's own, made once (mkdtemp), for files a test writes.
+std::string scratchDir();
+
 // A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code.
 std::vector<uint8_t> tinyTflite(int builtinCode);
 

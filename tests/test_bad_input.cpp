@@ -26,18 +26,8 @@ namespace {
 
 std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
 
-std::string tempDir() {
-  static std::string dir = [] {
-    char tmpl[] = "/tmp/mobilevk-test-XXXXXX";
-    const char* d = mkdtemp(tmpl);
-    REQUIRE(d != nullptr);
-    return std::string(d);
-  }();
-  return dir;
-}
-
 std::string writeFile(const std::string& name, const std::vector<uint8_t>& bytes) {
-  const std::string path = tempDir() + "/" + name;
+  const std::string path = testing::scratchDir() + "/" + name;
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
   return path;
@@ -74,7 +64,7 @@ TEST_CASE("bad TFLite files") {
   // An op outside the supported set is refused by name.
   expectLoadError(writeFile("maxpool.tflite", testing::tinyTflite(17)), {"maxpool.tflite", "MAX_POOL_2D", "not supported"});
   expectLoadError(writeFile("custom.tflite", testing::tinyTflite(32)), {"custom.tflite", "not supported"});
-  expectLoadError(tempDir() + "/does-not-exist.tflite", {"does-not-exist.tflite", "no such file"});
+  expectLoadError(testing::scratchDir() + "/does-not-exist.tflite", {"does-not-exist.tflite", "no such file"});
   // Random bytes behind a valid identifier.
   std::vector<uint8_t> noise(4096);
   for (size_t i = 0; i < noise.size(); ++i) noise[i] = uint8_t(i * 131 + 7);
@@ -86,7 +76,7 @@ TEST_CASE("bad Keras/TF.js models") {
   const std::string src = shared("models/mobilenet_v1_0.75_224_keras");
   const auto json = nlohmann::json::parse(readAll(src + "/model.json"));
   auto makeDir = [&](const std::string& name, const nlohmann::json& doc, bool linkShards) {
-    const std::string dir = tempDir() + "/" + name;
+    const std::string dir = testing::scratchDir() + "/" + name;
     mkdir(dir.c_str(), 0755);
     const std::string text = doc.dump();
     writeFile(name + "/model.json", {text.begin(), text.end()});
@@ -145,7 +135,7 @@ TEST_CASE("bad images and arrays") {
   const std::string text = "just some text, not pixels";
   expectImageError(writeFile("text.png", {text.begin(), text.end()}), "not a readable JPEG, PNG or BMP");
   expectImageError(writeFile("empty.bmp", {}), "empty file");
-  expectImageError(tempDir() + "/missing.jpg", "no such file");
+  expectImageError(testing::scratchDir() + "/missing.jpg", "no such file");
   // A model file is not an image.
   expectImageError(shared("models/vww_96_int8.tflite"), "not a readable");
 
@@ -167,8 +157,8 @@ TEST_CASE("bad images and arrays") {
   expectNpyError(writeFile("f64.npy", f64), "float32");
   expectNpyError(writeFile("notnpy.npy", jpeg), "bad magic");
   std::vector<float> d(12, 1.0f);
-  writeNpy(tempDir() + "/short.npy", d, {1, 2, 2, 3}, true);
-  auto shortBytes = readAll(tempDir() + "/short.npy");
+  writeNpy(testing::scratchDir() + "/short.npy", d, {1, 2, 2, 3}, true);
+  auto shortBytes = readAll(testing::scratchDir() + "/short.npy");
   shortBytes.resize(shortBytes.size() - 4);
   expectNpyError(writeFile("short.npy", shortBytes), "data bytes");
 }

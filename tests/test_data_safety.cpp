@@ -28,15 +28,6 @@ namespace {
 
 std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
 
-std::string scratchDir() {
-  static const std::string dir = [] {
-    char tmpl[] = "/tmp/mobilevk-safety-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    return std::string(tmpl);
-  }();
-  return dir;
-}
-
 void expectImportError(std::vector<uint8_t> bytes, const std::vector<std::string>& needles) {
   try {
     importTfliteBytes(std::move(bytes), "edited.tflite");
@@ -183,7 +174,7 @@ TEST_CASE("Keras batch norms with negative epsilon, variance + epsilon <= 0, or 
   edited["modelTopology"]["model_config"]["config"]["layers"][bn]["config"]["center"] = "yes";
   expect(edited, {name, "field 'center' must be true or false"});
   // variance + epsilon <= 0: a copy of the model whose first moving_variance value is 0, epsilon 0.
-  const std::string dir = scratchDir() + "/zero-variance";
+  const std::string dir = testing::scratchDir() + "/zero-variance";
   mkdir(dir.c_str(), 0755);
   size_t offset = 0;
   std::string shardName;
@@ -225,7 +216,7 @@ TEST_CASE("Keras batch norms with negative epsilon, variance + epsilon <= 0, or 
 }
 
 TEST_CASE("readers accept regular files only, bounded, without blocking") {
-  const std::string dir = scratchDir();
+  const std::string dir = testing::scratchDir();
   const std::string fifo = dir + "/pipe";
   REQUIRE(mkfifo(fifo.c_str(), 0600) == 0);
   CHECK_THROWS_WITH_AS(readRegularFile(fifo, 100), doctest::Contains("pipe: is a FIFO (named pipe), expected a regular file"), Error);
@@ -242,7 +233,7 @@ TEST_CASE("readers accept regular files only, bounded, without blocking") {
 }
 
 TEST_CASE("atomic writes: never through a symlink, never over anything but a regular file") {
-  const std::string dir = scratchDir() + "/writes";
+  const std::string dir = testing::scratchDir() + "/writes";
   mkdir(dir.c_str(), 0755);
   const std::string path = dir + "/out.bin";
   writeFileAtomically(path, "one", 3, Replace::Never);
