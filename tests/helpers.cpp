@@ -75,7 +75,7 @@ HostTensor runGpu(GpuOp& op, const HostTensor& in, Precision precision) {
   gpu.runAndWait(
       [&](VkCommandBuffer cmd) {
         op.record(cmd);
-        anyToHostBarrier(cmd);
+        anyToHostBarrier(gpu.vk(), cmd);
       },
       "op test");
   std::vector<uint8_t> raw(deviceTensorBytes(outShape, precision));

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "c_api_internal.h"
+#include "counting_vulkan.h"
 #include "helpers.h"
 #include "import/importers.h"
 #include "io/file_io.h"
@@ -120,17 +121,22 @@ struct LogCapture {
 void captureLog(mvk_log_level level, const char* message, void* user) {
   static_cast<LogCapture*>(user)->messages.emplace_back(level, message);
 }
+// Options whose log goes to `log` and whose pipeline cache is `cache` (kept alive by the caller).
+mvk_context_options loggingOptions(LogCapture& log, const std::vector<uint8_t>& cache) {
+  mvk_context_options co{};
+  co.struct_size = sizeof co;
+  co.log = captureLog;
+  co.log_user_data = &log;
+  co.pipeline_cache = cache.data();
+  co.pipeline_cache_size = cache.size();
+  return co;
+}
 }  // namespace
 
 TEST_CASE("C API embedding: options, log callback, pipeline cache blob, model from memory, frames in flight") {
   LogCapture log;
   const std::vector<uint8_t> garbageCache(64, 0xab);
-  mvk_context_options co{};
-  co.struct_size = sizeof co;
-  co.log = captureLog;
-  co.log_user_data = &log;
-  co.pipeline_cache = garbageCache.data();
-  co.pipeline_cache_size = garbageCache.size();
+  mvk_context_options co = loggingOptions(log, garbageCache);
   co.validation = 1;
   mvk_context ctx = nullptr;
   REQUIRE(mvk_context_create_with_options(&co, &ctx) == MVK_OK);
@@ -187,4 +193,52 @@ TEST_CASE("C API embedding: options, log callback, pipeline cache blob, model fr
   oldStyle.struct_size = 1000;
   CHECK(mvk_context_create_with_options(&oldStyle, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
   CHECK(mvk_model_load_memory(nullptr, 10, &model) == MVK_ERROR_INVALID_ARGUMENT);
+}
+
+TEST_CASE("C API embedding: the host's device and vkGetInstanceProcAddr, with a log and a cache blob") {
+  mobilevk::Gpu& own = mobilevk::InternalAccess::gpu(testing::context());
+  mvk_external_vulkan ext{};
+  ext.struct_size = sizeof ext;
+  ext.instance = own.instance();
+  ext.physical_device = own.physicalDevice();
+  ext.device = own.device();
+  ext.queue_family_index = own.queueFamily();
+  vkGetDeviceQueue(own.device(), own.queueFamily(), 0, &ext.queue);
+  ext.get_instance_proc_addr = &testing::countingGetInstanceProcAddr;
+  LogCapture log;
+  const std::vector<uint8_t> garbageCache(48, 0x5a);
+  const mvk_context_options co = loggingOptions(log, garbageCache);
+
+  const auto start = testing::vulkanCallCounts();
+  mvk_context ctx = nullptr;
+  REQUIRE(mvk_context_create_external_with_options(&ext, &co, &ctx) == MVK_OK);
+  REQUIRE(log.messages.size() == 1);
+  CHECK(log.messages[0].second.find("ignoring the pipeline cache") != std::string::npos);
+  const auto bytes = readRegularFile(shared("models/mobilenet_v1_0.25_128_quant.tflite"), 1ull << 30);
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load_memory(bytes.data(), bytes.size(), &model) == MVK_OK);
+  mvk_network net = nullptr;
+  REQUIRE(mvk_network_create(ctx, model, 0, &net) == MVK_OK);
+  std::vector<float> out(mvk_model_output_size(model));
+  std::vector<uint8_t> rgba(50 * 40 * 4, 120);
+  REQUIRE(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 50, 40, out.data(), out.size()) == MVK_OK);
+  const size_t submissions = mobilevk::InternalAccess::gpu(*ctx->context).submissionCount();
+  const auto end = testing::vulkanCallCounts();
+  CHECK(end.lookups > start.lookups);
+  CHECK(submissions > 0);
+  CHECK(end.submits - start.submits == submissions);  // none bypassed the host's pointers
+  CHECK(end.dispatches > start.dispatches);
+  mvk_network_destroy(net);
+  mvk_model_destroy(model);
+  mvk_context_destroy(ctx);
+
+  mvk_external_vulkan old = ext;
+  old.struct_size = 3;
+  CHECK(mvk_context_create_external_with_options(&old, nullptr, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(std::string(mvk_last_error()).find("struct_size 3") != std::string::npos);
+  mvk_external_vulkan noQueue = ext;
+  noQueue.queue = VK_NULL_HANDLE;
+  CHECK(mvk_context_create_external_with_options(&noQueue, nullptr, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(ctx == nullptr);
+  testing::expectNoValidationMessages();
 }

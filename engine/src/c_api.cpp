@@ -75,6 +75,28 @@ mvk_result invalid(const std::string& what) {
   return MVK_ERROR_INVALID_ARGUMENT;
 }
 
+// The C options as ContextOptions (the log callback wrapped, the cache blob copied).
+mvk_result contextOptions(const mvk_context_options* options, mobilevk::ContextOptions& co, const char* call) {
+  mvk_context_options o{};
+  if (!readOptions(options, o, call)) return MVK_ERROR_INVALID_ARGUMENT;
+  if (o.pipeline_cache_size && !o.pipeline_cache)
+    return invalid(std::string(call) + ": pipeline_cache is NULL but pipeline_cache_size is not 0");
+  co.device = o.device ? o.device : "";
+  co.validation = o.validation ? mobilevk::Validation::On : mobilevk::Validation::Off;
+  if (o.pipeline_cache) {
+    const auto* p = static_cast<const uint8_t*>(o.pipeline_cache);
+    co.pipelineCache.assign(p, p + o.pipeline_cache_size);
+  }
+  if (o.log) {
+    const mvk_log_callback log = o.log;
+    void* user = o.log_user_data;
+    co.log = [log, user](mobilevk::LogLevel level, const std::string& message) {
+      log(static_cast<mvk_log_level>(level), message.c_str(), user);
+    };
+  }
+  return MVK_OK;
+}
+
 }  // namespace
 
 extern "C" {
@@ -94,43 +116,42 @@ mvk_result mvk_context_create(const char* device, mvk_context* out) {
 mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device,
                                        uint32_t queue_family_index, VkQueue queue, int storage16bit_enabled,
                                        mvk_context* out) {
-  if (!out) return invalid("mvk_context_create_external: out is NULL");
-  *out = nullptr;
-  return guarded([&] {
-    mobilevk::ExternalVulkan e;
-    e.instance = instance;
-    e.physicalDevice = physical_device;
-    e.device = device;
-    e.queueFamilyIndex = queue_family_index;
-    e.queue = queue;
-    e.storageBuffer16BitAccessEnabled = storage16bit_enabled != 0;
-    *out = new mvk_context_s{std::make_unique<mobilevk::Context>(e)};
-  });
+  const mvk_external_vulkan external{sizeof(mvk_external_vulkan), instance, physical_device, device, queue_family_index,
+                                     queue, storage16bit_enabled, nullptr};
+  return mvk_context_create_external_with_options(&external, nullptr, out);
 }
 
 mvk_result mvk_context_create_with_options(const mvk_context_options* options, mvk_context* out) {
   if (!out || !options) return invalid("mvk_context_create_with_options: options or out is NULL");
   *out = nullptr;
-  mvk_context_options o{};
-  if (!readOptions(options, o, "mvk_context_create_with_options")) return MVK_ERROR_INVALID_ARGUMENT;
-  if (o.pipeline_cache_size && !o.pipeline_cache)
-    return invalid("mvk_context_create_with_options: pipeline_cache is NULL but pipeline_cache_size is not 0");
+  mobilevk::ContextOptions co;
+  const mvk_result r = contextOptions(options, co, "mvk_context_create_with_options");
+  if (r != MVK_OK) return r;
+  return guarded([&] { *out = new mvk_context_s{std::make_unique<mobilevk::Context>(co)}; });
+}
+
+mvk_result mvk_context_create_external_with_options(const mvk_external_vulkan* external,
+                                                    const mvk_context_options* options, mvk_context* out) {
+  const char* call = "mvk_context_create_external_with_options";
+  if (!out || !external) return invalid(std::string(call) + ": external or out is NULL");
+  *out = nullptr;
+  mvk_external_vulkan x{};
+  if (!readOptions(external, x, call)) return MVK_ERROR_INVALID_ARGUMENT;
+  mobilevk::ContextOptions co;
+  if (options) {
+    const mvk_result r = contextOptions(options, co, call);
+    if (r != MVK_OK) return r;
+  }
   return guarded([&] {
-    mobilevk::ContextOptions co;
-    co.device = o.device ? o.device : "";
-    co.validation = o.validation ? mobilevk::Validation::On : mobilevk::Validation::Off;
-    if (o.pipeline_cache) {
-      const auto* p = static_cast<const uint8_t*>(o.pipeline_cache);
-      co.pipelineCache.assign(p, p + o.pipeline_cache_size);
-    }
-    if (o.log) {
-      const mvk_log_callback log = o.log;
-      void* user = o.log_user_data;
-      co.log = [log, user](mobilevk::LogLevel level, const std::string& message) {
-        log(static_cast<mvk_log_level>(level), message.c_str(), user);
-      };
-    }
-    *out = new mvk_context_s{std::make_unique<mobilevk::Context>(co)};
+    mobilevk::ExternalVulkan e;
+    e.instance = x.instance;
+    e.physicalDevice = x.physical_device;
+    e.device = x.device;
+    e.queueFamilyIndex = x.queue_family_index;
+    e.queue = x.queue;
+    e.storageBuffer16BitAccessEnabled = x.storage16bit_enabled != 0;
+    e.getInstanceProcAddr = x.get_instance_proc_addr;
+    *out = new mvk_context_s{std::make_unique<mobilevk::Context>(e, co)};
   });
 }
 

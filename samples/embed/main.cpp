@@ -186,6 +186,9 @@ int run(int argc, char** argv) {
     ext.device = h.device;
     ext.queueFamilyIndex = h.family;
     ext.queue = h.queue;
+    // mobilevk resolves every Vulkan function through the host's vkGetInstanceProcAddr (an engine
+    // that loads Vulkan through volk or a loader of its own passes that one).
+    ext.getInstanceProcAddr = vkGetInstanceProcAddr;
     // mobilevk prints nothing and reads no environment: its messages come to the host's log.
     mobilevk::ContextOptions contextOptions;
     contextOptions.log = [](mobilevk::LogLevel level, const std::string& message) {

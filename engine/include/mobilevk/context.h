@@ -65,6 +65,11 @@ struct ExternalVulkan {
   uint32_t queueFamilyIndex = 0;
   VkQueue queue = VK_NULL_HANDLE;
   bool storageBuffer16BitAccessEnabled = false;
+  // How mobilevk finds every Vulkan function: the host's vkGetInstanceProcAddr (from volk, its own
+  // loader or a layer of its own); null means the Vulkan loader's. mobilevk makes no Vulkan call
+  // that does not go through it (instance-level functions through it, device-level ones through
+  // the vkGetDeviceProcAddr it returns).
+  PFN_vkGetInstanceProcAddr getInstanceProcAddr = nullptr;
 };
 
 struct DeviceCapabilities {

@@ -57,6 +57,22 @@ mvk_result mvk_context_pipeline_cache(mvk_context context, void* data, size_t* s
 mvk_result mvk_context_create_external(VkInstance instance, VkPhysicalDevice physical_device, VkDevice device,
                                        uint32_t queue_family_index, VkQueue queue, int storage16bit_enabled,
                                        mvk_context* out);
+/* The host's device with the newer options: its own vkGetInstanceProcAddr (engines that load
+ * Vulkan through volk or a loader of their own; NULL: the Vulkan loader's, and mobilevk resolves every
+ * function it calls through it), and a log and pipeline cache from mvk_context_options (NULL: none;
+ * its device and validation fields are ignored, the host's instance decides about layers). */
+typedef struct mvk_external_vulkan {
+  uint32_t struct_size;          /* sizeof(mvk_external_vulkan) */
+  VkInstance instance;
+  VkPhysicalDevice physical_device;
+  VkDevice device;
+  uint32_t queue_family_index;   /* must support compute */
+  VkQueue queue;
+  int storage16bit_enabled;      /* 1: the host enabled storageBuffer16BitAccess (fp16 networks) */
+  PFN_vkGetInstanceProcAddr get_instance_proc_addr;
+} mvk_external_vulkan;
+mvk_result mvk_context_create_external_with_options(const mvk_external_vulkan* external,
+                                                    const mvk_context_options* options, mvk_context* out);
 void mvk_context_destroy(mvk_context context);
 
 /* A .tflite file, or a Keras/TF.js model.json or its directory. */

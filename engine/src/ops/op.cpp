@@ -108,7 +108,7 @@ VkFormat texelFormat(Precision p) {
 void requirePrecision(Gpu& gpu, Precision p) {
   const VkFormat f = texelFormat(p);
   VkFormatProperties props;
-  vkGetPhysicalDeviceFormatProperties(gpu.physicalDevice(), f, &props);
+  gpu.vk().GetPhysicalDeviceFormatProperties(gpu.physicalDevice(), f, &props);
   if (!(props.bufferFeatures & VK_FORMAT_FEATURE_UNIFORM_TEXEL_BUFFER_BIT))
     throw Error("device " + gpu.info().name + " cannot read " + (p == Precision::FP16 ? "RGBA16F" : "RGBA32F") +
                 " uniform texel buffers");

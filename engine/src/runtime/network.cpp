@@ -177,11 +177,12 @@ struct Network::Impl {
 
   // Returns the barriers recorded between dispatches.
   size_t recordFrame(VkCommandBuffer c, size_t frame, const RecordSteps& s) {
+    const VulkanFunctions& vk = gpu.vk();
     if (s.timestamps) s.timestamps->reset(c);
     if (s.hostInput) {
       VkBufferCopy region{0, plan.offsets.front(), s.hostInput->size()};
-      vkCmdCopyBuffer(c, s.hostInput->handle(), frames.at(frame).arena.handle(), 1, &region);
-      transferToComputeBarrier(c);
+      vk.CmdCopyBuffer(c, s.hostInput->handle(), frames.at(frame).arena.handle(), 1, &region);
+      transferToComputeBarrier(vk, c);
     }
     if (s.pixelImage) s.pixelImage->recordUpload(c, s.pixelStaging->handle());
     if (s.image) recordImage(c, *s.image, s.batchIndex, frame);
@@ -213,12 +214,13 @@ struct Network::Impl {
   // The network's dispatches with a barrier only on a real hazard; returns the barriers recorded.
   // The first dispatch waits for any earlier compute write (the image input, or the host's).
   size_t recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const {
+    const VulkanFunctions& vk = gpu.vk();
     const auto& ops = frames.at(frame).ops;
     size_t count = 0;
     if (ts) ts->write(c, 0);
     for (size_t i = 0; i < ops.size(); ++i) {
       if (barrierBefore[i]) {
-        computeToComputeBarrier(c);
+        computeToComputeBarrier(vk, c);
         if (i > 0) ++count;
       }
       ops[i]->record(c);
@@ -247,13 +249,14 @@ struct Network::Impl {
   // Output to the host: with `download`, into the frame's readback buffer where memory is not
   // host-visible; then a host barrier.
   void recordOutputCopy(VkCommandBuffer c, bool download, size_t frame) const {
+    const VulkanFunctions& vk = gpu.vk();
     const Frame& fr = frames.at(frame);
     if (download && fr.readback) {
-      computeToTransferBarrier(c);
+      computeToTransferBarrier(vk, c);
       VkBufferCopy region{plan.offsets.back(), 0, fr.readback.size()};
-      vkCmdCopyBuffer(c, fr.arena.handle(), fr.readback.handle(), 1, &region);
+      vk.CmdCopyBuffer(c, fr.arena.handle(), fr.readback.handle(), 1, &region);
     }
-    anyToHostBarrier(c);
+    anyToHostBarrier(vk, c);
   }
 
 

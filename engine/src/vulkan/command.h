@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "vulkan/functions.h"
+
 namespace mobilevk {
 
 class Gpu;
@@ -21,6 +23,7 @@ class Fence {
 
  private:
   Gpu* gpu_ = nullptr;
+  const VulkanFunctions* vk_;
   VkDevice device_;
   VkFence fence_ = VK_NULL_HANDLE;
 };
@@ -49,12 +52,12 @@ class CommandBuffer {
 };
 
 // Shader writes -> shader reads/writes (the barrier between two dependent dispatches).
-void computeToComputeBarrier(VkCommandBuffer cmd);
+void computeToComputeBarrier(const VulkanFunctions& vk, VkCommandBuffer cmd);
 // Transfer writes (copy, fill) -> shader reads.
-void transferToComputeBarrier(VkCommandBuffer cmd);
+void transferToComputeBarrier(const VulkanFunctions& vk, VkCommandBuffer cmd);
 // Shader writes -> transfer reads (copy to a staging buffer).
-void computeToTransferBarrier(VkCommandBuffer cmd);
+void computeToTransferBarrier(const VulkanFunctions& vk, VkCommandBuffer cmd);
 // Shader or transfer writes -> host reads after the fence.
-void anyToHostBarrier(VkCommandBuffer cmd);
+void anyToHostBarrier(const VulkanFunctions& vk, VkCommandBuffer cmd);
 
 }  // namespace mobilevk

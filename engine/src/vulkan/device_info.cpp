@@ -15,11 +15,11 @@ std::string versionString(uint32_t v) {
          std::to_string(VK_API_VERSION_PATCH(v));
 }
 
-bool hasDeviceExtension(VkPhysicalDevice pd, const char* name) {
+bool hasDeviceExtension(const VulkanFunctions& vk, VkPhysicalDevice pd, const char* name) {
   uint32_t n = 0;
-  vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr);
+  vk.EnumerateDeviceExtensionProperties(pd, nullptr, &n, nullptr);
   std::vector<VkExtensionProperties> exts(n);
-  vkEnumerateDeviceExtensionProperties(pd, nullptr, &n, exts.data());
+  vk.EnumerateDeviceExtensionProperties(pd, nullptr, &n, exts.data());
   for (const auto& e : exts)
     if (std::strcmp(e.extensionName, name) == 0) return true;
   return false;
@@ -35,11 +35,11 @@ const char* deviceTypeName(VkPhysicalDeviceType t) {
   }
 }
 
-int findComputeQueueFamily(VkPhysicalDevice pd) {
+int findComputeQueueFamily(const VulkanFunctions& vk, VkPhysicalDevice pd) {
   uint32_t n = 0;
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
+  vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
   std::vector<VkQueueFamilyProperties> fams(n);
-  vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, fams.data());
+  vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, fams.data());
   // Prefer a family that can also time itself (timestampValidBits > 0).
   int best = -1;
   for (uint32_t i = 0; i < n; ++i) {
@@ -49,20 +49,20 @@ int findComputeQueueFamily(VkPhysicalDevice pd) {
   return best;
 }
 
-std::vector<VkPhysicalDevice> physicalDevices(VkInstance instance) {
+std::vector<VkPhysicalDevice> physicalDevices(const VulkanFunctions& vk, VkInstance instance) {
   uint32_t n = 0;
-  vkCheck(vkEnumeratePhysicalDevices(instance, &n, nullptr), "vkEnumeratePhysicalDevices");
+  vkCheck(vk.EnumeratePhysicalDevices(instance, &n, nullptr), "vkEnumeratePhysicalDevices");
   std::vector<VkPhysicalDevice> devs(n);
-  vkCheck(vkEnumeratePhysicalDevices(instance, &n, devs.data()), "vkEnumeratePhysicalDevices");
+  vkCheck(vk.EnumeratePhysicalDevices(instance, &n, devs.data()), "vkEnumeratePhysicalDevices");
   devs.resize(n);
   return devs;
 }
 
-DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
+DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice pd, uint32_t index) {
   DeviceInfo d;
   d.index = index;
   VkPhysicalDeviceProperties props;
-  vkGetPhysicalDeviceProperties(pd, &props);
+  vk.GetPhysicalDeviceProperties(pd, &props);
   d.name = props.deviceName;
   d.type = deviceTypeName(props.deviceType);
   auto& c = d.caps;
@@ -82,19 +82,19 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
   c.maxStorageBufferRange = L.maxStorageBufferRange;
   c.minStorageBufferOffsetAlignment = L.minStorageBufferOffsetAlignment;
   c.timestampPeriodNs = L.timestampPeriod;
-  const int family = findComputeQueueFamily(pd);
+  const int family = findComputeQueueFamily(vk, pd);
   d.hasComputeQueue = family >= 0;
   if (family >= 0) {
     uint32_t n = 0;
-    vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
+    vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, nullptr);
     std::vector<VkQueueFamilyProperties> fams(n);
-    vkGetPhysicalDeviceQueueFamilyProperties(pd, &n, fams.data());
+    vk.GetPhysicalDeviceQueueFamilyProperties(pd, &n, fams.data());
     // The family's valid bits are authoritative (timestampComputeAndGraphics only covers all families at once).
     c.timestamps = fams[family].timestampValidBits > 0;
     c.timestampValidBits = fams[family].timestampValidBits;
   }
   VkPhysicalDeviceMemoryProperties mem;
-  vkGetPhysicalDeviceMemoryProperties(pd, &mem);
+  vk.GetPhysicalDeviceMemoryProperties(pd, &mem);
   for (uint32_t h = 0; h < mem.memoryHeapCount; ++h)
     if (mem.memoryHeaps[h].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)
       c.deviceLocalBytes = std::max<uint64_t>(c.deviceLocalBytes, mem.memoryHeaps[h].size);
@@ -108,9 +108,9 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
   VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
   p2.pNext = &sub;
   sub.pNext = &m3;
-  const bool hasDriverProps = v12 || hasDeviceExtension(pd, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
+  const bool hasDriverProps = v12 || hasDeviceExtension(vk, pd, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
   if (hasDriverProps) m3.pNext = &drv;
-  vkGetPhysicalDeviceProperties2(pd, &p2);
+  vk.GetPhysicalDeviceProperties2(pd, &p2);
   c.subgroupSize = sub.subgroupSize;
   c.subgroupInCompute = (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0;
   c.maxMemoryAllocationSize = m3.maxMemoryAllocationSize;
@@ -132,12 +132,12 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
   VkPhysicalDeviceFeatures2 f2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2};
   f2.pNext = &s16;
   void** tail = &s16.pNext;
-  if (v12 || hasDeviceExtension(pd, VK_KHR_8BIT_STORAGE_EXTENSION_NAME)) {
+  if (v12 || hasDeviceExtension(vk, pd, VK_KHR_8BIT_STORAGE_EXTENSION_NAME)) {
     *tail = &s8;
     tail = &s8.pNext;
   }
-  if (v12 || hasDeviceExtension(pd, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME)) *tail = &f16;
-  vkGetPhysicalDeviceFeatures2(pd, &f2);
+  if (v12 || hasDeviceExtension(vk, pd, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME)) *tail = &f16;
+  vk.GetPhysicalDeviceFeatures2(pd, &f2);
   c.storage16bit = s16.storageBuffer16BitAccess;
   c.storage8bit = s8.storageBuffer8BitAccess;
   c.float16Arithmetic = f16.shaderFloat16;
@@ -146,16 +146,18 @@ DeviceInfo describePhysicalDevice(VkPhysicalDevice pd, uint32_t index) {
 }
 
 std::vector<DeviceInfo> listDevices() {
-  VkInstance instance = createBareInstance(false, false, false);
+  VulkanFunctions vk = VulkanFunctions::load(nullptr);
+  VkInstance instance = createBareInstance(vk, false, false, false);
   std::vector<DeviceInfo> out;
   try {
-    auto devs = physicalDevices(instance);
-    for (uint32_t i = 0; i < devs.size(); ++i) out.push_back(describePhysicalDevice(devs[i], i));
+    vk.loadInstance(instance);
+    auto devs = physicalDevices(vk, instance);
+    for (uint32_t i = 0; i < devs.size(); ++i) out.push_back(describePhysicalDevice(vk, devs[i], i));
   } catch (...) {
-    vkDestroyInstance(instance, nullptr);
+    vk.DestroyInstance(instance, nullptr);
     throw;
   }
-  vkDestroyInstance(instance, nullptr);
+  vk.DestroyInstance(instance, nullptr);
   return out;
 }
 

@@ -32,12 +32,12 @@ int typeRank(VkPhysicalDeviceType t) {
 }  // namespace
 
 void Gpu::choosePhysicalDevice(const ContextOptions& options) {
-  auto devs = physicalDevices(instance_);
+  auto devs = physicalDevices(vk_, instance_);
   if (devs.empty())
     throw Error(ErrorCode::Unsupported, "no Vulkan device found: install a Vulkan driver (for a CPU fallback on Debian: apt-get install "
                 "mesa-vulkan-drivers), or use --device cpu");
   std::vector<DeviceInfo> infos;
-  for (uint32_t i = 0; i < devs.size(); ++i) infos.push_back(describePhysicalDevice(devs[i], i));
+  for (uint32_t i = 0; i < devs.size(); ++i) infos.push_back(describePhysicalDevice(vk_, devs[i], i));
 
   std::string request = options.device;
   const std::string source = "the device option";
@@ -79,7 +79,7 @@ void Gpu::choosePhysicalDevice(const ContextOptions& options) {
     int bestRank = -1;
     for (uint32_t i = 0; i < devs.size(); ++i) {
       if (!usable(infos[i])) continue;
-      vkGetPhysicalDeviceProperties(devs[i], &props);
+      vk_.GetPhysicalDeviceProperties(devs[i], &props);
       if (typeRank(props.deviceType) > bestRank) {
         bestRank = typeRank(props.deviceType);
         chosen = int(i);
@@ -91,7 +91,7 @@ void Gpu::choosePhysicalDevice(const ContextOptions& options) {
   }
   physical_ = devs[chosen];
   info_ = infos[chosen];
-  queueFamily_ = uint32_t(findComputeQueueFamily(physical_));
+  queueFamily_ = uint32_t(findComputeQueueFamily(vk_, physical_));
 }
 
 }  // namespace mobilevk

@@ -12,6 +12,7 @@ namespace mobilevk {
 Gpu::Gpu(const ContextOptions& options)
     : forceStaging_(options.forceStaging), initialCache_(options.pipelineCache), log_(options.log),
       validationCallback_(options.validationCallback) {
+  vk_ = VulkanFunctions::load(nullptr);
   try {
     createInstance(options);
     choosePhysicalDevice(options);
@@ -27,6 +28,11 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
       validationCallback_(options.validationCallback) {
   if (!ext.instance || !ext.physicalDevice || !ext.device || !ext.queue)
     throw Error(ErrorCode::InvalidArgument, "external Vulkan device: instance, physicalDevice, device and queue must all be given");
+  // Loaded before any handle is stored: destroy() must find nothing to tear down if this throws.
+  VulkanFunctions vk = VulkanFunctions::load(ext.getInstanceProcAddr);
+  vk.loadInstance(ext.instance);
+  vk.loadDevice(ext.device);
+  vk_ = vk;
   instance_ = ext.instance;
   physical_ = ext.physicalDevice;
   device_ = ext.device;
@@ -34,17 +40,17 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
   queueFamily_ = ext.queueFamilyIndex;
   try {
     uint32_t index = 0;
-    const auto devs = physicalDevices(instance_);
+    const auto devs = physicalDevices(vk_, instance_);
     for (uint32_t i = 0; i < devs.size(); ++i)
       if (devs[i] == physical_) index = i;
-    info_ = describePhysicalDevice(physical_, index);
+    info_ = describePhysicalDevice(vk_, physical_, index);
     if (info_.caps.apiVersion < VK_API_VERSION_1_1)
       throw Error(ErrorCode::Unsupported, "external Vulkan device " + info_.name + " supports Vulkan " + info_.caps.apiVersionString +
                   "; mobilevk needs 1.1");
     uint32_t n = 0;
-    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &n, nullptr);
+    vk_.GetPhysicalDeviceQueueFamilyProperties(physical_, &n, nullptr);
     std::vector<VkQueueFamilyProperties> fams(n);
-    vkGetPhysicalDeviceQueueFamilyProperties(physical_, &n, fams.data());
+    vk_.GetPhysicalDeviceQueueFamilyProperties(physical_, &n, fams.data());
     if (queueFamily_ >= n || !(fams[queueFamily_].queueFlags & VK_QUEUE_COMPUTE_BIT))
       throw Error(ErrorCode::InvalidArgument, "external Vulkan device: queue family " + std::to_string(queueFamily_) + " does not support compute");
     auto& caps = info_.caps;
@@ -67,18 +73,14 @@ Gpu::~Gpu() { destroy(); }
 void Gpu::destroy() {
   // A device of our own is idled before teardown; a host's device is never waited on (the host
   // guarantees its command buffers with our work have completed, see ExternalVulkan).
-  if (device_ && ownsDevice_) vkDeviceWaitIdle(device_);
+  if (device_ && ownsDevice_) vk_.DeviceWaitIdle(device_);
   pipelines_.clear();
   allocator_.reset();
-  if (pipelineCache_) vkDestroyPipelineCache(device_, pipelineCache_, nullptr);
-  if (commandPool_) vkDestroyCommandPool(device_, commandPool_, nullptr);
-  if (device_ && ownsDevice_) vkDestroyDevice(device_, nullptr);
-  if (messenger_) {
-    auto fn = reinterpret_cast<PFN_vkDestroyDebugUtilsMessengerEXT>(
-        vkGetInstanceProcAddr(instance_, "vkDestroyDebugUtilsMessengerEXT"));
-    if (fn) fn(instance_, messenger_, nullptr);
-  }
-  if (instance_ && ownsDevice_) vkDestroyInstance(instance_, nullptr);
+  if (pipelineCache_) vk_.DestroyPipelineCache(device_, pipelineCache_, nullptr);
+  if (commandPool_) vk_.DestroyCommandPool(device_, commandPool_, nullptr);
+  if (device_ && ownsDevice_) vk_.DestroyDevice(device_, nullptr);
+  if (messenger_) vk_.DestroyDebugUtilsMessengerEXT(instance_, messenger_, nullptr);
+  if (instance_ && ownsDevice_) vk_.DestroyInstance(instance_, nullptr);
   pipelineCache_ = VK_NULL_HANDLE;
   commandPool_ = VK_NULL_HANDLE;
   device_ = VK_NULL_HANDLE;
@@ -112,8 +114,9 @@ void Gpu::createDevice() {
   ci.pQueueCreateInfos = &qi;
   ci.enabledExtensionCount = uint32_t(exts.size());
   ci.ppEnabledExtensionNames = exts.data();
-  vkCheck(vkCreateDevice(physical_, &ci, nullptr, &device_), "vkCreateDevice on " + info_.name);
-  vkGetDeviceQueue(device_, queueFamily_, 0, &queue_);
+  vkCheck(vk_.CreateDevice(physical_, &ci, nullptr, &device_), "vkCreateDevice on " + info_.name);
+  vk_.loadDevice(device_);
+  vk_.GetDeviceQueue(device_, queueFamily_, 0, &queue_);
   createDeviceObjects();
 }
 
@@ -121,7 +124,7 @@ void Gpu::createDeviceObjects() {
   VkCommandPoolCreateInfo pi{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
   pi.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   pi.queueFamilyIndex = queueFamily_;
-  vkCheck(vkCreateCommandPool(device_, &pi, nullptr, &commandPool_), "vkCreateCommandPool");
+  vkCheck(vk_.CreateCommandPool(device_, &pi, nullptr, &commandPool_), "vkCreateCommandPool");
 
   std::vector<uint8_t> blob;
   if (!initialCache_.empty()) {
@@ -133,16 +136,16 @@ void Gpu::createDeviceObjects() {
   VkPipelineCacheCreateInfo pc{VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO};
   pc.initialDataSize = blob.size();
   pc.pInitialData = blob.empty() ? nullptr : blob.data();
-  if (vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_) != VK_SUCCESS) {
+  if (vk_.CreatePipelineCache(device_, &pc, nullptr, &pipelineCache_) != VK_SUCCESS) {
     log(LogLevel::Warning, "the driver rejected the pipeline cache given; starting empty");
     pc.initialDataSize = 0;
     pc.pInitialData = nullptr;
-    vkCheck(vkCreatePipelineCache(device_, &pc, nullptr, &pipelineCache_), "vkCreatePipelineCache");
+    vkCheck(vk_.CreatePipelineCache(device_, &pc, nullptr, &pipelineCache_), "vkCreatePipelineCache");
   } else {
     cacheLoaded_ = !blob.empty();
   }
 
-  allocator_ = std::make_unique<MemoryAllocator>(physical_, device_);
+  allocator_ = std::make_unique<MemoryAllocator>(vk_, physical_, device_);
 }
 
 std::shared_ptr<const ComputePipeline> Gpu::pipeline(const PipelineDesc& desc) {
@@ -162,13 +165,13 @@ VkCommandBuffer Gpu::allocateCommandBuffer() {
   ai.level = VK_COMMAND_BUFFER_LEVEL_PRIMARY;
   ai.commandBufferCount = 1;
   VkCommandBuffer cmd = VK_NULL_HANDLE;
-  vkCheck(vkAllocateCommandBuffers(device_, &ai, &cmd), "vkAllocateCommandBuffers");
+  vkCheck(vk_.AllocateCommandBuffers(device_, &ai, &cmd), "vkAllocateCommandBuffers");
   return cmd;
 }
 
 void Gpu::freeCommandBuffer(VkCommandBuffer cmd) {
   std::lock_guard<std::mutex> lock(poolMutex_);
-  vkFreeCommandBuffers(device_, commandPool_, 1, &cmd);
+  vk_.FreeCommandBuffers(device_, commandPool_, 1, &cmd);
 }
 
 std::vector<std::string> Gpu::validationMessages() const {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "mobilevk/context.h"
+#include "vulkan/functions.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
 
@@ -30,6 +31,8 @@ class Gpu {
   Gpu(const Gpu&) = delete;
   Gpu& operator=(const Gpu&) = delete;
 
+  // Every Vulkan call goes through this table (see functions.h).
+  const VulkanFunctions& vk() const { return vk_; }
   VkInstance instance() const { return instance_; }
   VkPhysicalDevice physicalDevice() const { return physical_; }
   VkDevice device() const { return device_; }
@@ -102,6 +105,7 @@ class Gpu {
   void createDeviceObjects();
   void destroy();
 
+  VulkanFunctions vk_;
   VkInstance instance_ = VK_NULL_HANDLE;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   VkPhysicalDevice physical_ = VK_NULL_HANDLE;
@@ -134,6 +138,6 @@ class Gpu {
 };
 
 // Fills a DeviceInfo from a physical device (shared by listDevices and Gpu).
-DeviceInfo describePhysicalDevice(VkPhysicalDevice physical, uint32_t index);
+DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice physical, uint32_t index);
 
 }  // namespace mobilevk

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 
+#include "vulkan/functions.h"
+
 #include "vulkan/memory.h"
 
 namespace mobilevk {
@@ -20,6 +22,7 @@ class Sampler {
   VkSampler handle() const { return sampler_; }
 
  private:
+  const VulkanFunctions* vk_;
   VkDevice device_;
   VkSampler sampler_ = VK_NULL_HANDLE;
 };
@@ -43,6 +46,7 @@ class Rgba8Image {
 
  private:
   void destroy();
+  const VulkanFunctions* vk_;
   VkDevice device_;
   MemoryAllocator* allocator_;
   uint32_t width_, height_;

@@ -11,34 +11,34 @@ namespace mobilevk {
 
 const char* const kValidationLayer = "VK_LAYER_KHRONOS_validation";
 
-bool hasInstanceLayer(const char* name) {
+bool hasInstanceLayer(const VulkanFunctions& vk, const char* name) {
   uint32_t n = 0;
-  vkEnumerateInstanceLayerProperties(&n, nullptr);
+  vk.EnumerateInstanceLayerProperties(&n, nullptr);
   std::vector<VkLayerProperties> layers(n);
-  vkEnumerateInstanceLayerProperties(&n, layers.data());
+  vk.EnumerateInstanceLayerProperties(&n, layers.data());
   for (const auto& l : layers)
     if (std::strcmp(l.layerName, name) == 0) return true;
   return false;
 }
 
-bool hasInstanceExtension(const char* name) {
+bool hasInstanceExtension(const VulkanFunctions& vk, const char* name) {
   uint32_t n = 0;
-  vkEnumerateInstanceExtensionProperties(nullptr, &n, nullptr);
+  vk.EnumerateInstanceExtensionProperties(nullptr, &n, nullptr);
   std::vector<VkExtensionProperties> exts(n);
-  vkEnumerateInstanceExtensionProperties(nullptr, &n, exts.data());
+  vk.EnumerateInstanceExtensionProperties(nullptr, &n, exts.data());
   for (const auto& e : exts)
     if (std::strcmp(e.extensionName, name) == 0) return true;
   return false;
 }
 
-VkInstance createBareInstance(bool validation, bool debugUtils, bool synchronizationValidation) {
+VkInstance createBareInstance(const VulkanFunctions& vk, bool validation, bool debugUtils, bool synchronizationValidation) {
   const bool syncValidation = validation && synchronizationValidation;
   VkValidationFeatureEnableEXT syncFeature = VK_VALIDATION_FEATURE_ENABLE_SYNCHRONIZATION_VALIDATION_EXT;
   VkValidationFeaturesEXT features{VK_STRUCTURE_TYPE_VALIDATION_FEATURES_EXT};
   features.enabledValidationFeatureCount = 1;
   features.pEnabledValidationFeatures = &syncFeature;
   uint32_t loaderVersion = VK_API_VERSION_1_0;
-  if (vkEnumerateInstanceVersion(&loaderVersion) != VK_SUCCESS) loaderVersion = VK_API_VERSION_1_0;
+  if (vk.EnumerateInstanceVersion(&loaderVersion) != VK_SUCCESS) loaderVersion = VK_API_VERSION_1_0;
   if (loaderVersion < VK_API_VERSION_1_1)
     throw Error(ErrorCode::Unsupported, "the Vulkan loader supports only Vulkan " + versionString(loaderVersion) +
                 "; mobilevk needs 1.1 or newer (on Debian: apt-get install libvulkan1)");
@@ -53,7 +53,7 @@ VkInstance createBareInstance(bool validation, bool debugUtils, bool synchroniza
   if (syncValidation) exts.push_back(VK_EXT_VALIDATION_FEATURES_EXTENSION_NAME);
   VkInstanceCreateInfo ci{VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO};
   // MoltenVK and other portability drivers are hidden unless asked for.
-  if (hasInstanceExtension(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME)) {
+  if (hasInstanceExtension(vk, VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME)) {
     exts.push_back(VK_KHR_PORTABILITY_ENUMERATION_EXTENSION_NAME);
     ci.flags |= VK_INSTANCE_CREATE_ENUMERATE_PORTABILITY_BIT_KHR;
   }
@@ -64,7 +64,7 @@ VkInstance createBareInstance(bool validation, bool debugUtils, bool synchroniza
   ci.enabledExtensionCount = uint32_t(exts.size());
   ci.ppEnabledExtensionNames = exts.data();
   VkInstance instance = VK_NULL_HANDLE;
-  vkCheck(vkCreateInstance(&ci, nullptr, &instance), "vkCreateInstance (Vulkan 1.1)");
+  vkCheck(vk.CreateInstance(&ci, nullptr, &instance), "vkCreateInstance (Vulkan 1.1)");
   return instance;
 }
 
@@ -81,16 +81,17 @@ void Gpu::createInstance(const ContextOptions& options) {
 #endif
       break;
   }
-  if (want && !hasInstanceLayer(kValidationLayer)) {
+  if (want && !hasInstanceLayer(vk_, kValidationLayer)) {
     if (options.validation == Validation::On)
       throw Error(ErrorCode::Unsupported, std::string("validation was requested but ") + kValidationLayer +
                   " is not installed (on Debian: apt-get install vulkan-validationlayers)");
     want = false;
   }
-  const bool debugUtils = want && hasInstanceExtension(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
+  const bool debugUtils = want && hasInstanceExtension(vk_, VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
   if (want && !debugUtils && options.validation == Validation::On)
     throw Error(ErrorCode::Unsupported, "validation was requested but VK_EXT_debug_utils is missing, so its messages could not be captured");
-  instance_ = createBareInstance(want, debugUtils, options.synchronizationValidation);
+  instance_ = createBareInstance(vk_, want, debugUtils, options.synchronizationValidation);
+  vk_.loadInstance(instance_);
   validation_ = want;
   if (debugUtils) {
     VkDebugUtilsMessengerCreateInfoEXT mi{VK_STRUCTURE_TYPE_DEBUG_UTILS_MESSENGER_CREATE_INFO_EXT};
@@ -99,10 +100,8 @@ void Gpu::createInstance(const ContextOptions& options) {
                      VK_DEBUG_UTILS_MESSAGE_TYPE_PERFORMANCE_BIT_EXT;
     mi.pfnUserCallback = &Gpu::debugCallback;
     mi.pUserData = this;
-    auto fn = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
-        vkGetInstanceProcAddr(instance_, "vkCreateDebugUtilsMessengerEXT"));
-    if (!fn) throw Error("vkCreateDebugUtilsMessengerEXT is not exported although VK_EXT_debug_utils is enabled");
-    vkCheck(fn(instance_, &mi, nullptr, &messenger_), "vkCreateDebugUtilsMessengerEXT");
+    if (!vk_.CreateDebugUtilsMessengerEXT || !vk_.DestroyDebugUtilsMessengerEXT) throw Error("vkCreateDebugUtilsMessengerEXT or its destroy twin is not exported although VK_EXT_debug_utils is enabled");
+    vkCheck(vk_.CreateDebugUtilsMessengerEXT(instance_, &mi, nullptr, &messenger_), "vkCreateDebugUtilsMessengerEXT");
   }
 }
 

@@ -13,9 +13,9 @@ VkDeviceSize alignUp(VkDeviceSize v, VkDeviceSize a) { return (v + a - 1) / a * 
 std::string mib(uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
 }  // namespace
 
-MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize)
-    : device_(device), blockSize_(blockSize) {
-  vkGetPhysicalDeviceMemoryProperties(physical, &props_);
+MemoryAllocator::MemoryAllocator(const VulkanFunctions& vk, VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize)
+    : vk_(&vk), device_(device), blockSize_(blockSize) {
+  vk_->GetPhysicalDeviceMemoryProperties(physical, &props_);
   for (uint32_t i = 0; i < props_.memoryTypeCount; ++i) {
     auto f = props_.memoryTypes[i].propertyFlags;
     if ((f & VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT) && (f & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) &&
@@ -26,8 +26,8 @@ MemoryAllocator::MemoryAllocator(VkPhysicalDevice physical, VkDevice device, VkD
 
 MemoryAllocator::~MemoryAllocator() {
   for (auto& b : blocks_) {
-    if (b.mapped) vkUnmapMemory(device_, b.memory);
-    if (b.memory) vkFreeMemory(device_, b.memory, nullptr);
+    if (b.mapped) vk_->UnmapMemory(device_, b.memory);
+    if (b.memory) vk_->FreeMemory(device_, b.memory, nullptr);
   }
 }
 
@@ -68,13 +68,13 @@ uint32_t MemoryAllocator::newBlock(uint32_t memoryType, VkDeviceSize size, Resou
   b.size = size;
   b.kind = kind;
   b.releaseWhenEmpty = releaseWhenEmpty;
-  vkCheck(vkAllocateMemory(device_, &info, nullptr, &b.memory),
+  vkCheck(vk_->AllocateMemory(device_, &info, nullptr, &b.memory),
           "vkAllocateMemory of a " + mib(size) + " block for " + what);
   const auto flags = props_.memoryTypes[memoryType].propertyFlags;
   if ((flags & VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT) && (flags & VK_MEMORY_PROPERTY_HOST_COHERENT_BIT)) {
-    VkResult r = vkMapMemory(device_, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped);
+    VkResult r = vk_->MapMemory(device_, b.memory, 0, VK_WHOLE_SIZE, 0, &b.mapped);
     if (r != VK_SUCCESS) {
-      vkFreeMemory(device_, b.memory, nullptr);
+      vk_->FreeMemory(device_, b.memory, nullptr);
       vkCheck(r, "vkMapMemory of a " + mib(size) + " block for " + what);
     }
   }
@@ -144,8 +144,8 @@ void MemoryAllocator::free(const Allocation& a) {
   }
   // Dedicated (oversized) and image blocks are returned to the driver as soon as they are empty.
   if (--b.live == 0 && b.releaseWhenEmpty) {
-    if (b.mapped) vkUnmapMemory(device_, b.memory);
-    vkFreeMemory(device_, b.memory, nullptr);
+    if (b.mapped) vk_->UnmapMemory(device_, b.memory);
+    vk_->FreeMemory(device_, b.memory, nullptr);
     b = Block{};
   }
 }
@@ -175,15 +175,15 @@ Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::strin
   info.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT |
                VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
   info.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
-  vkCheck(vkCreateBuffer(gpu.device(), &info, nullptr, &buffer_), "vkCreateBuffer for " + what);
+  vkCheck(gpu.vk().CreateBuffer(gpu.device(), &info, nullptr, &buffer_), "vkCreateBuffer for " + what);
   VkMemoryRequirements req;
-  vkGetBufferMemoryRequirements(gpu.device(), buffer_, &req);
+  gpu.vk().GetBufferMemoryRequirements(gpu.device(), buffer_, &req);
   try {
     gpu.checkNotLost(what.c_str());
     const VkResult injected = gpu.takeAllocationFault();
     if (injected != VK_SUCCESS) vkCheck(injected, "vkAllocateMemory for " + what);
     alloc_ = gpu.allocator().allocate(req, usage, what);
-    vkCheck(vkBindBufferMemory(gpu.device(), buffer_, alloc_.memory, alloc_.offset), "vkBindBufferMemory for " + what);
+    vkCheck(gpu.vk().BindBufferMemory(gpu.device(), buffer_, alloc_.memory, alloc_.offset), "vkBindBufferMemory for " + what);
   } catch (...) {
     release();
     throw;
@@ -193,7 +193,7 @@ Buffer::Buffer(Gpu& gpu, VkDeviceSize bytes, MemoryUsage usage, const std::strin
 Buffer::~Buffer() { release(); }
 
 void Buffer::release() {
-  if (buffer_) vkDestroyBuffer(gpu_->device(), buffer_, nullptr);
+  if (buffer_) gpu_->vk().DestroyBuffer(gpu_->device(), buffer_, nullptr);
   if (alloc_) gpu_->allocator().free(alloc_);
   buffer_ = VK_NULL_HANDLE;
   alloc_ = {};

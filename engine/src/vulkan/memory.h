@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "vulkan/functions.h"
+
 namespace mobilevk {
 
 enum class MemoryUsage {
@@ -42,7 +44,7 @@ struct MemoryStats {
 
 class MemoryAllocator {
  public:
-  MemoryAllocator(VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize = 64ull << 20);
+  MemoryAllocator(const VulkanFunctions& vk, VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize = 64ull << 20);
   ~MemoryAllocator();
   MemoryAllocator(const MemoryAllocator&) = delete;
   MemoryAllocator& operator=(const MemoryAllocator&) = delete;
@@ -70,6 +72,7 @@ class MemoryAllocator {
   uint32_t newBlock(uint32_t memoryType, VkDeviceSize size, ResourceKind kind, bool releaseWhenEmpty,
                     const std::string& what);
 
+  const VulkanFunctions* vk_;
   VkDevice device_;
   VkPhysicalDeviceMemoryProperties props_{};
   VkDeviceSize blockSize_;

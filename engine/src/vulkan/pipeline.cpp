@@ -30,7 +30,7 @@ std::string PipelineDesc::key() const {
   return k;
 }
 
-ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(gpu.device()), desc_(desc) {
+ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : vk_(&gpu.vk()), device_(gpu.device()), desc_(desc) {
   const EmbeddedShader* spv = findEmbeddedShader(desc.shader);
   if (!spv) throw Error("no embedded shader named '" + desc.shader + "'");
   const auto& caps = gpu.info().caps;
@@ -62,7 +62,7 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
     VkDescriptorSetLayoutCreateInfo sl{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     sl.bindingCount = desc.bindings;
     sl.pBindings = bindings.data();
-    vkCheck(vkCreateDescriptorSetLayout(device_, &sl, nullptr, &setLayout_), "vkCreateDescriptorSetLayout for " + desc.shader);
+    vkCheck(vk_->CreateDescriptorSetLayout(device_, &sl, nullptr, &setLayout_), "vkCreateDescriptorSetLayout for " + desc.shader);
 
     VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, desc.pushConstantBytes};
     VkPipelineLayoutCreateInfo pl{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
@@ -70,13 +70,13 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
     pl.pSetLayouts = &setLayout_;
     pl.pushConstantRangeCount = desc.pushConstantBytes ? 1 : 0;
     pl.pPushConstantRanges = &range;
-    vkCheck(vkCreatePipelineLayout(device_, &pl, nullptr, &layout_), "vkCreatePipelineLayout for " + desc.shader);
+    vkCheck(vk_->CreatePipelineLayout(device_, &pl, nullptr, &layout_), "vkCreatePipelineLayout for " + desc.shader);
 
     VkShaderModuleCreateInfo sm{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
     sm.codeSize = spv->wordCount * sizeof(uint32_t);
     sm.pCode = spv->words;
     VkShaderModule module = VK_NULL_HANDLE;
-    vkCheck(vkCreateShaderModule(device_, &sm, nullptr, &module), "vkCreateShaderModule for " + desc.shader);
+    vkCheck(vk_->CreateShaderModule(device_, &sm, nullptr, &module), "vkCreateShaderModule for " + desc.shader);
 
     std::vector<VkSpecializationMapEntry> entries(desc.specialization.size());
     for (uint32_t i = 0; i < entries.size(); ++i) entries[i] = {i, uint32_t(i * sizeof(uint32_t)), sizeof(uint32_t)};
@@ -90,8 +90,8 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
     ci.stage.pName = "main";
     ci.stage.pSpecializationInfo = entries.empty() ? nullptr : &spec;
     ci.layout = layout_;
-    VkResult r = vkCreateComputePipelines(device_, gpu.pipelineCache(), 1, &ci, nullptr, &pipeline_);
-    vkDestroyShaderModule(device_, module, nullptr);
+    VkResult r = vk_->CreateComputePipelines(device_, gpu.pipelineCache(), 1, &ci, nullptr, &pipeline_);
+    vk_->DestroyShaderModule(device_, module, nullptr);
     vkCheck(r, "vkCreateComputePipelines for " + desc.shader);
   } catch (...) {
     destroy();
@@ -102,9 +102,9 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : device_(g
 ComputePipeline::~ComputePipeline() { destroy(); }
 
 void ComputePipeline::destroy() {
-  if (pipeline_) vkDestroyPipeline(device_, pipeline_, nullptr);
-  if (layout_) vkDestroyPipelineLayout(device_, layout_, nullptr);
-  if (setLayout_) vkDestroyDescriptorSetLayout(device_, setLayout_, nullptr);
+  if (pipeline_) vk_->DestroyPipeline(device_, pipeline_, nullptr);
+  if (layout_) vk_->DestroyPipelineLayout(device_, layout_, nullptr);
+  if (setLayout_) vk_->DestroyDescriptorSetLayout(device_, setLayout_, nullptr);
   pipeline_ = VK_NULL_HANDLE;
   layout_ = VK_NULL_HANDLE;
   setLayout_ = VK_NULL_HANDLE;
@@ -112,7 +112,7 @@ void ComputePipeline::destroy() {
 
 DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const std::vector<BufferView>& buffers,
                              const std::vector<ImageBinding>& images)
-    : device_(gpu.device()) {
+    : vk_(&gpu.vk()), device_(gpu.device()) {
   const auto& desc = pipeline.desc();
   if (buffers.size() != desc.bindings)
     throw Error("shader " + desc.shader + " takes " + std::to_string(desc.bindings) + " buffers, got " +
@@ -131,15 +131,15 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
   pi.maxSets = 1;
   pi.poolSizeCount = uint32_t(sizes.size());
   pi.pPoolSizes = sizes.data();
-  vkCheck(vkCreateDescriptorPool(device_, &pi, nullptr, &pool_), "vkCreateDescriptorPool for " + desc.shader);
+  vkCheck(vk_->CreateDescriptorPool(device_, &pi, nullptr, &pool_), "vkCreateDescriptorPool for " + desc.shader);
   VkDescriptorSetLayout layout = pipeline.setLayout();
   VkDescriptorSetAllocateInfo ai{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
   ai.descriptorPool = pool_;
   ai.descriptorSetCount = 1;
   ai.pSetLayouts = &layout;
-  VkResult r = vkAllocateDescriptorSets(device_, &ai, &set_);
+  VkResult r = vk_->AllocateDescriptorSets(device_, &ai, &set_);
   if (r != VK_SUCCESS) {
-    vkDestroyDescriptorPool(device_, pool_, nullptr);
+    vk_->DestroyDescriptorPool(device_, pool_, nullptr);
     pool_ = VK_NULL_HANDLE;
     vkCheck(r, "vkAllocateDescriptorSets for " + desc.shader);
   }
@@ -180,7 +180,7 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
         vi.format = desc.texelFormat;
         vi.offset = v.offset;
         vi.range = v.size;
-        vkCheck(vkCreateBufferView(device_, &vi, nullptr, &views_[i]),
+        vkCheck(vk_->CreateBufferView(device_, &vi, nullptr, &views_[i]),
                 "vkCreateBufferView for binding " + std::to_string(i) + " of " + desc.shader);
         writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
         writes[i].pTexelBufferView = &views_[i];
@@ -189,7 +189,7 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
         writes[i].pBufferInfo = &infos[i];
       }
     }
-    vkUpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
+    vk_->UpdateDescriptorSets(device_, uint32_t(writes.size()), writes.data(), 0, nullptr);
   } catch (...) {
     destroy();
     throw;
@@ -200,9 +200,9 @@ DescriptorSet::~DescriptorSet() { destroy(); }
 
 void DescriptorSet::destroy() {
   for (VkBufferView v : views_)
-    if (v) vkDestroyBufferView(device_, v, nullptr);
+    if (v) vk_->DestroyBufferView(device_, v, nullptr);
   views_.clear();
-  if (pool_) vkDestroyDescriptorPool(device_, pool_, nullptr);
+  if (pool_) vk_->DestroyDescriptorPool(device_, pool_, nullptr);
   pool_ = VK_NULL_HANDLE;
 }
 
@@ -211,6 +211,7 @@ DescriptorSet::DescriptorSet(DescriptorSet&& o) noexcept { *this = std::move(o);
 DescriptorSet& DescriptorSet::operator=(DescriptorSet&& o) noexcept {
   if (this != &o) {
     destroy();
+    vk_ = o.vk_;
     device_ = o.device_;
     pool_ = o.pool_;
     set_ = o.set_;
@@ -224,10 +225,11 @@ DescriptorSet& DescriptorSet::operator=(DescriptorSet&& o) noexcept {
 
 void recordDispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, const DescriptorSet& set,
                     const void* pushConstants, uint32_t pushBytes, const uint32_t invocations[3]) {
-  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
+  const VulkanFunctions& vk = pipeline.vk();
+  vk.CmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.handle());
   VkDescriptorSet s = set.handle();
-  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &s, 0, nullptr);
-  if (pushBytes) vkCmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
+  vk.CmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1, &s, 0, nullptr);
+  if (pushBytes) vk.CmdPushConstants(cmd, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, pushConstants);
   uint32_t groups[3];
   for (int a = 0; a < 3; ++a) {
     groups[a] = (invocations[a] + pipeline.localSize(a) - 1) / pipeline.localSize(a);
@@ -236,7 +238,7 @@ void recordDispatch(VkCommandBuffer cmd, const ComputePipeline& pipeline, const 
                   std::to_string(a) + ", device allows 1.." + std::to_string(pipeline.maxGroupCount[a]) +
                   "; the tensor is too large for one dispatch (use a smaller batch)");
   }
-  vkCmdDispatch(cmd, groups[0], groups[1], groups[2]);
+  vk.CmdDispatch(cmd, groups[0], groups[1], groups[2]);
 }
 
 }  // namespace mobilevk

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "vulkan/functions.h"
+
 namespace mobilevk {
 
 class Gpu;
@@ -59,10 +61,12 @@ class ComputePipeline {
   VkDescriptorSetLayout setLayout() const { return setLayout_; }
   const PipelineDesc& desc() const { return desc_; }
   // Workgroup size as specialized (from desc.specialization[0..2]).
+  const VulkanFunctions& vk() const { return *vk_; }
   uint32_t localSize(int axis) const { return desc_.specialization.size() > size_t(axis) ? desc_.specialization[axis] : 1; }
 
  private:
   void destroy();
+  const VulkanFunctions* vk_;
   VkDevice device_;
   PipelineDesc desc_;
   VkDescriptorSetLayout setLayout_ = VK_NULL_HANDLE;
@@ -95,6 +99,7 @@ class DescriptorSet {
 
  private:
   void destroy();
+  const VulkanFunctions* vk_ = nullptr;
   VkDevice device_ = VK_NULL_HANDLE;
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
   VkDescriptorSet set_ = VK_NULL_HANDLE;

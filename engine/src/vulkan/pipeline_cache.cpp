@@ -13,7 +13,7 @@ namespace mobilevk {
 // not all do gracefully; checking first also lets the log say why a cache was not used.
 std::string Gpu::pipelineCacheMismatch(const std::vector<uint8_t>& blob) const {
   VkPhysicalDeviceProperties props;
-  vkGetPhysicalDeviceProperties(physical_, &props);
+  vk_.GetPhysicalDeviceProperties(physical_, &props);
   if (blob.size() < 32) return "too short to hold a header";
   uint32_t header[4];
   std::memcpy(header, blob.data(), sizeof(header));
@@ -27,9 +27,9 @@ std::string Gpu::pipelineCacheMismatch(const std::vector<uint8_t>& blob) const {
 std::vector<uint8_t> Gpu::pipelineCacheData() const {
   if (!pipelineCache_) return {};
   size_t size = 0;
-  vkCheck(vkGetPipelineCacheData(device_, pipelineCache_, &size, nullptr), "vkGetPipelineCacheData");
+  vkCheck(vk_.GetPipelineCacheData(device_, pipelineCache_, &size, nullptr), "vkGetPipelineCacheData");
   std::vector<uint8_t> data(size);
-  vkCheck(vkGetPipelineCacheData(device_, pipelineCache_, &size, data.data()), "vkGetPipelineCacheData");
+  vkCheck(vk_.GetPipelineCacheData(device_, pipelineCache_, &size, data.data()), "vkGetPipelineCacheData");
   data.resize(size);
   return data;
 }

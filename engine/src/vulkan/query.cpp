@@ -7,7 +7,7 @@
 namespace mobilevk {
 
 TimestampPool::TimestampPool(Gpu& gpu, uint32_t count)
-    : device_(gpu.device()), count_(count), periodNs_(gpu.info().caps.timestampPeriodNs) {
+    : vk_(&gpu.vk()), device_(gpu.device()), count_(count), periodNs_(gpu.info().caps.timestampPeriodNs) {
   const uint32_t bits = gpu.info().caps.timestampValidBits;
   if (!gpu.info().caps.timestamps || bits == 0)
     throw Error(ErrorCode::Unsupported, "device " + gpu.info().name + " cannot write timestamps on its compute queue");
@@ -15,22 +15,22 @@ TimestampPool::TimestampPool(Gpu& gpu, uint32_t count)
   VkQueryPoolCreateInfo ci{VK_STRUCTURE_TYPE_QUERY_POOL_CREATE_INFO};
   ci.queryType = VK_QUERY_TYPE_TIMESTAMP;
   ci.queryCount = count;
-  vkCheck(vkCreateQueryPool(device_, &ci, nullptr, &pool_), "vkCreateQueryPool of " + std::to_string(count) + " timestamps");
+  vkCheck(vk_->CreateQueryPool(device_, &ci, nullptr, &pool_), "vkCreateQueryPool of " + std::to_string(count) + " timestamps");
 }
 
 TimestampPool::~TimestampPool() {
-  if (pool_) vkDestroyQueryPool(device_, pool_, nullptr);
+  if (pool_) vk_->DestroyQueryPool(device_, pool_, nullptr);
 }
 
-void TimestampPool::reset(VkCommandBuffer cmd) const { vkCmdResetQueryPool(cmd, pool_, 0, count_); }
+void TimestampPool::reset(VkCommandBuffer cmd) const { vk_->CmdResetQueryPool(cmd, pool_, 0, count_); }
 
 void TimestampPool::write(VkCommandBuffer cmd, uint32_t index) const {
-  vkCmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool_, index);
+  vk_->CmdWriteTimestamp(cmd, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool_, index);
 }
 
 std::vector<double> TimestampPool::readNs() const {
   std::vector<uint64_t> raw(count_);
-  vkCheck(vkGetQueryPoolResults(device_, pool_, 0, count_, raw.size() * sizeof(uint64_t), raw.data(), sizeof(uint64_t),
+  vkCheck(vk_->GetQueryPoolResults(device_, pool_, 0, count_, raw.size() * sizeof(uint64_t), raw.data(), sizeof(uint64_t),
                                 VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT),
           "vkGetQueryPoolResults");
   std::vector<double> ns(count_);

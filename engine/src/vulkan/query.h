@@ -3,6 +3,8 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+
+#include "vulkan/functions.h"
 #include <vector>
 
 namespace mobilevk {
@@ -24,6 +26,7 @@ class TimestampPool {
   uint32_t count() const { return count_; }
 
  private:
+  const VulkanFunctions* vk_;
   VkDevice device_;
   VkQueryPool pool_ = VK_NULL_HANDLE;
   uint32_t count_;

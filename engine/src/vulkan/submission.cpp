@@ -41,7 +41,7 @@ void Gpu::submit(VkCommandBuffer cmd, VkSemaphore wait, VkPipelineStageFlags wai
   std::lock_guard<std::mutex> lock(queueMutex_);
   ++submissions_;
   const VkResult injected = submitFault_.exchange(VK_SUCCESS);
-  checkSubmitResult(injected != VK_SUCCESS ? injected : vkQueueSubmit(queue_, 1, &si, fence),
+  checkSubmitResult(injected != VK_SUCCESS ? injected : vk_.QueueSubmit(queue_, 1, &si, fence),
                     std::string("vkQueueSubmit for ") + what);
 }
 

@@ -23,7 +23,7 @@ void Gpu::upload(const Buffer& dst, const void* src, size_t bytes, size_t dstOff
   runAndWait(
       [&](VkCommandBuffer cmd) {
         VkBufferCopy region{0, dstOffset, bytes};
-        vkCmdCopyBuffer(cmd, staging.handle(), dst.handle(), 1, &region);
+        vk_.CmdCopyBuffer(cmd, staging.handle(), dst.handle(), 1, &region);
       },
       "staged upload");
 }
@@ -41,8 +41,8 @@ void Gpu::download(const Buffer& src, void* dst, size_t bytes, size_t srcOffset)
   runAndWait(
       [&](VkCommandBuffer cmd) {
         VkBufferCopy region{srcOffset, 0, bytes};
-        vkCmdCopyBuffer(cmd, src.handle(), staging.handle(), 1, &region);
-        anyToHostBarrier(cmd);
+        vk_.CmdCopyBuffer(cmd, src.handle(), staging.handle(), 1, &region);
+        anyToHostBarrier(vk_, cmd);
       },
       "staged download");
   std::memcpy(dst, staging.mapped(), bytes);
@@ -76,7 +76,7 @@ void Gpu::UploadBatch::flush() {
       [&](VkCommandBuffer cmd) {
         for (size_t i = 0; i < pending_.size(); ++i) {
           const VkBufferCopy region{offsets[i], 0, pending_[i].second.size()};
-          vkCmdCopyBuffer(cmd, staging.handle(), pending_[i].first->handle(), 1, &region);
+          gpu_.vk().CmdCopyBuffer(cmd, staging.handle(), pending_[i].first->handle(), 1, &region);
         }
       },
       "weight upload");
