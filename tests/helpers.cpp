@@ -71,7 +71,7 @@ HostTensor runGpu(GpuOp& op, const HostTensor& in, Precision precision) {
   };
   upload(inBuf, packNC4HW4(in));
   upload(outBuf, std::vector<float>(outShape.packedElements(), std::nanf("")));
-  op.bind(inBuf, outBuf, in.shape);
+  op.bindStandalone(inBuf, outBuf, in.shape);
   gpu.runAndWait(
       [&](VkCommandBuffer cmd) {
         op.record(cmd);

@@ -349,7 +349,7 @@ TEST_CASE("bad shapes and weights are refused with messages naming the problem")
   PointwiseConv ok(g, conv(8, 8, 1));
   Buffer small(g, 64, MemoryUsage::Device, "small");
   Buffer input(g, deviceTensorBytes({1, 4, 4, 8}), MemoryUsage::Device, "input");
-  throwsWith([&] { ok.bind(input, small, {1, 4, 4, 8}); }, "too small");
+  throwsWith([&] { ok.bindStandalone(input, small, {1, 4, 4, 8}); }, "too small");
   throwsWith([&] { ok.record(VK_NULL_HANDLE); }, "record() before bind()");
   expectNoValidationMessages();
 }

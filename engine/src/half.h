@@ -17,4 +17,9 @@ std::vector<float> fromHalf(const std::vector<uint16_t>& v);
 std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p);
 std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p);
 
+// Bytes a device tensor of this shape occupies (NC4HW4, 4 or 2 bytes per element).
+inline size_t deviceTensorBytes(const Shape& s, Precision p = Precision::FP32) {
+  return s.packedElements() * (p == Precision::FP16 ? 2 : 4);
+}
+
 }  // namespace mobilevk

@@ -29,4 +29,6 @@ HostTensor conv2d(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
+HostTensor runConv2D(const Node& node, const HostTensor& in) { return conv2d(in, node.conv); }
+
 }  // namespace mobilevk::cpu

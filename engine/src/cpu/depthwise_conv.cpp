@@ -28,4 +28,6 @@ HostTensor depthwiseConv(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
+HostTensor runDepthwiseConv(const Node& node, const HostTensor& in) { return depthwiseConv(in, node.conv); }
+
 }  // namespace mobilevk::cpu

@@ -19,4 +19,6 @@ HostTensor fullyConnected(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
+HostTensor runFullyConnected(const Node& node, const HostTensor& in) { return fullyConnected(in, node.conv); }
+
 }  // namespace mobilevk::cpu

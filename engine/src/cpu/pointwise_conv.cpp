@@ -19,4 +19,6 @@ HostTensor pointwiseConv(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
+HostTensor runPointwiseConv(const Node& node, const HostTensor& in) { return pointwiseConv(in, node.conv); }
+
 }  // namespace mobilevk::cpu

@@ -8,12 +8,17 @@
 
 #include "mobilevk/model.h"
 #include "graph/layer.h"
+#include "graph/op_list.h"
 
 namespace mobilevk {
 
-// What each kind is and does is declared once, in graph/op_table.cpp.
-enum class NodeKind { Conv2D, DepthwiseConv, PointwiseConv, FullyConnected, GlobalAvgPool, Softmax };
-constexpr size_t kNodeKindCount = 6;
+// What each kind is and does is declared once, in graph/op_list.h.
+#define MVK_NODE_KIND(kind, weights, outputShape) kind,
+enum class NodeKind { MVK_OP_KINDS(MVK_NODE_KIND) };
+#undef MVK_NODE_KIND
+#define MVK_COUNT_ONE(kind, weights, outputShape) +1
+constexpr size_t kNodeKindCount = 0 MVK_OP_KINDS(MVK_COUNT_ONE);
+#undef MVK_COUNT_ONE
 
 // Shorthands for the op table's rows (graph/op_table.h).
 const char* nodeKindName(NodeKind k);

@@ -11,19 +11,11 @@ Shape convShape(const Node& n, const Shape& in) { return convOutputShape(n.conv,
 Shape pooledShape(const Node&, const Shape& in) { return {in.n, 1, 1, in.c}; }
 Shape sameShape(const Node&, const Shape& in) { return in; }
 
-template <HostTensor (*F)(const HostTensor&, const ConvDesc&)>
-HostTensor withWeights(const Node& n, const HostTensor& in) { return F(in, n.conv); }
-template <HostTensor (*F)(const HostTensor&)>
-HostTensor withoutWeights(const Node&, const HostTensor& in) { return F(in); }
-
-// In NodeKind order (checked below).
+// In NodeKind order (both come from op_list.h).
 const OpKindInfo kTable[] = {
-    {NodeKind::Conv2D, "Conv2D", ConvKind::Standard, convShape, withWeights<cpu::conv2d>},
-    {NodeKind::DepthwiseConv, "DepthwiseConv", ConvKind::Depthwise, convShape, withWeights<cpu::depthwiseConv>},
-    {NodeKind::PointwiseConv, "PointwiseConv", ConvKind::Pointwise, convShape, withWeights<cpu::pointwiseConv>},
-    {NodeKind::FullyConnected, "FullyConnected", ConvKind::FullyConnected, convShape, withWeights<cpu::fullyConnected>},
-    {NodeKind::GlobalAvgPool, "GlobalAvgPool", std::nullopt, pooledShape, withoutWeights<cpu::globalAvgPool>},
-    {NodeKind::Softmax, "Softmax", std::nullopt, sameShape, withoutWeights<cpu::softmax>},
+#define MVK_ROW(kind, weights, outputShape) {NodeKind::kind, #kind, weights, outputShape, cpu::run##kind},
+    MVK_OP_KINDS(MVK_ROW)
+#undef MVK_ROW
 };
 static_assert(sizeof(kTable) / sizeof(kTable[0]) == kNodeKindCount, "one row per NodeKind");
 

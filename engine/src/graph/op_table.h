@@ -1,9 +1,9 @@
 #pragma once
-// Every layer kind mobilevk runs, declared once. A row says what the kind is called, whether it
-// carries weights (and which convolution they describe), how its output shape follows from its
-// input, and its CPU reference; every place that used to switch on the kind reads the row. The
-// GPU side of each row (which op class records it) is ops/gpu_op_table.cpp, kept apart so that
-// this description stays free of Vulkan.
+// The rows of graph/op_list.h as data: what each kind is called, whether it carries weights (and
+// which convolution they describe), how its output shape follows from its input, and its CPU
+// reference; every place that used to switch on the kind reads them. The GPU side of each row
+// (which op class records it) is ops/gpu_op_table.cpp, kept apart so that this description stays
+// free of Vulkan.
 #include <optional>
 
 #include "graph/graph.h"

@@ -1,4 +1,5 @@
 #include "ops/conv2d.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -27,15 +28,20 @@ Conv2D::Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, kPx, kOcb}));
 }
 
-void Conv2D::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  const Shape out = outputShape(in);
-  bindBuffers(input, in, output, out);
-  const auto g = resolveWindow(desc_.name, in, desc_.window);
+void Conv2D::bind(const OpBinding& b) {
+  const Shape& in = b.inputShape;
+  const Shape& out = b.outputShape;
+  bindBuffers(b);
+  const WindowGeometry& g = b.window;
   const auto& w = desc_.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
          w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};
   setDispatch(p, (uint32_t(out.w) + kPx - 1) / kPx, uint32_t(out.h),
               uint32_t(out.n) * ((uint32_t(out.channelGroups()) + kOcb - 1) / kOcb));
+}
+
+std::unique_ptr<GpuOp> makeGpuOpConv2D(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
+  return std::make_unique<Conv2D>(gpu, weights);
 }
 
 }  // namespace mobilevk

@@ -10,7 +10,7 @@ class Conv2D : public WeightedOp {
   Conv2D(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "Conv2D"; }
-  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
+  void bind(const OpBinding& binding) override;
 };
 
 }  // namespace mobilevk

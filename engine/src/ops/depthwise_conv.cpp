@@ -1,4 +1,5 @@
 #include "ops/depthwise_conv.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -32,14 +33,19 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
                                                                  uint32_t(w.strideY), uint32_t(w.strideX)}));
 }
 
-void DepthwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  const Shape out = outputShape(in);
-  bindBuffers(input, in, output, out);
-  const auto g = resolveWindow(desc_.name, in, desc_.window);
+void DepthwiseConv::bind(const OpBinding& b) {
+  const Shape& in = b.inputShape;
+  const Shape& out = b.outputShape;
+  bindBuffers(b);
+  const WindowGeometry& g = b.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c, g.padTop, g.padLeft, desc_.activation.min,
          desc_.activation.max};
   const uint32_t outX = pipeline_->desc().specialization[3];
   setDispatch(p, (uint32_t(out.w) + outX - 1) / outX * uint32_t(out.h), 1, uint32_t(out.n * out.channelGroups()));
+}
+
+std::unique_ptr<GpuOp> makeGpuOpDepthwiseConv(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
+  return std::make_unique<DepthwiseConv>(gpu, weights);
 }
 
 }  // namespace mobilevk

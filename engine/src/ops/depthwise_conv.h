@@ -9,7 +9,7 @@ class DepthwiseConv : public WeightedOp {
   DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "DepthwiseConv"; }
-  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
+  void bind(const OpBinding& binding) override;
 };
 
 }  // namespace mobilevk

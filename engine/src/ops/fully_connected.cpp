@@ -1,4 +1,5 @@
 #include "ops/fully_connected.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -23,11 +24,16 @@ FullyConnected::FullyConnected(Gpu& gpu, std::shared_ptr<const PackedWeights> we
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1}));
 }
 
-void FullyConnected::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  const Shape out = outputShape(in);
-  bindBuffers(input, in, output, out);
+void FullyConnected::bind(const OpBinding& b) {
+  const Shape& in = b.inputShape;
+  const Shape& out = b.outputShape;
+  bindBuffers(b);
   Push p{in.n, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
   setDispatch(p, uint32_t(out.channelGroups()), uint32_t(in.n), 1);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpFullyConnected(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
+  return std::make_unique<FullyConnected>(gpu, weights);
 }
 
 }  // namespace mobilevk

@@ -11,7 +11,7 @@ class FullyConnected : public WeightedOp {
   FullyConnected(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   FullyConnected(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "FullyConnected"; }
-  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
+  void bind(const OpBinding& binding) override;
 };
 
 }  // namespace mobilevk

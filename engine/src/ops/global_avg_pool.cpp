@@ -1,4 +1,5 @@
 #include "ops/global_avg_pool.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -25,11 +26,15 @@ Shape GlobalAvgPool::outputShape(const Shape& in) const {
   return {in.n, 1, 1, in.c};
 }
 
-void GlobalAvgPool::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  const Shape out = outputShape(in);
-  bindBuffers(input, in, output, out);
+void GlobalAvgPool::bind(const OpBinding& b) {
+  const Shape& in = b.inputShape;
+  bindBuffers(b);
   Push p{in.n, in.h * in.w, in.channelGroups()};
   setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpGlobalAvgPool(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&) {
+  return std::make_unique<GlobalAvgPool>(gpu, precision);
 }
 
 }  // namespace mobilevk

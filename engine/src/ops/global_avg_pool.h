@@ -9,7 +9,7 @@ class GlobalAvgPool : public GpuOp {
   explicit GlobalAvgPool(Gpu& gpu, Precision precision = Precision::FP32);
   const char* kind() const override { return "GlobalAvgPool"; }
   Shape outputShape(const Shape& input) const override;
-  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
+  void bind(const OpBinding& binding) override;
 };
 
 }  // namespace mobilevk

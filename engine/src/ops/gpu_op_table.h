@@ -1,6 +1,6 @@
 #pragma once
 // The GPU side of the op table (graph/op_table.cpp holds the description side): which op class
-// records each node kind.
+// records each node kind. Each op file defines the factory its row of graph/op_list.h promises.
 #include <memory>
 
 #include "graph/graph.h"
@@ -11,5 +11,11 @@ namespace mobilevk {
 // `weights`: the node's packed weights (shared across frames), null for weightless kinds.
 std::unique_ptr<GpuOp> makeGpuOp(Gpu& gpu, const Node& node, Precision precision,
                                  const std::shared_ptr<const PackedWeights>& weights);
+
+#define MVK_GPU_FACTORY(kind, weights, outputShape)                                       \
+  std::unique_ptr<GpuOp> makeGpuOp##kind(Gpu& gpu, const Node& node, Precision precision, \
+                                         const std::shared_ptr<const PackedWeights>& packed);
+MVK_OP_KINDS(MVK_GPU_FACTORY)
+#undef MVK_GPU_FACTORY
 
 }  // namespace mobilevk

@@ -11,11 +11,10 @@ void GpuOp::record(VkCommandBuffer cmd) const {
   recordDispatch(cmd, *pipeline_, set_, push_.data(), uint32_t(push_.size()), invocations_);
 }
 
-void GpuOp::bindBuffers(const BufferView& input, const Shape& in, const BufferView& output, const Shape& out,
-                        std::vector<BufferView> params) {
-  checkBuffer(input, in, "input");
-  checkBuffer(output, out, "output");
-  params.insert(params.begin(), {input, output});
+void GpuOp::bindBuffers(const OpBinding& b, std::vector<BufferView> params) {
+  checkBuffer(b.input, b.inputShape, "input");
+  checkBuffer(b.output, b.outputShape, "output");
+  params.insert(params.begin(), {b.input, b.output});
   set_ = DescriptorSet(gpu_, *pipeline_, params);
 }
 

@@ -20,15 +20,19 @@ namespace mobilevk {
 
 class Gpu;
 
-// Bytes a device tensor of this shape occupies (NC4HW4, 4 or 2 bytes per element).
-inline size_t deviceTensorBytes(const Shape& s, Precision p = Precision::FP32) {
-  return s.packedElements() * (p == Precision::FP16 ? 2 : 4);
-}
 // The embedded shader variant and texel format for a precision.
 std::string shaderVariant(const char* shader, Precision p);
 VkFormat texelFormat(Precision p);
 // Throws naming the device when it cannot store fp16 tensors.
 void requirePrecision(Gpu& gpu, Precision p);
+
+// Where an op reads and writes and the geometry it runs with: one step of a network's plan
+// (runtime/plan.h), computed once, or made by GpuOp::bindStandalone for an op used on its own.
+struct OpBinding {
+  BufferView input, output;
+  Shape inputShape, outputShape;
+  WindowGeometry window;  // resolved output size and padding, for ops with a window
+};
 
 class GpuOp {
  public:
@@ -36,9 +40,15 @@ class GpuOp {
   virtual const char* kind() const = 0;
   // Output shape for an input shape; throws mobilevk::Error naming the mismatch.
   virtual Shape outputShape(const Shape& input) const = 0;
-  // Points the op at its input and output tensors (NC4HW4). Done once; record() may then be
-  // called any number of times, into any command buffer.
-  virtual void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) = 0;
+  // Points the op at its input and output tensors (NC4HW4) with the planned geometry. Done once;
+  // record() may then be called any number of times, into any command buffer.
+  virtual void bind(const OpBinding& binding) = 0;
+  // bind() for an op used on its own (tests, tools): the binding the plan would compute.
+  void bindStandalone(const BufferView& input, const BufferView& output, const Shape& inputShape) {
+    bind({input, output, inputShape, outputShape(inputShape), window(inputShape)});
+  }
+  // The resolved window on an input (ops without one have none).
+  virtual WindowGeometry window(const Shape&) const { return {}; }
   // Records the dispatch. The caller owns the barriers around it.
   void record(VkCommandBuffer cmd) const;
 
@@ -69,8 +79,7 @@ class GpuOp {
   }
   // Checks that the input and output ranges hold their shapes, then binds them (bindings 0 and 1)
   // and `params` (bindings 2..) as the op's descriptor set.
-  void bindBuffers(const BufferView& input, const Shape& in, const BufferView& output, const Shape& out,
-                   std::vector<BufferView> params = {});
+  void bindBuffers(const OpBinding& b, std::vector<BufferView> params = {});
 
  private:
   void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;
@@ -112,15 +121,14 @@ class WeightedOp : public GpuOp {
  public:
   const ConvDesc& desc() const { return desc_; }
   Shape outputShape(const Shape& input) const override { return convOutputShape(desc_, convKind_, input); }
+  WindowGeometry window(const Shape& input) const override { return resolveWindow(desc_.name, input, desc_.window); }
   uint64_t weightBytes() const { return weights_.size() + bias_.size(); }
   const std::shared_ptr<const PackedWeights>& packedWeights() const { return packed_; }
 
  protected:
   WeightedOp(Gpu& gpu, std::shared_ptr<const PackedWeights> packed, ConvKind expected);
   // bindBuffers with this op's weights and bias as bindings 2 and 3.
-  void bindBuffers(const BufferView& input, const Shape& in, const BufferView& output, const Shape& out) {
-    GpuOp::bindBuffers(input, in, output, out, {weights_, bias_});
-  }
+  void bindBuffers(const OpBinding& b) { GpuOp::bindBuffers(b, {weights_, bias_}); }
   std::shared_ptr<const PackedWeights> packed_;
   const ConvDesc& desc_;
   ConvKind convKind_;

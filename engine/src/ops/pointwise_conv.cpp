@@ -1,4 +1,5 @@
 #include "ops/pointwise_conv.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -28,15 +29,20 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, px, ocb}));
 }
 
-void PointwiseConv::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  const Shape out = outputShape(in);
-  bindBuffers(input, in, output, out);
+void PointwiseConv::bind(const OpBinding& b) {
+  const Shape& in = b.inputShape;
+  const Shape& out = b.outputShape;
+  bindBuffers(b);
   const int pixels = in.h * in.w;
   Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
   const uint32_t px = pipeline_->desc().specialization[3], ocb = pipeline_->desc().specialization[4];
   const uint64_t flat = uint64_t(pixels) * uint64_t(in.n);
   if (flat > uint64_t(INT32_MAX)) throw Error("PointwiseConv '" + desc_.name + "': " + in.str() + " has too many pixels");
   setDispatch(p, uint32_t((flat + px - 1) / px), (uint32_t(out.channelGroups()) + ocb - 1) / ocb, 1);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
+  return std::make_unique<PointwiseConv>(gpu, weights);
 }
 
 }  // namespace mobilevk

@@ -10,7 +10,7 @@ class PointwiseConv : public WeightedOp {
   PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
   PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
   const char* kind() const override { return "PointwiseConv"; }
-  void bind(const BufferView& input, const BufferView& output, const Shape& inputShape) override;
+  void bind(const OpBinding& binding) override;
 };
 
 }  // namespace mobilevk

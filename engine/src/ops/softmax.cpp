@@ -1,4 +1,5 @@
 #include "ops/softmax.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -25,10 +26,15 @@ Shape Softmax::outputShape(const Shape& in) const {
   return in;
 }
 
-void Softmax::bind(const BufferView& input, const BufferView& output, const Shape& in) {
-  bindBuffers(input, in, output, in);
+void Softmax::bind(const OpBinding& b) {
+  const Shape& in = b.inputShape;
+  bindBuffers(b);
   Push p{in.n, in.h * in.w, in.channelGroups(), in.c};
   setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpSoftmax(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&) {
+  return std::make_unique<Softmax>(gpu, precision);
 }
 
 }  // namespace mobilevk

@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "graph/graph.h"
-#include "runtime/memory_plan.h"
+#include "runtime/plan.h"
 #include "mobilevk/error.h"
 #include "ops/gpu_op_table.h"
 #include "ops/image_input.h"
@@ -18,40 +18,11 @@
 
 namespace mobilevk {
 
-namespace {
-
-// Accesses since the last barrier, to emit a barrier only on a real hazard (read-after-write,
-// write-after-read, write-after-write on overlapping bytes).
-class HazardTracker {
- public:
-  bool needsBarrier(uint64_t readLo, uint64_t readHi, uint64_t writeLo, uint64_t writeHi) const {
-    for (const auto& a : accesses_) {
-      const bool overlapRead = readLo < a.hi && a.lo < readHi;
-      const bool overlapWrite = writeLo < a.hi && a.lo < writeHi;
-      if ((a.write && (overlapRead || overlapWrite)) || (!a.write && overlapWrite)) return true;
-    }
-    return false;
-  }
-  void add(uint64_t lo, uint64_t hi, bool write) { accesses_.push_back({lo, hi, write}); }
-  void clear() { accesses_.clear(); }
-
- private:
-  struct Access {
-    uint64_t lo, hi;
-    bool write;
-  };
-  std::vector<Access> accesses_;
-};
-
-}  // namespace
-
 struct Network::Impl {
   Gpu& gpu;
   Model model;
   NetworkOptions options;
-  std::vector<Shape> shapes;  // [0] = input, [i+1] = output of node i
-  MemoryPlan plan;
-  std::vector<bool> barrierBefore;  // per node: a compute barrier before its dispatch
+  ExecutionPlan plan;
   // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
   struct Frame {
     std::vector<std::unique_ptr<GpuOp>> ops;
@@ -69,7 +40,6 @@ struct Network::Impl {
   std::unique_ptr<CommandBuffer> cmd;
   std::unique_ptr<Fence> fence;
   std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
-  size_t barriers = 0;
   std::mutex mutex;
   struct PixelPath {
     std::unique_ptr<Rgba8Image> image;
@@ -81,8 +51,8 @@ struct Network::Impl {
 
   Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
     const Graph& graph = InternalAccess::graph(model);
-    shapes.push_back(graph.inputShape(o.batch));
-    for (const auto& s : graph.inferShapes(o.batch)) shapes.push_back(s);
+    const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
+    plan = planExecution(graph, o.batch, o.precision, o.keepLayerOutputs, align);
     checkTensorsFitDevice(graph);
     if (o.framesInFlight < 1 || o.framesInFlight > 16)
       throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
@@ -92,18 +62,6 @@ struct Network::Impl {
       weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
                                            : nullptr);
     uploads.flush();  // every layer's weights in one submission
-
-    // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
-    // by the download after the last node.
-    const int last = int(shapes.size());
-    std::vector<TensorLifetime> lifetimes;
-    for (int t = 0; t < int(shapes.size()); ++t) {
-      const bool keep = options.keepLayerOutputs || t == last - 1;
-      lifetimes.push_back({bytes(shapes[t]), t, keep ? last : t + 1});
-    }
-    const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-    plan = planMemory(lifetimes, align);
-    planBarriers();
     frames.resize(size_t(o.framesInFlight));
     for (size_t f = 0; f < frames.size(); ++f) {
       frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
@@ -112,13 +70,14 @@ struct Network::Impl {
                                false);
       for (size_t i = 0; i < graph.nodes.size(); ++i) {
         frames[f].ops.push_back(makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i]));
-        frames[f].ops[i]->bind(view(f, i), view(f, i + 1), shapes[i]);
+        const PlannedStep& step = plan.steps[i];
+        frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
       }
     }
     if (gpu.usesStaging()) {
-      inStaging = Buffer(gpu, bytes(shapes.front()), MemoryUsage::Upload, "input staging");
+      inStaging = Buffer(gpu, plan.bytes.front(), MemoryUsage::Upload, "input staging");
       for (size_t f = 0; f < frames.size(); ++f)
-        frames[f].readback = Buffer(gpu, bytes(shapes.back()), MemoryUsage::Readback,
+        frames[f].readback = Buffer(gpu, plan.bytes.back(), MemoryUsage::Readback,
                                     "output readback of frame " + std::to_string(f));
     }
     if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
@@ -127,21 +86,20 @@ struct Network::Impl {
     fence = std::make_unique<Fence>(gpu);
   }
 
-  size_t bytes(const Shape& s) const { return deviceTensorBytes(s, options.precision); }
-
   // Each tensor is bound whole to a shader: one over maxStorageBufferRange cannot run here. Say
   // which tensor, and what to change (at batch 1 only the resolution can).
   void checkTensorsFitDevice(const Graph& graph) const {
     const uint64_t range = gpu.info().caps.maxStorageBufferRange;
     auto mib = [](uint64_t b) { return std::to_string((b + (1u << 20) - 1) >> 20) + " MiB"; };
+    const auto& shapes = plan.shapes;
     for (size_t t = 0; t < shapes.size(); ++t) {
-      if (bytes(shapes[t]) <= range) continue;
+      if (plan.bytes[t] <= range) continue;
       const std::string what = t == 0 ? "the input" : "the output of '" + graph.nodes[t - 1].name + "'";
       const std::string advice =
           options.batch == 1 ? "the input resolution " + std::to_string(shapes[0].h) + "x" + std::to_string(shapes[0].w) +
                                    " is too large for this device"
                              : "use a smaller batch (now " + std::to_string(options.batch) + ") or input resolution";
-      throw Error(ErrorCode::Unsupported, model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(bytes(shapes[t])) +
+      throw Error(ErrorCode::Unsupported, model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(plan.bytes[t]) +
                   ", over this device's maxStorageBufferRange of " + mib(range) + "; " + advice);
     }
   }
@@ -155,9 +113,9 @@ struct Network::Impl {
   }
 
   BufferView view(size_t frame, size_t t) const {
-    return BufferView(frames.at(frame).arena, plan.offsets[t], bytes(shapes[t]));
+    return BufferView(frames.at(frame).arena, plan.offsets[t], plan.bytes[t]);
   }
-  size_t layers() const { return shapes.size() - 1; }
+  size_t layers() const { return plan.steps.size(); }
 
   // What one recording of a frame holds around (or instead of) the network's dispatches. Every
   // path records through recordFrame: run() (host tensor in, output to the host), runPixels()
@@ -175,8 +133,7 @@ struct Network::Impl {
     bool download = false;  // copying it to the frame's readback buffer where memory is not host-visible
   };
 
-  // Returns the barriers recorded between dispatches.
-  size_t recordFrame(VkCommandBuffer c, size_t frame, const RecordSteps& s) {
+  void recordFrame(VkCommandBuffer c, size_t frame, const RecordSteps& s) {
     const VulkanFunctions& vk = gpu.vk();
     if (s.timestamps) s.timestamps->reset(c);
     if (s.hostInput) {
@@ -186,18 +143,16 @@ struct Network::Impl {
     }
     if (s.pixelImage) s.pixelImage->recordUpload(c, s.pixelStaging->handle());
     if (s.image) recordImage(c, *s.image, s.batchIndex, frame);
-    const size_t count = s.dispatches ? recordDispatches(c, s.timestamps, frame) : 0;
+    if (s.dispatches) recordDispatches(c, s.timestamps, frame);
     if (s.toHost) recordOutputCopy(c, s.download, frame);
-    return count;
   }
 
   // A command buffer of the shared pool recorded once with `steps`.
-  std::unique_ptr<CommandBuffer> recordOnce(size_t frame, const RecordSteps& steps, size_t* barrierCount = nullptr) {
+  std::unique_ptr<CommandBuffer> recordOnce(size_t frame, const RecordSteps& steps) {
     auto recorded = std::make_unique<CommandBuffer>(gpu);
     auto poolLock = gpu.lockCommandPool();
     recorded->begin(false);
-    const size_t n = recordFrame(recorded->handle(), frame, steps);
-    if (barrierCount) *barrierCount = n;
+    recordFrame(recorded->handle(), frame, steps);
     recorded->end();
     return recorded;
   }
@@ -208,41 +163,19 @@ struct Network::Impl {
     s.timestamps = timestamps.get();
     s.toHost = true;
     s.download = true;
-    cmd = recordOnce(0, s, &barriers);
+    cmd = recordOnce(0, s);
   }
 
-  // The network's dispatches with a barrier only on a real hazard; returns the barriers recorded.
-  // The first dispatch waits for any earlier compute write (the image input, or the host's).
-  size_t recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const {
+  // The network's dispatches, with the barriers the plan placed (only on a real hazard). The first
+  // dispatch waits for any earlier compute write (the image input, or the host's).
+  void recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const {
     const VulkanFunctions& vk = gpu.vk();
     const auto& ops = frames.at(frame).ops;
-    size_t count = 0;
     if (ts) ts->write(c, 0);
     for (size_t i = 0; i < ops.size(); ++i) {
-      if (barrierBefore[i]) {
-        computeToComputeBarrier(vk, c);
-        if (i > 0) ++count;
-      }
+      if (plan.steps[i].barrierBefore) computeToComputeBarrier(vk, c);
       ops[i]->record(c);
       if (ts) ts->write(c, uint32_t(i + 1));
-    }
-    return count;
-  }
-
-  // Where a dispatch must wait for an earlier one: computed once from the memory plan (the same
-  // for every frame, whose arenas share one layout). The first dispatch always waits for any earlier
-  // compute write (the image input, or the host's).
-  void planBarriers() {
-    HazardTracker hazards;
-    hazards.add(plan.offsets.front(), plan.offsets.front() + bytes(shapes.front()), true);
-    for (size_t i = 0; i + 1 < shapes.size(); ++i) {
-      const uint64_t rLo = plan.offsets[i], rHi = rLo + bytes(shapes[i]);
-      const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + bytes(shapes[i + 1]);
-      const bool barrier = hazards.needsBarrier(rLo, rHi, wLo, wHi);
-      if (barrier) hazards.clear();
-      barrierBefore.push_back(barrier);
-      hazards.add(rLo, rHi, false);
-      hazards.add(wLo, wHi, true);
     }
   }
 
@@ -285,10 +218,10 @@ struct Network::Impl {
   // The output of `frame` once a copy to its readback buffer (where there is one) has completed.
   HostTensor readOutput(size_t frame) const {
     const Buffer& staging = frames.at(frame).readback;
-    std::vector<uint8_t> out(bytes(shapes.back()));
+    std::vector<uint8_t> out(plan.bytes.back());
     if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
     else gpu.download(frames.at(frame).arena, out.data(), out.size(), plan.offsets.back());
-    return fromDevice(out, shapes.back());
+    return fromDevice(out, plan.outputShape());
   }
 
   ImageInput& images(size_t frame) {
@@ -300,12 +233,12 @@ struct Network::Impl {
   void recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex, size_t frame) {
     images(frame).record(c, src.view, src.layout, src.width, src.height, src.format,
                          {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(frame, 0),
-                         shapes.front(), batchIndex);
+                         plan.inputShape(), batchIndex);
   }
 
   HostTensor run(const HostTensor& input) {
-    if (input.shape != shapes.front())
-      throw Error(ErrorCode::InvalidArgument, "input of shape " + input.shape.str() + " does not match the network's " + shapes.front().str());
+    if (input.shape != plan.inputShape())
+      throw Error(ErrorCode::InvalidArgument, "input of shape " + input.shape.str() + " does not match the network's " + plan.inputShape().str());
     if (input.data.size() != input.shape.elements())
       throw Error(ErrorCode::InvalidArgument, "input tensor holds " + std::to_string(input.data.size()) + " floats, its shape needs " +
                   std::to_string(input.shape.elements()));
@@ -327,7 +260,7 @@ struct Network::Impl {
 
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
     if (!rgba || width == 0 || height == 0) throw Error(ErrorCode::InvalidArgument, "runPixels: no pixels given");
-    if (shapes.front().n != 1) throw Error(ErrorCode::InvalidArgument, "runPixels classifies one image; the network has batch " + std::to_string(shapes.front().n));
+    if (plan.inputShape().n != 1) throw Error(ErrorCode::InvalidArgument, "runPixels classifies one image; the network has batch " + std::to_string(plan.inputShape().n));
     const uint32_t maxSide = gpu.info().caps.maxImageDimension2D;
     if (width > maxSide || height > maxSide)
       throw Error(ErrorCode::InvalidArgument, "runPixels: a " + std::to_string(width) + "x" + std::to_string(height) +
@@ -383,8 +316,8 @@ HostTensor Network::layerOutput(size_t i) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
   if (i >= impl_->layers()) throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  const Shape& s = impl_->shapes[i + 1];
-  std::vector<uint8_t> out(impl_->bytes(s));
+  const Shape& s = impl_->plan.shapes[i + 1];
+  std::vector<uint8_t> out(impl_->plan.bytes[i + 1]);
   impl_->gpu.download(impl_->frames[0].arena, out.data(), out.size(), impl_->plan.offsets[i + 1]);
   return impl_->fromDevice(out, s);
 }
@@ -402,15 +335,15 @@ RunTimings Network::lastTimings() const {
   return t;
 }
 
-Shape Network::inputShape() const { return impl_->shapes.front(); }
-Shape Network::outputShape() const { return impl_->shapes.back(); }
+Shape Network::inputShape() const { return impl_->plan.inputShape(); }
+Shape Network::outputShape() const { return impl_->plan.outputShape(); }
 uint64_t Network::activationBytes() const { return impl_->frames[0].arena.size() * impl_->frames.size(); }
 uint64_t Network::stagingBytes() const {
   uint64_t bytes = impl_->inStaging.size();
   for (const auto& f : impl_->frames) bytes += f.readback.size();
   return bytes;
 }
-size_t Network::barrierCount() const { return impl_->barriers; }
+size_t Network::barrierCount() const { return impl_->plan.barriers; }
 
 uint64_t Network::weightBytes() const {
   uint64_t total = 0;
@@ -447,13 +380,13 @@ void Network::record(VkCommandBuffer cmd, int frame) {
 DeviceTensor Network::inputTensor(int frame) const {
   checkFrame(frame, impl_->frames.size());
   const auto v = impl_->view(size_t(frame), 0);
-  return {v.buffer->handle(), v.offset, v.size, impl_->shapes.front(), impl_->options.precision};
+  return {v.buffer->handle(), v.offset, v.size, impl_->plan.inputShape(), impl_->options.precision};
 }
 
 DeviceTensor Network::outputTensor(int frame) const {
   checkFrame(frame, impl_->frames.size());
-  const auto v = impl_->view(size_t(frame), impl_->shapes.size() - 1);
-  return {v.buffer->handle(), v.offset, v.size, impl_->shapes.back(), impl_->options.precision};
+  const auto v = impl_->view(size_t(frame), impl_->plan.shapes.size() - 1);
+  return {v.buffer->handle(), v.offset, v.size, impl_->plan.outputShape(), impl_->options.precision};
 }
 
 HostTensor Network::readOutput(int frame) const {

@@ -1,0 +1,74 @@
+#include "runtime/plan.h"
+
+#include "graph/op_table.h"
+#include "half.h"
+
+namespace mobilevk {
+
+namespace {
+
+// Accesses since the last barrier, to place a barrier only on a real hazard (read-after-write,
+// write-after-read, write-after-write on overlapping bytes).
+class HazardTracker {
+ public:
+  bool needsBarrier(uint64_t readLo, uint64_t readHi, uint64_t writeLo, uint64_t writeHi) const {
+    for (const auto& a : accesses_) {
+      const bool overlapRead = readLo < a.hi && a.lo < readHi;
+      const bool overlapWrite = writeLo < a.hi && a.lo < writeHi;
+      if ((a.write && (overlapRead || overlapWrite)) || (!a.write && overlapWrite)) return true;
+    }
+    return false;
+  }
+  void add(uint64_t lo, uint64_t hi, bool write) { accesses_.push_back({lo, hi, write}); }
+  void clear() { accesses_.clear(); }
+
+ private:
+  struct Access {
+    uint64_t lo, hi;
+    bool write;
+  };
+  std::vector<Access> accesses_;
+};
+
+}  // namespace
+
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool keepAll, uint64_t alignment) {
+  ExecutionPlan plan;
+  plan.shapes.push_back(graph.inputShape(batch));
+  for (const auto& s : graph.inferShapes(batch)) plan.shapes.push_back(s);
+  for (const auto& s : plan.shapes) plan.bytes.push_back(deviceTensorBytes(s, precision));
+
+  // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
+  // by the download after the last node.
+  const int last = int(plan.shapes.size());
+  std::vector<TensorLifetime> lifetimes;
+  for (int t = 0; t < last; ++t) lifetimes.push_back({plan.bytes[t], t, keepAll || t == last - 1 ? last : t + 1});
+  const MemoryPlan memory = planMemory(lifetimes, alignment);
+  plan.offsets = memory.offsets;
+  plan.arenaBytes = memory.arenaBytes;
+
+  // The same for every frame, whose arenas share one layout. The first dispatch always waits for
+  // any earlier compute write (the image input, or the host's).
+  HazardTracker hazards;
+  hazards.add(plan.offsets[0], plan.offsets[0] + plan.bytes[0], true);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& node = graph.nodes[i];
+    PlannedStep step;
+    step.input = plan.shapes[i];
+    step.output = plan.shapes[i + 1];
+    if (hasWeights(node.kind)) step.window = resolveWindow(node.conv.name, step.input, node.conv.window);
+    const uint64_t rLo = plan.offsets[i], rHi = rLo + plan.bytes[i];
+    const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + plan.bytes[i + 1];
+    step.barrierBefore = hazards.needsBarrier(rLo, rHi, wLo, wHi);
+    if (step.barrierBefore) {
+      hazards.clear();
+      if (i > 0) ++plan.barriers;
+    }
+    hazards.add(rLo, rHi, false);
+    hazards.add(wLo, wHi, true);
+    plan.steps.push_back(step);
+  }
+  return plan;
+}
+
+}  // namespace mobilevk

@@ -1,0 +1,37 @@
+#pragma once
+// Everything about running a graph that is the same for every frame, computed once when a Network
+// is made: each tensor's shape, size and place in the frame's arena, each step's resolved window,
+// and where a barrier must separate two dispatches. Ops bind from its steps; recording reads it.
+#include <cstdint>
+#include <vector>
+
+#include "graph/graph.h"
+#include "graph/params.h"
+#include "runtime/memory_plan.h"
+
+namespace mobilevk {
+
+struct PlannedStep {
+  Shape input, output;
+  WindowGeometry window;       // for kinds with weights (and a window); empty otherwise
+  bool barrierBefore = false;  // a compute barrier before this step's dispatch
+};
+
+struct ExecutionPlan {
+  // Tensor t: [0] the input, [i + 1] the output of step i.
+  std::vector<Shape> shapes;
+  std::vector<uint64_t> bytes;    // device bytes of each tensor
+  std::vector<uint64_t> offsets;  // of each tensor in a frame's arena
+  uint64_t arenaBytes = 0;
+  std::vector<PlannedStep> steps;  // one per node
+  size_t barriers = 0;             // barriers between dispatches (the first dispatch's not counted)
+
+  const Shape& inputShape() const { return shapes.front(); }
+  const Shape& outputShape() const { return shapes.back(); }
+};
+
+// `keepAll` keeps every tensor alive to the end (for reading layer outputs); `alignment` is the
+// device's storage-buffer offset alignment.
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool keepAll, uint64_t alignment);
+
+}  // namespace mobilevk
