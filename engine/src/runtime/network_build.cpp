@@ -1,0 +1,142 @@
+// Making a Network (plan, weights in one upload, ops bound per frame from the plan's steps) and
+// recording it: every path goes through recordFrame.
+#include "internal_access.h"
+#include "mobilevk/error.h"
+#include "ops/gpu_op_table.h"
+#include "runtime/network_impl.h"
+
+#include <algorithm>
+
+namespace mobilevk {
+
+Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
+  const Graph& graph = InternalAccess::graph(model);
+  const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
+  plan = planExecution(graph, o.batch, o.precision, o.keepLayerOutputs, align);
+  checkTensorsFitDevice(graph);
+  if (o.framesInFlight < 1 || o.framesInFlight > 16)
+    throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
+  std::vector<std::shared_ptr<const PackedWeights>> weights;
+  Gpu::UploadBatch uploads(gpu);
+  for (const auto& n : graph.nodes)
+    weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
+                                         : nullptr);
+  uploads.flush();  // every layer's weights in one submission
+  frames.resize(size_t(o.framesInFlight));
+  for (size_t f = 0; f < frames.size(); ++f) {
+    frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
+                             "activations of " + model.name() + " (batch " + std::to_string(o.batch) + ", frame " +
+                                 std::to_string(f) + ")",
+                             false);
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+      frames[f].ops.push_back(makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i]));
+      const PlannedStep& step = plan.steps[i];
+      frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
+    }
+  }
+  if (gpu.usesStaging()) {
+    inStaging = Buffer(gpu, plan.bytes.front(), MemoryUsage::Upload, "input staging");
+    for (size_t f = 0; f < frames.size(); ++f)
+      frames[f].readback = Buffer(gpu, plan.bytes.back(), MemoryUsage::Readback,
+                                  "output readback of frame " + std::to_string(f));
+  }
+  if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
+  record();
+  recordReadbacks();
+  fence = std::make_unique<Fence>(gpu);
+}
+
+void Network::Impl::checkTensorsFitDevice(const Graph& graph) const {
+  const uint64_t range = gpu.info().caps.maxStorageBufferRange;
+  auto mib = [](uint64_t b) { return std::to_string((b + (1u << 20) - 1) >> 20) + " MiB"; };
+  const auto& shapes = plan.shapes;
+  for (size_t t = 0; t < shapes.size(); ++t) {
+    if (plan.bytes[t] <= range) continue;
+    const std::string what = t == 0 ? "the input" : "the output of '" + graph.nodes[t - 1].name + "'";
+    const std::string advice =
+        options.batch == 1 ? "the input resolution " + std::to_string(shapes[0].h) + "x" + std::to_string(shapes[0].w) +
+                                 " is too large for this device"
+                           : "use a smaller batch (now " + std::to_string(options.batch) + ") or input resolution";
+    throw Error(ErrorCode::Unsupported, model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(plan.bytes[t]) +
+                ", over this device's maxStorageBufferRange of " + mib(range) + "; " + advice);
+  }
+}
+
+void Network::Impl::recordFrame(VkCommandBuffer c, size_t frame, const RecordSteps& s) {
+  const VulkanFunctions& vk = gpu.vk();
+  if (s.timestamps) s.timestamps->reset(c);
+  if (s.hostInput) {
+    VkBufferCopy region{0, plan.offsets.front(), s.hostInput->size()};
+    vk.CmdCopyBuffer(c, s.hostInput->handle(), frames.at(frame).arena.handle(), 1, &region);
+    transferToComputeBarrier(vk, c);
+  }
+  if (s.pixelImage) s.pixelImage->recordUpload(c, s.pixelStaging->handle());
+  if (s.image) recordImage(c, *s.image, s.batchIndex, frame);
+  if (s.dispatches) recordDispatches(c, s.timestamps, frame);
+  if (s.toHost) recordOutputCopy(c, s.download, frame);
+}
+
+std::unique_ptr<CommandBuffer> Network::Impl::recordOnce(size_t frame, const RecordSteps& steps) {
+  auto recorded = std::make_unique<CommandBuffer>(gpu);
+  auto poolLock = gpu.lockCommandPool();
+  recorded->begin(false);
+  recordFrame(recorded->handle(), frame, steps);
+  recorded->end();
+  return recorded;
+}
+
+void Network::Impl::record() {
+  RecordSteps s;
+  s.hostInput = inStaging ? &inStaging : nullptr;
+  s.timestamps = timestamps.get();
+  s.toHost = true;
+  s.download = true;
+  cmd = recordOnce(0, s);
+}
+
+void Network::Impl::recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const {
+  const VulkanFunctions& vk = gpu.vk();
+  const auto& ops = frames.at(frame).ops;
+  if (ts) ts->write(c, 0);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (plan.steps[i].barrierBefore) computeToComputeBarrier(vk, c);
+    ops[i]->record(c);
+    if (ts) ts->write(c, uint32_t(i + 1));
+  }
+}
+
+void Network::Impl::recordOutputCopy(VkCommandBuffer c, bool download, size_t frame) const {
+  const VulkanFunctions& vk = gpu.vk();
+  const Frame& fr = frames.at(frame);
+  if (download && fr.readback) {
+    computeToTransferBarrier(vk, c);
+    VkBufferCopy region{plan.offsets.back(), 0, fr.readback.size()};
+    vk.CmdCopyBuffer(c, fr.arena.handle(), fr.readback.handle(), 1, &region);
+  }
+  anyToHostBarrier(vk, c);
+}
+
+void Network::Impl::recordReadbacks() {
+  for (size_t f = 0; f < frames.size(); ++f) {
+    if (!frames[f].readback) continue;  // host-visible: readOutput copies from the arena
+    RecordSteps s;
+    s.dispatches = false;
+    s.toHost = true;
+    s.download = true;
+    frames[f].readbackCmd = recordOnce(f, s);
+  }
+}
+
+ImageInput& Network::Impl::images(size_t frame) {
+  auto& in = frames.at(frame).imageInput;
+  if (!in) in = std::make_unique<ImageInput>(gpu, options.precision);
+  return *in;
+}
+
+void Network::Impl::recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex, size_t frame) {
+  images(frame).record(c, src.view, src.layout, src.width, src.height, src.format,
+                       {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(frame, 0),
+                       plan.inputShape(), batchIndex);
+}
+
+}  // namespace mobilevk

@@ -1,0 +1,128 @@
+#pragma once
+// What a mobilevk::Network holds: its plan, per-frame ops and arenas, recorded command buffers and
+// the pixel-path cache. Built and recorded in network_build.cpp; run from the host in
+// network_run.cpp; the public methods are network.cpp.
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <utility>
+#include <vector>
+
+#include "graph/graph.h"
+#include "half.h"
+#include "mobilevk/network.h"
+#include "ops/image_input.h"
+#include "ops/op.h"
+#include "runtime/plan.h"
+#include "vulkan/command.h"
+#include "vulkan/gpu.h"
+#include "vulkan/image.h"
+#include "vulkan/query.h"
+
+namespace mobilevk {
+
+struct Network::Impl {
+  Gpu& gpu;
+  Model model;
+  NetworkOptions options;
+  ExecutionPlan plan;
+  // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
+  struct Frame {
+    std::vector<std::unique_ptr<GpuOp>> ops;
+    Buffer arena;
+    std::unique_ptr<ImageInput> imageInput;
+    std::unique_ptr<CommandBuffer> submitCmd;  // for submitImage()
+    // Where memory is not host-visible: the frame's output is copied here for the host (by run(),
+    // runPixels() and readOutput(frame), all of which wait for it under the network's lock), the
+    // last by readbackCmd, recorded once, so that readOutput allocates and records nothing per call.
+    Buffer readback;
+    std::unique_ptr<CommandBuffer> readbackCmd;
+  };
+  std::vector<Frame> frames;
+  Buffer inStaging;
+  std::unique_ptr<CommandBuffer> cmd;
+  std::unique_ptr<Fence> fence;
+  std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
+  std::mutex mutex;
+  struct PixelPath {
+    std::unique_ptr<Rgba8Image> image;
+    Buffer staging;
+    std::unique_ptr<CommandBuffer> cmd;
+  };
+  // Most recently used first; at most kPixelPathCacheSize entries.
+  std::list<std::pair<std::pair<uint32_t, uint32_t>, PixelPath>> pixelPaths;
+
+  Impl(Gpu& g, const Model& m, const NetworkOptions& o);
+
+  // Each tensor is bound whole to a shader: one over maxStorageBufferRange cannot run here. Say
+  // which tensor, and what to change (at batch 1 only the resolution can).
+  void checkTensorsFitDevice(const Graph& graph) const;
+
+  // NC4HW4 floats -> the device's storage format, and back.
+  std::vector<uint8_t> toDevice(const HostTensor& t) const {
+    return encodeStorage(packNC4HW4(t), options.precision);
+  }
+  HostTensor fromDevice(const std::vector<uint8_t>& raw, const Shape& s) const {
+    return unpackNC4HW4(decodeStorage(raw, options.precision), s);
+  }
+
+  BufferView view(size_t frame, size_t t) const {
+    return BufferView(frames.at(frame).arena, plan.offsets[t], plan.bytes[t]);
+  }
+  size_t layers() const { return plan.steps.size(); }
+
+  // What one recording of a frame holds around (or instead of) the network's dispatches. Every
+  // path records through recordFrame: run() (host tensor in, output to the host), runPixels()
+  // (host pixels through an image), submitImage() and the host's record()/recordImageInput(), and
+  // the readback of a frame.
+  struct RecordSteps {
+    const Buffer* hostInput = nullptr;      // copy this upload buffer into the input tensor first
+    const Rgba8Image* pixelImage = nullptr;  // upload host pixels from pixelStaging into this image
+    const Buffer* pixelStaging = nullptr;
+    const ImageSource* image = nullptr;      // crop/resize/normalize this image into the input
+    int batchIndex = 0;
+    bool dispatches = true;
+    const TimestampPool* timestamps = nullptr;
+    bool toHost = false;    // make the output readable by the host after the fence,
+    bool download = false;  // copying it to the frame's readback buffer where memory is not host-visible
+  };
+
+  void recordFrame(VkCommandBuffer c, size_t frame, const RecordSteps& s);
+
+  // A command buffer of the shared pool recorded once with `steps`.
+  std::unique_ptr<CommandBuffer> recordOnce(size_t frame, const RecordSteps& steps);
+
+  void record();
+
+  // The network's dispatches, with the barriers the plan placed (only on a real hazard). The first
+  // dispatch waits for any earlier compute write (the image input, or the host's).
+  void recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const;
+
+  // Output to the host: with `download`, into the frame's readback buffer where memory is not
+  // host-visible; then a host barrier.
+  void recordOutputCopy(VkCommandBuffer c, bool download, size_t frame) const;
+
+
+  void recordReadbacks();
+
+  // The output of a frame the host recorded and waited for.
+  HostTensor readFrameOutput(size_t frame) const;
+
+  // The output of `frame` once a copy to its readback buffer (where there is one) has completed.
+  HostTensor readOutput(size_t frame) const;
+
+  ImageInput& images(size_t frame);
+
+  void recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex, size_t frame);
+
+  HostTensor run(const HostTensor& input);
+
+  // Replays a recorded frame-0 command buffer, waits for it and reads the output (via `readback`
+  // where memory is not host-visible).
+  HostTensor submitAndRead(VkCommandBuffer c, const char* what);
+
+  HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);
+};
+
+}  // namespace mobilevk

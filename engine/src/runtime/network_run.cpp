@@ -1,0 +1,93 @@
+// Runs from the host: a tensor (run), pixels through the GPU resize (runPixels, with its cache of
+// recorded paths per frame size), and reading a frame's output.
+#include "mobilevk/error.h"
+#include "runtime/network_impl.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace mobilevk {
+
+HostTensor Network::Impl::readFrameOutput(size_t frame) const {
+  const Frame& fr = frames.at(frame);
+  if (fr.readbackCmd) {
+    fence->reset();
+    gpu.submit(fr.readbackCmd->handle(), fence->handle(), "output readback");
+    fence->wait("output readback");
+  }
+  return readOutput(frame);
+}
+
+HostTensor Network::Impl::readOutput(size_t frame) const {
+  const Buffer& staging = frames.at(frame).readback;
+  std::vector<uint8_t> out(plan.bytes.back());
+  if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
+  else gpu.download(frames.at(frame).arena, out.data(), out.size(), plan.offsets.back());
+  return fromDevice(out, plan.outputShape());
+}
+
+HostTensor Network::Impl::run(const HostTensor& input) {
+  if (input.shape != plan.inputShape())
+    throw Error(ErrorCode::InvalidArgument, "input of shape " + input.shape.str() + " does not match the network's " + plan.inputShape().str());
+  if (input.data.size() != input.shape.elements())
+    throw Error(ErrorCode::InvalidArgument, "input tensor holds " + std::to_string(input.data.size()) + " floats, its shape needs " +
+                std::to_string(input.shape.elements()));
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto in = toDevice(input);
+  if (inStaging) std::memcpy(inStaging.mapped(), in.data(), in.size());
+  else gpu.upload(frames[0].arena, in.data(), in.size(), plan.offsets.front());
+  return submitAndRead(cmd->handle(), "inference");
+}
+
+HostTensor Network::Impl::submitAndRead(VkCommandBuffer c, const char* what) {
+  fence->reset();
+  gpu.submit(c, fence->handle(), what);
+  fence->wait(what);
+  return readOutput(0);
+}
+
+HostTensor Network::Impl::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
+  if (!rgba || width == 0 || height == 0) throw Error(ErrorCode::InvalidArgument, "runPixels: no pixels given");
+  if (plan.inputShape().n != 1) throw Error(ErrorCode::InvalidArgument, "runPixels classifies one image; the network has batch " + std::to_string(plan.inputShape().n));
+  const uint32_t maxSide = gpu.info().caps.maxImageDimension2D;
+  if (width > maxSide || height > maxSide)
+    throw Error(ErrorCode::InvalidArgument, "runPixels: a " + std::to_string(width) + "x" + std::to_string(height) +
+                " image is larger than this device's maxImageDimension2D of " + std::to_string(maxSide) +
+                "; scale it down first");
+  std::lock_guard<std::mutex> lock(mutex);
+  const std::pair<uint32_t, uint32_t> key{width, height};
+  auto hit = std::find_if(pixelPaths.begin(), pixelPaths.end(), [&](const auto& e) { return e.first == key; });
+  if (hit != pixelPaths.end()) {
+    pixelPaths.splice(pixelPaths.begin(), pixelPaths, hit);
+  } else {
+    // Every earlier submission has completed (each call waits), so the oldest entry can go; the
+    // descriptor set cached for its image view goes with it (a new image may reuse the handle).
+    if (pixelPaths.size() >= Network::kPixelPathCacheSize) {
+      const PixelPath& old = pixelPaths.back().second;
+      if (old.image) images(0).forget(old.image->view());
+      pixelPaths.pop_back();
+    }
+    pixelPaths.emplace_front(key, PixelPath{});
+  }
+  PixelPath& path = pixelPaths.front().second;
+  if (!path.cmd) {
+    path.image = std::make_unique<Rgba8Image>(gpu, width, height);
+    path.staging = Buffer(gpu, uint64_t(width) * height * 4, MemoryUsage::Upload, "RGBA8 pixel staging");
+    ImageSource src;
+    src.view = path.image->view();
+    src.width = width;
+    src.height = height;
+    src.format = VK_FORMAT_R8G8B8A8_UNORM;
+    RecordSteps s;
+    s.pixelImage = path.image.get();
+    s.pixelStaging = &path.staging;
+    s.image = &src;
+    s.toHost = true;
+    s.download = true;
+    path.cmd = recordOnce(0, s);
+  }
+  std::memcpy(path.staging.mapped(), rgba, size_t(width) * height * 4);
+  return submitAndRead(path.cmd->handle(), "inference from pixels");
+}
+
+}  // namespace mobilevk
