@@ -149,14 +149,17 @@ void recordError(const std::string& op, double maxAbs) {
   e = std::max(e, maxAbs);
 }
 
-std::vector<uint8_t> tinyTflite(int builtinCode) {
+std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options) {
   namespace T = mobilevk::tfl;
   flatbuffers::FlatBufferBuilder b;
   const std::vector<flatbuffers::Offset<T::Buffer>> buffers = {T::CreateBuffer(b)};
   const std::vector<flatbuffers::Offset<T::Tensor>> tensors = {
       T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 4, 4, 3}), 0, 0, b.CreateString("input")),
       T::CreateTensor(b, b.CreateVector(std::vector<int>{1, 2, 2, 3}), 0, 0, b.CreateString("pooled"))};
-  const auto op = T::CreateOperator(b, 0, b.CreateVector(std::vector<int>{0}), b.CreateVector(std::vector<int>{1}));
+  const auto pool = T::CreatePool2DOptions(b, /*VALID*/ 1, 2, 2, 2, 2, /*no activation*/ 0);
+  const auto op = T::CreateOperator(b, 0, b.CreateVector(std::vector<int>{0}), b.CreateVector(std::vector<int>{1}),
+                                    pool2x2Options ? T::BuiltinOptions_Pool2DOptions : T::BuiltinOptions_NONE,
+                                    pool2x2Options ? pool.Union() : 0);
   const std::vector<flatbuffers::Offset<T::Operator>> ops = {op};
   const auto sg = T::CreateSubGraph(b, b.CreateVector(tensors), b.CreateVector(std::vector<int>{0}),
                                     b.CreateVector(std::vector<int>{1}), b.CreateVector(ops));

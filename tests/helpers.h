@@ -41,8 +41,9 @@ mobilevk::Model smallMobileNet(int resolution, int classes);
 // A directory of this test run's own, made once (mkdtemp), for files a test writes.
 std::string scratchDir();
 
-// A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code.
-std::vector<uint8_t> tinyTflite(int builtinCode);
+// A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code -> [1,2,2,3];
+// with pool2x2Options the operator has Pool2DOptions for a 2x2 window, stride 2, VALID.
+std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options = false);
 
 // Records the max abs error seen per op, printed at the end of the run for the closing note.
 void recordError(const std::string& op, double maxAbs);

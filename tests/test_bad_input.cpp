@@ -62,7 +62,8 @@ TEST_CASE("bad TFLite files") {
   // A JPEG renamed .tflite.
   expectLoadError(writeFile("photo.tflite", readAll(shared("images/hot_dog.jpg"))), {"photo.tflite", "not a TFLite model"});
   // An op outside the supported set is refused by name.
-  expectLoadError(writeFile("maxpool.tflite", testing::tinyTflite(17)), {"maxpool.tflite", "MAX_POOL_2D", "not supported"});
+  expectLoadError(writeFile("l2pool.tflite", testing::tinyTflite(12)), {"l2pool.tflite", "L2_POOL_2D", "not supported"});
+  expectLoadError(writeFile("maxpool.tflite", testing::tinyTflite(17)), {"maxpool.tflite", "MAX_POOL_2D", "missing Pool2DOptions"});
   expectLoadError(writeFile("custom.tflite", testing::tinyTflite(32)), {"custom.tflite", "not supported"});
   expectLoadError(testing::scratchDir() + "/does-not-exist.tflite", {"does-not-exist.tflite", "no such file"});
   // Random bytes behind a valid identifier.

@@ -18,10 +18,13 @@
 #include "cpu/reference.h"
 #include "helpers.h"
 #include "mobilevk/error.h"
+#include "mobilevk/network.h"
+#include "mobilevk/reference.h"
 #include "ops/conv2d.h"
 #include "ops/depthwise_conv.h"
 #include "ops/fully_connected.h"
 #include "ops/global_avg_pool.h"
+#include "ops/gpu_op_table.h"
 #include "ops/pointwise_conv.h"
 #include "ops/softmax.h"
 #include "vulkan/gpu.h"
@@ -262,6 +265,65 @@ TEST_CASE("GlobalAvgPool matches the CPU reference") {
                                    "GlobalAvgPool " + s.str());
     recordError("GlobalAvgPool", err);
   }
+}
+
+TEST_CASE("MaxPool2D matches the CPU reference exactly, in fp32 and fp16 storage") {
+  // A max is one of its inputs, so nothing rounds: fp32 must be bit-exact, and so must fp16 once
+  // the input is rounded to fp16 (the value the GPU stores), since the max of fp16 values and the
+  // ReLU6 bounds are fp16 values too.
+  std::mt19937 rng(9009);
+  struct Case {
+    Shape s;
+    int kH, kW, strideY, strideX;
+    Padding padding;
+    Activation activation;
+  };
+  const Case cases[] = {
+      {{1, 112, 112, 64}, 3, 3, 2, 2, kSame, Activation::none()},  // the classic 3x3/s2 stem pool
+      {{3, 9, 7, 5}, 3, 3, 2, 2, kSame, Activation::relu6()},      // batch 3, stride 2 on odd sizes, 5 channels
+      {{1, 8, 8, 3}, 2, 2, 2, 2, kValid, Activation::none()},
+      {{2, 5, 11, 13}, 3, 2, 1, 2, kSame, Activation::relu()},     // unequal window and strides
+      {{1, 1, 1, 6}, 3, 3, 1, 1, kSame, Activation::none()},       // window larger than the input
+      {{1, 7, 7, 4}, 7, 7, 1, 1, kValid, Activation::none()},
+  };
+  for (const Precision precision : {Precision::FP32, Precision::FP16})
+    for (const auto& c : cases) {
+      CAPTURE(c.s.str());
+      CAPTURE(int(precision));
+      Node node;
+      node.kind = NodeKind::MaxPool2D;
+      node.name = node.conv.name = "pool";
+      node.conv.window = {c.kH, c.kW, c.strideY, c.strideX, c.padding};
+      node.conv.activation = c.activation;
+      HostTensor in = randomTensor(c.s, rng, -8.0f, 8.0f);
+      if (precision == Precision::FP16)
+        for (auto& v : in.data) v = halfToFloat(floatToHalf(v));
+      const auto op = makeGpuOp(InternalAccess::gpu(context()), node, precision, nullptr);
+      const HostTensor gpu = runGpu(*op, in, precision);
+      const HostTensor ref = cpu::runMaxPool2D(node, in);
+      CHECK(gpu.shape == ref.shape);
+      recordError(precision == Precision::FP16 ? "MaxPool2D fp16" : "MaxPool2D",
+                  expectClose(gpu, ref, std::vector<float>(ref.data.size(), 0.0f), "MaxPool2D " + c.s.str()));
+    }
+}
+
+TEST_CASE("MAX_POOL_2D from a TFLite file: importer, network and reference agree with a hand-computed max") {
+  const auto bytes = tinyTflite(17, true);  // [1,4,4,3] -> 2x2/s2 VALID -> [1,2,2,3]
+  const Model model = Model::fromTflite(bytes.data(), bytes.size(), "maxpool");
+  REQUIRE(model.layers().size() == 1);
+  CHECK(model.layers()[0].type == "MaxPool2D");
+  std::mt19937 rng(9010);
+  const HostTensor in = randomTensor({1, 4, 4, 3}, rng);
+  HostTensor expected({1, 2, 2, 3});
+  for (int y = 0; y < 2; ++y)
+    for (int x = 0; x < 2; ++x)
+      for (int ch = 0; ch < 3; ++ch)
+        expected.at(0, y, x, ch) = std::max(std::max(in.at(0, 2 * y, 2 * x, ch), in.at(0, 2 * y, 2 * x + 1, ch)),
+                                            std::max(in.at(0, 2 * y + 1, 2 * x, ch), in.at(0, 2 * y + 1, 2 * x + 1, ch)));
+  CHECK(runReference(model, in).data == expected.data);
+  Network net(context(), model);
+  CHECK(net.run(in).data == expected.data);
+  expectNoValidationMessages();
 }
 
 TEST_CASE("Softmax matches the CPU reference") {

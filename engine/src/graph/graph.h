@@ -28,7 +28,9 @@ ConvKind convKindOf(NodeKind k);  // only for nodes with weights
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
   std::string name;
-  ConvDesc conv;  // nodes with weights only
+  // Weights, window and activation for kinds with weights; window and activation alone for
+  // windowed kinds without (pools); unused otherwise.
+  ConvDesc conv;
 };
 
 struct Graph {

@@ -5,7 +5,8 @@
 //     Kind         the NodeKind, also the op's name in summaries and errors;
 //     Weights      the weight layout (a ConvKind) for kinds that carry weights, else std::nullopt;
 //     OutputShape  how the output shape follows from the input (graph/op_table.cpp): convShape
-//                  (window and weights), pooledShape ([N,1,1,C]), sameShape.
+//                  (window and weights), windowShape (window, channels kept), pooledShape
+//                  ([N,1,1,C]), sameShape.
 //
 // A row promises two functions by name, and a missing one fails to link:
 //   HostTensor cpu::run<Kind>(const Node&, const HostTensor&)    the CPU reference, engine/src/cpu/
@@ -18,4 +19,5 @@
   X(PointwiseConv, ConvKind::Pointwise, convShape)       \
   X(FullyConnected, ConvKind::FullyConnected, convShape) \
   X(GlobalAvgPool, std::nullopt, pooledShape)            \
-  X(Softmax, std::nullopt, sameShape)
+  X(Softmax, std::nullopt, sameShape)                    \
+  X(MaxPool2D, std::nullopt, windowShape)

@@ -1,4 +1,4 @@
-// TFLite (.tflite) importer: CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global), FULLY_CONNECTED,
+// TFLite (.tflite) importer: CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global), MAX_POOL_2D, FULLY_CONNECTED,
 // RESHAPE (of a 1x1 map), SOFTMAX; float32, float16, uint8 and int8 (per-tensor and per-channel)
 // weights dequantized to float. Quantized outputs carry their representable range as a clamp, which
 // is how old TOCO uint8 files express ReLU6.
@@ -18,7 +18,8 @@ namespace mobilevk {
 namespace {
 
 namespace op {
-constexpr int kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kReshape = 22, kSoftmax = 25;
+constexpr int kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
+              kSoftmax = 25;
 }
 namespace type {
 constexpr int kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt8 = 9;
@@ -367,6 +368,21 @@ class TfliteReader {
         n.kind = NodeKind::GlobalAvgPool;
         break;
       }
+      case op::kMaxPool2D: {
+        const auto* opt = o->builtin_options_as_Pool2DOptions();
+        if (!opt) fail(who + ": missing Pool2DOptions");
+        if (inShape.size() != 4) fail(who + ": input has shape " + shapeStr(inShape) + ", expected NHWC");
+        if (opt->padding() != 0 && opt->padding() != 1) fail(who + ": unknown padding " + std::to_string(opt->padding()));
+        if (opt->filter_height() <= 0 || opt->filter_width() <= 0 || opt->stride_h() <= 0 || opt->stride_w() <= 0)
+          fail(who + ": filter " + std::to_string(opt->filter_height()) + "x" + std::to_string(opt->filter_width()) +
+               " and stride " + std::to_string(opt->stride_h()) + "x" + std::to_string(opt->stride_w()) + " must be positive");
+        d.inChannels = d.outChannels = inShape[3];
+        d.window = {opt->filter_height(), opt->filter_width(), opt->stride_h(), opt->stride_w(), padding(opt->padding())};
+        d.activation = fusedActivation(opt->fused_activation_function(), who);
+        n.kind = NodeKind::MaxPool2D;
+        clampToQuantizedRange(n, out);
+        break;
+      }
       case op::kReshape: {
         // Only a reshape of a 1x1 map that keeps the channels last changes nothing in NC4HW4.
         const auto os = shapeOf(out);
@@ -388,7 +404,7 @@ class TfliteReader {
       }
       default:
         unsupported(who + " is not supported (mobilevk runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "RESHAPE, SOFTMAX)");
+                   "MAX_POOL_2D, RESHAPE, SOFTMAX)");
     }
     graph_->nodes.push_back(std::move(n));
     current_ = o->outputs()->Get(0);

@@ -56,7 +56,8 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
     PlannedStep step;
     step.input = plan.shapes[i];
     step.output = plan.shapes[i + 1];
-    if (hasWeights(node.kind)) step.window = resolveWindow(node.conv.name, step.input, node.conv.window);
+    // Kinds without a window keep the default 1x1 one, which resolves to the input size.
+    step.window = resolveWindow(node.name, step.input, node.conv.window);
     const uint64_t rLo = plan.offsets[i], rHi = rLo + plan.bytes[i];
     const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + plan.bytes[i + 1];
     step.barrierBefore = hazards.needsBarrier(rLo, rHi, wLo, wHi);

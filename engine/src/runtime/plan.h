@@ -13,7 +13,7 @@ namespace mobilevk {
 
 struct PlannedStep {
   Shape input, output;
-  WindowGeometry window;       // for kinds with weights (and a window); empty otherwise
+  WindowGeometry window;       // the node's window resolved on `input` (output size, padding)
   bool barrierBefore = false;  // a compute barrier before this step's dispatch
 };
 

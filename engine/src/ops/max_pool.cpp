@@ -1,0 +1,53 @@
+// Max pooling (TFLite MAX_POOL_2D): a window over H and W per channel, with the fused activation.
+#include "ops/gpu_op_table.h"
+#include "shader_names.h"
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+namespace {
+
+struct Push {
+  int32_t batch, inH, inW, c4, outH, outW, c;
+  int32_t kH, kW, strideY, strideX, padTop, padLeft;
+  float clampMin, clampMax;
+};
+const ShaderInterface kInterface{shader::max_pool, {BindingType::Texel /* input */, BindingType::Storage /* output */}, sizeof(Push)};
+
+class MaxPool2D : public GpuOp {
+ public:
+  MaxPool2D(Gpu& gpu, const Node& node, Precision precision)
+      : GpuOp(gpu, precision), name_(node.name), window_(node.conv.window), activation_(node.conv.activation) {
+    requirePrecision(gpu, precision);
+    pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1}));
+  }
+  const char* kind() const override { return "MaxPool2D"; }
+  WindowGeometry window(const Shape& in) const override { return resolveWindow(name_, in, window_); }
+  Shape outputShape(const Shape& in) const override {
+    const WindowGeometry g = window(in);
+    return {in.n, g.outH, g.outW, in.c};
+  }
+  void bind(const OpBinding& b) override {
+    const Shape& in = b.inputShape;
+    const Shape& out = b.outputShape;
+    bindBuffers(b);
+    const Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c,
+                 window_.kernelH, window_.kernelW, window_.strideY, window_.strideX, b.window.padTop, b.window.padLeft,
+                 activation_.min, activation_.max};
+    setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  }
+
+ private:
+  std::string name_;
+  WindowParams window_;
+  Activation activation_;
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeGpuOpMaxPool2D(Gpu& gpu, const Node& node, Precision precision,
+                                          const std::shared_ptr<const PackedWeights>&) {
+  return std::make_unique<MaxPool2D>(gpu, node, precision);
+}
+
+}  // namespace mobilevk
