@@ -14,6 +14,7 @@
 
 #include "helpers.h"
 #include "half.h"
+#include "graph/model_access.h"
 #include "import/importers.h"
 #include "io/file_io.h"
 #include "mobilevk/error.h"
@@ -28,9 +29,17 @@ namespace {
 
 std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
 
+// Imported and then validated as a Model, as Model::load does.
+Model modelFromTflite(std::vector<uint8_t> bytes, const std::string& name) {
+  return ModelAccess::model(importTfliteBytes(std::move(bytes), name));
+}
+Model modelFromKeras(const std::string& json, const std::string& dir) {
+  return ModelAccess::model(importKerasJson(json, dir));
+}
+
 void expectImportError(std::vector<uint8_t> bytes, const std::vector<std::string>& needles) {
   try {
-    importTfliteBytes(std::move(bytes), "edited.tflite");
+    modelFromTflite(std::move(bytes), "edited.tflite");
     FAIL("imported without error");
   } catch (const Error& e) {
     const std::string msg = e.what();
@@ -93,7 +102,7 @@ std::vector<uint8_t> float16ConvModel(const std::vector<float>& weights) {
 
 TEST_CASE("quantization parameters that are not finite or out of range are refused, naming the tensor") {
   const auto good = readRegularFile(shared("models/mobilenet_v1_0.25_128_quant.tflite"), 1ull << 30);
-  REQUIRE_NOTHROW(importTfliteBytes(good, "unedited.tflite"));
+  REQUIRE_NOTHROW(modelFromTflite(good, "unedited.tflite"));
   const std::string weights = "MobilenetV1/MobilenetV1/Conv2d_0/weights_quant/FakeQuantWithMinMaxVars";
   const std::string output = "MobilenetV1/MobilenetV1/Conv2d_0/Relu6";
   const QuantSite w = quantizationOf(good, weights), in = quantizationOf(good, "input"), out = quantizationOf(good, output);
@@ -119,7 +128,7 @@ TEST_CASE("quantization parameters that are not finite or out of range are refus
 
 TEST_CASE("per-channel int8 scales are checked channel by channel") {
   const auto good = readRegularFile(shared("models/vww_96_int8.tflite"), 1ull << 30);
-  REQUIRE_NOTHROW(importTfliteBytes(good, "unedited.tflite"));
+  REQUIRE_NOTHROW(modelFromTflite(good, "unedited.tflite"));
   const auto* model = tfl::GetModel(good.data());
   // The first per-channel weight tensor: poison its third scale.
   for (const auto* t : *model->subgraphs()->Get(0)->tensors()) {
@@ -135,7 +144,7 @@ TEST_CASE("per-channel int8 scales are checked channel by channel") {
 
 TEST_CASE("float16 weights that are Inf or NaN are refused") {
   const std::vector<float> finite = {0.5f, -1.0f, 2.0f, 0.25f, 0.0f, 1.5f};
-  REQUIRE_NOTHROW(importTfliteBytes(float16ConvModel(finite), "fp16.tflite"));
+  REQUIRE_NOTHROW(modelFromTflite(float16ConvModel(finite), "fp16.tflite"));
   for (const float bad : {INFINITY, -INFINITY, NAN}) {
     auto w = finite;
     w[4] = bad;
@@ -153,7 +162,7 @@ TEST_CASE("Keras batch norms with negative epsilon, variance + epsilon <= 0, or 
   const std::string name = layers[bn]["config"]["name"];
   auto load = [&](const nlohmann::json& edited) {
     const std::string dump = edited.dump();
-    return importKerasJson(dump, src);
+    return modelFromKeras(dump, src);
   };
   REQUIRE_NOTHROW(load(doc));
   auto expect = [&](const nlohmann::json& edited, const std::vector<std::string>& needles) {
@@ -205,14 +214,14 @@ TEST_CASE("Keras batch norms with negative epsilon, variance + epsilon <= 0, or 
   edited = doc;
   edited["modelTopology"]["model_config"]["config"]["layers"][bn]["config"]["epsilon"] = 0.0;
   try {
-    importKerasJson(edited.dump(), dir);
+    modelFromKeras(edited.dump(), dir);
     FAIL("loaded without error");
   } catch (const Error& e) {
     const std::string msg = e.what();
     CHECK_MESSAGE(msg.find("moving_variance + epsilon is 0.000000 for channel 0; it must be > 0") != std::string::npos, msg);
   }
   // The same edited shard with the file's own epsilon loads: the check is not over-eager.
-  CHECK_NOTHROW(importKerasJson(doc.dump(), dir));
+  CHECK_NOTHROW(modelFromKeras(doc.dump(), dir));
 }
 
 TEST_CASE("readers accept regular files only, bounded, without blocking") {

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "graph/model_access.h"
 #include "import/importers.h"
 #include "mobilevk/error.h"
 
@@ -14,8 +15,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return std::string(env ? env : MOBILEVK_SHARED_DIR "/models/mobilenet_v1_0.75_224_keras");
   }();
   try {
-    auto graph = mobilevk::importKerasJson(std::string(reinterpret_cast<const char*>(data), size), dir);
-    graph->inferShapes(1);
+    // A Model validates the graph (weights, windows, shapes), as Model::load does.
+    const mobilevk::Model model = mobilevk::ModelAccess::model(
+        mobilevk::importKerasJson(std::string(reinterpret_cast<const char*>(data), size), dir));
+    model.outputShape();
   } catch (const mobilevk::Error&) {
   }
   return 0;

@@ -3,13 +3,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "graph/model_access.h"
 #include "import/importers.h"
 #include "mobilevk/error.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
-    auto graph = mobilevk::importTfliteBytes(std::vector<uint8_t>(data, data + size), "fuzz.tflite");
-    graph->inferShapes(1);
+    // A Model validates the graph (weights, windows, shapes), as Model::load does.
+    const mobilevk::Model model =
+        mobilevk::ModelAccess::model(mobilevk::importTfliteBytes(std::vector<uint8_t>(data, data + size), "fuzz.tflite"));
+    model.outputShape();
   } catch (const mobilevk::Error&) {
   }
   return 0;

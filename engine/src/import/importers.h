@@ -1,6 +1,6 @@
 #pragma once
-// Model importers. Each builds a validated Graph, or throws mobilevk::Error naming the file, the
-// layer or operator, and what was expected versus found. Nothing outside the supported set is
+// Model importers. Each builds a Graph (validated once, when it becomes a Model), or throws
+// mobilevk::Error naming the file, the layer or operator, and what was expected versus found. Nothing outside the supported set is
 // ever run approximately: an unknown op or option is refused.
 #include <cstdint>
 #include <memory>

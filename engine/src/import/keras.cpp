@@ -69,8 +69,7 @@ class KerasReader {
       }
     }
     if (pendingPad_) fail("ZeroPadding2D '" + pendingPadName_ + "' is not followed by a convolution");
-    g->validate();
-    return g;
+    return g;  // validated once, when it becomes a Model
   }
 
  private:

@@ -81,8 +81,7 @@ class TfliteReader {
     if (int(sg_->outputs()->Get(0)) != current_)
       fail("the model output is tensor " + std::to_string(sg_->outputs()->Get(0)) +
            ", but the operator chain ends at tensor " + std::to_string(current_));
-    g->validate();
-    return g;
+    return g;  // validated once, when it becomes a Model
   }
 
  private:
