@@ -20,14 +20,25 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+# The LiteRT oracle of the integer tests runs under Node: Debian's when no Node is installed yet.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 
-echo "installing: ${missing[*]}"
-sudo=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  sudo=sudo
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "error: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# LiteRT (npm @litertjs/core, the version pinned in tests/litert/package-lock.json), once.
+litert="$(dirname "$0")/../tests/litert"
+if [ ! -f "$litert/node_modules/@litertjs/core/package.json" ] ||
+   [ "$litert/package-lock.json" -nt "$litert/node_modules/.package-lock.json" ]; then
+  echo "installing LiteRT for the integer tests (npm ci in tests/litert)"
+  (cd "$litert" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -200,6 +200,15 @@ mobilevk::Precision precisionOption(const Args& args) {
   return p == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
 }
 
+bool integerExecution(const Args& args, const mobilevk::Model& model) {
+  const std::string e = args.value("execution", "float");
+  if (e != "float" && e != "integer") throw UsageError{"--execution must be float or integer, got '" + e + "'"};
+  if (e == "integer" && !model.hasIntegerExecution())
+    throw mobilevk::Error(mobilevk::ErrorCode::Unsupported, "--execution integer: model '" + model.name() +
+                          "' is not a quantized TFLite file with integers for every layer; use --execution float");
+  return e == "integer";
+}
+
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count) {
   mobilevk::Shape s = inputs[first].tensor.shape;
   s.n = int(count);

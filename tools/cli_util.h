@@ -69,6 +69,9 @@ mobilevk::ContextOptions contextOptionsFromEnvironment();
 void savePipelineCache(const Args& args, const mobilevk::Context* ctx);
 // --precision fp32|fp16.
 mobilevk::Precision precisionOption(const Args& args);
+// --execution float|integer (default float): integer runs a quantized file's own integer arithmetic;
+// refused, naming the model, for a model without integers.
+bool integerExecution(const Args& args, const mobilevk::Model& model);
 // Concatenates [1,H,W,C] tensors along N.
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count);
 

@@ -14,13 +14,15 @@
 #include "mobilevk/image.h"
 #include "mobilevk/labels.h"
 #include "mobilevk/network.h"
+#include "mobilevk/reference.h"
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 int cmdClassify(const std::vector<std::string>& argv) {
   cli::Args args("classify", argv,
-                 {"model", "labels", "top", "device", "save-output", "input-npy", "input-range", "precision", "pipeline-cache"},
+                 {"model", "labels", "top", "device", "save-output", "save-input", "input-npy", "input-range", "precision",
+                  "pipeline-cache", "execution"},
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   const std::string modelPath = args.value("model");
@@ -48,9 +50,13 @@ int cmdClassify(const std::vector<std::string>& argv) {
   const auto labels = cli::findLabels(args.value("labels"), modelPath, classes, &labelsPath);
 
   const mobilevk::Precision precision = cli::precisionOption(args);
+  const bool integer = cli::integerExecution(args, model);
   const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, true);
   const bool onCpu = !ctx;
-  const std::string deviceName = ctx ? ctx->device().name : "CPU reference";
+  if (integer && !onCpu)
+    throw cli::UsageError{"--execution integer runs on the CPU integer twin only for now (--device cpu): the GPU integer "
+                          "kernels are not built yet"};
+  const std::string deviceName = ctx ? ctx->device().name : integer ? "CPU integer twin" : "CPU reference";
 
   // Outputs per image, and the time each took (a batch's time is shared equally).
   std::vector<std::vector<float>> outputs(inputs.size());
@@ -74,7 +80,9 @@ int cmdClassify(const std::vector<std::string>& argv) {
   for (size_t first = 0; first < inputs.size(); first += batch) {
     const mobilevk::HostTensor in = cli::stackBatch(inputs, first, batch);
     const auto t0 = Clock::now();
-    const mobilevk::HostTensor out = onCpu ? mobilevk::runReference(model, in) : net->run(in);
+    const mobilevk::HostTensor out = !onCpu ? net->run(in)
+                                     : integer ? mobilevk::runIntegerReference(model, in)
+                                               : mobilevk::runReference(model, in);
     const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     const size_t per = out.data.size() / batch;
     for (size_t i = 0; i < batch; ++i) {
@@ -95,6 +103,23 @@ int cmdClassify(const std::vector<std::string>& argv) {
                                std::to_string(bad - outputs[i].begin()) + "); the input or its range is too extreme");
   }
 
+  if (args.has("save-input")) {
+    // What the network was given: floats, or on the integer path the input tensor's own integers.
+    const mobilevk::Shape one = model.inputShape(1);
+    const std::vector<int> dims{int(inputs.size()), one.h, one.w, one.c};
+    if (integer) {
+      std::vector<int32_t> all;
+      for (const auto& in : inputs) {
+        const auto q = mobilevk::quantizeInput(model, in.tensor);
+        all.insert(all.end(), q.begin(), q.end());
+      }
+      mobilevk::writeNpyBytes(args.value("save-input"), all, model.inputQuantization().isSigned, dims, args.has("overwrite"));
+    } else {
+      std::vector<float> all;
+      for (const auto& in : inputs) all.insert(all.end(), in.tensor.data.begin(), in.tensor.data.end());
+      mobilevk::writeNpy(args.value("save-input"), all, dims, args.has("overwrite"));
+    }
+  }
   if (args.has("save-output")) {
     if (!failures.empty())
       throw mobilevk::Error("not writing " + args.value("save-output") + ": " + std::to_string(failures.size()) +
@@ -117,15 +142,18 @@ int cmdClassify(const std::vector<std::string>& argv) {
   if (args.has("json")) {
     json errors = json::array();
     for (const auto& f : failures) errors.push_back({{"input", f.name}, {"error", f.error}});
-    std::cout << json{{"device", deviceName}, {"model", modelPath}, {"labels", labelsPath.empty() ? json(nullptr) : json(labelsPath)},
-                      {"batch", batch}, {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results},
-                      {"errors", errors}}
-                     .dump(2)
-              << "\n";
+    json doc{{"device", deviceName}, {"model", modelPath}, {"labels", labelsPath.empty() ? json(nullptr) : json(labelsPath)},
+             {"execution", integer ? "integer" : "float"}, {"batch", batch},
+             {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results}, {"errors", errors}};
+    if (integer) {
+      const mobilevk::Quantization q = model.outputQuantization();
+      doc["output_quantization"] = {{"type", q.isSigned ? "int8" : "uint8"}, {"scale", q.scale}, {"zero_point", q.zeroPoint}};
+    }
+    std::cout << doc.dump(2) << "\n";
     return status;
   }
-  std::printf("model %s (%s), device: %s%s\n", model.name().c_str(), model.inputShape().str().c_str(), deviceName.c_str(),
-              labels.empty() ? ", no label file found (use --labels)" : "");
+  std::printf("model %s (%s), device: %s, %s execution%s\n", model.name().c_str(), model.inputShape().str().c_str(),
+              deviceName.c_str(), integer ? "integer" : "float", labels.empty() ? ", no label file found (use --labels)" : "");
   if (net) std::printf("first run (driver compiles shaders lazily): %.1f ms, not counted below\n", firstRunMs);
   for (const auto& r : results) {
     std::printf("%s  (%.1f ms)\n", r["image"].get<std::string>().c_str(), r["ms"].get<double>());

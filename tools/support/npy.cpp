@@ -77,18 +77,22 @@ HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) 
   return t;
 }
 
-void writeNpy(const std::string& path, const std::vector<float>& data, const std::vector<int>& dims, bool overwrite) {
-  size_t count = 1;
+namespace {
+
+// One .npy file: header for `descr` and `dims`, then `bytes` (count elements).
+void writeNpyFile(const std::string& path, const char* descr, const void* bytes, size_t elementBytes, size_t count,
+                  const std::vector<int>& dims, bool overwrite) {
+  size_t cells = 1;
   std::string shape = "(";
   for (int d : dims) {
-    count *= size_t(d);
+    cells *= size_t(d);
     shape += std::to_string(d) + ",";
   }
   if (dims.size() > 1) shape.pop_back();
   shape += ")";
-  if (count != data.size())
-    throw Error(ErrorCode::InvalidArgument, path + ": " + std::to_string(data.size()) + " values do not fill shape " + shape);
-  std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + shape + ", }";
+  if (cells != count)
+    throw Error(ErrorCode::InvalidArgument, path + ": " + std::to_string(count) + " values do not fill shape " + shape);
+  std::string header = std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
   const size_t total = 10 + header.size() + 1;
   header.append((64 - total % 64) % 64, ' ');
   header += '\n';
@@ -96,8 +100,27 @@ void writeNpy(const std::string& path, const std::vector<float>& data, const std
   file += char(header.size() & 0xff);
   file += char(header.size() >> 8);
   file += header;
-  file.append(reinterpret_cast<const char*>(data.data()), data.size() * 4);
+  file.append(static_cast<const char*>(bytes), count * elementBytes);
   writeFileAtomically(path, file.data(), file.size(), overwrite ? Replace::RegularFile : Replace::Never);
+}
+
+}  // namespace
+
+void writeNpy(const std::string& path, const std::vector<float>& data, const std::vector<int>& dims, bool overwrite) {
+  writeNpyFile(path, "<f4", data.data(), 4, data.size(), dims, overwrite);
+}
+
+void writeNpyBytes(const std::string& path, const std::vector<int32_t>& values, bool isSigned, const std::vector<int>& dims,
+                   bool overwrite) {
+  std::vector<uint8_t> bytes(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    const int32_t lo = isSigned ? -128 : 0, hi = isSigned ? 127 : 255;
+    if (values[i] < lo || values[i] > hi)
+      throw Error(ErrorCode::InvalidArgument, path + ": value " + std::to_string(values[i]) + " at index " + std::to_string(i) +
+                  " does not fit " + (isSigned ? "int8" : "uint8"));
+    bytes[i] = uint8_t(values[i]);
+  }
+  writeNpyFile(path, isSigned ? "|i1" : "|u1", bytes.data(), 1, bytes.size(), dims, overwrite);
 }
 
 }  // namespace mobilevk

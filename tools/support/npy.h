@@ -15,5 +15,8 @@ HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& name);
 // Writes `data` with the given dimensions, atomically (temporary file, then rename); refuses to
 // replace an existing file unless overwrite is set.
 void writeNpy(const std::string& path, const std::vector<float>& data, const std::vector<int>& dims, bool overwrite);
+// The same for 8-bit integers (uint8 '|u1', or int8 '|i1' when isSigned): a quantized tensor.
+void writeNpyBytes(const std::string& path, const std::vector<int32_t>& values, bool isSigned, const std::vector<int>& dims,
+                   bool overwrite);
 
 }  // namespace mobilevk

@@ -39,6 +39,14 @@ struct MobileNetV1Options {
   uint32_t seed = 1;      // random weights (speed does not depend on their values)
 };
 
+// How a quantized file maps a tensor's integers to real numbers: real = scale * (q - zeroPoint),
+// q a uint8 (isSigned false) or int8 value.
+struct Quantization {
+  bool isSigned = false;
+  float scale = 0.0f;
+  int32_t zeroPoint = 0;
+};
+
 class Model {
  public:
   // A .tflite file, or a Keras/TF.js layers model (its directory or its model.json).
@@ -60,6 +68,12 @@ class Model {
   std::vector<LayerSummary> layers() const;
   uint64_t totalMacs() const;
   uint64_t totalParams() const;
+  // True for a quantized file (TFLite uint8 or int8) whose every layer carries its own integers:
+  // integer execution can run it.
+  bool hasIntegerExecution() const;
+  // The input and output tensors' quantization; throws unless hasIntegerExecution().
+  Quantization inputQuantization() const;
+  Quantization outputQuantization() const;
 
  private:
   friend struct ModelAccess;  // mobilevk's own code: engine/src/graph/model_access.h

@@ -21,4 +21,23 @@ HostTensor fullyConnected(const HostTensor& in, const ConvDesc& d) {
 
 HostTensor runFullyConnected(const Node& node, const HostTensor& in) { return fullyConnected(in, node.conv); }
 
+QuantizedTensor runIntegerFullyConnected(const Node& node, const QuantizedTensor& in) {
+  const QuantizedLayer& q = quantizedLayerOf(node, in);
+  const ConvDesc& d = node.conv;
+  const Shape& s = in.shape;
+  if (s.h != 1 || s.w != 1)
+    throw Error("FullyConnected '" + d.name + "': input " + s.str() + " must be 1x1 spatially (pool first)");
+  checkInputChannels(d, ConvKind::FullyConnected, s);
+  const std::vector<float> scales = requantizationScales(node);
+  QuantizedTensor out({s.n, 1, 1, d.outChannels}, q.output);
+  for (int n = 0; n < s.n; ++n)
+    for (int o = 0; o < d.outChannels; ++o) {
+      const int32_t wz = q.weightZeroPointOf(o);
+      int32_t acc = q.bias.empty() ? 0 : q.bias[o];
+      for (int i = 0; i < s.c; ++i) acc += (in.at(n, 0, 0, i) - q.input.zeroPoint) * (q.weights[size_t(o) * s.c + i] - wz);
+      out.at(n, 0, 0, o) = requantize(acc, scales[o], q.output.zeroPoint, q.activationMin, q.activationMax);
+    }
+  return out;
+}
+
 }  // namespace mobilevk::cpu

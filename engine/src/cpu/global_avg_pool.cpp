@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "cpu/reference.h"
 #include "mobilevk/error.h"
 
@@ -19,5 +21,24 @@ HostTensor globalAvgPool(const HostTensor& in) {
 }
 
 HostTensor runGlobalAvgPool(const Node&, const HostTensor& in) { return globalAvgPool(in); }
+
+// TFLite's own quantized AVERAGE_POOL_2D: the integer mean of the window, rounded half away from
+// zero, on the input's own grid (the file must give the output the input's scale and zero point).
+QuantizedTensor runIntegerGlobalAvgPool(const Node& node, const QuantizedTensor& in) {
+  const QuantizedLayer& q = quantizedLayerOf(node, in);
+  requireSameQuantization(node, q);
+  const Shape& s = in.shape;
+  const int32_t count = s.h * s.w;
+  QuantizedTensor out({s.n, 1, 1, s.c}, q.output);
+  for (int n = 0; n < s.n; ++n)
+    for (int c = 0; c < s.c; ++c) {
+      int32_t acc = 0;
+      for (int y = 0; y < s.h; ++y)
+        for (int x = 0; x < s.w; ++x) acc += in.at(n, y, x, c);
+      const int32_t mean = acc >= 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+      out.at(n, 0, 0, c) = std::min(std::max(mean, q.activationMin), q.activationMax);
+    }
+  return out;
+}
 
 }  // namespace mobilevk::cpu

@@ -1,6 +1,8 @@
+#include <algorithm>
 #include <cfloat>
 
 #include "cpu/reference.h"
+#include "mobilevk/error.h"
 
 namespace mobilevk::cpu {
 
@@ -16,12 +18,28 @@ HostTensor runMaxPool2D(const Node& node, const HostTensor& in) {
       for (int ox = 0; ox < g.outW; ++ox)
         for (int c = 0; c < s.c; ++c) {
           float m = -FLT_MAX;
-          for (int ky = 0; ky < w.kernelH; ++ky)
-            for (int kx = 0; kx < w.kernelW; ++kx) {
-              const int y = oy * w.strideY - g.padTop + ky, x = ox * w.strideX - g.padLeft + kx;
-              if (y >= 0 && y < s.h && x >= 0 && x < s.w && in.at(n, y, x, c) > m) m = in.at(n, y, x, c);
-            }
+          forEachTap(w, g, s, oy, ox, [&](int y, int x, int, int) { m = std::max(m, in.at(n, y, x, c)); });
           out.at(n, oy, ox, c) = activate(m, node.conv.activation);
+        }
+  return out;
+}
+
+// Integer max pooling: the largest stored value of the window (the file keeps the input's
+// quantization on the output), then the activation range.
+QuantizedTensor runIntegerMaxPool2D(const Node& node, const QuantizedTensor& in) {
+  const QuantizedLayer& q = quantizedLayerOf(node, in);
+  requireSameQuantization(node, q);
+  const Shape& s = in.shape;
+  const WindowParams& w = node.conv.window;
+  const WindowGeometry g = resolveWindow(node.name, s, w);
+  QuantizedTensor out({s.n, g.outH, g.outW, s.c}, q.output);
+  for (int n = 0; n < s.n; ++n)
+    for (int oy = 0; oy < g.outH; ++oy)
+      for (int ox = 0; ox < g.outW; ++ox)
+        for (int c = 0; c < s.c; ++c) {
+          int32_t m = q.input.qmin();
+          forEachTap(w, g, s, oy, ox, [&](int y, int x, int, int) { m = std::max(m, in.at(n, y, x, c)); });
+          out.at(n, oy, ox, c) = std::min(std::max(m, q.activationMin), q.activationMax);
         }
   return out;
 }

@@ -21,4 +21,24 @@ HostTensor pointwiseConv(const HostTensor& in, const ConvDesc& d) {
 
 HostTensor runPointwiseConv(const Node& node, const HostTensor& in) { return pointwiseConv(in, node.conv); }
 
+QuantizedTensor runIntegerPointwiseConv(const Node& node, const QuantizedTensor& in) {
+  const QuantizedLayer& q = quantizedLayerOf(node, in);
+  const ConvDesc& d = node.conv;
+  checkInputChannels(d, ConvKind::Pointwise, in.shape);
+  const Shape& s = in.shape;
+  const std::vector<float> scales = requantizationScales(node);
+  QuantizedTensor out({s.n, s.h, s.w, d.outChannels}, q.output);
+  for (int n = 0; n < s.n; ++n)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        for (int o = 0; o < d.outChannels; ++o) {
+          const int32_t wz = q.weightZeroPointOf(o);
+          const int32_t* wrow = &q.weights[size_t(o) * s.c];
+          int32_t acc = q.bias.empty() ? 0 : q.bias[o];
+          for (int i = 0; i < s.c; ++i) acc += (in.at(n, y, x, i) - q.input.zeroPoint) * (wrow[i] - wz);
+          out.at(n, y, x, o) = requantize(acc, scales[o], q.output.zeroPoint, q.activationMin, q.activationMax);
+        }
+  return out;
+}
+
 }  // namespace mobilevk::cpu

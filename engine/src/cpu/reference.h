@@ -22,6 +22,34 @@ HostTensor softmax(const HostTensor& in);
 MVK_OP_KINDS(MVK_CPU_RUN)
 #undef MVK_CPU_RUN
 
+// Each node kind's integer twin: TFLite's runtime arithmetic on the node's quantized integers
+// (Node::quant), in plain integer code; the GPU integer path must equal it bit for bit.
+#define MVK_CPU_RUN_INTEGER(kind, weights, outputShape) \
+  QuantizedTensor runInteger##kind(const Node& node, const QuantizedTensor& in);
+MVK_OP_KINDS(MVK_CPU_RUN_INTEGER)
+#undef MVK_CPU_RUN_INTEGER
+
+// The node's quantized layer, checked against its input, or an error naming the node.
+const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& in);
+// Pooling keeps its input's grid: refuses (naming the node) a file whose output quantization differs.
+void requireSameQuantization(const Node& node, const QuantizedLayer& q);
+// The requantization scale of each output channel of a conv-like node.
+std::vector<float> requantizationScales(const Node& node);
+
+// Calls tap(iy, ix, ky, kx) for every position of output (oy, ox)'s window that lies inside the
+// input: padding contributes nothing (zero in float; the zero point, so zero, in integers).
+template <class Tap>
+void forEachTap(const WindowParams& w, const WindowGeometry& g, const Shape& s, int oy, int ox, Tap&& tap) {
+  for (int ky = 0; ky < w.kernelH; ++ky) {
+    const int iy = oy * w.strideY - g.padTop + ky;
+    if (iy < 0 || iy >= s.h) continue;
+    for (int kx = 0; kx < w.kernelW; ++kx) {
+      const int ix = ox * w.strideX - g.padLeft + kx;
+      if (ix >= 0 && ix < s.w) tap(iy, ix, ky, kx);
+    }
+  }
+}
+
 // Applies the clamp activation to one value (shared by the conv-like references).
 inline float activate(double v, const Activation& a) {
   float f = float(v);
@@ -29,3 +57,12 @@ inline float activate(double v, const Activation& a) {
 }
 
 }  // namespace mobilevk::cpu
+
+namespace mobilevk {
+
+// A whole quantized graph in integers (every node must have Node::quant): the integer twin of
+// runReference.
+QuantizedTensor runIntegerReference(const Graph& graph, const QuantizedTensor& input,
+                                    std::vector<QuantizedTensor>* layerOutputs = nullptr);
+
+}  // namespace mobilevk

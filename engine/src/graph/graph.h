@@ -3,12 +3,14 @@
 // (MobileNetV1 and every model mobilevk imports are chains; importers refuse branching graphs).
 // Batch norm is already folded into conv weights and bias, activations into each conv's clamp.
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "mobilevk/model.h"
 #include "graph/layer.h"
 #include "graph/op_list.h"
+#include "graph/quantization.h"
 
 namespace mobilevk {
 
@@ -31,6 +33,9 @@ struct Node {
   // Weights, window and activation for kinds with weights; window and activation alone for
   // windowed kinds without (pools); unused otherwise.
   ConvDesc conv;
+  // A quantized file's own integers for this layer (graph/quantization.h): what integer execution
+  // runs. Absent for float layers.
+  std::optional<QuantizedLayer> quant;
 };
 
 struct Graph {
@@ -39,6 +44,12 @@ struct Graph {
   std::vector<Node> nodes;
 
   Shape inputShape(int batch) const { return {batch, input.height, input.width, input.channels}; }
+  // Every node carries its quantized integers (a quantized file): integer execution can run it.
+  bool integerExecutable() const {
+    for (const auto& n : nodes)
+      if (!n.quant) return false;
+    return !nodes.empty();
+  }
   // Output shape of every node for a batch size; throws naming the first node that does not fit.
   std::vector<Shape> inferShapes(int batch) const;
   // Checks weights, shapes and that the graph is non-empty; throws with the model name.

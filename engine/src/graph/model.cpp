@@ -64,6 +64,24 @@ uint64_t Model::totalParams() const {
   return t;
 }
 
+bool Model::hasIntegerExecution() const { return graph_->integerExecutable(); }
+
+namespace {
+Quantization publicQuantization(const TensorQuant& q) { return {q.type == QuantType::Int8, q.scale, q.zeroPoint}; }
+}  // namespace
+
+Quantization Model::inputQuantization() const {
+  if (!hasIntegerExecution())
+    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' is not quantized: it has no input quantization");
+  return publicQuantization(graph_->nodes.front().quant->input);
+}
+
+Quantization Model::outputQuantization() const {
+  if (!hasIntegerExecution())
+    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' is not quantized: it has no output quantization");
+  return publicQuantization(graph_->nodes.back().quant->output);
+}
+
 Model Model::load(const std::string& path) { return ModelAccess::model(importModel(path)); }
 
 Model Model::fromTflite(const void* data, size_t size, const std::string& name) {

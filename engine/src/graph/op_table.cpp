@@ -18,7 +18,8 @@ Shape sameShape(const Node&, const Shape& in) { return in; }
 
 // In NodeKind order (both come from op_list.h).
 const OpKindInfo kTable[] = {
-#define MVK_ROW(kind, weights, outputShape) {NodeKind::kind, #kind, weights, outputShape, cpu::run##kind},
+#define MVK_ROW(kind, weights, outputShape) \
+  {NodeKind::kind, #kind, weights, outputShape, cpu::run##kind, cpu::runInteger##kind},
     MVK_OP_KINDS(MVK_ROW)
 #undef MVK_ROW
 };

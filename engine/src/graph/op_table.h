@@ -17,6 +17,7 @@ struct OpKindInfo {
   std::optional<ConvKind> conv;  // the weight layout, for kinds that carry weights
   Shape (*outputShape)(const Node& node, const Shape& input);
   HostTensor (*reference)(const Node& node, const HostTensor& input);
+  QuantizedTensor (*integerReference)(const Node& node, const QuantizedTensor& input);
 };
 
 const OpKindInfo& opKind(NodeKind kind);

@@ -4,6 +4,8 @@
 // is how old TOCO uint8 files express ReLU6.
 #include <flatbuffers/flatbuffers.h>
 
+#include <optional>
+
 #include <cmath>
 #include <cstring>
 
@@ -123,10 +125,13 @@ class TfliteReader {
            std::to_string(lo) + ", " + std::to_string(hi) + "]");
   }
 
-  // Constant data of a tensor, dequantized to float: real = scale * (q - zero_point), per channel
-  // along quantized_dimension where the file gives several scales.
-  std::vector<float> constant(const tfl::Tensor* t, const std::string& role) const {
-    const std::string who = role + " tensor '" + tensorName(t) + "'";
+  struct ConstantBytes {
+    const uint8_t* data = nullptr;
+    uint64_t count = 0;
+  };
+
+  // The bytes of a constant tensor, checked against its shape and type.
+  ConstantBytes constantBytes(const tfl::Tensor* t, const std::string& who) const {
     const auto shape = shapeOf(t);
     uint64_t count = 1;
     for (int d : shape) {
@@ -157,7 +162,17 @@ class TfliteReader {
     if (size != count * elemBytes)
       fail(who + " holds " + std::to_string(size) + " bytes, its shape " + shapeStr(shape) + " and type " +
            typeName(ty) + " need " + std::to_string(count * elemBytes));
+    return {data, count};
+  }
 
+  // Constant data of a tensor, dequantized to float: real = scale * (q - zero_point), per channel
+  // along quantized_dimension where the file gives several scales.
+  std::vector<float> constant(const tfl::Tensor* t, const std::string& role) const {
+    const std::string who = role + " tensor '" + tensorName(t) + "'";
+    const auto [data, count] = constantBytes(t, who);
+    const uint64_t size = count * (t->type() == type::kFloat16 ? 2 : 4);
+    const int ty = t->type();
+    const auto shape = shapeOf(t);
     std::vector<float> out(count);
     if (ty == type::kFloat32) {
       std::memcpy(out.data(), data, size);
@@ -174,38 +189,60 @@ class TfliteReader {
       }
       return out;
     }
+    const ChannelQuant cq = channelQuant(t, who);
+    const std::vector<int32_t> values = integers(t, data, count);
+    for (uint64_t i = 0; i < count; ++i) {
+      const uint32_t ch = cq.channelOf(i);
+      out[i] = float(double(cq.scales[ch]) * double(int64_t(values[i]) - cq.zeroPoints[ch]));
+    }
+    return out;
+  }
+
+  // A quantized constant's scales and zero points: one, or one per index of quantized_dimension.
+  struct ChannelQuant {
+    std::vector<float> scales;
+    std::vector<int32_t> zeroPoints;
+    int axis = 0;
+    uint64_t inner = 1;  // elements per step along the axis
+    uint32_t channelOf(uint64_t i) const { return scales.size() > 1 ? uint32_t((i / inner) % scales.size()) : 0; }
+  };
+
+  ChannelQuant channelQuant(const tfl::Tensor* t, const std::string& who) const {
+    const int ty = t->type();
+    const auto shape = shapeOf(t);
     const auto* q = t->quantization();
     if (!q || !q->scale() || q->scale()->size() == 0) fail(who + " is " + typeName(ty) + " but has no quantization scale");
     const uint32_t nScales = q->scale()->size();
-    const int axis = q->quantized_dimension();
-    uint64_t axisSize = 1, inner = 1;
+    ChannelQuant cq;
+    cq.axis = q->quantized_dimension();
     if (nScales > 1) {
-      if (axis < 0 || size_t(axis) >= shape.size() || uint32_t(shape[axis]) != nScales)
-        fail(who + " has " + std::to_string(nScales) + " scales along dimension " + std::to_string(axis) +
+      if (cq.axis < 0 || size_t(cq.axis) >= shape.size() || uint32_t(shape[cq.axis]) != nScales)
+        fail(who + " has " + std::to_string(nScales) + " scales along dimension " + std::to_string(cq.axis) +
              " of shape " + shapeStr(shape));
-      axisSize = nScales;
-      for (size_t d = size_t(axis) + 1; d < shape.size(); ++d) inner *= uint64_t(shape[d]);
+      for (size_t d = size_t(cq.axis) + 1; d < shape.size(); ++d) cq.inner *= uint64_t(shape[d]);
     }
     const uint32_t nZero = q->zero_point() ? q->zero_point()->size() : 0;
     if (nZero != 0 && nZero != nScales)
       fail(who + " has " + std::to_string(nZero) + " zero points for " + std::to_string(nScales) + " scales");
-    for (uint32_t ch = 0; ch < nScales; ++ch)
-      checkQuantization(q->scale()->Get(ch), nZero ? q->zero_point()->Get(ch) : 0, ty, who, nScales > 1 ? ch : ~0u);
-    for (uint64_t i = 0; i < count; ++i) {
-      const uint32_t ch = nScales > 1 ? uint32_t((i / inner) % axisSize) : 0;
-      const float scale = q->scale()->Get(ch);
+    for (uint32_t ch = 0; ch < nScales; ++ch) {
       const int64_t zp = nZero ? q->zero_point()->Get(ch) : 0;
-      int64_t v;
-      if (ty == type::kUInt8) v = data[i];
-      else if (ty == type::kInt8) v = int8_t(data[i]);
-      else {
-        int32_t w;
-        std::memcpy(&w, data + 4 * i, 4);
-        v = w;
-      }
-      out[i] = float(double(scale) * double(v - zp));
+      checkQuantization(q->scale()->Get(ch), zp, ty, who, nScales > 1 ? ch : ~0u);
+      cq.scales.push_back(q->scale()->Get(ch));
+      cq.zeroPoints.push_back(int32_t(zp));
     }
-    return out;
+    return cq;
+  }
+
+  // The stored integers of a uint8, int8 or int32 constant.
+  static std::vector<int32_t> integers(const tfl::Tensor* t, const uint8_t* data, uint64_t count) {
+    std::vector<int32_t> v(count);
+    const int ty = t->type();
+    for (uint64_t i = 0; i < count; ++i) {
+      if (ty == type::kUInt8) v[i] = data[i];
+      else if (ty == type::kInt8) v[i] = int8_t(data[i]);
+      else std::memcpy(&v[i], data + 4 * i, 4);
+    }
+    return v;
   }
 
   void readInput() {
@@ -405,8 +442,66 @@ class TfliteReader {
         unsupported(who + " is not supported (mobilevk runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
                    "MAX_POOL_2D, RESHAPE, SOFTMAX)");
     }
+    n.quant = quantizedLayer(n, inT, out, input(1), input(2), who);
     graph_->nodes.push_back(std::move(n));
     current_ = o->outputs()->Get(0);
+  }
+
+  static bool isQuantized(const tfl::Tensor* t) { return t && (t->type() == type::kUInt8 || t->type() == type::kInt8); }
+
+  // An activation tensor's one scale and zero point.
+  TensorQuant tensorQuant(const tfl::Tensor* t, const std::string& who) const {
+    const auto* q = t->quantization();
+    if (!q || !q->scale() || q->scale()->size() != 1)
+      fail(who + ": tensor '" + tensorName(t) + "' needs exactly one quantization scale, has " +
+           std::to_string(q && q->scale() ? q->scale()->size() : 0));
+    TensorQuant tq;
+    tq.type = t->type() == type::kUInt8 ? QuantType::UInt8 : QuantType::Int8;
+    tq.scale = q->scale()->Get(0);
+    tq.zeroPoint = q->zero_point() && q->zero_point()->size() ? int32_t(q->zero_point()->Get(0)) : 0;
+    checkQuantization(tq.scale, tq.zeroPoint, t->type(), who + ": tensor '" + tensorName(t) + "'", ~0u);
+    return tq;
+  }
+
+  // The file's own integers for a layer whose input and output are quantized (nothing otherwise):
+  // what integer execution runs.
+  std::optional<QuantizedLayer> quantizedLayer(const Node& n, const tfl::Tensor* in, const tfl::Tensor* out,
+                                               const tfl::Tensor* weights, const tfl::Tensor* bias,
+                                               const std::string& who) const {
+    if (!isQuantized(in) || !isQuantized(out)) return std::nullopt;
+    if (in->type() != out->type())
+      fail(who + ": input is " + typeName(in->type()) + " and output " + typeName(out->type()) +
+           "; mixed uint8/int8 layers are not executed");
+    QuantizedLayer q;
+    q.input = tensorQuant(in, who);
+    q.output = tensorQuant(out, who);
+    activationRange(q.output, n.conv.activation.min, n.conv.activation.max, &q.activationMin, &q.activationMax);
+    if (!hasWeights(n.kind)) return q;
+    if (!weights || !isQuantized(weights)) return std::nullopt;  // float weights: the float path only
+    const std::string whoW = "weights tensor '" + tensorName(weights) + "' of " + who;
+    const auto [data, count] = constantBytes(weights, whoW);
+    const ChannelQuant cq = channelQuant(weights, whoW);
+    const int outChannels = n.conv.outChannels;
+    const int channelAxis = n.kind == NodeKind::DepthwiseConv ? 3 : 0;
+    if (cq.scales.size() > 1 && (cq.axis != channelAxis || int(cq.scales.size()) != outChannels))
+      fail(whoW + " has " + std::to_string(cq.scales.size()) + " scales along dimension " + std::to_string(cq.axis) +
+           "; per-channel scales must follow the " + std::to_string(outChannels) + " output channels (dimension " +
+           std::to_string(channelAxis) + ")");
+    q.weightType = weights->type() == type::kUInt8 ? QuantType::UInt8 : QuantType::Int8;
+    q.weights = integers(weights, data, count);
+    q.weightScale = cq.scales;
+    q.weightZeroPoint = cq.zeroPoints;
+    for (int c = 0; c < outChannels; ++c)
+      requantizationScale(q.input.scale, q.weightScaleOf(c), q.output.scale, who);
+    if (bias) {
+      const std::string whoB = "bias tensor '" + tensorName(bias) + "' of " + who;
+      if (bias->type() != type::kInt32) fail(whoB + " is " + typeName(bias->type()) + "; a quantized layer's bias is int32");
+      const auto [bdata, bcount] = constantBytes(bias, whoB);
+      if (int64_t(bcount) != outChannels)
+        fail(whoB + " has " + std::to_string(bcount) + " values for " + std::to_string(outChannels) + " output channels");
+      q.bias = integers(bias, bdata, bcount);
+    }
+    return q;
   }
 
   std::string path_;

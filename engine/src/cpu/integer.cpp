@@ -1,0 +1,35 @@
+// What the integer twins share: the node's quantized layer and its requantization scales.
+#include "cpu/reference.h"
+#include "mobilevk/error.h"
+
+namespace mobilevk::cpu {
+
+const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& in) {
+  if (!node.quant)
+    throw Error(ErrorCode::Unsupported, std::string(nodeKindName(node.kind)) + " '" + node.name +
+                "' has no quantized weights or tensors: it runs only on the float path");
+  const QuantizedLayer& q = *node.quant;
+  if (in.quant.type != q.input.type || in.quant.scale != q.input.scale || in.quant.zeroPoint != q.input.zeroPoint)
+    throw Error(ErrorCode::InvalidArgument, std::string(nodeKindName(node.kind)) + " '" + node.name + "' expects input " +
+                q.input.str() + ", got " + in.quant.str());
+  if (in.data.size() != in.shape.elements())
+    throw Error(ErrorCode::InvalidArgument, "quantized tensor " + in.shape.str() + " holds " + std::to_string(in.data.size()) +
+                " values");
+  return q;
+}
+
+void requireSameQuantization(const Node& node, const QuantizedLayer& q) {
+  if (q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
+    throw Error(ErrorCode::Unsupported, std::string(nodeKindName(node.kind)) + " '" + node.name + "': output " +
+                q.output.str() + " differs from input " + q.input.str() + "; integer pooling keeps the input's quantization");
+}
+
+std::vector<float> requantizationScales(const Node& node) {
+  const QuantizedLayer& q = *node.quant;
+  std::vector<float> scales;
+  for (int c = 0; c < node.conv.outChannels; ++c)
+    scales.push_back(requantizationScale(q.input.scale, q.weightScaleOf(c), q.output.scale, node.name));
+  return scales;
+}
+
+}  // namespace mobilevk::cpu

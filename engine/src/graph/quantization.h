@@ -1,0 +1,76 @@
+#pragma once
+// Quantized layers as TFLite's runtime executes them: 8-bit tensors (real = scale * (q - zeroPoint)),
+// int32 accumulation with the zero points subtracted, and requantization of every output onto its
+// own 8-bit grid. The importer keeps a quantized file's own integers here beside the dequantized
+// float weights (which the float path runs); the CPU integer twin and the GPU integer kernels both
+// read these numbers, and the host-side parameters they share (requantization scales, activation
+// ranges) are computed once, here.
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "mobilevk/tensor.h"
+
+namespace mobilevk {
+
+enum class QuantType { UInt8, Int8 };
+
+struct TensorQuant {
+  QuantType type = QuantType::UInt8;
+  float scale = 1.0f;
+  int32_t zeroPoint = 0;
+  int32_t qmin() const { return type == QuantType::UInt8 ? 0 : -128; }
+  int32_t qmax() const { return type == QuantType::UInt8 ? 255 : 127; }
+  std::string str() const;  // "uint8 scale 0.0235 zero point 128"
+};
+
+// The integers of one layer of a quantized file.
+struct QuantizedLayer {
+  TensorQuant input, output;
+  // Weights as stored (uint8 or int8 values), in ConvDesc::weights' layout; one scale and zero point,
+  // or one per output channel. Empty for layers without weights.
+  QuantType weightType = QuantType::UInt8;
+  std::vector<int32_t> weights;
+  std::vector<float> weightScale;
+  std::vector<int32_t> weightZeroPoint;
+  std::vector<int32_t> bias;  // int32, scale input.scale * weightScale, zero point 0; empty for none
+  // The fused activation as a range of output integers (the type's whole range when there is none).
+  int32_t activationMin = 0, activationMax = 255;
+
+  float weightScaleOf(int channel) const { return weightScale.size() == 1 ? weightScale[0] : weightScale[size_t(channel)]; }
+  int32_t weightZeroPointOf(int channel) const {
+    return weightZeroPoint.size() == 1 ? weightZeroPoint[0] : weightZeroPoint[size_t(channel)];
+  }
+};
+
+// A host tensor of 8-bit values (held as int32 for plain arithmetic), NHWC.
+struct QuantizedTensor {
+  Shape shape;
+  std::vector<int32_t> data;
+  TensorQuant quant;
+  QuantizedTensor() = default;
+  QuantizedTensor(const Shape& s, const TensorQuant& q) : shape(s), data(s.elements(), q.zeroPoint), quant(q) {}
+  int32_t& at(int n, int y, int x, int c) { return data[((size_t(n) * shape.h + y) * shape.w + x) * shape.c + c]; }
+  int32_t at(int n, int y, int x, int c) const { return data[((size_t(n) * shape.h + y) * shape.w + x) * shape.c + c]; }
+};
+
+// The float multiplier of an accumulator: input scale * weight scale / output scale, evaluated in
+// float in that order, as XNNPACK does. Throws naming `layer` when it is not finite and positive, or
+// reaches 256 (XNNPACK's limit for its fp32 requantization).
+float requantizationScale(float inputScale, float weightScale, float outputScale, const std::string& layer);
+
+// acc * scale (in float) clamped to [lo, hi] less the zero point, rounded to the nearest integer
+// (ties to even), plus the zero point: XNNPACK's "fp32" requantization.
+inline int32_t requantize(int32_t acc, float scale, int32_t zeroPoint, int32_t lo, int32_t hi) {
+  float f = float(acc) * scale;
+  f = std::fmax(f, float(lo - zeroPoint));
+  f = std::fmin(f, float(hi - zeroPoint));
+  return int32_t(std::nearbyint(f)) + zeroPoint;
+}
+
+// The fused activation as output integers: TFLite's CalculateActivationRangeQuantized
+// (none: the type's range; ReLU: from the zero point; ReLU6: the zero point to the quantized 6).
+void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi);
+
+}  // namespace mobilevk
