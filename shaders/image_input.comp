@@ -8,13 +8,20 @@
 #include "common.glsl"
 
 layout(binding = 0) uniform sampler2D image;  // read with texelFetch: no filtering by the sampler
+#ifdef MOBILEVK_INT8
+// The image_input_int8 variant writes the 8-bit input tensor of integer execution (shaders/int8.glsl):
+// each value put on the input's grid, q = round(value / scale) + zero point, saturated.
+layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
+#else
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
+#endif
 
 layout(push_constant) uniform Params {
   ivec4 crop;    // x, y, width, height in image pixels
   ivec4 dims;    // output width, output height, batch index, 1 when the view decodes sRGB
   vec4 scale;    // value = 8-bit pixel * scale + offset, per RGB channel
   vec4 offset;
+  vec4 quant;    // MOBILEVK_INT8: 1 / input scale, zero point, lowest and highest value of the type
 } p;
 
 float encodeSrgb(float linear) {
@@ -44,5 +51,11 @@ void main() {
   vec3 rgb = acc / max(total, 1e-20);
   if (p.dims.w != 0) rgb = vec3(encodeSrgb(rgb.r), encodeSrgb(rgb.g), encodeSrgb(rgb.b));
   const vec3 value = rgb * 255.0 * p.scale.rgb + p.offset.rgb;
+#ifdef MOBILEVK_INT8
+  const ivec3 q = clamp(ivec3(roundEven(value * p.quant.x)) + int(p.quant.y), ivec3(int(p.quant.z)), ivec3(int(p.quant.w)));
+  const uvec4 b = uvec4(ivec4(q, int(p.quant.y))) & 0xFFu;
+  outp[(p.dims.z * outH + y) * outW + x] = b.x | (b.y << 8) | (b.z << 16) | (b.w << 24);
+#else
   outp[(p.dims.z * outH + y) * outW + x] = STORE_VEC4(vec4(value, 0.0));
+#endif
 }

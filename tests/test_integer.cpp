@@ -4,19 +4,31 @@
 // LiteRT.js cannot be fed: it takes no int8 input tensor) against its float twin.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <cstring>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "cpu/reference.h"
 #include "graph/model_access.h"
+#include "graph/op_table.h"
 #include "graph/quantization.h"
+#include "half.h"
 #include "helpers.h"
+#include "internal_access.h"
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"
 #include "mobilevk/model.h"
+#include "mobilevk/network.h"
 #include "mobilevk/reference.h"
+#include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
+#include "vulkan/command.h"
+#include "vulkan/gpu.h"
 
 using namespace mobilevk;
 
@@ -123,4 +135,238 @@ TEST_CASE("int8 VWW (per-channel int8 weights, int8 input): the integer twin agr
     CHECK((qi.data[1] > qi.data[0]) == (fr.data[1] > fr.data[0]));
     CHECK(std::fabs(qi.data[1] - fr.data[1]) <= 0.05);
   }
+}
+
+// ---- GPU integer ops against their CPU twins, bit for bit --------------------------------------
+
+namespace {
+
+struct IntCase {
+  NodeKind kind;
+  Shape in;
+  int outChannels;  // conv-like kinds
+  int k, stride;
+  Padding padding;
+  QuantType type;
+  int32_t inZero, outZero;
+  bool relu6;
+};
+
+int32_t randomIn(std::mt19937& rng, int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng); }
+
+// A node of `c.kind` with random integers: weights over the type's range, per-channel scales
+// spanning 1e-5..1 for int8 files (per-tensor for uint8, as TOCO writes them), int32 bias.
+Node integerNode(const IntCase& c, std::mt19937& rng) {
+  Node node;
+  node.kind = c.kind;
+  node.name = node.conv.name = "int_op";
+  ConvDesc& d = node.conv;
+  d.inChannels = c.in.c;
+  d.outChannels = c.kind == NodeKind::DepthwiseConv || !hasWeights(c.kind) ? c.in.c : c.outChannels;
+  d.window = {c.k, c.k, c.stride, c.stride, c.padding};
+  QuantizedLayer q;
+  // Softmax: a scale wide enough that a 1001-way row has more than two output values.
+  q.input = {c.type, c.kind == NodeKind::Softmax ? 0.1f : 0.02f, c.inZero};
+  q.output = {c.type, c.kind == NodeKind::Softmax ? 1.0f / 256 : 0.05f, c.kind == NodeKind::Softmax ? (c.type == QuantType::UInt8 ? 0 : -128) : c.outZero};
+  if (c.kind == NodeKind::GlobalAvgPool || c.kind == NodeKind::MaxPool2D) q.output = q.input;
+  q.activationMin = q.output.qmin();
+  q.activationMax = q.output.qmax();
+  if (c.relu6) activationRange(q.output, 0.0f, 6.0f, &q.activationMin, &q.activationMax);
+  if (hasWeights(c.kind)) {
+    const int kH = c.kind == NodeKind::PointwiseConv || c.kind == NodeKind::FullyConnected ? 1 : c.k;
+    const size_t count = c.kind == NodeKind::DepthwiseConv ? size_t(kH) * kH * d.outChannels
+                                                           : size_t(d.outChannels) * kH * kH * d.inChannels;
+    q.weightType = c.type;
+    const int32_t lo = c.type == QuantType::UInt8 ? 0 : -127, hi = c.type == QuantType::UInt8 ? 255 : 127;
+    for (size_t i = 0; i < count; ++i) q.weights.push_back(randomIn(rng, lo, hi));
+    const int taps = int(count / size_t(d.outChannels));
+    if (c.type == QuantType::UInt8) {
+      q.weightScale = {0.01f};
+      q.weightZeroPoint = {randomIn(rng, 100, 150)};
+    } else {
+      for (int o = 0; o < d.outChannels; ++o) {
+        q.weightScale.push_back(std::pow(10.0f, std::uniform_real_distribution<float>(-5.0f, 0.0f)(rng)));
+        q.weightZeroPoint.push_back(0);
+      }
+    }
+    // Output scale so that the typical accumulator lands inside the 8-bit range (some saturate).
+    const float median = q.weightScale[q.weightScale.size() / 2];
+    q.output.scale = q.input.scale * median * 40.0f * std::sqrt(float(taps));
+    for (int o = 0; o < d.outChannels; ++o) q.bias.push_back(randomIn(rng, -20000, 20000));
+    if (c.relu6) activationRange(q.output, 0.0f, 6.0f, &q.activationMin, &q.activationMax);
+  }
+  node.quant = q;
+  return node;
+}
+
+QuantizedTensor randomQuantized(const Shape& s, const TensorQuant& q, std::mt19937& rng) {
+  QuantizedTensor t(s, q);
+  for (auto& v : t.data) v = randomIn(rng, q.qmin(), q.qmax());
+  return t;
+}
+
+// Uploads `in`, runs `op` on the GPU, returns its output; the output buffer starts as 0xA5 bytes so
+// an element the shader did not write cannot match, and its padding lanes must hold the zero point.
+QuantizedTensor runGpuInteger(GpuOp& op, const QuantizedTensor& in, const TensorQuant& outQuant) {
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  const Shape outShape = op.outputShape(in.shape);
+  Buffer inBuf(gpu, in.shape.packedElements(), MemoryUsage::Device, "integer test input");
+  Buffer outBuf(gpu, outShape.packedElements(), MemoryUsage::Device, "integer test output");
+  const auto inBytes = packQuantizedNC4HW4(in.shape, in.data, in.quant.zeroPoint);
+  gpu.upload(inBuf, inBytes.data(), inBytes.size());
+  const std::vector<uint8_t> sentinel(outShape.packedElements(), 0xA5);
+  gpu.upload(outBuf, sentinel.data(), sentinel.size());
+  op.bindStandalone(inBuf, outBuf, in.shape);
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        op.record(cmd);
+        anyToHostBarrier(gpu.vk(), cmd);
+      },
+      "integer op test");
+  std::vector<uint8_t> raw(outShape.packedElements());
+  gpu.download(outBuf, raw.data(), raw.size());
+  const int c4 = outShape.channelGroups();
+  for (int n = 0; n < outShape.n; ++n)
+    for (int p = 0; p < outShape.h * outShape.w; ++p)
+      for (int lane = outShape.c; lane < c4 * 4; ++lane) {
+        const size_t at = ((size_t(n) * c4 + c4 - 1) * outShape.h * outShape.w + p) * 4 + lane % 4;
+        CHECK(int32_t(outQuant.type == QuantType::Int8 ? int8_t(raw[at]) : raw[at]) == outQuant.zeroPoint);
+      }
+  QuantizedTensor out;
+  out.shape = outShape;
+  out.quant = outQuant;
+  out.data = unpackQuantizedNC4HW4(raw, outShape, outQuant.type == QuantType::Int8);
+  return out;
+}
+
+void checkIntegerCase(const IntCase& c, std::mt19937& rng) {
+  CAPTURE(nodeKindName(c.kind));
+  CAPTURE(c.in.str());
+  CAPTURE(c.inZero);
+  const Node node = integerNode(c, rng);
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  std::shared_ptr<const IntegerWeights> weights;
+  if (hasWeights(c.kind)) {
+    Gpu::UploadBatch uploads(gpu);
+    weights = IntegerWeights::create(gpu, node, uploads);
+    uploads.flush();
+  }
+  const auto op = makeIntegerGpuOp(gpu, node, weights);
+  const QuantizedTensor in = randomQuantized(c.in, node.quant->input, rng);
+  const QuantizedTensor ref = opKind(c.kind).integerReference(node, in);
+  const QuantizedTensor got = runGpuInteger(*op, in, node.quant->output);
+  REQUIRE(got.shape == ref.shape);
+  size_t mismatches = 0, first = 0;
+  for (size_t i = 0; i < ref.data.size(); ++i)
+    if (got.data[i] != ref.data[i] && mismatches++ == 0) first = i;
+  CHECK_MESSAGE(mismatches == 0, mismatches << " of " << ref.data.size() << " differ; first at " << first << ": GPU "
+                                            << got.data[first] << ", CPU " << ref.data[first]);
+  // The case exercises the arithmetic: not every output the same value.
+  CHECK(std::set<int32_t>(ref.data.begin(), ref.data.end()).size() >= (ref.data.size() > 4 ? 3u : 1u));
+}
+
+}  // namespace
+
+TEST_CASE("integer GPU ops equal their CPU twins bit for bit (uint8 and int8, zero points at the edges)") {
+  std::mt19937 rng(12012);
+  const Padding same = Padding::same(), valid = Padding::valid();
+  const QuantType u8 = QuantType::UInt8, s8 = QuantType::Int8;
+  const std::vector<IntCase> cases = {
+      // The stem: 3x3/s2 SAME on odd sizes, 3 input channels.
+      {NodeKind::Conv2D, {1, 9, 11, 3}, 8, 3, 2, same, u8, 128, 0, true},
+      {NodeKind::Conv2D, {3, 7, 5, 5}, 6, 3, 1, same, s8, -128, 5, false},
+      {NodeKind::Conv2D, {2, 8, 8, 4}, 5, 2, 2, valid, u8, 255, 200, false},
+      {NodeKind::DepthwiseConv, {1, 15, 9, 7}, 0, 3, 2, same, u8, 0, 128, true},
+      {NodeKind::DepthwiseConv, {3, 6, 6, 5}, 0, 3, 1, same, s8, 127, -3, false},
+      {NodeKind::DepthwiseConv, {2, 7, 7, 12}, 0, 3, 2, same, s8, -128, -128, true},
+      {NodeKind::PointwiseConv, {3, 5, 7, 13}, 9, 1, 1, valid, u8, 128, 128, false},
+      {NodeKind::PointwiseConv, {1, 7, 7, 64}, 30, 1, 1, valid, s8, 0, 0, true},
+      {NodeKind::FullyConnected, {2, 1, 1, 37}, 11, 1, 1, valid, u8, 255, 100, false},
+      {NodeKind::FullyConnected, {3, 1, 1, 64}, 2, 1, 1, valid, s8, -128, 0, false},
+      {NodeKind::GlobalAvgPool, {3, 5, 3, 6}, 0, 1, 1, valid, u8, 128, 128, false},
+      {NodeKind::GlobalAvgPool, {2, 7, 7, 13}, 0, 1, 1, valid, s8, -128, -128, false},
+      {NodeKind::MaxPool2D, {2, 9, 7, 6}, 0, 3, 2, same, u8, 0, 0, false},
+      {NodeKind::MaxPool2D, {1, 8, 8, 5}, 0, 2, 2, valid, s8, 127, 127, false},
+      {NodeKind::Softmax, {2, 1, 1, 1001}, 0, 1, 1, valid, u8, 128, 0, false},
+      {NodeKind::Softmax, {3, 2, 2, 5}, 0, 1, 1, valid, s8, -128, -128, false},
+  };
+  for (const auto& c : cases) checkIntegerCase(c, rng);
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("integer networks on the GPU equal the CPU twin on real models: batch, every layer, frames, pixels") {
+  for (const char* file : {"models/mobilenet_v1_0.5_160_quant.tflite", "models/mlir/mobilenet_v1_0.25_128_quant.tflite",
+                           "models/vww_96_int8.tflite"}) {
+    CAPTURE(file);
+    const Model model = Model::load(shared(file));
+    NetworkOptions options;
+    options.execution = NetworkOptions::Execution::Integer;
+    options.batch = 3;
+    options.keepLayerOutputs = true;
+    Network net(testing::context(), model, options);
+    HostTensor batch(model.inputShape(3));
+    std::vector<Image> images;
+    for (const char* photo : {"bird.bmp", "face.jpg", "hot_dog.jpg"}) images.push_back(loadImage(shared(std::string("images/") + photo)));
+    batch = imagesToTensor(images, model.input());
+    const HostTensor gpu = net.run(batch);
+    std::vector<QuantizedTensor> layers;
+    QuantizedTensor in;
+    in.shape = batch.shape;
+    in.quant = ModelAccess::graph(model).nodes.front().quant->input;
+    in.data = quantizeInput(model, batch);
+    runIntegerReference(ModelAccess::graph(model), in, &layers);
+    CHECK(gpu.data == runIntegerReference(model, batch).data);
+    for (size_t i = 0; i < layers.size(); ++i) {
+      CAPTURE(i);
+      const HostTensor got = net.layerOutput(i);
+      const QuantizedTensor& want = layers[i];
+      bool same = got.data.size() == want.data.size();
+      for (size_t j = 0; same && j < got.data.size(); ++j)
+        same = got.data[j] == want.quant.scale * float(want.data[j] - want.quant.zeroPoint);
+      CHECK(same);
+    }
+    const DeviceTensor out = net.outputTensor(0);
+    CHECK(out.quantized);
+    CHECK(out.size == model.outputShape(3).packedElements());
+    testing::expectNoValidationMessages();
+  }
+}
+
+TEST_CASE("integer networks: frames in flight recorded into a host command buffer, and pixels through the GPU resize") {
+  const Model model = Model::load(shared("models/mobilenet_v1_0.75_192_quant.tflite"));
+  NetworkOptions options;
+  options.execution = NetworkOptions::Execution::Integer;
+  options.framesInFlight = 2;
+  Network net(testing::context(), model, options);
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  const Image img = loadImage(shared("images/hot_dog.jpg"));
+  std::vector<uint8_t> rgba(size_t(img.width) * img.height * 4, 255);
+  for (size_t i = 0; i < size_t(img.width) * img.height; ++i) std::memcpy(&rgba[i * 4], &img.rgb[i * 3], 3);
+  const HostTensor pixels = net.runPixels(rgba.data(), uint32_t(img.width), uint32_t(img.height));
+  const HostTensor host = runIntegerReference(model, imagesToTensor({img}, model.input()));
+  // The GPU resize is not the host's to the last 8-bit step (see the float test of runPixels); the
+  // photo's class is unambiguous, so both must name it.
+  const auto best = [](const HostTensor& t) { return int(std::max_element(t.data.begin(), t.data.end()) - t.data.begin()); };
+  CHECK(best(pixels) == best(host));
+  CHECK(pixels.data[size_t(best(pixels))] >= 0.5f);
+  // Frame 1 recorded by the host after writing the input tensor through a copy: equals run().
+  const HostTensor tensor = imagesToTensor({img}, model.input());
+  const std::vector<uint8_t> bytes =
+      packQuantizedNC4HW4(tensor.shape, quantizeInput(model, tensor), model.inputQuantization().zeroPoint);
+  const DeviceTensor in = net.inputTensor(1);
+  REQUIRE(in.quantized);
+  REQUIRE(in.size >= bytes.size());
+  Buffer staging(gpu, bytes.size(), MemoryUsage::Upload, "host input");
+  std::memcpy(staging.mapped(), bytes.data(), bytes.size());
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        const VkBufferCopy region{0, in.offset, bytes.size()};
+        gpu.vk().CmdCopyBuffer(cmd, staging.handle(), in.buffer, 1, &region);
+        transferToComputeBarrier(gpu.vk(), cmd);
+        net.record(cmd, 1);
+        anyToHostBarrier(gpu.vk(), cmd);
+      },
+      "host-recorded integer frame");
+  CHECK(net.readOutput(1).data == host.data);
+  testing::expectNoValidationMessages();
 }

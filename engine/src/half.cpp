@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "mobilevk/error.h"
+
 namespace mobilevk {
 
 float halfToFloat(uint16_t h) {
@@ -87,6 +89,35 @@ std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p)
   std::vector<float> values(bytes.size() / 4);
   std::memcpy(values.data(), bytes.data(), values.size() * 4);
   return values;
+}
+
+std::vector<uint8_t> packQuantizedNC4HW4(const Shape& s, const std::vector<int32_t>& nhwc, int32_t pad) {
+  if (nhwc.size() != s.elements())
+    throw Error(ErrorCode::InvalidArgument, "packQuantizedNC4HW4: " + std::to_string(nhwc.size()) + " values for shape " + s.str());
+  const int c4 = s.channelGroups();
+  std::vector<uint8_t> out(s.packedElements(), uint8_t(pad));
+  for (int n = 0; n < s.n; ++n)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        for (int c = 0; c < s.c; ++c)
+          out[(((size_t(n) * c4 + c / 4) * s.h + y) * s.w + x) * 4 + c % 4] =
+              uint8_t(nhwc[((size_t(n) * s.h + y) * s.w + x) * s.c + c]);
+  return out;
+}
+
+std::vector<int32_t> unpackQuantizedNC4HW4(const std::vector<uint8_t>& bytes, const Shape& s, bool isSigned) {
+  if (bytes.size() != s.packedElements())
+    throw Error(ErrorCode::InvalidArgument, "unpackQuantizedNC4HW4: " + std::to_string(bytes.size()) + " bytes for shape " + s.str());
+  const int c4 = s.channelGroups();
+  std::vector<int32_t> out(s.elements());
+  for (int n = 0; n < s.n; ++n)
+    for (int y = 0; y < s.h; ++y)
+      for (int x = 0; x < s.w; ++x)
+        for (int c = 0; c < s.c; ++c) {
+          const uint8_t b = bytes[(((size_t(n) * c4 + c / 4) * s.h + y) * s.w + x) * 4 + c % 4];
+          out[((size_t(n) * s.h + y) * s.w + x) * s.c + c] = isSigned ? int32_t(int8_t(b)) : int32_t(b);
+        }
+  return out;
 }
 
 }  // namespace mobilevk

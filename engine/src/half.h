@@ -17,6 +17,12 @@ std::vector<float> fromHalf(const std::vector<uint16_t>& v);
 std::vector<uint8_t> encodeStorage(const std::vector<float>& values, Precision p);
 std::vector<float> decodeStorage(const std::vector<uint8_t>& bytes, Precision p);
 
+// 8-bit tensors of integer execution (shaders/int8.glsl): NHWC integers <-> NC4HW4 bytes, the lanes
+// past the channel count filled with `pad` (the zero point); bytes back to values (int8 when
+// isSigned).
+std::vector<uint8_t> packQuantizedNC4HW4(const Shape& s, const std::vector<int32_t>& nhwc, int32_t pad);
+std::vector<int32_t> unpackQuantizedNC4HW4(const std::vector<uint8_t>& bytes, const Shape& s, bool isSigned);
+
 // Bytes a device tensor of this shape occupies (NC4HW4, 4 or 2 bytes per element).
 inline size_t deviceTensorBytes(const Shape& s, Precision p = Precision::FP32) {
   return s.packedElements() * (p == Precision::FP16 ? 2 : 4);

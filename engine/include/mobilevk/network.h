@@ -22,6 +22,11 @@ struct NetworkOptions {
   // Record a GPU timestamp after every dispatch so lastTimings() can report per-layer times.
   bool profile = false;
   Precision precision = Precision::FP32;
+  // Float: every layer in float (a quantized file's weights dequantized; `precision` picks fp32 or
+  // fp16 storage). Integer: a quantized file's own integer arithmetic, as TFLite's runtime does it
+  // (8-bit tensors, int32 accumulation, per-layer requantization; needs model.hasIntegerExecution(),
+  // ignores `precision`); run() and readOutput() still take and give dequantized floats.
+  enum class Execution { Float, Integer } execution = Execution::Float;
   // Independent activation memories (weights are shared), so several recorded inferences of this
   // model can be pending at once: frame f of record()/recordImageInput()/... uses its own.
   int framesInFlight = 1;
@@ -34,6 +39,10 @@ struct DeviceTensor {
   VkDeviceSize offset = 0, size = 0;
   Shape shape;
   Precision precision = Precision::FP32;
+  // Integer execution: 8-bit values, four channels per 32-bit word (channel 4k+i in bits 8i..8i+7;
+  // int8 as two's complement), real = quantization.scale * (q - quantization.zeroPoint).
+  bool quantized = false;
+  Quantization quantization;
 };
 
 // An image on the context's device: RGBA8 or BGRA8, UNORM or SRGB, any size (a camera frame, a

@@ -26,7 +26,7 @@ HostTensor runGlobalAvgPool(const Node&, const HostTensor& in) { return globalAv
 // zero, on the input's own grid (the file must give the output the input's scale and zero point).
 QuantizedTensor runIntegerGlobalAvgPool(const Node& node, const QuantizedTensor& in) {
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  requireSameQuantization(node, q);
+  requireSameGrid(q, node.name);
   const Shape& s = in.shape;
   const int32_t count = s.h * s.w;
   QuantizedTensor out({s.n, 1, 1, s.c}, q.output);

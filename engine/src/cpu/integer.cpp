@@ -18,12 +18,6 @@ const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& 
   return q;
 }
 
-void requireSameQuantization(const Node& node, const QuantizedLayer& q) {
-  if (q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
-    throw Error(ErrorCode::Unsupported, std::string(nodeKindName(node.kind)) + " '" + node.name + "': output " +
-                q.output.str() + " differs from input " + q.input.str() + "; integer pooling keeps the input's quantization");
-}
-
 std::vector<float> requantizationScales(const Node& node) {
   const QuantizedLayer& q = *node.quant;
   std::vector<float> scales;

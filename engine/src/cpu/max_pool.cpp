@@ -28,7 +28,7 @@ HostTensor runMaxPool2D(const Node& node, const HostTensor& in) {
 // quantization on the output), then the activation range.
 QuantizedTensor runIntegerMaxPool2D(const Node& node, const QuantizedTensor& in) {
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  requireSameQuantization(node, q);
+  requireSameGrid(q, node.name);
   const Shape& s = in.shape;
   const WindowParams& w = node.conv.window;
   const WindowGeometry g = resolveWindow(node.name, s, w);

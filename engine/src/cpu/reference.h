@@ -31,8 +31,6 @@ MVK_OP_KINDS(MVK_CPU_RUN_INTEGER)
 
 // The node's quantized layer, checked against its input, or an error naming the node.
 const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& in);
-// Pooling keeps its input's grid: refuses (naming the node) a file whose output quantization differs.
-void requireSameQuantization(const Node& node, const QuantizedLayer& q);
 // The requantization scale of each output channel of a conv-like node.
 std::vector<float> requantizationScales(const Node& node);
 

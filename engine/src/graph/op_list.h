@@ -11,6 +11,9 @@
 // A row promises two functions by name, and a missing one fails to link:
 //   HostTensor cpu::run<Kind>(const Node&, const HostTensor&)    the CPU reference, engine/src/cpu/
 //   std::unique_ptr<GpuOp> makeGpuOp<Kind>(Gpu&, const Node&, Precision, weights)   engine/src/ops/
+// and their integer variants (integer execution of quantized files, graph/quantization.h):
+//   QuantizedTensor cpu::runInteger<Kind>(const Node&, const QuantizedTensor&)
+//   std::unique_ptr<GpuOp> makeIntegerGpuOp<Kind>(Gpu&, const Node&, integer weights)
 // Sources, shaders and their fp16 variants are found by the build (globs), so a new op is: its
 // shader, its op file, its CPU file, its row here, and its importer case.
 #define MVK_OP_KINDS(X)                                  \

@@ -21,6 +21,12 @@ float requantizationScale(float inputScale, float weightScale, float outputScale
   return scale;
 }
 
+void requireSameGrid(const QuantizedLayer& q, const std::string& layer) {
+  if (q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
+    throw Error(ErrorCode::Unsupported, layer + ": output " + q.output.str() + " differs from input " + q.input.str() +
+                "; integer pooling keeps the input's quantization");
+}
+
 void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi) {
   // TfLiteRound: half away from zero.
   auto quantize = [&](float v) { return out.zeroPoint + int32_t(std::round(v / out.scale)); };

@@ -69,6 +69,10 @@ inline int32_t requantize(int32_t acc, float scale, int32_t zeroPoint, int32_t l
   return int32_t(std::nearbyint(f)) + zeroPoint;
 }
 
+// Pooling keeps its input's grid: throws (Unsupported, naming `layer`) when the file gives the
+// output another scale or zero point.
+void requireSameGrid(const QuantizedLayer& q, const std::string& layer);
+
 // The fused activation as output integers: TFLite's CalculateActivationRangeQuantized
 // (none: the type's range; ReLU: from the zero point; ReLU6: the zero point to the quantized 6).
 void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi);

@@ -1,5 +1,6 @@
 #include "ops/conv2d.h"
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 
 #include "shader_names.h"
 
@@ -42,6 +43,45 @@ void Conv2D::bind(const OpBinding& b) {
 
 std::unique_ptr<GpuOp> makeGpuOpConv2D(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
   return std::make_unique<Conv2D>(gpu, weights);
+}
+
+namespace {
+
+struct IntegerPush {
+  int32_t batch, inH, inW, inC4, outH, outW, outC4, outC;
+  int32_t kH, kW, strideY, strideX, padTop, padLeft;
+  int32_t inZero, outZero, actMin, actMax, isSigned;
+};
+const ShaderInterface kIntegerInterface{
+    shader::conv2d_int,
+    {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */,
+     BindingType::Storage /* channels */},
+    sizeof(IntegerPush)};
+
+class IntegerConv2D : public IntegerWeightedOp {
+ public:
+  IntegerConv2D(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+      : IntegerWeightedOp(gpu, node, std::move(weights)) {
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1}));
+  }
+  const char* kind() const override { return "Conv2D (integer)"; }
+  void bind(const OpBinding& b) override {
+    const Shape& in = b.inputShape;
+    const Shape& out = b.outputShape;
+    bindBuffers(b);
+    const auto& w = desc_.window;
+    const IntegerPush p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
+                        w.kernelH, w.kernelW, w.strideY, w.strideX, b.window.padTop, b.window.padLeft,
+                        quant_.input.zeroPoint, quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax,
+                        isSigned_};
+    setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpConv2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights) {
+  return std::make_unique<IntegerConv2D>(gpu, node, weights);
 }
 
 }  // namespace mobilevk

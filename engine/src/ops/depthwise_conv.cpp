@@ -1,5 +1,6 @@
 #include "ops/depthwise_conv.h"
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 
 #include "shader_names.h"
 
@@ -46,6 +47,41 @@ void DepthwiseConv::bind(const OpBinding& b) {
 
 std::unique_ptr<GpuOp> makeGpuOpDepthwiseConv(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
   return std::make_unique<DepthwiseConv>(gpu, weights);
+}
+
+namespace {
+
+struct IntegerPush {
+  WindowPushHead head;
+  int32_t inZero, outZero, actMin, actMax, isSigned;
+};
+const ShaderInterface kIntegerInterface{
+    shader::depthwise_conv_int,
+    {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */,
+     BindingType::Storage /* channels */},
+    sizeof(IntegerPush)};
+
+class IntegerDepthwiseConv : public IntegerWeightedOp {
+ public:
+  IntegerDepthwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+      : IntegerWeightedOp(gpu, node, std::move(weights)) {
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1}));
+  }
+  const char* kind() const override { return "DepthwiseConv (integer)"; }
+  void bind(const OpBinding& b) override {
+    const Shape& out = b.outputShape;
+    bindBuffers(b);
+    const IntegerPush p{windowPushHead(b, desc_.window), quant_.input.zeroPoint, quant_.output.zeroPoint,
+                        quant_.activationMin, quant_.activationMax, isSigned_};
+    setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpDepthwiseConv(Gpu& gpu, const Node& node,
+                                                     const std::shared_ptr<const IntegerWeights>& weights) {
+  return std::make_unique<IntegerDepthwiseConv>(gpu, node, weights);
 }
 
 }  // namespace mobilevk

@@ -1,5 +1,6 @@
 #include "ops/fully_connected.h"
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 
 #include "shader_names.h"
 
@@ -34,6 +35,11 @@ void FullyConnected::bind(const OpBinding& b) {
 
 std::unique_ptr<GpuOp> makeGpuOpFullyConnected(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
   return std::make_unique<FullyConnected>(gpu, weights);
+}
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpFullyConnected(Gpu& gpu, const Node& node,
+                                                      const std::shared_ptr<const IntegerWeights>& weights) {
+  return makeIntegerMatrixOp(gpu, node, weights);
 }
 
 }  // namespace mobilevk

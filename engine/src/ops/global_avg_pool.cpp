@@ -1,5 +1,6 @@
 #include "ops/global_avg_pool.h"
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 
 #include "shader_names.h"
 
@@ -35,6 +36,38 @@ void GlobalAvgPool::bind(const OpBinding& b) {
 
 std::unique_ptr<GpuOp> makeGpuOpGlobalAvgPool(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&) {
   return std::make_unique<GlobalAvgPool>(gpu, precision);
+}
+
+namespace {
+
+struct IntegerPush {
+  int32_t batch, pixels, c4, c, zeroPoint, actMin, actMax, isSigned;
+};
+const ShaderInterface kIntegerInterface{shader::global_avg_pool_int,
+                                        {BindingType::Texel /* input */, BindingType::Storage /* output */},
+                                        sizeof(IntegerPush)};
+
+class IntegerGlobalAvgPool : public IntegerOp {
+ public:
+  IntegerGlobalAvgPool(Gpu& gpu, const Node& node) : IntegerOp(gpu, node) {
+    requireSameGrid(quant_, node.name);
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {64, 1, 1}));
+  }
+  const char* kind() const override { return "GlobalAvgPool (integer)"; }
+  Shape outputShape(const Shape& in) const override { return {in.n, 1, 1, in.c}; }
+  void bind(const OpBinding& b) override {
+    const Shape& in = b.inputShape;
+    bindBuffers(b);
+    const IntegerPush p{in.n, in.h * in.w, in.channelGroups(), in.c, quant_.input.zeroPoint,
+                        quant_.activationMin, quant_.activationMax, isSigned_};
+    setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpGlobalAvgPool(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&) {
+  return std::make_unique<IntegerGlobalAvgPool>(gpu, node);
 }
 
 }  // namespace mobilevk

@@ -16,6 +16,13 @@ const Factory kFactories[] = {
 };
 static_assert(sizeof(kFactories) / sizeof(kFactories[0]) == kNodeKindCount, "one GPU factory per NodeKind");
 
+using IntegerFactory = std::unique_ptr<GpuOp> (*)(Gpu&, const Node&, const std::shared_ptr<const IntegerWeights>&);
+const IntegerFactory kIntegerFactories[] = {
+#define MVK_INTEGER_FACTORY(kind, weights, outputShape) &makeIntegerGpuOp##kind,
+    MVK_OP_KINDS(MVK_INTEGER_FACTORY)
+#undef MVK_INTEGER_FACTORY
+};
+
 }  // namespace
 
 std::unique_ptr<GpuOp> makeGpuOp(Gpu& gpu, const Node& node, Precision precision,
@@ -23,6 +30,12 @@ std::unique_ptr<GpuOp> makeGpuOp(Gpu& gpu, const Node& node, Precision precision
   const size_t i = size_t(node.kind);
   if (i >= kNodeKindCount) throw Error(ErrorCode::Internal, "no GPU op for node kind " + std::to_string(i));
   return kFactories[i](gpu, node, precision, weights);
+}
+
+std::unique_ptr<GpuOp> makeIntegerGpuOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights) {
+  const size_t i = size_t(node.kind);
+  if (i >= kNodeKindCount) throw Error(ErrorCode::Internal, "no integer GPU op for node kind " + std::to_string(i));
+  return kIntegerFactories[i](gpu, node, weights);
 }
 
 }  // namespace mobilevk

@@ -12,10 +12,18 @@ namespace mobilevk {
 std::unique_ptr<GpuOp> makeGpuOp(Gpu& gpu, const Node& node, Precision precision,
                                  const std::shared_ptr<const PackedWeights>& weights);
 
+struct IntegerWeights;
+// The integer variant (ops/integer_op.h); `weights` null for weightless kinds.
+std::unique_ptr<GpuOp> makeIntegerGpuOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights);
+
 #define MVK_GPU_FACTORY(kind, weights, outputShape)                                       \
   std::unique_ptr<GpuOp> makeGpuOp##kind(Gpu& gpu, const Node& node, Precision precision, \
                                          const std::shared_ptr<const PackedWeights>& packed);
 MVK_OP_KINDS(MVK_GPU_FACTORY)
 #undef MVK_GPU_FACTORY
+#define MVK_INTEGER_GPU_FACTORY(kind, weights, outputShape) \
+  std::unique_ptr<GpuOp> makeIntegerGpuOp##kind(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& packed);
+MVK_OP_KINDS(MVK_INTEGER_GPU_FACTORY)
+#undef MVK_INTEGER_GPU_FACTORY
 
 }  // namespace mobilevk

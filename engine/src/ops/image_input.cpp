@@ -2,6 +2,7 @@
 
 #include "shader_names.h"
 
+#include "graph/quantization.h"
 #include "mobilevk/error.h"
 #include "vulkan/gpu.h"
 
@@ -13,6 +14,7 @@ struct Push {
   int32_t dims[4];
   float scale[4];
   float offset[4];
+  float quant[4];
 };
 }  // namespace
 
@@ -21,6 +23,16 @@ ImageInput::ImageInput(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(pr
   const ShaderInterface interface{shader::image_input, {BindingType::Image /* source */, BindingType::Storage /* input tensor */},
                                   sizeof(Push)};
   pipeline_ = gpu.pipeline(pipelineDescFor(interface, shaderVariant(shader::image_input, precision), {8, 8, 1}));
+}
+
+ImageInput::ImageInput(Gpu& gpu, const TensorQuant& q) : gpu_(gpu), precision_(Precision::FP32), sampler_(gpu) {
+  quant_[0] = 1.0f / q.scale;
+  quant_[1] = float(q.zeroPoint);
+  quant_[2] = float(q.qmin());
+  quant_[3] = float(q.qmax());
+  const ShaderInterface interface{shader::image_input, {BindingType::Image /* source */, BindingType::Storage /* input tensor */},
+                                  sizeof(Push)};
+  pipeline_ = gpu.pipeline(pipelineDescFor(interface, std::string(shader::image_input) + "_int8", {8, 8, 1}));
 }
 
 void ImageInput::record(VkCommandBuffer cmd, VkImageView view, VkImageLayout layout, uint32_t width, uint32_t height,
@@ -55,7 +67,8 @@ void ImageInput::record(VkCommandBuffer cmd, VkImageView view, VkImageLayout lay
   Push p{{r.x, r.y, r.width, r.height},
          {outShape.w, outShape.h, batchIndex, srgbView ? 1 : 0},
          {spec.scale[0], spec.scale[1], spec.scale[2], 0.0f},
-         {spec.offset[0], spec.offset[1], spec.offset[2], 0.0f}};
+         {spec.offset[0], spec.offset[1], spec.offset[2], 0.0f},
+         {quant_[0], quant_[1], quant_[2], quant_[3]}};
   const uint32_t inv[3] = {uint32_t(outShape.w), uint32_t(outShape.h), 1};
   recordDispatch(cmd, *pipeline_, *set, &p, sizeof(p), inv);
 }

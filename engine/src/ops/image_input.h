@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "graph/quantization.h"
 #include "mobilevk/model.h"
 #include "ops/op.h"
 #include "vulkan/image.h"
@@ -17,6 +18,8 @@ struct ImageRect {
 class ImageInput {
  public:
   ImageInput(Gpu& gpu, Precision precision);
+  // Integer execution: writes the 8-bit input tensor on `inputQuant`'s grid (image_input_int8).
+  ImageInput(Gpu& gpu, const TensorQuant& inputQuant);
   // Records one dispatch writing batch item `batchIndex` of `output` (shape `outShape`, 3 channels)
   // from `view` (image size width x height, sampled in `layout`). Descriptor sets are cached per view.
   void record(VkCommandBuffer cmd, VkImageView view, VkImageLayout layout, uint32_t width, uint32_t height,
@@ -27,6 +30,7 @@ class ImageInput {
  private:
   Gpu& gpu_;
   Precision precision_;
+  float quant_[4] = {1.0f, 0.0f, 0.0f, 0.0f};  // 1 / scale, zero point, lowest, highest (integer mode)
   std::shared_ptr<const ComputePipeline> pipeline_;
   Sampler sampler_;
   std::map<std::pair<VkImageView, VkImageLayout>, std::unique_ptr<DescriptorSet>> sets_;

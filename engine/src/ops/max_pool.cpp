@@ -1,5 +1,6 @@
 // Max pooling (TFLite MAX_POOL_2D): a window over H and W per channel, with the fused activation.
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 #include "shader_names.h"
 #include "vulkan/gpu.h"
 
@@ -8,8 +9,7 @@ namespace mobilevk {
 namespace {
 
 struct Push {
-  int32_t batch, inH, inW, c4, outH, outW, c;
-  int32_t kH, kW, strideY, strideX, padTop, padLeft;
+  WindowPushHead head;
   float clampMin, clampMax;
 };
 const ShaderInterface kInterface{shader::max_pool, {BindingType::Texel /* input */, BindingType::Storage /* output */}, sizeof(Push)};
@@ -28,12 +28,9 @@ class MaxPool2D : public GpuOp {
     return {in.n, g.outH, g.outW, in.c};
   }
   void bind(const OpBinding& b) override {
-    const Shape& in = b.inputShape;
     const Shape& out = b.outputShape;
     bindBuffers(b);
-    const Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c,
-                 window_.kernelH, window_.kernelW, window_.strideY, window_.strideX, b.window.padTop, b.window.padLeft,
-                 activation_.min, activation_.max};
+    const Push p{windowPushHead(b, window_), activation_.min, activation_.max};
     setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
   }
 
@@ -48,6 +45,43 @@ class MaxPool2D : public GpuOp {
 std::unique_ptr<GpuOp> makeGpuOpMaxPool2D(Gpu& gpu, const Node& node, Precision precision,
                                           const std::shared_ptr<const PackedWeights>&) {
   return std::make_unique<MaxPool2D>(gpu, node, precision);
+}
+
+namespace {
+
+struct IntegerPush {
+  WindowPushHead head;
+  int32_t zeroPoint, actMin, actMax, isSigned;
+};
+const ShaderInterface kIntegerInterface{shader::max_pool_int,
+                                        {BindingType::Texel /* input */, BindingType::Storage /* output */},
+                                        sizeof(IntegerPush)};
+
+class IntegerMaxPool2D : public IntegerOp {
+ public:
+  IntegerMaxPool2D(Gpu& gpu, const Node& node) : IntegerOp(gpu, node) {
+    requireSameGrid(quant_, node.name);
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1}));
+  }
+  const char* kind() const override { return "MaxPool2D (integer)"; }
+  WindowGeometry window(const Shape& in) const override { return resolveWindow(name_, in, desc_.window); }
+  Shape outputShape(const Shape& in) const override {
+    const WindowGeometry g = window(in);
+    return {in.n, g.outH, g.outW, in.c};
+  }
+  void bind(const OpBinding& b) override {
+    const Shape& out = b.outputShape;
+    bindBuffers(b);
+    const IntegerPush p{windowPushHead(b, desc_.window), quant_.input.zeroPoint, quant_.activationMin,
+                        quant_.activationMax, isSigned_};
+    setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpMaxPool2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&) {
+  return std::make_unique<IntegerMaxPool2D>(gpu, node);
 }
 
 }  // namespace mobilevk

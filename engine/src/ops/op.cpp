@@ -19,9 +19,10 @@ void GpuOp::bindBuffers(const OpBinding& b, std::vector<BufferView> params) {
 }
 
 void GpuOp::checkBuffer(const BufferView& b, const Shape& s, const char* role) const {
-  if (!b || b.size < deviceTensorBytes(s, precision_))
+  const size_t need = int8Storage_ ? s.packedElements() : deviceTensorBytes(s, precision_);
+  if (!b || b.size < need)
     throw Error(std::string(kind()) + ": " + role + " buffer of " + std::to_string(b.size) + " bytes is too small for " +
-                s.str() + " (" + std::to_string(deviceTensorBytes(s, precision_)) + " bytes)");
+                s.str() + " (" + std::to_string(need) + " bytes)");
 }
 
 std::vector<float> packBlockedWeights(const ConvDesc& d) {

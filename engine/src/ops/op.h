@@ -34,6 +34,19 @@ struct OpBinding {
   WindowGeometry window;  // resolved output size and padding, for ops with a window
 };
 
+// The push-constant head the windowed shaders share (max pool, integer depthwise and max pool):
+// batch, input size, channel groups, output size, channels, then the window and its padding.
+struct WindowPushHead {
+  int32_t batch, inH, inW, c4, outH, outW, c;
+  int32_t kH, kW, strideY, strideX, padTop, padLeft;
+};
+inline WindowPushHead windowPushHead(const OpBinding& b, const WindowParams& w) {
+  const Shape& in = b.inputShape;
+  const Shape& out = b.outputShape;
+  return {in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.c,
+          w.kernelH, w.kernelW, w.strideY, w.strideX, b.window.padTop, b.window.padLeft};
+}
+
 class GpuOp {
  public:
   virtual ~GpuOp() = default;
@@ -56,6 +69,7 @@ class GpuOp {
   GpuOp(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(precision) {}
   Gpu& gpu_;
   Precision precision_;
+  bool int8Storage_ = false;  // integer ops: 8-bit tensors (one byte per element, ops/integer_op.h)
   // The op's pipeline: its interface with this op's precision variant and specialization.
   PipelineDesc pipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec) const {
     PipelineDesc d = pipelineDescFor(interface, shaderVariant(interface.shader, precision_), std::move(spec));

@@ -1,5 +1,6 @@
 #include "ops/pointwise_conv.h"
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 
 #include "shader_names.h"
 
@@ -43,6 +44,47 @@ void PointwiseConv::bind(const OpBinding& b) {
 
 std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
   return std::make_unique<PointwiseConv>(gpu, weights);
+}
+
+namespace {
+
+struct IntegerPush {
+  int32_t batch, pixels, inC4, outC4, outC;
+  int32_t inZero, outZero, actMin, actMax, isSigned;
+};
+const ShaderInterface kIntegerInterface{
+    shader::pointwise_conv_int,
+    {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */,
+     BindingType::Storage /* channels */},
+    sizeof(IntegerPush)};
+
+// Also runs FullyConnected: a 1x1 convolution of a 1x1 map.
+class IntegerPointwiseConv : public IntegerWeightedOp {
+ public:
+  IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+      : IntegerWeightedOp(gpu, node, std::move(weights)) {
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {64, 1, 1}));
+  }
+  const char* kind() const override { return "PointwiseConv (integer)"; }
+  void bind(const OpBinding& b) override {
+    const Shape& in = b.inputShape;
+    const Shape& out = b.outputShape;
+    bindBuffers(b);
+    const IntegerPush p{in.n, in.h * in.w, in.channelGroups(), out.channelGroups(), out.c, quant_.input.zeroPoint,
+                        quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax, isSigned_};
+    setDispatch(p, uint32_t(in.n * in.h * in.w), uint32_t(out.channelGroups()), 1);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights) {
+  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights);
+}
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpPointwiseConv(Gpu& gpu, const Node& node,
+                                                     const std::shared_ptr<const IntegerWeights>& weights) {
+  return makeIntegerMatrixOp(gpu, node, weights);
 }
 
 }  // namespace mobilevk

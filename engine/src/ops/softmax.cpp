@@ -1,5 +1,9 @@
 #include "ops/softmax.h"
+
+#include <cmath>
+
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
 
 #include "shader_names.h"
 
@@ -35,6 +39,48 @@ void Softmax::bind(const OpBinding& b) {
 
 std::unique_ptr<GpuOp> makeGpuOpSoftmax(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&) {
   return std::make_unique<Softmax>(gpu, precision);
+}
+
+namespace {
+
+struct IntegerPush {
+  int32_t batch, pixels, c4, c, outZero, isSigned;
+  float outScale;
+};
+const ShaderInterface kIntegerInterface{
+    shader::softmax_int,
+    {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Storage /* exp table */},
+    sizeof(IntegerPush)};
+
+class IntegerSoftmax : public IntegerOp {
+ public:
+  IntegerSoftmax(Gpu& gpu, const Node& node) : IntegerOp(gpu, node) {
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {64, 1, 1}));
+    // The table TFLite's kernel builds (and the CPU twin): exp(-input scale * v), v = 255 - index.
+    std::vector<float> table(256);
+    const float scale = -quant_.input.scale;
+    for (int v = 0; v <= 255; ++v) table[size_t(255 - v)] = std::exp(scale * float(v));
+    table_ = Buffer(gpu, table.size() * sizeof(float), MemoryUsage::Device, "softmax table of " + node.name);
+    gpu.upload(table_, table.data(), table.size() * sizeof(float));
+  }
+  const char* kind() const override { return "Softmax (integer)"; }
+  Shape outputShape(const Shape& in) const override { return in; }
+  void bind(const OpBinding& b) override {
+    const Shape& in = b.inputShape;
+    GpuOp::bindBuffers(b, {table_});
+    const IntegerPush p{in.n, in.h * in.w, in.channelGroups(), in.c, quant_.output.zeroPoint, isSigned_,
+                        quant_.output.scale};
+    setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
+  }
+
+ private:
+  Buffer table_;
+};
+
+}  // namespace
+
+std::unique_ptr<GpuOp> makeIntegerGpuOpSoftmax(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&) {
+  return std::make_unique<IntegerSoftmax>(gpu, node);
 }
 
 }  // namespace mobilevk

@@ -21,10 +21,9 @@ HostTensor Network::layerOutput(size_t i) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
   if (i >= impl_->layers()) throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  const Shape& s = impl_->plan.shapes[i + 1];
   std::vector<uint8_t> out(impl_->plan.bytes[i + 1]);
   impl_->gpu.download(impl_->frames[0].arena, out.data(), out.size(), impl_->plan.offsets[i + 1]);
-  return impl_->fromDevice(out, s);
+  return impl_->fromDevice(out, i + 1);
 }
 
 size_t Network::layerCount() const { return impl_->layers(); }
@@ -82,16 +81,25 @@ void Network::record(VkCommandBuffer cmd, int frame) {
   impl_->recordFrame(cmd, size_t(frame), Impl::RecordSteps{});
 }
 
+DeviceTensor Network::Impl::deviceTensor(size_t frame, size_t tensor) const {
+  const auto v = view(frame, tensor);
+  DeviceTensor t{v.buffer->handle(), v.offset, v.size, plan.shapes.at(tensor), options.precision};
+  if (integer) {
+    const TensorQuant& q = quants.at(tensor);
+    t.quantized = true;
+    t.quantization = {q.type == QuantType::Int8, q.scale, q.zeroPoint};
+  }
+  return t;
+}
+
 DeviceTensor Network::inputTensor(int frame) const {
   checkFrame(frame, impl_->frames.size());
-  const auto v = impl_->view(size_t(frame), 0);
-  return {v.buffer->handle(), v.offset, v.size, impl_->plan.inputShape(), impl_->options.precision};
+  return impl_->deviceTensor(size_t(frame), 0);
 }
 
 DeviceTensor Network::outputTensor(int frame) const {
   checkFrame(frame, impl_->frames.size());
-  const auto v = impl_->view(size_t(frame), impl_->plan.shapes.size() - 1);
-  return {v.buffer->handle(), v.offset, v.size, impl_->plan.outputShape(), impl_->options.precision};
+  return impl_->deviceTensor(size_t(frame), impl_->plan.shapes.size() - 1);
 }
 
 HostTensor Network::readOutput(int frame) const {

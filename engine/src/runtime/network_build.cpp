@@ -3,6 +3,8 @@
 #include "internal_access.h"
 #include "mobilevk/error.h"
 #include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
+#include "mobilevk/reference.h"
 #include "runtime/network_impl.h"
 
 #include <algorithm>
@@ -11,16 +13,28 @@ namespace mobilevk {
 
 Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
   const Graph& graph = InternalAccess::graph(model);
+  integer = o.execution == NetworkOptions::Execution::Integer;
+  if (integer) {
+    if (!graph.integerExecutable())
+      throw Error(ErrorCode::Unsupported, "integer execution: model '" + model.name() +
+                  "' is not a quantized file with integers for every layer; use Execution::Float");
+    quants.push_back(graph.nodes.front().quant->input);
+    for (const auto& n : graph.nodes) quants.push_back(n.quant->output);
+  }
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-  plan = planExecution(graph, o.batch, o.precision, o.keepLayerOutputs, align);
+  plan = planExecution(graph, o.batch, o.precision, integer, o.keepLayerOutputs, align);
   checkTensorsFitDevice(graph);
   if (o.framesInFlight < 1 || o.framesInFlight > 16)
     throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
   std::vector<std::shared_ptr<const PackedWeights>> weights;
+  std::vector<std::shared_ptr<const IntegerWeights>> integerWeights;
   Gpu::UploadBatch uploads(gpu);
-  for (const auto& n : graph.nodes)
-    weights.push_back(hasWeights(n.kind) ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
+  for (const auto& n : graph.nodes) {
+    const bool packed = hasWeights(n.kind);
+    weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
                                          : nullptr);
+    integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads) : nullptr);
+  }
   uploads.flush();  // every layer's weights in one submission
   frames.resize(size_t(o.framesInFlight));
   for (size_t f = 0; f < frames.size(); ++f) {
@@ -29,7 +43,8 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
                                  std::to_string(f) + ")",
                              false);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
-      frames[f].ops.push_back(makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i]));
+      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i])
+                                      : makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i]));
       const PlannedStep& step = plan.steps[i];
       frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
     }
@@ -129,7 +144,7 @@ void Network::Impl::recordReadbacks() {
 
 ImageInput& Network::Impl::images(size_t frame) {
   auto& in = frames.at(frame).imageInput;
-  if (!in) in = std::make_unique<ImageInput>(gpu, options.precision);
+  if (!in) in = integer ? std::make_unique<ImageInput>(gpu, quants.front()) : std::make_unique<ImageInput>(gpu, options.precision);
   return *in;
 }
 
@@ -137,6 +152,21 @@ void Network::Impl::recordImage(VkCommandBuffer c, const ImageSource& src, int b
   images(frame).record(c, src.view, src.layout, src.width, src.height, src.format,
                        {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(frame, 0),
                        plan.inputShape(), batchIndex);
+}
+
+std::vector<uint8_t> Network::Impl::toDevice(const HostTensor& t) const {
+  if (!integer) return encodeStorage(packNC4HW4(t), options.precision);
+  return packQuantizedNC4HW4(t.shape, quantizeInput(model, t), quants.front().zeroPoint);
+}
+
+HostTensor Network::Impl::fromDevice(const std::vector<uint8_t>& raw, size_t tensor) const {
+  const Shape& s = plan.shapes.at(tensor);
+  if (!integer) return unpackNC4HW4(decodeStorage(raw, options.precision), s);
+  const TensorQuant& q = quants.at(tensor);
+  const std::vector<int32_t> values = unpackQuantizedNC4HW4(raw, s, q.type == QuantType::Int8);
+  HostTensor real(s);
+  for (size_t i = 0; i < values.size(); ++i) real.data[i] = q.scale * float(values[i] - q.zeroPoint);
+  return real;
 }
 
 }  // namespace mobilevk

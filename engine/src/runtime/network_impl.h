@@ -27,6 +27,10 @@ struct Network::Impl {
   Model model;
   NetworkOptions options;
   ExecutionPlan plan;
+  // Integer execution (NetworkOptions::Execution::Integer): 8-bit tensors, each with its file's
+  // quantization ([0] the input, [i + 1] node i's output).
+  bool integer = false;
+  std::vector<TensorQuant> quants;
   // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
   struct Frame {
     std::vector<std::unique_ptr<GpuOp>> ops;
@@ -59,18 +63,16 @@ struct Network::Impl {
   // which tensor, and what to change (at batch 1 only the resolution can).
   void checkTensorsFitDevice(const Graph& graph) const;
 
-  // NC4HW4 floats -> the device's storage format, and back.
-  std::vector<uint8_t> toDevice(const HostTensor& t) const {
-    return encodeStorage(packNC4HW4(t), options.precision);
-  }
-  HostTensor fromDevice(const std::vector<uint8_t>& raw, const Shape& s) const {
-    return unpackNC4HW4(decodeStorage(raw, options.precision), s);
-  }
+  // Host floats -> the device's storage format of the input (integers: put on the input's grid),
+  // and tensor t's device bytes back to floats (integers: dequantized).
+  std::vector<uint8_t> toDevice(const HostTensor& t) const;
+  HostTensor fromDevice(const std::vector<uint8_t>& raw, size_t tensor) const;
 
   BufferView view(size_t frame, size_t t) const {
     return BufferView(frames.at(frame).arena, plan.offsets[t], plan.bytes[t]);
   }
   size_t layers() const { return plan.steps.size(); }
+  DeviceTensor deviceTensor(size_t frame, size_t tensor) const;
 
   // What one recording of a frame holds around (or instead of) the network's dispatches. Every
   // path records through recordFrame: run() (host tensor in, output to the host), runPixels()

@@ -23,7 +23,7 @@ HostTensor Network::Impl::readOutput(size_t frame) const {
   std::vector<uint8_t> out(plan.bytes.back());
   if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
   else gpu.download(frames.at(frame).arena, out.data(), out.size(), plan.offsets.back());
-  return fromDevice(out, plan.outputShape());
+  return fromDevice(out, plan.shapes.size() - 1);
 }
 
 HostTensor Network::Impl::run(const HostTensor& input) {

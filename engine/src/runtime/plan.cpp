@@ -32,11 +32,11 @@ class HazardTracker {
 
 }  // namespace
 
-ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool keepAll, uint64_t alignment) {
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment) {
   ExecutionPlan plan;
   plan.shapes.push_back(graph.inputShape(batch));
   for (const auto& s : graph.inferShapes(batch)) plan.shapes.push_back(s);
-  for (const auto& s : plan.shapes) plan.bytes.push_back(deviceTensorBytes(s, precision));
+  for (const auto& s : plan.shapes) plan.bytes.push_back(int8 ? s.packedElements() : deviceTensorBytes(s, precision));
 
   // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
   // by the download after the last node.

@@ -32,6 +32,7 @@ struct ExecutionPlan {
 
 // `keepAll` keeps every tensor alive to the end (for reading layer outputs); `alignment` is the
 // device's storage-buffer offset alignment.
-ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool keepAll, uint64_t alignment);
+// `int8` plans the 8-bit tensors of integer execution (one byte per element; `precision` unused).
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment);
 
 }  // namespace mobilevk

@@ -1,0 +1,115 @@
+#include "ops/integer_op.h"
+
+#include <cstring>
+
+#include "mobilevk/error.h"
+#include "vulkan/gpu.h"
+
+namespace mobilevk {
+
+namespace {
+
+uint32_t packLanes(const int32_t v[4]) {
+  uint32_t word = 0;
+  for (int l = 0; l < 4; ++l) word |= (uint32_t(v[l]) & 0xFFu) << (8 * l);
+  return word;
+}
+
+const QuantizedLayer& requireQuant(const Node& node) {
+  if (!node.quant)
+    throw Error(ErrorCode::Unsupported, std::string(nodeKindName(node.kind)) + " '" + node.name +
+                "' has no quantized integers: integer execution cannot run it");
+  return *node.quant;
+}
+
+}  // namespace
+
+std::vector<uint32_t> packIntegerWeights(const Node& node) {
+  const QuantizedLayer& q = requireQuant(node);
+  const ConvDesc& d = node.conv;
+  const int kH = d.window.kernelH, kW = d.window.kernelW;
+  std::vector<uint32_t> packed;
+  if (node.kind == NodeKind::DepthwiseConv) {
+    const int c = d.inChannels, c4 = (c + 3) / 4;
+    for (int g = 0; g < c4; ++g)
+      for (int ky = 0; ky < kH; ++ky)
+        for (int kx = 0; kx < kW; ++kx) {
+          int32_t lanes[4];
+          for (int l = 0; l < 4; ++l) {
+            const int ch = 4 * g + l;
+            lanes[l] = ch < c ? q.weights[(size_t(ky) * kW + kx) * c + ch] : 0;
+          }
+          packed.push_back(packLanes(lanes));
+        }
+    return packed;
+  }
+  const int in = d.inChannels, in4 = (in + 3) / 4, out4 = (d.outChannels + 3) / 4;
+  for (int o = 0; o < out4 * 4; ++o)
+    for (int ky = 0; ky < kH; ++ky)
+      for (int kx = 0; kx < kW; ++kx)
+        for (int i4 = 0; i4 < in4; ++i4) {
+          int32_t lanes[4];
+          for (int l = 0; l < 4; ++l) {
+            const int i = 4 * i4 + l;
+            lanes[l] = o < d.outChannels ? (i < in ? q.weights[((size_t(o) * kH + ky) * kW + kx) * in + i]
+                                                   : q.weightZeroPointOf(o))
+                                         : 0;
+          }
+          packed.push_back(packLanes(lanes));
+        }
+  return packed;
+}
+
+std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Node& node, Gpu::UploadBatch& uploads) {
+  const QuantizedLayer& q = requireQuant(node);
+  if (q.weightType != q.input.type)
+    throw Error(ErrorCode::Unsupported, std::string(nodeKindName(node.kind)) + " '" + node.name + "': " +
+                (q.weightType == QuantType::Int8 ? "int8" : "uint8") + " weights with " + q.input.str() +
+                " activations are not executed in integers");
+  auto w = std::make_shared<IntegerWeights>();
+  const std::vector<uint32_t> packed = packIntegerWeights(node);
+  std::vector<uint8_t> bytes(packed.size() * 4);
+  std::memcpy(bytes.data(), packed.data(), bytes.size());
+  w->weights = Buffer(gpu, bytes.size(), MemoryUsage::Device, "integer weights of " + node.name);
+  uploads.add(w->weights, std::move(bytes));
+
+  struct Channel {
+    float scale;
+    int32_t bias, weightZero, unused;
+  };
+  const int out = node.conv.outChannels;
+  std::vector<Channel> channels(size_t((out + 3) / 4) * 4, Channel{1.0f, 0, 0, 0});
+  for (int o = 0; o < out; ++o)
+    channels[size_t(o)] = {requantizationScale(q.input.scale, q.weightScaleOf(o), q.output.scale, node.name),
+                           q.bias.empty() ? 0 : q.bias[size_t(o)], q.weightZeroPointOf(o), 0};
+  std::vector<uint8_t> channelBytes(channels.size() * sizeof(Channel));
+  std::memcpy(channelBytes.data(), channels.data(), channelBytes.size());
+  w->channels = Buffer(gpu, channelBytes.size(), MemoryUsage::Device, "requantization of " + node.name);
+  uploads.add(w->channels, std::move(channelBytes));
+  return w;
+}
+
+IntegerOp::IntegerOp(Gpu& gpu, const Node& node) : GpuOp(gpu, Precision::FP32), name_(node.name), desc_(node.conv) {
+  const QuantizedLayer& q = requireQuant(node);
+  quant_.input = q.input;
+  quant_.output = q.output;
+  quant_.activationMin = q.activationMin;
+  quant_.activationMax = q.activationMax;
+  isSigned_ = q.input.type == QuantType::Int8 ? 1 : 0;
+  int8Storage_ = true;
+  desc_.weights.clear();
+  desc_.bias.clear();
+}
+
+PipelineDesc IntegerOp::integerPipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec) const {
+  PipelineDesc d = pipelineDescFor(interface, interface.shader, std::move(spec));
+  d.texelFormat = VK_FORMAT_R8G8B8A8_UINT;
+  return d;
+}
+
+IntegerWeightedOp::IntegerWeightedOp(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+    : IntegerOp(gpu, node), convKind_(convKindOf(node.kind)), weights_(std::move(weights)) {
+  if (!weights_) throw Error(ErrorCode::Internal, "integer op '" + node.name + "' made without its weights");
+}
+
+}  // namespace mobilevk

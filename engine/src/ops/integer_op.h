@@ -1,0 +1,54 @@
+#pragma once
+// Integer execution on the GPU (the *_int shaders, shaders/int8.glsl): 8-bit NC4HW4 tensors, four
+// channels per uint; a quantized layer's weights packed four 8-bit values per uint, and per output
+// channel its requantization scale, int32 bias and weight zero point. Each integer op equals its CPU
+// twin (cpu::runInteger<Kind>) bit for bit.
+#include <memory>
+
+#include "graph/graph.h"
+#include "ops/op.h"
+
+namespace mobilevk {
+
+// A quantized layer's weights and per-channel parameters on the device, shared by every frame's op.
+struct IntegerWeights {
+  Buffer weights;   // packed bytes (see packIntegerWeights)
+  Buffer channels;  // one shaders/int8.glsl Channel per output channel, padded to a multiple of 4
+  // Packs and uploads (through `uploads`) the node's integers.
+  static std::shared_ptr<const IntegerWeights> create(Gpu& gpu, const Node& node, Gpu::UploadBatch& uploads);
+};
+
+// Device weight layouts, one byte per value (the file's own uint8 or int8), four per uint:
+//   Conv2D, PointwiseConv, FullyConnected: [Cout4 * 4][kH][kW][Cin4] (4 input channels per uint);
+//   DepthwiseConv: [C4][kH][kW] (4 channels per uint).
+// Lanes past the real channel counts hold the weight zero point, so they add nothing.
+std::vector<uint32_t> packIntegerWeights(const Node& node);
+
+class IntegerOp : public GpuOp {
+ protected:
+  IntegerOp(Gpu& gpu, const Node& node);
+  // The pipeline of an integer shader: 8-bit texel reads (R8G8B8A8_UINT).
+  PipelineDesc integerPipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec) const;
+  std::string name_;
+  ConvDesc desc_;  // shape, window and name (no weights)
+  QuantizedLayer quant_;  // tensors' quantization and activation range (no weights)
+  int32_t isSigned_ = 0;
+};
+
+// The conv-like integer ops: bindings 2 and 3 are the packed weights and the channel parameters.
+class IntegerWeightedOp : public IntegerOp {
+ public:
+  Shape outputShape(const Shape& input) const override { return convOutputShape(desc_, convKind_, input); }
+  WindowGeometry window(const Shape& input) const override { return resolveWindow(desc_.name, input, desc_.window); }
+
+ protected:
+  IntegerWeightedOp(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights);
+  void bindBuffers(const OpBinding& b) { GpuOp::bindBuffers(b, {weights_->weights, weights_->channels}); }
+  ConvKind convKind_;
+  std::shared_ptr<const IntegerWeights> weights_;
+};
+
+// The integer 1x1 convolution, which also runs FullyConnected (ops/pointwise_conv.cpp).
+std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights);
+
+}  // namespace mobilevk
