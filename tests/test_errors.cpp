@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 #include "internal_access.h"
 
+#include <cmath>
 #include <cstddef>
 #include <cstring>
 #include <string>
@@ -241,4 +242,35 @@ TEST_CASE("C API embedding: the host's device and vkGetInstanceProcAddr, with a 
   CHECK(mvk_context_create_external_with_options(&noQueue, nullptr, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
   CHECK(ctx == nullptr);
   testing::expectNoValidationMessages();
+}
+
+TEST_CASE("C API: a quantized file runs integer arithmetic by default; execution 1 keeps the float path") {
+  mvk_context ctx = nullptr;
+  REQUIRE(mvk_context_create(nullptr, &ctx) == MVK_OK);
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load(shared("models/mobilenet_v1_0.25_128_quant.tflite").c_str(), &model) == MVK_OK);
+  std::vector<uint8_t> rgba(64 * 48 * 4, 77);
+  for (size_t i = 0; i < rgba.size(); ++i) rgba[i] = uint8_t((i * 37) % 251);
+  std::vector<float> integerOut(mvk_model_output_size(model)), floatOut(integerOut.size());
+  mvk_network_options o{};
+  o.struct_size = sizeof o;
+  o.frames_in_flight = 1;
+  for (int execution : {0, 1}) {
+    o.execution = execution;
+    mvk_network net = nullptr;
+    REQUIRE(mvk_network_create_with_options(ctx, model, &o, &net) == MVK_OK);
+    auto& out = execution == 0 ? integerOut : floatOut;
+    REQUIRE(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 64, 48, out.data(), out.size()) == MVK_OK);
+    mvk_network_destroy(net);
+  }
+  // Integer outputs lie on the output grid (multiples of 1/256); the float path's do not.
+  for (float v : integerOut) CHECK(v * 256.0f == std::round(v * 256.0f));
+  bool offGrid = false;
+  for (float v : floatOut) offGrid |= v * 256.0f != std::round(v * 256.0f);
+  CHECK(offGrid);
+  o.execution = 3;
+  mvk_network bad = nullptr;
+  CHECK(mvk_network_create_with_options(ctx, model, &o, &bad) == MVK_ERROR_INVALID_ARGUMENT);
+  mvk_model_destroy(model);
+  mvk_context_destroy(ctx);
 }

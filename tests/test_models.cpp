@@ -76,7 +76,11 @@ void checkModel(const ModelCase& mc, const std::vector<std::string>& cpuImages) 
     const float scale[3] = {1 / 255.0f, 1 / 255.0f, 1 / 255.0f}, offset[3] = {0, 0, 0};
     model.setInputNormalization(scale, offset, "x/255");
   }
+  // A quantized file runs its integer arithmetic by default: the GPU must then equal the CPU
+  // integer twin exactly; a float file is held to the float tolerance above.
   Network net(testing::context(), model);
+  const bool integer = model.hasIntegerExecution();
+  CHECK(net.integerExecution() == integer);
   std::map<std::string, std::vector<float>> gpuOut;
   for (const char* img : kImages) {
     const HostTensor in = imagesToTensor({loadImage(shared(std::string("images/") + img))}, model.input());
@@ -86,14 +90,25 @@ void checkModel(const ModelCase& mc, const std::vector<std::string>& cpuImages) 
   for (const auto& img : cpuImages) {
     CAPTURE(img);
     const HostTensor in = imagesToTensor({loadImage(shared("images/" + img))}, model.input());
-    const auto cpu = row(runReference(model, in));
+    const auto cpu = row(integer ? runIntegerReference(model, in) : runReference(model, in));
     const auto& gpu = gpuOut[img];
     REQUIRE(cpu.size() == gpu.size());
     CHECK(argmax(cpu) == argmax(gpu));
     for (size_t i = 0; i < cpu.size(); ++i) maxDiff = std::max(maxDiff, std::fabs(double(cpu[i]) - gpu[i]));
   }
-  CHECK(maxDiff <= kProbTolerance);
+  CHECK(maxDiff <= (integer ? 0.0 : kProbTolerance));
   testing::recordError("model " + mc.file, maxDiff);
+  if (integer) {
+    // The float path of the same file stays available and agrees with its float reference.
+    NetworkOptions asFloat;
+    asFloat.execution = NetworkOptions::Execution::Float;
+    Network floatNet(testing::context(), model, asFloat);
+    const HostTensor in = imagesToTensor({loadImage(shared("images/" + cpuImages.front()))}, model.input());
+    const auto f = row(floatNet.run(in)), r = row(runReference(model, in));
+    double floatDiff = 0;
+    for (size_t i = 0; i < f.size(); ++i) floatDiff = std::max(floatDiff, std::fabs(double(f[i]) - r[i]));
+    CHECK(floatDiff <= kProbTolerance);
+  }
   if (!mc.expected.empty()) {
     int compared = 0;
     const auto expected = readExpected(shared("expected/" + mc.expected));
@@ -165,7 +180,11 @@ TEST_CASE("MLIR re-conversions and the VWW person detectors") {
 TEST_CASE("alpha-1.0 embedding extractor: GPU and CPU features agree (cosine > 0.999)") {
   const Model model = Model::load(shared("models/mobilenet_v1_1.0_224_quant_embedding_extractor.tflite"));
   CHECK(model.outputShape() == Shape{1, 1, 1, 1024});
-  Network net(testing::context(), model);
+  // The float path against the float reference (the integer path is held to the CPU integer twin
+  // bit for bit by the LiteRT comparison and test_integer.cpp).
+  NetworkOptions asFloat;
+  asFloat.execution = NetworkOptions::Execution::Float;
+  Network net(testing::context(), model, asFloat);
   for (const char* img : {"grace_hopper.bmp", "pets.jpg"}) {
     CAPTURE(img);
     const HostTensor in = imagesToTensor({loadImage(shared(std::string("images/") + img))}, model.input());
@@ -191,10 +210,11 @@ TEST_CASE("fp16 storage on real models: top-1 unchanged on the shared photos, pr
   for (const char* file : {"mobilenet_v1_0.75_224_keras", "mobilenet_v1_0.5_160_quant.tflite"}) {
     CAPTURE(file);
     const Model model = Model::load(shared(std::string("models/") + file));
-    NetworkOptions o16;
+    NetworkOptions o16, o32;
     o16.precision = Precision::FP16;
+    o16.execution = o32.execution = NetworkOptions::Execution::Float;  // storage precision is a float-path choice
     Network net16(testing::context(), model, o16);
-    Network net32(testing::context(), model);
+    Network net32(testing::context(), model, o32);
     double maxDiff = 0;
     for (const char* img : kImages) {
       CAPTURE(img);

@@ -201,12 +201,17 @@ mobilevk::Precision precisionOption(const Args& args) {
 }
 
 bool integerExecution(const Args& args, const mobilevk::Model& model) {
-  const std::string e = args.value("execution", "float");
-  if (e != "float" && e != "integer") throw UsageError{"--execution must be float or integer, got '" + e + "'"};
+  const std::string e = args.value("execution", "auto");
+  if (e != "auto" && e != "float" && e != "integer")
+    throw UsageError{"--execution must be auto, float or integer, got '" + e + "'"};
   if (e == "integer" && !model.hasIntegerExecution())
     throw mobilevk::Error(mobilevk::ErrorCode::Unsupported, "--execution integer: model '" + model.name() +
                           "' is not a quantized TFLite file with integers for every layer; use --execution float");
-  return e == "integer";
+  return e == "integer" || (e == "auto" && model.hasIntegerExecution());
+}
+
+mobilevk::NetworkOptions::Execution executionOption(bool integer) {
+  return integer ? mobilevk::NetworkOptions::Execution::Integer : mobilevk::NetworkOptions::Execution::Float;
 }
 
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count) {

@@ -38,6 +38,7 @@ std::vector<std::string> findLabels(const std::string& explicitPath, const std::
 
 #include "mobilevk/context.h"
 #include "mobilevk/model.h"
+#include "mobilevk/network.h"
 #include "mobilevk/tensor.h"
 
 namespace cli {
@@ -69,9 +70,10 @@ mobilevk::ContextOptions contextOptionsFromEnvironment();
 void savePipelineCache(const Args& args, const mobilevk::Context* ctx);
 // --precision fp32|fp16.
 mobilevk::Precision precisionOption(const Args& args);
-// --execution float|integer (default float): integer runs a quantized file's own integer arithmetic;
-// refused, naming the model, for a model without integers.
+// --execution auto|float|integer: integer runs a quantized file's own integer arithmetic (refused,
+// naming the model, for a model without integers); auto (the default) picks it for quantized files.
 bool integerExecution(const Args& args, const mobilevk::Model& model);
+mobilevk::NetworkOptions::Execution executionOption(bool integer);
 // Concatenates [1,H,W,C] tensors along N.
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count);
 

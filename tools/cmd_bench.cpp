@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "mobilevk/context.h"
 #include "mobilevk/network.h"
+#include "mobilevk/reference.h"
 #include "peak.h"
 
 using nlohmann::json;
@@ -68,7 +69,7 @@ int runPeak(const cli::Args& args) {
 int cmdBench(const std::vector<std::string>& argv) {
   cli::Args args("bench", argv,
                  {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "precision",
-                  "pipeline-cache"},
+                  "pipeline-cache", "execution"},
                  {"per-layer", "json", "peak"});
   if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
   if (args.has("peak")) return runPeak(args);
@@ -91,6 +92,8 @@ int cmdBench(const std::vector<std::string>& argv) {
   }();
   const auto layers = model.layers();
   const double flops = 2.0 * double(model.totalMacs()) * batch;
+  const bool integer = cli::integerExecution(args, model);
+  const std::string execution = integer ? "integer" : "float";
 
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -100,13 +103,14 @@ int cmdBench(const std::vector<std::string>& argv) {
   const auto setupStart = Clock::now();
   const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, true);
   const bool onCpu = !ctx;
-  const std::string deviceName = ctx ? ctx->device().name : "CPU reference";
+  const std::string deviceName = ctx ? ctx->device().name : integer ? "CPU integer twin" : "CPU reference";
   std::unique_ptr<mobilevk::Network> net;
   if (!onCpu) {
     mobilevk::NetworkOptions no;
     no.batch = batch;
     no.profile = ctx->device().caps.timestamps;
     no.precision = precisionValue;
+    no.execution = cli::executionOption(integer);
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   } else if (precision == "fp16") {
     throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};
@@ -121,7 +125,8 @@ int cmdBench(const std::vector<std::string>& argv) {
   const auto benchStart = Clock::now();
   for (int it = -warmup; it < iterations; ++it) {
     const auto t0 = Clock::now();
-    if (onCpu) mobilevk::runReference(model, input);
+    if (onCpu && integer) mobilevk::runIntegerReference(model, input);
+    else if (onCpu) mobilevk::runReference(model, input);
     else net->run(input);
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (it < 0) continue;
@@ -141,7 +146,8 @@ int cmdBench(const std::vector<std::string>& argv) {
   json out = {{"device", deviceName},
               {"model", model.name()},
               {"batch", batch},
-              {"precision", precision},
+              {"precision", integer ? "int8" : precision},
+              {"execution", execution},
               {"iterations", iterations},
               {"warmup", warmup},
               {"mult_adds", model.totalMacs()},
@@ -176,8 +182,8 @@ int cmdBench(const std::vector<std::string>& argv) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s on %s, batch %d, %s, %d iterations (+%d warm-up)\n", model.name().c_str(), deviceName.c_str(), batch,
-              precision.c_str(), iterations, warmup);
+  std::printf("%s on %s, batch %d, %s execution (%s), %d iterations (+%d warm-up)\n", model.name().c_str(),
+              deviceName.c_str(), batch, execution.c_str(), integer ? "8-bit" : precision.c_str(), iterations, warmup);
   std::printf("  host end-to-end  min %8.2f  median %8.2f  p90 %8.2f ms   %.1f images/s   %.1f GFLOP/s\n", host.min,
               host.median, host.p90, imagesPerS, flops / (host.median * 1e6));
   if (!gpuMs.empty())

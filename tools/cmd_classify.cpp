@@ -64,7 +64,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
     mobilevk::NetworkOptions no;
     no.batch = int(batch);
     no.precision = precision;
-    if (integer) no.execution = mobilevk::NetworkOptions::Execution::Integer;
+    no.execution = cli::executionOption(integer);
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   }
   // The first submission pays the driver's lazy shader compilation (hundreds of ms on lavapipe);

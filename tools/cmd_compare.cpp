@@ -6,29 +6,35 @@
 #include "commands.h"
 #include "mobilevk/context.h"
 #include "mobilevk/network.h"
+#include "mobilevk/reference.h"
 
 int cmdCompare(const std::vector<std::string>& argv) {
-  cli::Args args("compare", argv, {"model", "device", "tolerance", "input-npy", "input-range"}, {});
+  cli::Args args("compare", argv, {"model", "device", "tolerance", "input-npy", "input-range", "execution"}, {});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   mobilevk::Model model = mobilevk::Model::load(args.value("model"));
   cli::applyInputRange(args, model);
+  const bool integer = cli::integerExecution(args, model);
   // Relative to each layer's largest magnitude. float32 sums of up to ~10k terms carry ~1e-5
-  // relative error per layer; 1e-3 leaves room for that to compound over 30 layers.
-  const float tolerance = args.floatValue("tolerance", 1e-3f, 0.0f, 1.0f);
+  // relative error per layer; 1e-3 leaves room for that to compound over 30 layers. Integer
+  // execution must equal the CPU integer twin exactly: 0.
+  const float tolerance = args.floatValue("tolerance", integer ? 0.0f : 1e-3f, 0.0f, 1.0f);
   const auto inputs = cli::loadInputs(args, model);
   const auto context = cli::contextFor(args, false);
   mobilevk::Context& ctx = *context;
   mobilevk::NetworkOptions no;
   no.keepLayerOutputs = true;
+  no.execution = cli::executionOption(integer);
   mobilevk::Network net(ctx, model, no);
   const auto layers = model.layers();
-  std::printf("model %s, device %s, tolerance %g (max abs diff / max |reference| per layer)\n", model.name().c_str(),
-              ctx.device().name.c_str(), double(tolerance));
+  std::printf("model %s, device %s, %s execution against the CPU %s, tolerance %g (max abs diff / max |reference| per layer)\n",
+              model.name().c_str(), ctx.device().name.c_str(), integer ? "integer" : "float",
+              integer ? "integer twin" : "reference", double(tolerance));
   bool ok = true;
   for (const auto& in : inputs) {
     net.run(in.tensor);
     std::vector<mobilevk::HostTensor> ref;
-    mobilevk::runReference(model, in.tensor, &ref);
+    if (integer) mobilevk::runIntegerReference(model, in.tensor, &ref);
+    else mobilevk::runReference(model, in.tensor, &ref);
     std::printf("%s\n  %-28s %-16s %12s %12s\n", in.name.c_str(), "layer", "output", "max abs", "max rel");
     for (size_t i = 0; i < ref.size(); ++i) {
       const auto gpu = net.layerOutput(i);

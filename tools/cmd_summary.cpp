@@ -35,6 +35,7 @@ int cmdSummary(const std::vector<std::string>& argv) {
                                {"activation", l.activation}, {"macs", l.macs}, {"params", l.params}});
     out["total_macs"] = model.totalMacs();
     out["total_params"] = model.totalParams();
+    out["execution"] = model.hasIntegerExecution() ? "integer" : "float";
     std::cout << out.dump(2) << "\n";
     return 0;
   }
@@ -50,5 +51,13 @@ int cmdSummary(const std::vector<std::string>& argv) {
                 (unsigned long long)l.macs, (unsigned long long)l.params);
   }
   std::printf("total: %.1f M mult-adds, %.3f M parameters\n", model.totalMacs() / 1e6, model.totalParams() / 1e6);
+  if (model.hasIntegerExecution()) {
+    const mobilevk::Quantization in = model.inputQuantization(), out = model.outputQuantization();
+    std::printf("execution: integer by default (a quantized file: %s input scale %g zero point %d, output scale %g zero "
+                "point %d); --execution float runs it dequantized\n",
+                in.isSigned ? "int8" : "uint8", double(in.scale), in.zeroPoint, double(out.scale), out.zeroPoint);
+  } else {
+    std::printf("execution: float\n");
+  }
   return 0;
 }

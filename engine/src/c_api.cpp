@@ -212,10 +212,15 @@ mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model,
   if (!readOptions(options, no, "mvk_network_create_with_options")) return MVK_ERROR_INVALID_ARGUMENT;
   if (no.frames_in_flight < 1)
     return invalid("mvk_network_create_with_options: frames_in_flight must be >= 1, got " + std::to_string(no.frames_in_flight));
+  if (no.execution < 0 || no.execution > 2)
+    return invalid("mvk_network_create_with_options: execution must be 0 (auto), 1 (float) or 2 (integer), got " +
+                   std::to_string(no.execution));
   return guarded([&] {
+    using Execution = mobilevk::NetworkOptions::Execution;
     mobilevk::NetworkOptions o;
     o.precision = no.fp16 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
     o.framesInFlight = no.frames_in_flight;
+    o.execution = no.execution == 1 ? Execution::Float : no.execution == 2 ? Execution::Integer : Execution::Auto;
     auto n = std::make_unique<mvk_network_s>();
     n->network = std::make_unique<mobilevk::Network>(*context->context, model->model, o);
     n->outputSize = n->network->outputShape().elements();

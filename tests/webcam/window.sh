@@ -7,11 +7,15 @@ bin=$1 shared=$2 work=$3
 mkdir -p "$work"
 # ImageMagick's own convert (a PATH entry of the same name may be something else).
 convert=/usr/bin/convert; [ -x "$convert" ] || convert=convert
-display=:$((90 + RANDOM % 9))
-Xvfb "$display" -screen 0 1024x768x24 -nolisten tcp >/dev/null 2>&1 &
+# Xvfb picks a free display number itself (-displayfd) and writes it once it is ready: a fixed or
+# random number can collide with another X server, e.g. a concurrent test run's.
+rm -f "$work/display"
+Xvfb -displayfd 3 -screen 0 1024x768x24 -nolisten tcp 3>"$work/display" >/dev/null 2>&1 &
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
-export DISPLAY=$display
+for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "FAILED: Xvfb did not start"; exit 1; }
+export DISPLAY=:$(head -1 "$work/display")
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 SDL_VIDEODRIVER=x11 "$bin" --images "$shared/images" --model "$shared/models/mobilenet_v1_0.75_224_keras" \
   > "$work/window.log" 2>&1 &

@@ -89,6 +89,7 @@ typedef struct mvk_network_options {
   uint32_t struct_size;          /* sizeof(mvk_network_options) */
   int fp16;                      /* 0 fp32, 1 fp16 storage */
   int frames_in_flight;          /* >= 1 */
+  int execution;                 /* 0 auto (integer for a quantized file), 1 float, 2 integer */
 } mvk_network_options;
 mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model, const mvk_network_options* options,
                                            mvk_network* out);

@@ -22,11 +22,12 @@ struct NetworkOptions {
   // Record a GPU timestamp after every dispatch so lastTimings() can report per-layer times.
   bool profile = false;
   Precision precision = Precision::FP32;
-  // Float: every layer in float (a quantized file's weights dequantized; `precision` picks fp32 or
-  // fp16 storage). Integer: a quantized file's own integer arithmetic, as TFLite's runtime does it
-  // (8-bit tensors, int32 accumulation, per-layer requantization; needs model.hasIntegerExecution(),
-  // ignores `precision`); run() and readOutput() still take and give dequantized floats.
-  enum class Execution { Float, Integer } execution = Execution::Float;
+  // Integer: a quantized file's own integer arithmetic, as TFLite's runtime does it (8-bit tensors,
+  // int32 accumulation, per-layer requantization; needs model.hasIntegerExecution(), ignores
+  // `precision`); run() and readOutput() still take and give dequantized floats. Float: every layer
+  // in float (a quantized file's weights dequantized; `precision` picks fp32 or fp16 storage).
+  // Auto: Integer for a quantized file, Float otherwise.
+  enum class Execution { Auto, Float, Integer } execution = Execution::Auto;
   // Independent activation memories (weights are shared), so several recorded inferences of this
   // model can be pending at once: frame f of record()/recordImageInput()/... uses its own.
   int framesInFlight = 1;
@@ -123,6 +124,8 @@ class Network {
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;
   size_t layerCount() const;
+  // True when this network runs integer arithmetic (NetworkOptions::execution resolved).
+  bool integerExecution() const;
   // GPU timings of the last run(); needs profile.
   RunTimings lastTimings() const;
 

@@ -45,7 +45,7 @@ std::vector<int32_t> quantizeInput(const Model& model, const HostTensor& input) 
   return out;
 }
 
-HostTensor runIntegerReference(const Model& model, const HostTensor& input) {
+HostTensor runIntegerReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
   const Graph& g = ModelAccess::graph(model);
   if (!g.integerExecutable())
     throw Error(ErrorCode::Unsupported, "model '" + model.name() + "' is not a quantized file with integers for every layer; "
@@ -54,11 +54,16 @@ HostTensor runIntegerReference(const Model& model, const HostTensor& input) {
   in.shape = input.shape;
   in.quant = g.nodes.front().quant->input;
   in.data = quantizeInput(model, input);
-  const QuantizedTensor out = runIntegerReference(g, in);
-  HostTensor real(out.shape);
-  for (size_t i = 0; i < real.data.size(); ++i)
-    real.data[i] = out.quant.scale * float(out.data[i] - out.quant.zeroPoint);
-  return real;
+  auto dequantize = [](const QuantizedTensor& t) {
+    HostTensor real(t.shape);
+    for (size_t i = 0; i < real.data.size(); ++i) real.data[i] = t.quant.scale * float(t.data[i] - t.quant.zeroPoint);
+    return real;
+  };
+  std::vector<QuantizedTensor> layers;
+  const QuantizedTensor out = runIntegerReference(g, in, layerOutputs ? &layers : nullptr);
+  if (layerOutputs)
+    for (const auto& l : layers) layerOutputs->push_back(dequantize(l));
+  return dequantize(out);
 }
 
 }  // namespace mobilevk

@@ -40,6 +40,7 @@ class IntegerWeightedOp : public IntegerOp {
  public:
   Shape outputShape(const Shape& input) const override { return convOutputShape(desc_, convKind_, input); }
   WindowGeometry window(const Shape& input) const override { return resolveWindow(desc_.name, input, desc_.window); }
+  uint64_t weightBytes() const { return weights_->weights.size() + weights_->channels.size(); }
 
  protected:
   IntegerWeightedOp(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights);

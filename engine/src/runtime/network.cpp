@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "mobilevk/error.h"
+#include "ops/integer_op.h"
 #include "runtime/network_impl.h"
 
 namespace mobilevk {
@@ -27,6 +28,7 @@ HostTensor Network::layerOutput(size_t i) const {
 }
 
 size_t Network::layerCount() const { return impl_->layers(); }
+bool Network::integerExecution() const { return impl_->integer; }
 int Network::framesInFlight() const { return int(impl_->frames.size()); }
 
 RunTimings Network::lastTimings() const {
@@ -53,6 +55,7 @@ uint64_t Network::weightBytes() const {
   uint64_t total = 0;
   for (const auto& op : impl_->frames[0].ops)
     if (auto* w = dynamic_cast<const WeightedOp*>(op.get())) total += w->weightBytes();
+    else if (auto* q = dynamic_cast<const IntegerWeightedOp*>(op.get())) total += q->weightBytes();
   return total;
 }
 
