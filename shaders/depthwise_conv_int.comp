@@ -1,9 +1,21 @@
 #version 450
 // Integer depthwise convolution (one filter per channel, multiplier 1) with stride and padding.
-// One invocation per output pixel and group of 4 channels.
+// As the float shader: OUT_X horizontally adjacent outputs of four channels per invocation, the input
+// columns their windows share fetched once per kernel row (a register window), each weight once per
+// row. The products (x - xz) * (w - wz) are summed in float, exactly: each is at most 255 * 255 and a
+// window of up to 256 taps sums to less than 2^24, an integer float represents exactly.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 #include "int8.glsl"
+
+// The window shape is compiled in (constant register-window indices, as in depthwise_conv.comp).
+layout(constant_id = 3) const int OUT_X = 4;
+layout(constant_id = 4) const int KH = 3;
+layout(constant_id = 5) const int KW = 3;
+layout(constant_id = 6) const int SY = 1;
+layout(constant_id = 7) const int SX = 1;
+layout(constant_id = 8) const bool SIGNED = false;
+const int COLS = (OUT_X - 1) * SX + KW;
 
 layout(binding = 0) uniform usamplerBuffer inp;      // [N][C4][H][W] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
@@ -17,20 +29,38 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  const int x = int(gl_GlobalInvocationID.x), y = int(gl_GlobalInvocationID.y);
-  const int plane = int(gl_GlobalInvocationID.z);  // n * c4 + channel group
-  if (x >= p.outW || y >= p.outH || plane >= p.batch * p.c4) return;
-  const int g = plane % p.c4, c = g * 4;
-  const bool s = p.isSigned != 0;
-  ivec4 acc = ivec4(ch[c].bias, ch[c + 1].bias, ch[c + 2].bias, ch[c + 3].bias);
+  const int groupsX = (p.outW + OUT_X - 1) / OUT_X;
+  const int item = int(gl_GlobalInvocationID.x);
+  const int oy = item / groupsX;
+  const int ox0 = (item - oy * groupsX) * OUT_X;
+  const int z = int(gl_GlobalInvocationID.z);  // n * c4 + channel group: also the input plane
+  if (oy >= p.outH || z >= p.batch * p.c4) return;
+  const int g = z % p.c4, c = g * 4;
   const ivec4 wz = ivec4(ch[c].weightZero, ch[c + 1].weightZero, ch[c + 2].weightZero, ch[c + 3].weightZero);
-  const int y0 = y * p.strideY - p.padTop, x0 = x * p.strideX - p.padLeft;
-  for (int ky = max(0, -y0); ky < min(p.kH, p.inH - y0); ++ky)
-    for (int kx = max(0, -x0); kx < min(p.kW, p.inW - x0); ++kx) {
-      const ivec4 v = values(texelFetch(inp, (plane * p.inH + y0 + ky) * p.inW + x0 + kx), s) - p.inZero;
-      acc += v * (values(texelFetch(weights, (g * p.kH + ky) * p.kW + kx), s) - wz);
+  vec4 acc[OUT_X];
+  for (int o = 0; o < OUT_X; ++o) acc[o] = vec4(0.0);
+  const int iy0 = oy * SY - p.padTop, ix0 = ox0 * SX - p.padLeft;
+  const int plane = z * p.inH * p.inW;
+  for (int ky = 0; ky < KH; ++ky) {
+    const int iy = iy0 + ky;
+    if (iy < 0 || iy >= p.inH) continue;  // padding holds the zero point: contributes nothing
+    vec4 row[COLS];
+    for (int i = 0; i < COLS; ++i) {
+      const int ix = ix0 + i;
+      row[i] = ix >= 0 && ix < p.inW ? vec4(values(texelFetch(inp, plane + iy * p.inW + ix), SIGNED) - p.inZero) : vec4(0.0);
     }
-  ivec4 q;
-  for (int j = 0; j < 4; ++j) q[j] = requantize(acc[j], ch[c + j].scale, p.outZero, p.actMin, p.actMax);
-  outp[(plane * p.outH + y) * p.outW + x] = packBytes(padLanes(q, p.c - c, p.outZero));
+    for (int kx = 0; kx < KW; ++kx) {
+      const vec4 w = vec4(values(texelFetch(weights, (g * KH + ky) * KW + kx), SIGNED) - wz);
+      for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
+    }
+  }
+  const ivec4 bias = ivec4(ch[c].bias, ch[c + 1].bias, ch[c + 2].bias, ch[c + 3].bias);
+  const int dst = (z * p.outH + oy) * p.outW + ox0;
+  for (int o = 0; o < OUT_X; ++o) {
+    if (ox0 + o >= p.outW) break;
+    const ivec4 a = bias + ivec4(acc[o]);
+    ivec4 q;
+    for (int j = 0; j < 4; ++j) q[j] = requantize(a[j], ch[c + j].scale, p.outZero, p.actMin, p.actMax);
+    outp[dst + o] = packBytes(padLanes(q, p.c - c, p.outZero));
+  }
 }

@@ -1,10 +1,21 @@
 #version 450
-// Integer 1x1 convolution (and fully connected: the same on a 1x1 map) of a quantized file:
-// acc = bias + sum over input channels of (x - input zero point) * (w - weight zero point), exact in
-// int32, then requantized per output channel. One invocation per pixel and group of 4 outputs.
+// Integer 1x1 convolution (and fully connected: the same on a 1x1 map) of a quantized file.
+// acc = bias + sum over input lanes of (x - xz) * (w - wz), exact in int32, then requantized per
+// output channel. Expanded, sum (x - xz)(w - wz) = sum x*w - wz * sum x - xz * sum w + K*xz*wz over
+// the K = 4*inC4 lanes (padding lanes hold xz and wz, so they add nothing either way): the host folds
+// the terms without x into Channel.foldedBias, and the loop is raw byte products plus one running sum
+// of x per pixel (int32 arithmetic wraps, and the exact result fits, so the order does not matter).
+// Register block: 4 pixels x 8 output channels per invocation (12 fetches feed 128 multiply-adds).
+// The byte products are summed in float, which is exact here and much faster than int32 multiplies
+// on CPU drivers: a product is at most 255 * 255 < 2^16, and a chunk of 256 lanes sums to less than
+// 2^24, so every partial sum is an integer float represents exactly; each chunk then goes to int32.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 #include "int8.glsl"
+
+layout(constant_id = 3) const int PX = 4;   // pixels per invocation
+layout(constant_id = 4) const int OCB = 2;  // output channel groups of 4 per invocation
+layout(constant_id = 5) const bool SIGNED = false;
 
 layout(binding = 0) uniform usamplerBuffer inp;      // [N][Cin4][pixels] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
@@ -17,22 +28,64 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-  const int index = int(gl_GlobalInvocationID.x);
-  const int o4 = int(gl_GlobalInvocationID.y);
-  if (index >= p.batch * p.pixels || o4 >= p.outC4) return;
-  const int n = index / p.pixels, pixel = index - n * p.pixels;
-  const bool s = p.isSigned != 0;
-  const int o = o4 * 4;
-  ivec4 acc = ivec4(ch[o].bias, ch[o + 1].bias, ch[o + 2].bias, ch[o + 3].bias);
-  const ivec4 wz = ivec4(ch[o].weightZero, ch[o + 1].weightZero, ch[o + 2].weightZero, ch[o + 3].weightZero);
-  for (int i4 = 0; i4 < p.inC4; ++i4) {
-    const ivec4 x = values(texelFetch(inp, (n * p.inC4 + i4) * p.pixels + pixel), s) - p.inZero;
-    acc.x += dot4(x, values(texelFetch(weights, (o + 0) * p.inC4 + i4), s) - wz.x);
-    acc.y += dot4(x, values(texelFetch(weights, (o + 1) * p.inC4 + i4), s) - wz.y);
-    acc.z += dot4(x, values(texelFetch(weights, (o + 2) * p.inC4 + i4), s) - wz.z);
-    acc.w += dot4(x, values(texelFetch(weights, (o + 3) * p.inC4 + i4), s) - wz.w);
+  const int first = int(gl_GlobalInvocationID.x) * PX;
+  const int g0 = int(gl_GlobalInvocationID.y) * OCB;
+  const int total = p.batch * p.pixels;
+  if (first >= total || g0 >= p.outC4) return;
+  int base[PX];  // element index of input channel group 0 for each pixel (-1: past the end)
+  for (int i = 0; i < PX; ++i) {
+    const int index = first + i;
+    const int n = index / p.pixels;
+    base[i] = index < total ? n * p.inC4 * p.pixels + (index - n * p.pixels) : -1;
   }
-  ivec4 q;
-  for (int j = 0; j < 4; ++j) q[j] = requantize(acc[j], ch[o + j].scale, p.outZero, p.actMin, p.actMax);
-  outp[(n * p.outC4 + o4) * p.pixels + pixel] = packBytes(padLanes(q, p.outC - o, p.outZero));
+  ivec4 acc[PX][OCB];
+  vec4 chunk[PX][OCB];
+  int xsum[PX];
+  for (int i = 0; i < PX; ++i) {
+    xsum[i] = 0;
+    for (int g = 0; g < OCB; ++g) {
+      acc[i][g] = ivec4(0);
+      chunk[i][g] = vec4(0.0);
+    }
+  }
+  const int rows = min(OCB, p.outC4 - g0) * 4;
+  for (int start = 0; start < p.inC4; start += 64) {  // 64 groups = 256 lanes per exact float chunk
+    const int end = min(p.inC4, start + 64);
+    for (int i4 = start; i4 < end; ++i4) {
+      vec4 x[PX];
+      for (int i = 0; i < PX; ++i) {
+        const ivec4 v = base[i] >= 0 ? values(texelFetch(inp, base[i] + i4 * p.pixels), SIGNED) : ivec4(0);
+        xsum[i] += v.x + v.y + v.z + v.w;
+        x[i] = vec4(v);
+      }
+      for (int g = 0; g < OCB; ++g) {
+        if (g * 4 >= rows) break;
+        const int o = (g0 + g) * 4;
+        const vec4 w0 = vec4(values(texelFetch(weights, (o + 0) * p.inC4 + i4), SIGNED));
+        const vec4 w1 = vec4(values(texelFetch(weights, (o + 1) * p.inC4 + i4), SIGNED));
+        const vec4 w2 = vec4(values(texelFetch(weights, (o + 2) * p.inC4 + i4), SIGNED));
+        const vec4 w3 = vec4(values(texelFetch(weights, (o + 3) * p.inC4 + i4), SIGNED));
+        for (int i = 0; i < PX; ++i) chunk[i][g] += vec4(dot(x[i], w0), dot(x[i], w1), dot(x[i], w2), dot(x[i], w3));
+      }
+    }
+    for (int i = 0; i < PX; ++i)
+      for (int g = 0; g < OCB; ++g) {
+        acc[i][g] += ivec4(chunk[i][g]);
+        chunk[i][g] = vec4(0.0);
+      }
+  }
+  for (int g = 0; g < OCB; ++g) {
+    if (g * 4 >= rows) break;
+    const int o = (g0 + g) * 4;
+    const ivec4 folded = ivec4(ch[o].foldedBias, ch[o + 1].foldedBias, ch[o + 2].foldedBias, ch[o + 3].foldedBias);
+    const ivec4 wz = ivec4(ch[o].weightZero, ch[o + 1].weightZero, ch[o + 2].weightZero, ch[o + 3].weightZero);
+    for (int i = 0; i < PX; ++i) {
+      if (base[i] < 0) break;
+      const ivec4 a = folded + acc[i][g] - wz * xsum[i];
+      ivec4 q;
+      for (int j = 0; j < 4; ++j) q[j] = requantize(a[j], ch[o + j].scale, p.outZero, p.actMin, p.actMax);
+      const int index = first + i, n = index / p.pixels;
+      outp[(n * p.outC4 + g0 + g) * p.pixels + (index - n * p.pixels)] = packBytes(padLanes(q, p.outC - o, p.outZero));
+    }
+  }
 }

@@ -58,11 +58,13 @@ const ShaderInterface kIntegerInterface{
      BindingType::Storage /* channels */},
     sizeof(IntegerPush)};
 
+constexpr uint32_t kOutX = 4;  // adjacent outputs per invocation sharing each weight fetch
+
 class IntegerConv2D : public IntegerWeightedOp {
  public:
   IntegerConv2D(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1}));
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1, kOutX, uint32_t(isSigned_)}));
   }
   const char* kind() const override { return "Conv2D (integer)"; }
   void bind(const OpBinding& b) override {
@@ -74,7 +76,7 @@ class IntegerConv2D : public IntegerWeightedOp {
                         w.kernelH, w.kernelW, w.strideY, w.strideX, b.window.padTop, b.window.padLeft,
                         quant_.input.zeroPoint, quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax,
                         isSigned_};
-    setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+    setDispatch(p, (uint32_t(out.w) + kOutX - 1) / kOutX, uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
   }
 };
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "mobilevk/error.h"
 #include "vulkan/gpu.h"
 
 namespace mobilevk {
@@ -65,7 +66,14 @@ class IntegerDepthwiseConv : public IntegerWeightedOp {
  public:
   IntegerDepthwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1}));
+    const auto& w = desc_.window;
+    if (w.kernelH * w.kernelW > 256)
+      throw Error(ErrorCode::Unsupported, "DepthwiseConv '" + node.name + "': a " + std::to_string(w.kernelH) + "x" +
+                  std::to_string(w.kernelW) + " window is over the 256 taps the integer kernel sums exactly");
+    const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
+    pipeline_ = gpu.pipeline(integerPipelineDesc(
+        kIntegerInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW), uint32_t(w.strideY),
+                            uint32_t(w.strideX), uint32_t(isSigned_)}));
   }
   const char* kind() const override { return "DepthwiseConv (integer)"; }
   void bind(const OpBinding& b) override {
@@ -73,7 +81,8 @@ class IntegerDepthwiseConv : public IntegerWeightedOp {
     bindBuffers(b);
     const IntegerPush p{windowPushHead(b, desc_.window), quant_.input.zeroPoint, quant_.output.zeroPoint,
                         quant_.activationMin, quant_.activationMax, isSigned_};
-    setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+    const uint32_t outX = pipeline_->desc().specialization[3];
+    setDispatch(p, (uint32_t(out.w) + outX - 1) / outX * uint32_t(out.h), 1, uint32_t(out.n * out.channelGroups()));
   }
 };
 

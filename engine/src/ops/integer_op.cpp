@@ -75,13 +75,26 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
 
   struct Channel {
     float scale;
-    int32_t bias, weightZero, unused;
+    int32_t bias, weightZero, foldedBias;
   };
   const int out = node.conv.outChannels;
   std::vector<Channel> channels(size_t((out + 3) / 4) * 4, Channel{1.0f, 0, 0, 0});
-  for (int o = 0; o < out; ++o)
-    channels[size_t(o)] = {requantizationScale(q.input.scale, q.weightScaleOf(o), q.output.scale, node.name),
-                           q.bias.empty() ? 0 : q.bias[size_t(o)], q.weightZeroPointOf(o), 0};
+  // Rows of the [Cout4 * 4][taps][Cin4] layout, for the folded bias of 1x1 convolutions.
+  const size_t rowWords = node.kind == NodeKind::DepthwiseConv ? 0 : packed.size() / channels.size();
+  const int32_t xz = q.input.zeroPoint;
+  for (int o = 0; o < out; ++o) {
+    const int32_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)], wz = q.weightZeroPointOf(o);
+    int64_t sumW = 0;
+    for (size_t k = 0; k < rowWords; ++k)
+      for (int l = 0; l < 4; ++l) {
+        const uint32_t byte = (packed[size_t(o) * rowWords + k] >> (8 * l)) & 0xFFu;
+        sumW += q.weightType == QuantType::Int8 ? int8_t(byte) : int32_t(byte);
+      }
+    const int64_t lanes = int64_t(rowWords) * 4;
+    const int64_t folded = int64_t(bias) - int64_t(xz) * sumW + lanes * xz * wz;  // wraps like the shader
+    channels[size_t(o)] = {requantizationScale(q.input.scale, q.weightScaleOf(o), q.output.scale, node.name), bias, wz,
+                           int32_t(uint32_t(uint64_t(folded)))};
+  }
   std::vector<uint8_t> channelBytes(channels.size() * sizeof(Channel));
   std::memcpy(channelBytes.data(), channels.data(), channelBytes.size());
   w->channels = Buffer(gpu, channelBytes.size(), MemoryUsage::Device, "requantization of " + node.name);

@@ -58,12 +58,15 @@ const ShaderInterface kIntegerInterface{
      BindingType::Storage /* channels */},
     sizeof(IntegerPush)};
 
+// Register block as the float op's: 4 pixels x 8 output channels per invocation.
+constexpr uint32_t kPixels = 4, kGroups = 2;
+
 // Also runs FullyConnected: a 1x1 convolution of a 1x1 map.
 class IntegerPointwiseConv : public IntegerWeightedOp {
  public:
   IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {64, 1, 1}));
+    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1, kPixels, kGroups, uint32_t(isSigned_)}));
   }
   const char* kind() const override { return "PointwiseConv (integer)"; }
   void bind(const OpBinding& b) override {
@@ -72,7 +75,8 @@ class IntegerPointwiseConv : public IntegerWeightedOp {
     bindBuffers(b);
     const IntegerPush p{in.n, in.h * in.w, in.channelGroups(), out.channelGroups(), out.c, quant_.input.zeroPoint,
                         quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax, isSigned_};
-    setDispatch(p, uint32_t(in.n * in.h * in.w), uint32_t(out.channelGroups()), 1);
+    setDispatch(p, (uint32_t(in.n * in.h * in.w) + kPixels - 1) / kPixels,
+                (uint32_t(out.channelGroups()) + kGroups - 1) / kGroups, 1);
   }
 };
 
