@@ -5,7 +5,8 @@
 // the K = 4*inC4 lanes (padding lanes hold xz and wz, so they add nothing either way): the host folds
 // the terms without x into Channel.foldedBias, and the loop is raw byte products plus one running sum
 // of x per pixel (int32 arithmetic wraps, and the exact result fits, so the order does not matter).
-// Register block: 4 pixels x 8 output channels per invocation (12 fetches feed 128 multiply-adds).
+// Register block: 4 pixels x 8 output channels per invocation (12 fetches feed 128 multiply-adds);
+// a weight texel holds four output channels of one input channel, so each is one vec4 multiply-add.
 // The byte products are summed in float, which is exact here and much faster than int32 multiplies
 // on CPU drivers: a product is at most 255 * 255 < 2^16, and a chunk of 256 lanes sums to less than
 // 2^24, so every partial sum is an integer float represents exactly; each chunk then goes to int32.
@@ -19,7 +20,7 @@ layout(constant_id = 5) const bool SIGNED = false;
 
 layout(binding = 0) uniform usamplerBuffer inp;      // [N][Cin4][pixels] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
-layout(binding = 2) uniform usamplerBuffer weights;  // [Cout4 * 4][Cin4]: 4 input channels per texel
+layout(binding = 2) uniform usamplerBuffer weights;  // [Cout4][Cin4 * 4]: 4 output channels per texel
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 
 layout(push_constant) uniform Params {
@@ -60,12 +61,12 @@ void main() {
       }
       for (int g = 0; g < OCB; ++g) {
         if (g * 4 >= rows) break;
-        const int o = (g0 + g) * 4;
-        const vec4 w0 = vec4(values(texelFetch(weights, (o + 0) * p.inC4 + i4), SIGNED));
-        const vec4 w1 = vec4(values(texelFetch(weights, (o + 1) * p.inC4 + i4), SIGNED));
-        const vec4 w2 = vec4(values(texelFetch(weights, (o + 2) * p.inC4 + i4), SIGNED));
-        const vec4 w3 = vec4(values(texelFetch(weights, (o + 3) * p.inC4 + i4), SIGNED));
-        for (int i = 0; i < PX; ++i) chunk[i][g] += vec4(dot(x[i], w0), dot(x[i], w1), dot(x[i], w2), dot(x[i], w3));
+        const int row = ((g0 + g) * p.inC4 + i4) * 4;  // texels of input channels 4*i4 .. 4*i4+3
+        const vec4 w0 = vec4(values(texelFetch(weights, row + 0), SIGNED));
+        const vec4 w1 = vec4(values(texelFetch(weights, row + 1), SIGNED));
+        const vec4 w2 = vec4(values(texelFetch(weights, row + 2), SIGNED));
+        const vec4 w3 = vec4(values(texelFetch(weights, row + 3), SIGNED));
+        for (int i = 0; i < PX; ++i) chunk[i][g] += w0 * x[i].x + w1 * x[i].y + w2 * x[i].z + w3 * x[i].w;
       }
     }
     for (int i = 0; i < PX; ++i)

@@ -44,6 +44,18 @@ std::vector<uint32_t> packIntegerWeights(const Node& node) {
     return packed;
   }
   const int in = d.inChannels, in4 = (in + 3) / 4, out4 = (d.outChannels + 3) / 4;
+  if (node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected) {
+    for (int o4 = 0; o4 < out4; ++o4)
+      for (int i = 0; i < in4 * 4; ++i) {
+        int32_t lanes[4];
+        for (int l = 0; l < 4; ++l) {
+          const int o = 4 * o4 + l;
+          lanes[l] = o < d.outChannels ? (i < in ? q.weights[size_t(o) * in + i] : q.weightZeroPointOf(o)) : 0;
+        }
+        packed.push_back(packLanes(lanes));
+      }
+    return packed;
+  }
   for (int o = 0; o < out4 * 4; ++o)
     for (int ky = 0; ky < kH; ++ky)
       for (int kx = 0; kx < kW; ++kx)
@@ -79,18 +91,15 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
   };
   const int out = node.conv.outChannels;
   std::vector<Channel> channels(size_t((out + 3) / 4) * 4, Channel{1.0f, 0, 0, 0});
-  // Rows of the [Cout4 * 4][taps][Cin4] layout, for the folded bias of 1x1 convolutions.
-  const size_t rowWords = node.kind == NodeKind::DepthwiseConv ? 0 : packed.size() / channels.size();
+  // The folded bias of 1x1 convolutions: over the K = 4 * Cin4 input lanes (padding lanes hold wz).
+  const int in = node.conv.inChannels;
+  const int64_t lanes = int64_t((in + 3) / 4) * 4;
   const int32_t xz = q.input.zeroPoint;
   for (int o = 0; o < out; ++o) {
     const int32_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)], wz = q.weightZeroPointOf(o);
-    int64_t sumW = 0;
-    for (size_t k = 0; k < rowWords; ++k)
-      for (int l = 0; l < 4; ++l) {
-        const uint32_t byte = (packed[size_t(o) * rowWords + k] >> (8 * l)) & 0xFFu;
-        sumW += q.weightType == QuantType::Int8 ? int8_t(byte) : int32_t(byte);
-      }
-    const int64_t lanes = int64_t(rowWords) * 4;
+    int64_t sumW = (lanes - in) * int64_t(wz);
+    if (node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected)
+      for (int i = 0; i < in; ++i) sumW += q.weights[size_t(o) * in + i];
     const int64_t folded = int64_t(bias) - int64_t(xz) * sumW + lanes * xz * wz;  // wraps like the shader
     channels[size_t(o)] = {requantizationScale(q.input.scale, q.weightScaleOf(o), q.output.scale, node.name), bias, wz,
                            int32_t(uint32_t(uint64_t(folded)))};

@@ -19,7 +19,9 @@ struct IntegerWeights {
 };
 
 // Device weight layouts, one byte per value (the file's own uint8 or int8), four per uint:
-//   Conv2D, PointwiseConv, FullyConnected: [Cout4 * 4][kH][kW][Cin4] (4 input channels per uint);
+//   Conv2D: [Cout4 * 4][kH][kW][Cin4] (4 input channels per uint);
+//   PointwiseConv, FullyConnected: [Cout4][Cin4 * 4] (4 output channels per uint: a vec4 multiply-add
+//   per input channel, as the float layout);
 //   DepthwiseConv: [C4][kH][kW] (4 channels per uint).
 // Lanes past the real channel counts hold the weight zero point, so they add nothing.
 std::vector<uint32_t> packIntegerWeights(const Node& node);
