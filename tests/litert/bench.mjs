@@ -40,5 +40,5 @@ for (let round = 0; round < 3; ++round) {
 const integer = median(samples.integer), float = median(samples.float), lite = median(samples.litert);
 console.log(`${model}, ${iterations} iterations x 3 interleaved rounds, medians (host end-to-end ms per image)`);
 console.log(`  mobilevk integer (${deviceName}) ${integer.toFixed(2)} ms`);
-console.log(`  mobilevk float   (${deviceName}) ${float.toFixed(2)} ms   integer is ${(float / integer).toFixed(2)}x faster`);
-console.log(`  LiteRT WASM XNNPACK, 1 thread   ${lite.toFixed(2)} ms   integer is ${(lite / integer).toFixed(2)}x LiteRT's speed`);
+console.log(`  mobilevk float   (${deviceName}) ${float.toFixed(2)} ms   integer speed / float speed ${(float / integer).toFixed(2)}`);
+console.log(`  LiteRT WASM XNNPACK, 1 thread   ${lite.toFixed(2)} ms   integer speed / LiteRT speed ${(lite / integer).toFixed(2)}`);
