@@ -126,6 +126,24 @@ TEST_CASE("quantization parameters that are not finite or out of range are refus
   expectImportError(edited, {"input tensor 'input'", "zero point -1"});
 }
 
+TEST_CASE("a requantization scale integer arithmetic cannot take leaves the file to the float path, saying why") {
+  const auto good = readRegularFile(shared("models/mobilenet_v1_0.25_128_quant.tflite"), 1ull << 30);
+  const std::string output = "MobilenetV1/MobilenetV1/Conv2d_0/Relu6";
+  auto edited = good;
+  // input scale 1/128 * weight scale ~0.02 / 1e-9 is far above XNNPACK's limit of 256.
+  putFloat(edited, quantizationOf(good, output).scaleOffset, 1e-9f);
+  const Model model = Model::fromTflite(edited.data(), edited.size(), "edited.tflite");
+  CHECK_FALSE(model.hasIntegerExecution());
+  CHECK(model.integerExecutionProblem().find("requantization scale") != std::string::npos);
+  CHECK(model.integerExecutionProblem().find("Conv2d_0") != std::string::npos);
+  NetworkOptions integer;
+  integer.execution = NetworkOptions::Execution::Integer;
+  CHECK_THROWS_WITH_AS(Network(testing::context(), model, integer), doctest::Contains("requantization scale"), Error);
+  Network floatPath(testing::context(), model);  // Auto: the float path
+  CHECK_FALSE(floatPath.integerExecution());
+  CHECK(floatPath.run(HostTensor(model.inputShape())).data.size() == 1001);
+}
+
 TEST_CASE("per-channel int8 scales are checked channel by channel") {
   const auto good = readRegularFile(shared("models/vww_96_int8.tflite"), 1ull << 30);
   REQUIRE_NOTHROW(modelFromTflite(good, "unedited.tflite"));

@@ -205,8 +205,12 @@ bool integerExecution(const Args& args, const mobilevk::Model& model) {
   if (e != "auto" && e != "float" && e != "integer")
     throw UsageError{"--execution must be auto, float or integer, got '" + e + "'"};
   if (e == "integer" && !model.hasIntegerExecution())
-    throw mobilevk::Error(mobilevk::ErrorCode::Unsupported, "--execution integer: model '" + model.name() +
-                          "' is not a quantized TFLite file with integers for every layer; use --execution float");
+    throw mobilevk::Error(mobilevk::ErrorCode::Unsupported,
+                          "--execution integer: model '" + model.name() + "' " +
+                              (model.integerExecutionProblem().empty()
+                                   ? "is not a quantized TFLite file with integers for every layer"
+                                   : "cannot run in integers: " + model.integerExecutionProblem()) +
+                              "; use --execution float");
   return e == "integer" || (e == "auto" && model.hasIntegerExecution());
 }
 

@@ -69,8 +69,10 @@ class Model {
   uint64_t totalMacs() const;
   uint64_t totalParams() const;
   // True for a quantized file (TFLite uint8 or int8) whose every layer carries its own integers:
-  // integer execution can run it.
+  // integer execution can run it. integerExecutionProblem() says why a quantized file cannot ("" if
+  // it can or is not quantized), e.g. a requantization scale outside what the arithmetic supports.
   bool hasIntegerExecution() const;
+  std::string integerExecutionProblem() const;
   // The input and output tensors' quantization; throws unless hasIntegerExecution().
   Quantization inputQuantization() const;
   Quantization outputQuantization() const;

@@ -48,8 +48,10 @@ std::vector<int32_t> quantizeInput(const Model& model, const HostTensor& input) 
 HostTensor runIntegerReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
   const Graph& g = ModelAccess::graph(model);
   if (!g.integerExecutable())
-    throw Error(ErrorCode::Unsupported, "model '" + model.name() + "' is not a quantized file with integers for every layer; "
-                "only the float path runs it");
+    throw Error(ErrorCode::Unsupported, "model '" + model.name() + "' " +
+                (g.integerProblem.empty() ? "is not a quantized file with integers for every layer"
+                                          : "cannot run in integers: " + g.integerProblem) +
+                "; only the float path runs it");
   QuantizedTensor in;
   in.shape = input.shape;
   in.quant = g.nodes.front().quant->input;

@@ -42,6 +42,8 @@ struct Graph {
   std::string name, format;
   InputSpec input;
   std::vector<Node> nodes;
+  // Why a quantized file cannot run in integers ("" when it can, or when it is not quantized).
+  std::string integerProblem;
 
   Shape inputShape(int batch) const { return {batch, input.height, input.width, input.channels}; }
   // Every node carries its quantized integers (a quantized file): integer execution can run it.

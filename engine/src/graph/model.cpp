@@ -65,6 +65,7 @@ uint64_t Model::totalParams() const {
 }
 
 bool Model::hasIntegerExecution() const { return graph_->integerExecutable(); }
+std::string Model::integerExecutionProblem() const { return graph_->integerProblem; }
 
 namespace {
 Quantization publicQuantization(const TensorQuant& q) { return {q.type == QuantType::Int8, q.scale, q.zeroPoint}; }

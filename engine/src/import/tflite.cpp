@@ -491,8 +491,13 @@ class TfliteReader {
     q.weights = integers(weights, data, count);
     q.weightScale = cq.scales;
     q.weightZeroPoint = cq.zeroPoints;
-    for (int c = 0; c < outChannels; ++c)
-      requantizationScale(q.input.scale, q.weightScaleOf(c), q.output.scale, who);
+    // A scale integer arithmetic cannot take leaves the layer to the float path (saying why).
+    try {
+      for (int c = 0; c < outChannels; ++c) requantizationScale(q.input.scale, q.weightScaleOf(c), q.output.scale, who);
+    } catch (const Error& e) {
+      if (graph_->integerProblem.empty()) graph_->integerProblem = e.what();
+      return std::nullopt;
+    }
     if (bias) {
       const std::string whoB = "bias tensor '" + tensorName(bias) + "' of " + who;
       if (bias->type() != type::kInt32) fail(whoB + " is " + typeName(bias->type()) + "; a quantized layer's bias is int32");

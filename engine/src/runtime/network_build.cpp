@@ -17,8 +17,10 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
             (o.execution == NetworkOptions::Execution::Auto && graph.integerExecutable());
   if (integer) {
     if (!graph.integerExecutable())
-      throw Error(ErrorCode::Unsupported, "integer execution: model '" + model.name() +
-                  "' is not a quantized file with integers for every layer; use Execution::Float");
+      throw Error(ErrorCode::Unsupported, "integer execution: model '" + model.name() + "' " +
+                  (graph.integerProblem.empty() ? "is not a quantized file with integers for every layer"
+                                                : "cannot run in integers: " + graph.integerProblem) +
+                  "; use Execution::Float");
     quants.push_back(graph.nodes.front().quant->input);
     for (const auto& n : graph.nodes) quants.push_back(n.quant->output);
   }
