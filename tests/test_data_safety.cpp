@@ -144,6 +144,21 @@ TEST_CASE("a requantization scale integer arithmetic cannot take leaves the file
   CHECK(floatPath.run(HostTensor(model.inputShape())).data.size() == 1001);
 }
 
+TEST_CASE("a layer whose input is uint8 and output int8 (which TFLite does not allow) is refused, naming it") {
+  auto bytes = readRegularFile(shared("models/mobilenet_v1_0.25_128_quant.tflite"), 1ull << 30);
+  const std::string output = "MobilenetV1/MobilenetV1/Conv2d_0/Relu6";
+  const auto* model = tfl::GetModel(bytes.data());
+  const uint8_t* typeField = nullptr;
+  for (const auto* t : *model->subgraphs()->Get(0)->tensors())
+    if (t->name() && t->name()->str() == output)
+      typeField = reinterpret_cast<const flatbuffers::Table*>(t)->GetAddressOf(tfl::Tensor::VT_TYPE);
+  REQUIRE(typeField != nullptr);
+  REQUIRE(*typeField == 3);  // UINT8
+  bytes[size_t(typeField - bytes.data())] = 9;  // INT8
+  putInt64(bytes, quantizationOf(bytes, output).zeroPointOffset, 0);  // a zero point int8 can hold
+  expectImportError(bytes, {"edited.tflite", output, "mixed uint8/int8"});
+}
+
 TEST_CASE("per-channel int8 scales are checked channel by channel") {
   const auto good = readRegularFile(shared("models/vww_96_int8.tflite"), 1ull << 30);
   REQUIRE_NOTHROW(modelFromTflite(good, "unedited.tflite"));
