@@ -32,7 +32,7 @@ QuantizedTensor runIntegerConv2D(const Node& node, const QuantizedTensor& in) {
   const auto g = resolveWindow("Conv2D '" + d.name + "'", in.shape, d.window);
   const auto& w = d.window;
   const Shape& s = in.shape;
-  const std::vector<float> scales = requantizationScales(node);
+  const std::vector<float> scales = q.requantizationScales(d.outChannels, node.name);
   QuantizedTensor out({s.n, g.outH, g.outW, d.outChannels}, q.output);
   for (int n = 0; n < s.n; ++n)
     for (int oy = 0; oy < g.outH; ++oy)

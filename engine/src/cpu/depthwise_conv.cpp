@@ -31,7 +31,7 @@ QuantizedTensor runIntegerDepthwiseConv(const Node& node, const QuantizedTensor&
   const auto g = resolveWindow("DepthwiseConv '" + d.name + "'", in.shape, d.window);
   const auto& w = d.window;
   const Shape& s = in.shape;
-  const std::vector<float> scales = requantizationScales(node);
+  const std::vector<float> scales = q.requantizationScales(d.outChannels, node.name);
   QuantizedTensor out({s.n, g.outH, g.outW, s.c}, q.output);
   for (int n = 0; n < s.n; ++n)
     for (int oy = 0; oy < g.outH; ++oy)

@@ -28,7 +28,7 @@ QuantizedTensor runIntegerFullyConnected(const Node& node, const QuantizedTensor
   if (s.h != 1 || s.w != 1)
     throw Error("FullyConnected '" + d.name + "': input " + s.str() + " must be 1x1 spatially (pool first)");
   checkInputChannels(d, ConvKind::FullyConnected, s);
-  const std::vector<float> scales = requantizationScales(node);
+  const std::vector<float> scales = q.requantizationScales(d.outChannels, node.name);
   QuantizedTensor out({s.n, 1, 1, d.outChannels}, q.output);
   for (int n = 0; n < s.n; ++n)
     for (int o = 0; o < d.outChannels; ++o) {

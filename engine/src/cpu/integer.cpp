@@ -18,12 +18,5 @@ const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& 
   return q;
 }
 
-std::vector<float> requantizationScales(const Node& node) {
-  const QuantizedLayer& q = *node.quant;
-  std::vector<float> scales;
-  for (int c = 0; c < node.conv.outChannels; ++c)
-    scales.push_back(requantizationScale(q.input.scale, q.weightScaleOf(c), q.output.scale, node.name));
-  return scales;
-}
 
 }  // namespace mobilevk::cpu

@@ -26,7 +26,7 @@ QuantizedTensor runIntegerPointwiseConv(const Node& node, const QuantizedTensor&
   const ConvDesc& d = node.conv;
   checkInputChannels(d, ConvKind::Pointwise, in.shape);
   const Shape& s = in.shape;
-  const std::vector<float> scales = requantizationScales(node);
+  const std::vector<float> scales = q.requantizationScales(d.outChannels, node.name);
   QuantizedTensor out({s.n, s.h, s.w, d.outChannels}, q.output);
   for (int n = 0; n < s.n; ++n)
     for (int y = 0; y < s.h; ++y)

@@ -31,8 +31,6 @@ MVK_OP_KINDS(MVK_CPU_RUN_INTEGER)
 
 // The node's quantized layer, checked against its input, or an error naming the node.
 const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& in);
-// The requantization scale of each output channel of a conv-like node.
-std::vector<float> requantizationScales(const Node& node);
 
 // Calls tap(iy, ix, ky, kx) for every position of output (oy, ox)'s window that lies inside the
 // input: padding contributes nothing (zero in float; the zero point, so zero, in integers).

@@ -9,10 +9,7 @@ namespace {
 
 Shape convShape(const Node& n, const Shape& in) { return convOutputShape(n.conv, *opKind(n.kind).conv, in); }
 // A window over H and W with the channels kept (pools).
-Shape windowShape(const Node& n, const Shape& in) {
-  const WindowGeometry g = resolveWindow(n.name, in, n.conv.window);
-  return {in.n, g.outH, g.outW, in.c};
-}
+Shape windowShape(const Node& n, const Shape& in) { return windowOutputShape(n.name, in, n.conv.window); }
 Shape pooledShape(const Node&, const Shape& in) { return {in.n, 1, 1, in.c}; }
 Shape sameShape(const Node&, const Shape& in) { return in; }
 

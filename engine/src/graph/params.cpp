@@ -53,4 +53,9 @@ WindowGeometry resolveWindow(const std::string& op, const Shape& s, const Window
   return g;
 }
 
+Shape windowOutputShape(const std::string& op, const Shape& input, const WindowParams& w) {
+  const WindowGeometry g = resolveWindow(op, input, w);
+  return {input.n, g.outH, g.outW, input.c};
+}
+
 }  // namespace mobilevk

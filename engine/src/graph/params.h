@@ -46,5 +46,7 @@ struct WindowGeometry {
 
 // Throws mobilevk::Error naming `op` when the window does not fit the input.
 WindowGeometry resolveWindow(const std::string& op, const Shape& input, const WindowParams& w);
+// The output shape of a window over H and W that keeps the channels (pools).
+Shape windowOutputShape(const std::string& op, const Shape& input, const WindowParams& w);
 
 }  // namespace mobilevk

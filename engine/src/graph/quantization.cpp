@@ -21,6 +21,12 @@ float requantizationScale(float inputScale, float weightScale, float outputScale
   return scale;
 }
 
+std::vector<float> QuantizedLayer::requantizationScales(int outChannels, const std::string& layer) const {
+  std::vector<float> scales;
+  for (int c = 0; c < outChannels; ++c) scales.push_back(requantizationScale(input.scale, weightScaleOf(c), output.scale, layer));
+  return scales;
+}
+
 void requireSameGrid(const QuantizedLayer& q, const std::string& layer) {
   if (q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
     throw Error(ErrorCode::Unsupported, layer + ": output " + q.output.str() + " differs from input " + q.input.str() +

@@ -42,6 +42,9 @@ struct QuantizedLayer {
   int32_t weightZeroPointOf(int channel) const {
     return weightZeroPoint.size() == 1 ? weightZeroPoint[0] : weightZeroPoint[size_t(channel)];
   }
+  // The requantization scale of each of `outChannels` output channels (see requantizationScale);
+  // throws naming `layer` at the first one integer arithmetic cannot take.
+  std::vector<float> requantizationScales(int outChannels, const std::string& layer) const;
 };
 
 // A host tensor of 8-bit values (held as int32 for plain arithmetic), NHWC.

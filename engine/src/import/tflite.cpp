@@ -493,7 +493,7 @@ class TfliteReader {
     q.weightZeroPoint = cq.zeroPoints;
     // A scale integer arithmetic cannot take leaves the layer to the float path (saying why).
     try {
-      for (int c = 0; c < outChannels; ++c) requantizationScale(q.input.scale, q.weightScaleOf(c), q.output.scale, who);
+      q.requantizationScales(outChannels, who);
     } catch (const Error& e) {
       if (graph_->integerProblem.empty()) graph_->integerProblem = e.what();
       return std::nullopt;

@@ -95,13 +95,14 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
   const int in = node.conv.inChannels;
   const int64_t lanes = int64_t((in + 3) / 4) * 4;
   const int32_t xz = q.input.zeroPoint;
+  const std::vector<float> scales = q.requantizationScales(out, node.name);
   for (int o = 0; o < out; ++o) {
     const int32_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)], wz = q.weightZeroPointOf(o);
     int64_t sumW = (lanes - in) * int64_t(wz);
     if (node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected)
       for (int i = 0; i < in; ++i) sumW += q.weights[size_t(o) * in + i];
     const int64_t folded = int64_t(bias) - int64_t(xz) * sumW + lanes * xz * wz;  // wraps like the shader
-    channels[size_t(o)] = {requantizationScale(q.input.scale, q.weightScaleOf(o), q.output.scale, node.name), bias, wz,
+    channels[size_t(o)] = {scales[size_t(o)], bias, wz,
                            int32_t(uint32_t(uint64_t(folded)))};
   }
   std::vector<uint8_t> channelBytes(channels.size() * sizeof(Channel));

@@ -23,10 +23,7 @@ class MaxPool2D : public GpuOp {
   }
   const char* kind() const override { return "MaxPool2D"; }
   WindowGeometry window(const Shape& in) const override { return resolveWindow(name_, in, window_); }
-  Shape outputShape(const Shape& in) const override {
-    const WindowGeometry g = window(in);
-    return {in.n, g.outH, g.outW, in.c};
-  }
+  Shape outputShape(const Shape& in) const override { return windowOutputShape(name_, in, window_); }
   void bind(const OpBinding& b) override {
     const Shape& out = b.outputShape;
     bindBuffers(b);
@@ -65,10 +62,7 @@ class IntegerMaxPool2D : public IntegerOp {
   }
   const char* kind() const override { return "MaxPool2D (integer)"; }
   WindowGeometry window(const Shape& in) const override { return resolveWindow(name_, in, desc_.window); }
-  Shape outputShape(const Shape& in) const override {
-    const WindowGeometry g = window(in);
-    return {in.n, g.outH, g.outW, in.c};
-  }
+  Shape outputShape(const Shape& in) const override { return windowOutputShape(name_, in, desc_.window); }
   void bind(const OpBinding& b) override {
     const Shape& out = b.outputShape;
     bindBuffers(b);
