@@ -55,12 +55,12 @@ void main() {
     }
   }
   const ivec4 bias = ivec4(ch[c].bias, ch[c + 1].bias, ch[c + 2].bias, ch[c + 3].bias);
+  const vec4 scale = vec4(ch[c].scale, ch[c + 1].scale, ch[c + 2].scale, ch[c + 3].scale);
   const int dst = (z * p.outH + oy) * p.outW + ox0;
   for (int o = 0; o < OUT_X; ++o) {
     if (ox0 + o >= p.outW) break;
     const ivec4 a = bias + ivec4(acc[o]);
-    ivec4 q;
-    for (int j = 0; j < 4; ++j) q[j] = requantize(a[j], ch[c + j].scale, p.outZero, p.actMin, p.actMax);
+    const ivec4 q = requantize(a, scale, p.outZero, p.actMin, p.actMax);
     outp[dst + o] = packBytes(padLanes(q, p.c - c, p.outZero));
   }
 }

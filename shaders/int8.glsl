@@ -19,10 +19,13 @@ int dot4(ivec4 a, ivec4 b) { return a.x * b.x + a.y * b.y + a.z * b.z + a.w * b.
 // XNNPACK's fp32 requantization, as the CPU twin (graph/quantization.h): the accumulator to float
 // (correctly rounded), times the channel's scale (correctly rounded, never fused: precise), clamped
 // to the activation range less the zero point, rounded ties-to-even, plus the zero point.
-int requantize(int acc, float scale, int zeroPoint, int lo, int hi) {
-  precise float f = float(acc) * scale;
-  f = min(max(f, float(lo - zeroPoint)), float(hi - zeroPoint));
-  return int(roundEven(f)) + zeroPoint;
+// Four channels at once; the scales are read into registers before any output is stored (a store
+// to the output could alias the channel table for all the compiler knows, so loads inside the store
+// loop are repeated per output, which costs CPU drivers dearly).
+ivec4 requantize(ivec4 acc, vec4 scale, int zeroPoint, int lo, int hi) {
+  precise vec4 f = vec4(acc) * scale;
+  f = min(max(f, vec4(lo - zeroPoint)), vec4(hi - zeroPoint));
+  return ivec4(roundEven(f)) + zeroPoint;
 }
 
 // Lanes of the last channel group past the real channel count hold the zero point, so that they

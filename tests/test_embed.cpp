@@ -105,6 +105,21 @@ TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys no
     NetworkOptions f16;
     f16.precision = Precision::FP16;
     CHECK_THROWS_WITH_AS(Network(hosted, model, f16), doctest::Contains("16-bit storage"), Error);
+    // Nor shaderIntegerDotProduct: a quantized model runs integers with the plain inner product,
+    // and asking for packed dot products is refused naming the feature.
+    const Model quant = Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"));
+    CHECK_FALSE(hosted.device().caps.integerDotProduct);
+    CHECK_FALSE(Network(hosted, quant).packedDotProduct());
+    NetworkOptions packed;
+    packed.dotProduct = NetworkOptions::DotProduct::Packed;
+    CHECK_THROWS_WITH_AS(Network(hosted, quant, packed), doctest::Contains("shaderIntegerDotProduct"), Error);
+  }
+  if (testing::context().device().caps.integerDotProduct) {
+    // Declared enabled (the test context's own device enabled it): packed by default.
+    ExternalVulkan withDot = ext;
+    withDot.shaderIntegerDotProductEnabled = true;
+    Context hosted(withDot);
+    CHECK(Network(hosted, Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"))).packedDotProduct());
   }
   // The hosted context is gone; the device it borrowed still works.
   Network again(testing::context(), model);

@@ -268,8 +268,25 @@ TEST_CASE("C API: a quantized file runs integer arithmetic by default; execution
   bool offGrid = false;
   for (float v : floatOut) offGrid |= v * 256.0f != std::round(v * 256.0f);
   CHECK(offGrid);
-  o.execution = 3;
+  // Both inner products (dot_product 1 packed, where the device has it, and 2 plain) give the
+  // default's integers exactly.
+  o.execution = 2;
+  for (int dot : {1, 2}) {
+    if (dot == 1 && !testing::context().device().caps.integerDotProduct) continue;
+    o.dot_product = dot;
+    mvk_network net = nullptr;
+    REQUIRE(mvk_network_create_with_options(ctx, model, &o, &net) == MVK_OK);
+    std::vector<float> out(integerOut.size());
+    REQUIRE(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 64, 48, out.data(), out.size()) == MVK_OK);
+    CHECK(out == integerOut);
+    mvk_network_destroy(net);
+  }
   mvk_network bad = nullptr;
+  o.dot_product = 3;
+  CHECK(mvk_network_create_with_options(ctx, model, &o, &bad) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(std::string(mvk_last_error()).find("dot_product") != std::string::npos);
+  o.dot_product = 0;
+  o.execution = 3;
   CHECK(mvk_network_create_with_options(ctx, model, &o, &bad) == MVK_ERROR_INVALID_ARGUMENT);
   mvk_model_destroy(model);
   mvk_context_destroy(ctx);

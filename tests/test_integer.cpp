@@ -239,16 +239,17 @@ QuantizedTensor runGpuInteger(GpuOp& op, const QuantizedTensor& in, const Tensor
   return out;
 }
 
-void checkIntegerCase(const IntCase& c, std::mt19937& rng) {
+void checkIntegerCase(const IntCase& c, InnerProduct innerProduct, std::mt19937& rng) {
   CAPTURE(nodeKindName(c.kind));
   CAPTURE(c.in.str());
   CAPTURE(c.inZero);
+  CAPTURE(innerProduct == InnerProduct::PackedDot);
   const Node node = integerNode(c, rng);
   Gpu& gpu = InternalAccess::gpu(testing::context());
   std::shared_ptr<const IntegerWeights> weights;
   if (hasWeights(c.kind)) {
     Gpu::UploadBatch uploads(gpu);
-    weights = IntegerWeights::create(gpu, node, uploads);
+    weights = IntegerWeights::create(gpu, node, uploads, innerProduct);
     uploads.flush();
   }
   const auto op = makeIntegerGpuOp(gpu, node, weights);
@@ -290,45 +291,85 @@ TEST_CASE("integer GPU ops equal their CPU twins bit for bit (uint8 and int8, ze
       {NodeKind::Softmax, {2, 1, 1, 1001}, 0, 1, 1, valid, u8, 128, 0, false},
       {NodeKind::Softmax, {3, 2, 2, 5}, 0, 1, 1, valid, s8, -128, -128, false},
   };
-  for (const auto& c : cases) checkIntegerCase(c, rng);
+  for (const auto& c : cases) checkIntegerCase(c, InnerProduct::Plain, rng);
+  // The packed 4x8-bit dot products, where the device has them (lavapipe, CI's device, does).
+  const DeviceCapabilities& caps = InternalAccess::gpu(testing::context()).info().caps;
+  if (caps.driverName == "llvmpipe") REQUIRE(caps.integerDotProduct);
+  if (caps.integerDotProduct)
+    for (const auto& c : cases)
+      if (c.kind == NodeKind::Conv2D || c.kind == NodeKind::PointwiseConv || c.kind == NodeKind::FullyConnected)
+        checkIntegerCase(c, InnerProduct::PackedDot, rng);
   testing::expectNoValidationMessages();
 }
 
-TEST_CASE("integer networks on the GPU equal the CPU twin on real models: batch, every layer, frames, pixels") {
+TEST_CASE("packed dot product: refused by name on a device without it, reported by the network") {
+  const Model model = Model::load(shared("models/mlir/mobilenet_v1_0.25_128_quant.tflite"));
+  const DeviceCapabilities& caps = InternalAccess::gpu(testing::context()).info().caps;
+  NetworkOptions options;
+  options.dotProduct = NetworkOptions::DotProduct::Plain;
+  CHECK_FALSE(Network(testing::context(), model, options).packedDotProduct());
+  options.dotProduct = NetworkOptions::DotProduct::Auto;
+  CHECK(Network(testing::context(), model, options).packedDotProduct() == caps.integerDotProduct);
+  options.execution = NetworkOptions::Execution::Float;
+  options.dotProduct = NetworkOptions::DotProduct::Packed;
+  CHECK_FALSE(Network(testing::context(), model, options).packedDotProduct());
+  options.execution = NetworkOptions::Execution::Integer;
+  if (caps.integerDotProduct) {
+    CHECK(Network(testing::context(), model, options).packedDotProduct());
+  } else {
+    try {
+      Network net(testing::context(), model, options);
+      FAIL("a packed dot product was accepted on a device without shaderIntegerDotProduct");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::Unsupported);
+      CHECK(std::string(e.what()).find("shaderIntegerDotProduct") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("integer networks on the GPU equal the CPU twin on real models: batch, every layer, both inner products") {
   for (const char* file : {"models/mobilenet_v1_0.5_160_quant.tflite", "models/mlir/mobilenet_v1_0.25_128_quant.tflite",
                            "models/vww_96_int8.tflite"}) {
-    CAPTURE(file);
-    const Model model = Model::load(shared(file));
-    NetworkOptions options;
-    options.execution = NetworkOptions::Execution::Integer;
-    options.batch = 3;
-    options.keepLayerOutputs = true;
-    Network net(testing::context(), model, options);
-    HostTensor batch(model.inputShape(3));
-    std::vector<Image> images;
-    for (const char* photo : {"bird.bmp", "face.jpg", "hot_dog.jpg"}) images.push_back(loadImage(shared(std::string("images/") + photo)));
-    batch = imagesToTensor(images, model.input());
-    const HostTensor gpu = net.run(batch);
-    std::vector<QuantizedTensor> layers;
-    QuantizedTensor in;
-    in.shape = batch.shape;
-    in.quant = ModelAccess::graph(model).nodes.front().quant->input;
-    in.data = quantizeInput(model, batch);
-    runIntegerReference(ModelAccess::graph(model), in, &layers);
-    CHECK(gpu.data == runIntegerReference(model, batch).data);
-    for (size_t i = 0; i < layers.size(); ++i) {
-      CAPTURE(i);
-      const HostTensor got = net.layerOutput(i);
-      const QuantizedTensor& want = layers[i];
-      bool same = got.data.size() == want.data.size();
-      for (size_t j = 0; same && j < got.data.size(); ++j)
-        same = got.data[j] == want.quant.scale * float(want.data[j] - want.quant.zeroPoint);
-      CHECK(same);
+    for (const auto dotProduct : {NetworkOptions::DotProduct::Plain, NetworkOptions::DotProduct::Packed}) {
+      CAPTURE(file);
+      CAPTURE(int(dotProduct));
+      const Model model = Model::load(shared(file));
+      NetworkOptions options;
+      options.execution = NetworkOptions::Execution::Integer;
+      options.dotProduct = dotProduct;
+      if (dotProduct == NetworkOptions::DotProduct::Packed &&
+          !InternalAccess::gpu(testing::context()).info().caps.integerDotProduct)
+        continue;  // the op test above requires it on lavapipe
+      options.batch = 3;
+      options.keepLayerOutputs = true;
+      Network net(testing::context(), model, options);
+      HostTensor batch(model.inputShape(3));
+      std::vector<Image> images;
+      for (const char* photo : {"bird.bmp", "face.jpg", "hot_dog.jpg"})
+        images.push_back(loadImage(shared(std::string("images/") + photo)));
+      batch = imagesToTensor(images, model.input());
+      const HostTensor gpu = net.run(batch);
+      std::vector<QuantizedTensor> layers;
+      QuantizedTensor in;
+      in.shape = batch.shape;
+      in.quant = ModelAccess::graph(model).nodes.front().quant->input;
+      in.data = quantizeInput(model, batch);
+      runIntegerReference(ModelAccess::graph(model), in, &layers);
+      CHECK(gpu.data == runIntegerReference(model, batch).data);
+      for (size_t i = 0; i < layers.size(); ++i) {
+        CAPTURE(i);
+        const HostTensor got = net.layerOutput(i);
+        const QuantizedTensor& want = layers[i];
+        bool same = got.data.size() == want.data.size();
+        for (size_t j = 0; same && j < got.data.size(); ++j)
+          same = got.data[j] == want.quant.scale * float(want.data[j] - want.quant.zeroPoint);
+        CHECK(same);
+      }
+      const DeviceTensor out = net.outputTensor(0);
+      CHECK(out.quantized);
+      CHECK(out.size == model.outputShape(3).packedElements());
+      testing::expectNoValidationMessages();
     }
-    const DeviceTensor out = net.outputTensor(0);
-    CHECK(out.quantized);
-    CHECK(out.size == model.outputShape(3).packedElements());
-    testing::expectNoValidationMessages();
   }
 }
 
@@ -346,7 +387,9 @@ TEST_CASE("integer networks: frames in flight recorded into a host command buffe
   const HostTensor host = runIntegerReference(model, imagesToTensor({img}, model.input()));
   // The GPU resize is not the host's to the last 8-bit step (see the float test of runPixels); the
   // photo's class is unambiguous, so both must name it.
-  const auto best = [](const HostTensor& t) { return int(std::max_element(t.data.begin(), t.data.end()) - t.data.begin()); };
+  const auto best = [](const HostTensor& t) {
+    return int(std::max_element(t.data.begin(), t.data.end()) - t.data.begin());
+  };
   CHECK(best(pixels) == best(host));
   CHECK(pixels.data[size_t(best(pixels))] >= 0.5f);
   // Frame 1 recorded by the host after writing the input tensor through a copy: equals run().

@@ -218,6 +218,21 @@ mobilevk::NetworkOptions::Execution executionOption(bool integer) {
   return integer ? mobilevk::NetworkOptions::Execution::Integer : mobilevk::NetworkOptions::Execution::Float;
 }
 
+mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args) {
+  using DotProduct = mobilevk::NetworkOptions::DotProduct;
+  const std::string d = args.value("dot-product", "auto");
+  if (d == "auto") return DotProduct::Auto;
+  if (d == "packed") return DotProduct::Packed;
+  if (d == "plain") return DotProduct::Plain;
+  throw UsageError{"--dot-product must be auto, packed or plain, got '" + d + "'"};
+}
+
+std::string executionDescription(const mobilevk::Network* net, bool integer) {
+  if (!integer) return "float";
+  if (!net) return "integer";
+  return net->packedDotProduct() ? "integer (packed 4x8-bit dot products)" : "integer (plain inner products)";
+}
+
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count) {
   mobilevk::Shape s = inputs[first].tensor.shape;
   s.n = int(count);

@@ -74,6 +74,11 @@ mobilevk::Precision precisionOption(const Args& args);
 // naming the model, for a model without integers); auto (the default) picks it for quantized files.
 bool integerExecution(const Args& args, const mobilevk::Model& model);
 mobilevk::NetworkOptions::Execution executionOption(bool integer);
+// --dot-product auto|packed|plain: integer execution's inner product (NetworkOptions::DotProduct).
+mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args);
+// "float", or "integer (packed 4x8-bit dot products)" / "integer (plain inner products)" for a
+// network (plain "integer" on the CPU twin, net null).
+std::string executionDescription(const mobilevk::Network* net, bool integer);
 // Concatenates [1,H,W,C] tensors along N.
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count);
 

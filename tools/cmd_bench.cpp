@@ -69,7 +69,7 @@ int runPeak(const cli::Args& args) {
 int cmdBench(const std::vector<std::string>& argv) {
   cli::Args args("bench", argv,
                  {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "precision",
-                  "pipeline-cache", "execution"},
+                  "pipeline-cache", "execution", "dot-product"},
                  {"per-layer", "json", "peak"});
   if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
   if (args.has("peak")) return runPeak(args);
@@ -93,7 +93,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   const auto layers = model.layers();
   const double flops = 2.0 * double(model.totalMacs()) * batch;
   const bool integer = cli::integerExecution(args, model);
-  const std::string execution = integer ? "integer" : "float";
+  const auto dotProduct = cli::dotProductOption(args);
 
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
@@ -111,6 +111,7 @@ int cmdBench(const std::vector<std::string>& argv) {
     no.profile = ctx->device().caps.timestamps;
     no.precision = precisionValue;
     no.execution = cli::executionOption(integer);
+    no.dotProduct = dotProduct;
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   } else if (precision == "fp16") {
     throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};
@@ -119,6 +120,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   const double setupMs = std::chrono::duration<double, std::milli>(Clock::now() - setupStart).count();
   cli::savePipelineCache(args, ctx.get());
 
+  const std::string execution = cli::executionDescription(net.get(), integer);
   const bool showProgress = isatty(STDERR_FILENO) && !args.has("json");
   std::vector<double> hostMs, gpuMs;
   std::vector<std::vector<double>> layerMs(layers.size());
@@ -147,7 +149,8 @@ int cmdBench(const std::vector<std::string>& argv) {
               {"model", model.name()},
               {"batch", batch},
               {"precision", integer ? "int8" : precision},
-              {"execution", execution},
+              {"execution", integer ? "integer" : "float"},
+              {"dot_product", net && integer ? json(net->packedDotProduct() ? "packed" : "plain") : json(nullptr)},
               {"iterations", iterations},
               {"warmup", warmup},
               {"mult_adds", model.totalMacs()},

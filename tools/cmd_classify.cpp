@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 int cmdClassify(const std::vector<std::string>& argv) {
   cli::Args args("classify", argv,
                  {"model", "labels", "top", "device", "save-output", "save-input", "input-npy", "input-range", "precision",
-                  "pipeline-cache", "execution"},
+                  "pipeline-cache", "execution", "dot-product"},
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   const std::string modelPath = args.value("model");
@@ -65,6 +65,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
     no.batch = int(batch);
     no.precision = precision;
     no.execution = cli::executionOption(integer);
+    no.dotProduct = cli::dotProductOption(args);
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   }
   // The first submission pays the driver's lazy shader compilation (hundreds of ms on lavapipe);
@@ -141,7 +142,9 @@ int cmdClassify(const std::vector<std::string>& argv) {
     json errors = json::array();
     for (const auto& f : failures) errors.push_back({{"input", f.name}, {"error", f.error}});
     json doc{{"device", deviceName}, {"model", modelPath}, {"labels", labelsPath.empty() ? json(nullptr) : json(labelsPath)},
-             {"execution", integer ? "integer" : "float"}, {"batch", batch},
+             {"execution", integer ? "integer" : "float"},
+             {"dot_product", net && integer ? json(net->packedDotProduct() ? "packed" : "plain") : json(nullptr)},
+             {"batch", batch},
              {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results}, {"errors", errors}};
     if (integer) {
       const mobilevk::Quantization q = model.outputQuantization();
@@ -151,7 +154,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
     return status;
   }
   std::printf("model %s (%s), device: %s, %s execution%s\n", model.name().c_str(), model.inputShape().str().c_str(),
-              deviceName.c_str(), integer ? "integer" : "float", labels.empty() ? ", no label file found (use --labels)" : "");
+              deviceName.c_str(), cli::executionDescription(net.get(), integer).c_str(), labels.empty() ? ", no label file found (use --labels)" : "");
   if (net) std::printf("first run (driver compiles shaders lazily): %.1f ms, not counted below\n", firstRunMs);
   for (const auto& r : results) {
     std::printf("%s  (%.1f ms)\n", r["image"].get<std::string>().c_str(), r["ms"].get<double>());

@@ -9,7 +9,7 @@
 #include "mobilevk/reference.h"
 
 int cmdCompare(const std::vector<std::string>& argv) {
-  cli::Args args("compare", argv, {"model", "device", "tolerance", "input-npy", "input-range", "execution"}, {});
+  cli::Args args("compare", argv, {"model", "device", "tolerance", "input-npy", "input-range", "execution", "dot-product"}, {});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   mobilevk::Model model = mobilevk::Model::load(args.value("model"));
   cli::applyInputRange(args, model);
@@ -24,10 +24,11 @@ int cmdCompare(const std::vector<std::string>& argv) {
   mobilevk::NetworkOptions no;
   no.keepLayerOutputs = true;
   no.execution = cli::executionOption(integer);
+  no.dotProduct = cli::dotProductOption(args);
   mobilevk::Network net(ctx, model, no);
   const auto layers = model.layers();
   std::printf("model %s, device %s, %s execution against the CPU %s, tolerance %g (max abs diff / max |reference| per layer)\n",
-              model.name().c_str(), ctx.device().name.c_str(), integer ? "integer" : "float",
+              model.name().c_str(), ctx.device().name.c_str(), cli::executionDescription(&net, integer).c_str(),
               integer ? "integer twin" : "reference", double(tolerance));
   bool ok = true;
   for (const auto& in : inputs) {

@@ -21,7 +21,8 @@ json toJson(const mobilevk::DeviceInfo& d) {
           {"device_id", c.deviceId},
           {"subgroup", {{"size", c.subgroupSize}, {"in_compute", c.subgroupInCompute}, {"operations", c.subgroupOperations}}},
           {"fp16", {{"storage", c.storage16bit}, {"arithmetic", c.float16Arithmetic}}},
-          {"int8", {{"storage", c.storage8bit}, {"arithmetic", c.int8Arithmetic}}},
+          {"int8", {{"storage", c.storage8bit}, {"arithmetic", c.int8Arithmetic},
+                    {"dot_product", c.integerDotProduct}, {"dot_product_accelerated", c.integerDotProductAccelerated}}},
           {"max_workgroup_size", {c.maxWorkgroupSize[0], c.maxWorkgroupSize[1], c.maxWorkgroupSize[2]}},
           {"max_workgroup_invocations", c.maxWorkgroupInvocations},
           {"max_workgroup_count", {c.maxWorkgroupCount[0], c.maxWorkgroupCount[1], c.maxWorkgroupCount[2]}},
@@ -65,7 +66,9 @@ int cmdDevices(const std::vector<std::string>& args) {
     for (const auto& op : c.subgroupOperations) std::cout << " " << op;
     std::cout << "\n"
               << "   fp16                storage " << yesNo(c.storage16bit) << ", arithmetic " << yesNo(c.float16Arithmetic) << "\n"
-              << "   int8                storage " << yesNo(c.storage8bit) << ", arithmetic " << yesNo(c.int8Arithmetic) << "\n"
+              << "   int8                storage " << yesNo(c.storage8bit) << ", arithmetic " << yesNo(c.int8Arithmetic)
+              << ", packed dot product " << yesNo(c.integerDotProduct)
+              << (c.integerDotProduct ? (c.integerDotProductAccelerated ? " (accelerated)" : " (not accelerated)") : "") << "\n"
               << "   workgroup           max " << c.maxWorkgroupSize[0] << "x" << c.maxWorkgroupSize[1] << "x"
               << c.maxWorkgroupSize[2] << ", " << c.maxWorkgroupInvocations << " invocations\n"
               << "   shared memory       " << c.maxSharedMemoryBytes << " bytes\n"

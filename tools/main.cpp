@@ -44,7 +44,11 @@ const Command kCommands[] = {
 const char* kEnvironment =
     "\nenvironment: MOBILEVK_DEVICE picks the device (index or name substring),\n"
     "             MOBILEVK_VALIDATION=1 turns on the Khronos validation layer\n"
-    "--pipeline-cache FILE keeps mobilevk's own cache format: an existing file that is not one is refused.\n";
+    "--pipeline-cache FILE keeps mobilevk's own cache format: an existing file that is not one is refused.\n"
+    "classify, compare and bench also take --execution auto|float|integer (auto: a quantized file's own\n"
+    "integer arithmetic, as TFLite runs it) and --dot-product auto|packed|plain (integer execution's\n"
+    "inner product: packed 4x8-bit dot products, VK_KHR_shader_integer_dot_product, or spelled out;\n"
+    "auto: packed where the device has them).\n";
 
 void usage(std::ostream& os) {
   os << "usage: mobilevk <command> [options]\n\ncommands:\n";

@@ -150,6 +150,7 @@ mvk_result mvk_context_create_external_with_options(const mvk_external_vulkan* e
     e.queueFamilyIndex = x.queue_family_index;
     e.queue = x.queue;
     e.storageBuffer16BitAccessEnabled = x.storage16bit_enabled != 0;
+    e.shaderIntegerDotProductEnabled = x.shader_integer_dot_product_enabled != 0;
     e.getInstanceProcAddr = x.get_instance_proc_addr;
     *out = new mvk_context_s{std::make_unique<mobilevk::Context>(e, co)};
   });
@@ -215,12 +216,17 @@ mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model,
   if (no.execution < 0 || no.execution > 2)
     return invalid("mvk_network_create_with_options: execution must be 0 (auto), 1 (float) or 2 (integer), got " +
                    std::to_string(no.execution));
+  if (no.dot_product < 0 || no.dot_product > 2)
+    return invalid("mvk_network_create_with_options: dot_product must be 0 (auto), 1 (packed) or 2 (plain), got " +
+                   std::to_string(no.dot_product));
   return guarded([&] {
     using Execution = mobilevk::NetworkOptions::Execution;
     mobilevk::NetworkOptions o;
     o.precision = no.fp16 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
     o.framesInFlight = no.frames_in_flight;
     o.execution = no.execution == 1 ? Execution::Float : no.execution == 2 ? Execution::Integer : Execution::Auto;
+    using DotProduct = mobilevk::NetworkOptions::DotProduct;
+    o.dotProduct = no.dot_product == 1 ? DotProduct::Packed : no.dot_product == 2 ? DotProduct::Plain : DotProduct::Auto;
     auto n = std::make_unique<mvk_network_s>();
     n->network = std::make_unique<mobilevk::Network>(*context->context, model->model, o);
     n->outputSize = n->network->outputShape().elements();

@@ -1,5 +1,6 @@
 // mobilevk's integer execution against LiteRT on every shared quantized model and every shared
 // photo. Usage: node compare.mjs MOBILEVK_BINARY SHARED_DIR WORK_DIR [--device cpu|gpu]
+//                                [--dot-product auto|packed|plain]
 // For each model, mobilevk classifies all photos (--execution integer), saving the exact input
 // integers it fed and its outputs; LiteRT runs those same input bytes. Reported per model: top-1
 // agreement, the largest difference in output quanta, and the share of bit-identical outputs.
@@ -12,10 +13,12 @@ import {compile, readNpy} from './litert.mjs';
 
 const [binary, shared, work, ...rest] = process.argv.slice(2);
 if (!binary || !shared || !work) {
-  console.error('usage: node compare.mjs MOBILEVK_BINARY SHARED_DIR WORK_DIR [--device cpu|gpu]');
+  console.error('usage: node compare.mjs MOBILEVK_BINARY SHARED_DIR WORK_DIR [--device cpu|gpu] [--dot-product D]');
   process.exit(2);
 }
-const device = rest[0] === '--device' ? rest[1] : 'cpu';
+const option = (name, fallback) => (rest.indexOf(name) >= 0 ? rest[rest.indexOf(name) + 1] : fallback);
+const device = option('--device', 'cpu');
+const dotProduct = device === 'cpu' ? [] : ['--dot-product', option('--dot-product', 'auto')];
 const imagesDir = path.join(shared, 'images');
 const images = fs.readdirSync(imagesDir).filter((f) => /\.(bmp|jpe?g|png)$/i.test(f)).sort()
                  .map((f) => path.join(imagesDir, f));
@@ -29,14 +32,16 @@ fs.mkdirSync(work, {recursive: true});
 
 let failed = false;
 const rows = [];
+const innerProducts = new Set();
 for (const model of models) {
   const name = path.relative(modelsDir, model);
   const inNpy = path.join(work, 'input.npy'), outNpy = path.join(work, 'output.npy');
   const report = JSON.parse(execFileSync(binary, [
-    'classify', '--model', model, '--device', device, '--execution', 'integer', '--json', '--top', '1',
+    'classify', '--model', model, '--device', device, '--execution', 'integer', ...dotProduct, '--json', '--top', '1',
     '--save-input', inNpy, '--save-output', outNpy, '--overwrite', ...images,
   ], {encoding: 'utf8', maxBuffer: 64 << 20}));
   const q = report.output_quantization;
+  innerProducts.add(report.dot_product ?? 'CPU integer twin');
   const inputs = readNpy(inNpy), outputs = readNpy(outNpy);
   const litert = await compile(model);
   const perImage = inputs.data.length / images.length, classes = outputs.data.length / images.length;
@@ -70,6 +75,7 @@ for (const model of models) {
 console.log('model | top-1 agrees (LiteRT leads by >= 2 quanta) | max diff (quanta) | identical outputs % | LiteRT ms/image');
 for (const r of rows) console.log(`${r.model} | ${r.top1} | ${r.maxDiff} | ${r.identical} | ${r.litertMs}`);
 const all = rows.every((r) => r.identical === '100.00');
+console.log(`mobilevk on ${device}, inner product: ${[...innerProducts].join(', ')}`);
 console.log(`${rows.length} models x ${images.length} photos: ${failed ? 'FAILED' : 'passed'}` +
             `${all ? ', every output bit-identical' : ''}`);
 process.exit(failed ? 1 : 0);

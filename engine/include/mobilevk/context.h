@@ -65,6 +65,9 @@ struct ExternalVulkan {
   uint32_t queueFamilyIndex = 0;
   VkQueue queue = VK_NULL_HANDLE;
   bool storageBuffer16BitAccessEnabled = false;
+  // The host enabled VK_KHR_shader_integer_dot_product and its shaderIntegerDotProduct feature (or
+  // the Vulkan 1.3 feature): integer execution may then use packed 8-bit dot products.
+  bool shaderIntegerDotProductEnabled = false;
   // How mobilevk finds every Vulkan function: the host's vkGetInstanceProcAddr (from volk, its own
   // loader or a layer of its own); null means the Vulkan loader's. mobilevk makes no Vulkan call
   // that does not go through it (instance-level functions through it, device-level ones through
@@ -82,6 +85,10 @@ struct DeviceCapabilities {
   bool subgroupInCompute = false;
   bool storage16bit = false, storage8bit = false;
   bool float16Arithmetic = false, int8Arithmetic = false;
+  // VK_KHR_shader_integer_dot_product (core in 1.3): the shaderIntegerDotProduct feature (integer
+  // execution then uses packed 8-bit dot products by default), and whether the driver reports 4x8-bit
+  // packed dot products, signed and unsigned, as accelerated (done by hardware instructions).
+  bool integerDotProduct = false, integerDotProductAccelerated = false;
   uint32_t maxWorkgroupSize[3] = {0, 0, 0};
   uint32_t maxWorkgroupInvocations = 0;
   uint32_t maxWorkgroupCount[3] = {0, 0, 0};

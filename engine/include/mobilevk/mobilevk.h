@@ -70,6 +70,7 @@ typedef struct mvk_external_vulkan {
   VkQueue queue;
   int storage16bit_enabled;      /* 1: the host enabled storageBuffer16BitAccess (fp16 networks) */
   PFN_vkGetInstanceProcAddr get_instance_proc_addr;
+  int shader_integer_dot_product_enabled; /* 1: the host enabled shaderIntegerDotProduct */
 } mvk_external_vulkan;
 mvk_result mvk_context_create_external_with_options(const mvk_external_vulkan* external,
                                                     const mvk_context_options* options, mvk_context* out);
@@ -90,6 +91,7 @@ typedef struct mvk_network_options {
   int fp16;                      /* 0 fp32, 1 fp16 storage */
   int frames_in_flight;          /* >= 1 */
   int execution;                 /* 0 auto (integer for a quantized file), 1 float, 2 integer */
+  int dot_product;               /* integer execution's inner product: 0 auto, 1 packed, 2 plain */
 } mvk_network_options;
 mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model, const mvk_network_options* options,
                                            mvk_network* out);

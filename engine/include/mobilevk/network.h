@@ -28,6 +28,15 @@ struct NetworkOptions {
   // in float (a quantized file's weights dequantized; `precision` picks fp32 or fp16 storage).
   // Auto: Integer for a quantized file, Float otherwise.
   enum class Execution { Auto, Float, Integer } execution = Execution::Auto;
+  // Integer execution's inner product for the convolutions that sum over channels (stem, pointwise,
+  // fully connected). Packed: 4x8-bit dot products (VK_KHR_shader_integer_dot_product's OpSDot /
+  // OpUDot on words of four 8-bit values); refused on a device without shaderIntegerDotProduct.
+  // Plain: the products spelled out (byte unpacking, exact float sums of integer products), which
+  // every device runs. Auto: Packed where the device has shaderIntegerDotProduct
+  // (DeviceCapabilities::integerDotProduct), else Plain: even where the driver emulates them
+  // (lavapipe), packed dot products measured faster than the plain loop. Both give the same
+  // integers, bit for bit. Ignored by float execution.
+  enum class DotProduct { Auto, Packed, Plain } dotProduct = DotProduct::Auto;
   // Independent activation memories (weights are shared), so several recorded inferences of this
   // model can be pending at once: frame f of record()/recordImageInput()/... uses its own.
   int framesInFlight = 1;
@@ -126,6 +135,8 @@ class Network {
   size_t layerCount() const;
   // True when this network runs integer arithmetic (NetworkOptions::execution resolved).
   bool integerExecution() const;
+  // True when integer execution uses packed 4x8-bit dot products (NetworkOptions::dotProduct resolved).
+  bool packedDotProduct() const;
   // GPU timings of the last run(); needs profile.
   RunTimings lastTimings() const;
 

@@ -64,9 +64,11 @@ class IntegerConv2D : public IntegerWeightedOp {
  public:
   IntegerConv2D(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1, kOutX, uint32_t(isSigned_)}));
+    pipeline_ = gpu.pipeline(weightedPipelineDesc(kIntegerInterface, {8, 8, 1, kOutX, uint32_t(isSigned_)}));
   }
-  const char* kind() const override { return "Conv2D (integer)"; }
+  const char* kind() const override {
+    return weights_->innerProduct == InnerProduct::PackedDot ? "Conv2D (integer, packed dot)" : "Conv2D (integer)";
+  }
   void bind(const OpBinding& b) override {
     const Shape& in = b.inputShape;
     const Shape& out = b.outputShape;

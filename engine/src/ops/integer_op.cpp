@@ -24,7 +24,7 @@ const QuantizedLayer& requireQuant(const Node& node) {
 
 }  // namespace
 
-std::vector<uint32_t> packIntegerWeights(const Node& node) {
+std::vector<uint32_t> packIntegerWeights(const Node& node, InnerProduct innerProduct) {
   const QuantizedLayer& q = requireQuant(node);
   const ConvDesc& d = node.conv;
   const int kH = d.window.kernelH, kW = d.window.kernelW;
@@ -44,7 +44,8 @@ std::vector<uint32_t> packIntegerWeights(const Node& node) {
     return packed;
   }
   const int in = d.inChannels, in4 = (in + 3) / 4, out4 = (d.outChannels + 3) / 4;
-  if (node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected) {
+  const bool matrix = node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected;
+  if (matrix && innerProduct == InnerProduct::Plain) {
     for (int o4 = 0; o4 < out4; ++o4)
       for (int i = 0; i < in4 * 4; ++i) {
         int32_t lanes[4];
@@ -72,14 +73,16 @@ std::vector<uint32_t> packIntegerWeights(const Node& node) {
   return packed;
 }
 
-std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Node& node, Gpu::UploadBatch& uploads) {
+std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Node& node, Gpu::UploadBatch& uploads,
+                                                             InnerProduct innerProduct) {
   const QuantizedLayer& q = requireQuant(node);
   if (q.weightType != q.input.type)
     throw Error(ErrorCode::Unsupported, std::string(nodeKindName(node.kind)) + " '" + node.name + "': " +
                 (q.weightType == QuantType::Int8 ? "int8" : "uint8") + " weights with " + q.input.str() +
                 " activations are not executed in integers");
   auto w = std::make_shared<IntegerWeights>();
-  const std::vector<uint32_t> packed = packIntegerWeights(node);
+  w->innerProduct = node.kind == NodeKind::DepthwiseConv ? InnerProduct::Plain : innerProduct;
+  const std::vector<uint32_t> packed = packIntegerWeights(node, w->innerProduct);
   std::vector<uint8_t> bytes(packed.size() * 4);
   std::memcpy(bytes.data(), packed.data(), bytes.size());
   w->weights = Buffer(gpu, bytes.size(), MemoryUsage::Device, "integer weights of " + node.name);
@@ -91,16 +94,18 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
   };
   const int out = node.conv.outChannels;
   std::vector<Channel> channels(size_t((out + 3) / 4) * 4, Channel{1.0f, 0, 0, 0});
-  // The folded bias of 1x1 convolutions: over the K = 4 * Cin4 input lanes (padding lanes hold wz).
+  // The folded bias of the convolutions that sum over channels: over the K = taps * 4 * Cin4 lanes
+  // (padding lanes hold wz; a tap in the spatial padding reads xz). Depthwise does not use it.
   const int in = node.conv.inChannels;
-  const int64_t lanes = int64_t((in + 3) / 4) * 4;
+  const int64_t taps = node.kind == NodeKind::Conv2D ? int64_t(node.conv.window.kernelH) * node.conv.window.kernelW : 1;
+  const int64_t lanes = taps * ((in + 3) / 4) * 4, weightsPerOutput = taps * in;
   const int32_t xz = q.input.zeroPoint;
   const std::vector<float> scales = q.requantizationScales(out, node.name);
   for (int o = 0; o < out; ++o) {
     const int32_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)], wz = q.weightZeroPointOf(o);
-    int64_t sumW = (lanes - in) * int64_t(wz);
-    if (node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected)
-      for (int i = 0; i < in; ++i) sumW += q.weights[size_t(o) * in + i];
+    int64_t sumW = (lanes - weightsPerOutput) * int64_t(wz);
+    if (node.kind != NodeKind::DepthwiseConv)
+      for (int64_t i = 0; i < weightsPerOutput; ++i) sumW += q.weights[size_t(o * weightsPerOutput + i)];
     const int64_t folded = int64_t(bias) - int64_t(xz) * sumW + lanes * xz * wz;  // wraps like the shader
     channels[size_t(o)] = {scales[size_t(o)], bias, wz,
                            int32_t(uint32_t(uint64_t(folded)))};
@@ -124,9 +129,11 @@ IntegerOp::IntegerOp(Gpu& gpu, const Node& node) : GpuOp(gpu, Precision::FP32), 
   desc_.bias.clear();
 }
 
-PipelineDesc IntegerOp::integerPipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec) const {
-  PipelineDesc d = pipelineDescFor(interface, interface.shader, std::move(spec));
-  d.texelFormat = VK_FORMAT_R8G8B8A8_UINT;
+PipelineDesc IntegerOp::integerPipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec,
+                                            InnerProduct innerProduct) const {
+  const bool dot = innerProduct == InnerProduct::PackedDot;
+  PipelineDesc d = pipelineDescFor(interface, std::string(interface.shader) + (dot ? "_dot" : ""), std::move(spec));
+  d.texelFormat = dot ? VK_FORMAT_R32_UINT : VK_FORMAT_R8G8B8A8_UINT;
   return d;
 }
 

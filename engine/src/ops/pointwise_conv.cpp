@@ -66,9 +66,11 @@ class IntegerPointwiseConv : public IntegerWeightedOp {
  public:
   IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1, kPixels, kGroups, uint32_t(isSigned_)}));
+    pipeline_ = gpu.pipeline(weightedPipelineDesc(kIntegerInterface, {8, 8, 1, kPixels, kGroups, uint32_t(isSigned_)}));
   }
-  const char* kind() const override { return "PointwiseConv (integer)"; }
+  const char* kind() const override {
+    return weights_->innerProduct == InnerProduct::PackedDot ? "PointwiseConv (integer, packed dot)" : "PointwiseConv (integer)";
+  }
   void bind(const OpBinding& b) override {
     const Shape& in = b.inputShape;
     const Shape& out = b.outputShape;

@@ -29,6 +29,7 @@ HostTensor Network::layerOutput(size_t i) const {
 
 size_t Network::layerCount() const { return impl_->layers(); }
 bool Network::integerExecution() const { return impl_->integer; }
+bool Network::packedDotProduct() const { return impl_->integer && impl_->innerProduct == InnerProduct::PackedDot; }
 int Network::framesInFlight() const { return int(impl_->frames.size()); }
 
 RunTimings Network::lastTimings() const {

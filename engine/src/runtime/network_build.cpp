@@ -23,6 +23,15 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
                   "; use Execution::Float");
     quants.push_back(graph.nodes.front().quant->input);
     for (const auto& n : graph.nodes) quants.push_back(n.quant->output);
+    const DeviceCapabilities& caps = gpu.info().caps;
+    if (o.dotProduct == NetworkOptions::DotProduct::Packed && !caps.integerDotProduct)
+      throw Error(ErrorCode::Unsupported, "packed 8-bit dot products: device " + gpu.info().name +
+                  " has no shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product" +
+                  (gpu.ownsDevice() ? "" : ", or the host did not enable it") + "); use DotProduct::Plain or Auto");
+    innerProduct = o.dotProduct == NetworkOptions::DotProduct::Packed ||
+                           (o.dotProduct == NetworkOptions::DotProduct::Auto && caps.integerDotProduct)
+                       ? InnerProduct::PackedDot
+                       : InnerProduct::Plain;
   }
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
   plan = planExecution(graph, o.batch, o.precision, integer, o.keepLayerOutputs, align);
@@ -36,7 +45,7 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
     const bool packed = hasWeights(n.kind);
     weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
                                          : nullptr);
-    integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads) : nullptr);
+    integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads, innerProduct) : nullptr);
   }
   uploads.flush();  // every layer's weights in one submission
   frames.resize(size_t(o.framesInFlight));

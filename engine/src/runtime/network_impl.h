@@ -13,6 +13,7 @@
 #include "half.h"
 #include "mobilevk/network.h"
 #include "ops/image_input.h"
+#include "ops/integer_op.h"
 #include "ops/op.h"
 #include "runtime/plan.h"
 #include "vulkan/command.h"
@@ -30,6 +31,7 @@ struct Network::Impl {
   // Integer execution (NetworkOptions::Execution::Integer): 8-bit tensors, each with its file's
   // quantization ([0] the input, [i + 1] node i's output).
   bool integer = false;
+  InnerProduct innerProduct = InnerProduct::Plain;  // NetworkOptions::DotProduct resolved
   std::vector<TensorQuant> quants;
   // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
   struct Frame {

@@ -136,8 +136,25 @@ DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice pd
     *tail = &s8;
     tail = &s8.pNext;
   }
-  if (v12 || hasDeviceExtension(vk, pd, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME)) *tail = &f16;
+  if (v12 || hasDeviceExtension(vk, pd, VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME)) {
+    *tail = &f16;
+    tail = &f16.pNext;
+  }
+  // Asked through the extension (mobilevk's instance is Vulkan 1.1, so 1.3's core feature is not
+  // available to it; a 1.3 driver still lists the extension).
+  VkPhysicalDeviceShaderIntegerDotProductFeatures dot{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES};
+  const bool hasDot = hasDeviceExtension(vk, pd, VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
+  if (hasDot) *tail = &dot;
   vk.GetPhysicalDeviceFeatures2(pd, &f2);
+  c.integerDotProduct = hasDot && dot.shaderIntegerDotProduct;
+  if (c.integerDotProduct) {
+    VkPhysicalDeviceShaderIntegerDotProductProperties dp{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_PROPERTIES};
+    VkPhysicalDeviceProperties2 dp2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
+    dp2.pNext = &dp;
+    vk.GetPhysicalDeviceProperties2(pd, &dp2);
+    c.integerDotProductAccelerated = dp.integerDotProduct4x8BitPackedSignedAccelerated &&
+                                     dp.integerDotProduct4x8BitPackedUnsignedAccelerated;
+  }
   c.storage16bit = s16.storageBuffer16BitAccess;
   c.storage8bit = s8.storageBuffer8BitAccess;
   c.float16Arithmetic = f16.shaderFloat16;

@@ -61,6 +61,8 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
     caps.float16Arithmetic = false;
     caps.int8Arithmetic = false;
     caps.storage8bit = false;
+    caps.integerDotProduct = caps.integerDotProduct && ext.shaderIntegerDotProductEnabled;
+    caps.integerDotProductAccelerated = caps.integerDotProduct && caps.integerDotProductAccelerated;
     createDeviceObjects();
   } catch (...) {
     destroy();
@@ -107,6 +109,14 @@ void Gpu::createDevice() {
     f16.shaderFloat16 = VK_TRUE;
     s16.pNext = &f16;
     if (!v12) exts.push_back(VK_KHR_SHADER_FLOAT16_INT8_EXTENSION_NAME);
+  }
+  // Packed 8-bit dot products for integer execution (NetworkOptions::DotProduct).
+  VkPhysicalDeviceShaderIntegerDotProductFeatures dot{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES};
+  if (info_.caps.integerDotProduct) {
+    dot.shaderIntegerDotProduct = VK_TRUE;
+    dot.pNext = f2.pNext;
+    f2.pNext = &dot;
+    exts.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
   }
   VkDeviceCreateInfo ci{VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO};
   ci.pNext = &f2;
