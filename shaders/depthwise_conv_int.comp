@@ -2,8 +2,10 @@
 // Integer depthwise convolution (one filter per channel, multiplier 1) with stride and padding.
 // As the float shader: OUT_X horizontally adjacent outputs of four channels per invocation, the input
 // columns their windows share fetched once per kernel row (a register window), each weight once per
-// row. The products (x - xz) * (w - wz) are summed in float, exactly: each is at most 255 * 255 and a
-// window of up to 256 taps sums to less than 2^24, an integer float represents exactly.
+// row. sum (x - xz)(w - wz) = sum x (w - wz) - xz * sum (w - wz) over every tap, the padding read as
+// xz: the host folds the second term into Channel.foldedBias, and the loop sums x * (w - wz) in
+// float, exactly: each product is at most 255 * 255 and a window of up to 256 taps sums to less
+// than 2^24, an integer float represents exactly.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 #include "int8.glsl"
@@ -41,25 +43,26 @@ void main() {
   for (int o = 0; o < OUT_X; ++o) acc[o] = vec4(0.0);
   const int iy0 = oy * SY - p.padTop, ix0 = ox0 * SX - p.padLeft;
   const int plane = z * p.inH * p.inW;
+  const vec4 zero = vec4(p.inZero);  // what the padding holds
   for (int ky = 0; ky < KH; ++ky) {
     const int iy = iy0 + ky;
-    if (iy < 0 || iy >= p.inH) continue;  // padding holds the zero point: contributes nothing
+    const bool rowInside = iy >= 0 && iy < p.inH;
     vec4 row[COLS];
     for (int i = 0; i < COLS; ++i) {
       const int ix = ix0 + i;
-      row[i] = ix >= 0 && ix < p.inW ? vec4(values(texelFetch(inp, plane + iy * p.inW + ix), SIGNED) - p.inZero) : vec4(0.0);
+      row[i] = rowInside && ix >= 0 && ix < p.inW ? vec4(values(texelFetch(inp, plane + iy * p.inW + ix), SIGNED)) : zero;
     }
     for (int kx = 0; kx < KW; ++kx) {
       const vec4 w = vec4(values(texelFetch(weights, (g * KH + ky) * KW + kx), SIGNED) - wz);
       for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
     }
   }
-  const ivec4 bias = ivec4(ch[c].bias, ch[c + 1].bias, ch[c + 2].bias, ch[c + 3].bias);
+  const ivec4 folded = ivec4(ch[c].foldedBias, ch[c + 1].foldedBias, ch[c + 2].foldedBias, ch[c + 3].foldedBias);
   const vec4 scale = vec4(ch[c].scale, ch[c + 1].scale, ch[c + 2].scale, ch[c + 3].scale);
   const int dst = (z * p.outH + oy) * p.outW + ox0;
   for (int o = 0; o < OUT_X; ++o) {
     if (ox0 + o >= p.outW) break;
-    const ivec4 a = bias + ivec4(acc[o]);
+    const ivec4 a = folded + ivec4(acc[o]);
     const ivec4 q = requantize(a, scale, p.outZero, p.actMin, p.actMax);
     outp[dst + o] = packBytes(padLanes(q, p.c - c, p.outZero));
   }

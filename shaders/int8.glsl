@@ -34,9 +34,10 @@ ivec4 padLanes(ivec4 q, int validLanes, int zeroPoint) {
   return mix(ivec4(zeroPoint), q, lessThan(ivec4(0, 1, 2, 3), ivec4(validLanes)));
 }
 
-// Per output channel: the requantization scale, the int32 bias, the weights' zero point, and for
-// 1x1 convolutions the bias with the zero-point terms that do not depend on x folded in
-// (bias - xz * sum w + K * xz * wz over the K padded input lanes).
+// Per output channel: the requantization scale, the int32 bias, the weights' zero point, and the
+// bias with the zero-point terms that do not depend on x folded in (foldedBias in
+// ops/integer_op.cpp: bias - xz * sum w + K * xz * wz over the K padded lanes of a convolution
+// summing over channels; bias - xz * sum (w - wz) over a depthwise window).
 struct Channel {
   float scale;
   int bias;

@@ -22,6 +22,29 @@ const QuantizedLayer& requireQuant(const Node& node) {
   return *node.quant;
 }
 
+// Output channel o's bias with the terms that do not depend on x folded in (int32 arithmetic wraps
+// in the shader, and the exact total fits, so this wraps the same way), a tap in the spatial padding
+// reading xz. Convolutions that sum over channels: bias - xz * sum w + K * xz * wz over the
+// K = taps * 4 * Cin4 lanes (padding lanes hold wz). Depthwise: bias - xz * sum (w - wz) over the taps.
+int32_t foldedBias(const Node& node, const QuantizedLayer& q, int o) {
+  const int64_t xz = q.input.zeroPoint, wz = q.weightZeroPointOf(o);
+  const int64_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)];
+  const int64_t taps = node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected
+                           ? 1
+                           : int64_t(node.conv.window.kernelH) * node.conv.window.kernelW;
+  int64_t folded = bias;
+  if (node.kind == NodeKind::DepthwiseConv) {
+    const int channels = node.conv.outChannels;
+    for (int64_t t = 0; t < taps; ++t) folded -= xz * (q.weights[size_t(t * channels + o)] - wz);
+  } else {
+    const int64_t in = node.conv.inChannels, lanes = taps * ((in + 3) / 4) * 4;
+    int64_t sumW = (lanes - taps * in) * wz;
+    for (int64_t i = 0; i < taps * in; ++i) sumW += q.weights[size_t(o * taps * in + i)];
+    folded += -xz * sumW + lanes * xz * wz;
+  }
+  return int32_t(uint32_t(uint64_t(folded)));
+}
+
 }  // namespace
 
 std::vector<uint32_t> packIntegerWeights(const Node& node, InnerProduct innerProduct) {
@@ -94,22 +117,10 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
   };
   const int out = node.conv.outChannels;
   std::vector<Channel> channels(size_t((out + 3) / 4) * 4, Channel{1.0f, 0, 0, 0});
-  // The folded bias of the convolutions that sum over channels: over the K = taps * 4 * Cin4 lanes
-  // (padding lanes hold wz; a tap in the spatial padding reads xz). Depthwise does not use it.
-  const int in = node.conv.inChannels;
-  const int64_t taps = node.kind == NodeKind::Conv2D ? int64_t(node.conv.window.kernelH) * node.conv.window.kernelW : 1;
-  const int64_t lanes = taps * ((in + 3) / 4) * 4, weightsPerOutput = taps * in;
-  const int32_t xz = q.input.zeroPoint;
   const std::vector<float> scales = q.requantizationScales(out, node.name);
-  for (int o = 0; o < out; ++o) {
-    const int32_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)], wz = q.weightZeroPointOf(o);
-    int64_t sumW = (lanes - weightsPerOutput) * int64_t(wz);
-    if (node.kind != NodeKind::DepthwiseConv)
-      for (int64_t i = 0; i < weightsPerOutput; ++i) sumW += q.weights[size_t(o * weightsPerOutput + i)];
-    const int64_t folded = int64_t(bias) - int64_t(xz) * sumW + lanes * xz * wz;  // wraps like the shader
-    channels[size_t(o)] = {scales[size_t(o)], bias, wz,
-                           int32_t(uint32_t(uint64_t(folded)))};
-  }
+  for (int o = 0; o < out; ++o)
+    channels[size_t(o)] = {scales[size_t(o)], q.bias.empty() ? 0 : q.bias[size_t(o)], q.weightZeroPointOf(o),
+                           foldedBias(node, q, o)};
   std::vector<uint8_t> channelBytes(channels.size() * sizeof(Channel));
   std::memcpy(channelBytes.data(), channels.data(), channelBytes.size());
   w->channels = Buffer(gpu, channelBytes.size(), MemoryUsage::Device, "requantization of " + node.name);
