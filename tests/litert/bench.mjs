@@ -1,4 +1,5 @@
-// Same-run speed comparison on one quantized model: mobilevk's integer path, its float path, and
+// Same-run speed comparison on one quantized model: mobilevk's integer path (on a GPU with each inner
+// product: packed 4x8-bit dot products, where the device has them, and plain), its float path, and
 // LiteRT (WebAssembly + XNNPACK, single thread). A benchmark, not a test: it asserts nothing.
 // Usage: node bench.mjs MOBILEVK_BINARY MODEL.tflite [ITERATIONS] [--device gpu|cpu|INDEX]
 import {execFileSync} from 'node:child_process';
@@ -15,30 +16,38 @@ if (!binary || !model) {
 const iterations = Number(iterationsText || 20);
 const median = (v) => { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-function mobilevk(execution) {
+function mobilevk(execution, dotProduct) {
+  const extra = dotProduct ? ['--dot-product', dotProduct] : [];
   const out = JSON.parse(execFileSync(binary, ['bench', '--model', model, '--execution', execution, '--device', device,
-                                               '--iterations', String(iterations), '--json'], {encoding: 'utf8'}));
-  return {device: out.device, host: out.host_ms.median, gpu: out.gpu_ms ? out.gpu_ms.median : null};
+                                               '--iterations', String(iterations), '--json', ...extra], {encoding: 'utf8'}));
+  return {device: out.device, host: out.host_ms.median, dotProduct: out.dot_product};
 }
 
-const rows = [];
-// Interleaved rounds, so that load from other processes on a shared machine hits all three alike.
+// Interleaved rounds, so that load from other processes on a shared machine hits all of them alike.
 const litert = await compile(model);
 const input = new Uint8Array(Object.values(litert.input.shape).reduce((a, b) => a * b, 1)).map((_, i) => (i * 37) % 251);
 for (let i = 0; i < 3; ++i) await litert.run(input);
-const samples = {integer: [], float: [], litert: []};
+const runs = [['integer', 'auto'], ['float', null]];
+if (device !== 'cpu') runs.splice(1, 0, ['integer', 'plain']);
+const samples = runs.map(() => []), labels = runs.map(() => '');
+const liteSamples = [];
 let deviceName = '';
 for (let round = 0; round < 3; ++round) {
-  const i = mobilevk('integer'), f = mobilevk('float');
-  deviceName = i.device;
-  samples.integer.push(i.host);
-  samples.float.push(f.host);
+  runs.forEach(([execution, dot], k) => {
+    const r = mobilevk(execution, device === 'cpu' ? null : dot);
+    if (!deviceName) deviceName = r.device;
+    samples[k].push(r.host);
+    labels[k] = execution === 'float' ? 'float' : `integer${r.dotProduct ? `, ${r.dotProduct}` : ''}`;
+  });
   const t = [];
   for (let k = 0; k < iterations; ++k) t.push((await litert.run(input)).ms);
-  samples.litert.push(median(t));
+  liteSamples.push(median(t));
 }
-const integer = median(samples.integer), float = median(samples.float), lite = median(samples.litert);
+const times = samples.map(median), lite = median(liteSamples), float = times[times.length - 1];
 console.log(`${model}, ${iterations} iterations x 3 interleaved rounds, medians (host end-to-end ms per image)`);
-console.log(`  mobilevk integer (${deviceName}) ${integer.toFixed(2)} ms`);
-console.log(`  mobilevk float   (${deviceName}) ${float.toFixed(2)} ms   integer speed / float speed ${(float / integer).toFixed(2)}`);
-console.log(`  LiteRT WASM XNNPACK, 1 thread   ${lite.toFixed(2)} ms   integer speed / LiteRT speed ${(lite / integer).toFixed(2)}`);
+console.log(`mobilevk on ${deviceName}`);
+runs.forEach((_, k) => {
+  const ratios = labels[k] === 'float' ? '' : `   speed vs float ${(float / times[k]).toFixed(2)}, vs LiteRT ${(lite / times[k]).toFixed(2)}`;
+  console.log(`  mobilevk ${labels[k].padEnd(18)} ${times[k].toFixed(2).padStart(8)} ms${ratios}`);
+});
+console.log(`  LiteRT WASM XNNPACK, 1 thread ${lite.toFixed(2).padStart(8)} ms`);
