@@ -3,6 +3,11 @@
 
 layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 
+// Texel buffers (uniform texel buffer descriptors) are declared as textureBuffer/utextureBuffer and
+// read with texelFetch without a sampler: a GLSL samplerBuffer compiles to a combined image sampler
+// over a buffer, which SPIR-V 1.6 (Vulkan 1.3 drivers, e.g. Mesa 25) no longer allows.
+#extension GL_EXT_samplerless_texture_functions : require
+
 // Storage precision of the tensors a shader writes. Reads go through texel buffers whose format
 // (R32G32B32A32 or R16G16B16A16 float) converts to vec4 by itself, so only stores differ; all
 // arithmetic stays fp32. The _fp16 variant of each shader is this source built with MOBILEVK_FP16.

@@ -9,10 +9,10 @@
 layout(constant_id = 3) const int PX = 4;
 layout(constant_id = 4) const int OCB = 2;
 
-layout(binding = 0) uniform samplerBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
+layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
-layout(binding = 2) uniform samplerBuffer wts;
-layout(binding = 3) uniform samplerBuffer bias;
+layout(binding = 2) uniform textureBuffer wts;
+layout(binding = 3) uniform textureBuffer bias;
 
 layout(push_constant) uniform Params {
   int batch, inH, inW, inC4;

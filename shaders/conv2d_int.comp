@@ -18,9 +18,9 @@ layout(constant_id = 3) const int OUT_X = 4;
 layout(constant_id = 4) const bool SIGNED = false;
 
 // Texels are uvec4 bytes in the plain shader, whole words (R32_UINT) in the MOBILEVK_DOT one.
-layout(binding = 0) uniform usamplerBuffer inp;      // [N][Cin4][H][W], 4 channels per word
+layout(binding = 0) uniform utextureBuffer inp;      // [N][Cin4][H][W], 4 channels per word
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
-layout(binding = 2) uniform usamplerBuffer weights;  // [Cout4 * 4][kH][kW][Cin4], 4 input channels per word
+layout(binding = 2) uniform utextureBuffer weights;  // [Cout4 * 4][kH][kW][Cin4], 4 input channels per word
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 
 layout(push_constant) uniform Params {

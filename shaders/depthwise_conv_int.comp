@@ -19,9 +19,9 @@ layout(constant_id = 7) const int SX = 1;
 layout(constant_id = 8) const bool SIGNED = false;
 const int COLS = (OUT_X - 1) * SX + KW;
 
-layout(binding = 0) uniform usamplerBuffer inp;      // [N][C4][H][W] packed bytes
+layout(binding = 0) uniform utextureBuffer inp;      // [N][C4][H][W] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
-layout(binding = 2) uniform usamplerBuffer weights;  // [C4][kH][kW]: 4 channels per texel
+layout(binding = 2) uniform utextureBuffer weights;  // [C4][kH][kW]: 4 channels per texel
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 
 layout(push_constant) uniform Params {

@@ -5,7 +5,7 @@
 #include "common.glsl"
 #include "int8.glsl"
 
-layout(binding = 0) uniform usamplerBuffer inp;  // [N][C4][pixels] packed bytes
+layout(binding = 0) uniform utextureBuffer inp;  // [N][C4][pixels] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 
 layout(push_constant) uniform Params {

@@ -28,11 +28,11 @@ layout(constant_id = 5) const bool SIGNED = false;
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 #ifdef MOBILEVK_DOT
-layout(binding = 0) uniform usamplerBuffer inp;      // R32_UINT: [N][Cin4][pixels], 4 channels per word
-layout(binding = 2) uniform usamplerBuffer weights;  // R32_UINT: [Cout4 * 4][Cin4], 4 input channels per word
+layout(binding = 0) uniform utextureBuffer inp;      // R32_UINT: [N][Cin4][pixels], 4 channels per word
+layout(binding = 2) uniform utextureBuffer weights;  // R32_UINT: [Cout4 * 4][Cin4], 4 input channels per word
 #else
-layout(binding = 0) uniform usamplerBuffer inp;      // [N][Cin4][pixels] packed bytes
-layout(binding = 2) uniform usamplerBuffer weights;  // [Cout4][Cin4 * 4]: 4 output channels per texel
+layout(binding = 0) uniform utextureBuffer inp;      // [N][Cin4][pixels] packed bytes
+layout(binding = 2) uniform utextureBuffer weights;  // [Cout4][Cin4 * 4]: 4 output channels per texel
 #endif
 
 layout(push_constant) uniform Params {
