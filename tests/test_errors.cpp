@@ -269,11 +269,17 @@ TEST_CASE("C API: a quantized file runs integer arithmetic by default; execution
   for (float v : floatOut) offGrid |= v * 256.0f != std::round(v * 256.0f);
   CHECK(offGrid);
   // Both inner products (dot_product 1 packed, where the device has it, and 2 plain) give the
-  // default's integers exactly.
+  // default's integers exactly; so does a tuning cache that is not one (ignored with a log
+  // message, never an error).
+  struct Variation {
+    int dotProduct;
+    const char* tuningCache;
+  };
   o.execution = 2;
-  for (int dot : {1, 2}) {
-    if (dot == 1 && !testing::context().device().caps.integerDotProduct) continue;
-    o.dot_product = dot;
+  for (const Variation& v : {Variation{1, nullptr}, Variation{2, nullptr}, Variation{0, "not a tuning cache"}}) {
+    if (v.dotProduct == 1 && !testing::context().device().caps.integerDotProduct) continue;
+    o.dot_product = v.dotProduct;
+    o.tuning_cache = v.tuningCache;
     mvk_network net = nullptr;
     REQUIRE(mvk_network_create_with_options(ctx, model, &o, &net) == MVK_OK);
     std::vector<float> out(integerOut.size());
@@ -281,6 +287,7 @@ TEST_CASE("C API: a quantized file runs integer arithmetic by default; execution
     CHECK(out == integerOut);
     mvk_network_destroy(net);
   }
+  o.tuning_cache = nullptr;
   mvk_network bad = nullptr;
   o.dot_product = 3;
   CHECK(mvk_network_create_with_options(ctx, model, &o, &bad) == MVK_ERROR_INVALID_ARGUMENT);

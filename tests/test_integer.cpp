@@ -192,6 +192,9 @@ Node integerNode(const IntCase& c, std::mt19937& rng) {
     // Output scale so that the typical accumulator lands inside the 8-bit range (some saturate).
     const float median = q.weightScale[q.weightScale.size() / 2];
     q.output.scale = q.input.scale * median * 40.0f * std::sqrt(float(taps));
+    // ... but not so small that a channel's requantization scale reaches XNNPACK's limit of 256.
+    const float largest = *std::max_element(q.weightScale.begin(), q.weightScale.end());
+    q.output.scale = std::max(q.output.scale, q.input.scale * largest / 200.0f);
     for (int o = 0; o < d.outChannels; ++o) q.bias.push_back(randomIn(rng, -20000, 20000));
     if (c.relu6) activationRange(q.output, 0.0f, 6.0f, &q.activationMin, &q.activationMax);
   }
@@ -239,31 +242,43 @@ QuantizedTensor runGpuInteger(GpuOp& op, const QuantizedTensor& in, const Tensor
   return out;
 }
 
-void checkIntegerCase(const IntCase& c, InnerProduct innerProduct, std::mt19937& rng) {
+// One case's random layer and input, and the CPU twin's output.
+struct IntegerCaseData {
+  Node node;
+  QuantizedTensor in, ref;
+};
+IntegerCaseData integerCaseData(const IntCase& c, std::mt19937& rng) {
+  IntegerCaseData d;
+  d.node = integerNode(c, rng);
+  d.in = randomQuantized(c.in, d.node.quant->input, rng);
+  d.ref = opKind(c.kind).integerReference(d.node, d.in);
+  return d;
+}
+
+// Runs the case on the GPU with an inner product and kernel variant (null: the default) and
+// compares with the twin, integer for integer.
+void checkIntegerCase(const IntCase& c, const IntegerCaseData& d, InnerProduct innerProduct,
+                      const KernelVariant* variant = nullptr) {
   CAPTURE(nodeKindName(c.kind));
   CAPTURE(c.in.str());
   CAPTURE(c.inZero);
   CAPTURE(innerProduct == InnerProduct::PackedDot);
-  const Node node = integerNode(c, rng);
+  CAPTURE(std::string(variant ? variant->name : "default"));
   Gpu& gpu = InternalAccess::gpu(testing::context());
   std::shared_ptr<const IntegerWeights> weights;
   if (hasWeights(c.kind)) {
     Gpu::UploadBatch uploads(gpu);
-    weights = IntegerWeights::create(gpu, node, uploads, innerProduct);
+    weights = IntegerWeights::create(gpu, d.node, uploads, innerProduct);
     uploads.flush();
   }
-  const auto op = makeIntegerGpuOp(gpu, node, weights);
-  const QuantizedTensor in = randomQuantized(c.in, node.quant->input, rng);
-  const QuantizedTensor ref = opKind(c.kind).integerReference(node, in);
-  const QuantizedTensor got = runGpuInteger(*op, in, node.quant->output);
-  REQUIRE(got.shape == ref.shape);
+  const auto op = makeIntegerGpuOp(gpu, d.node, weights, variant);
+  const QuantizedTensor got = runGpuInteger(*op, d.in, d.node.quant->output);
+  REQUIRE(got.shape == d.ref.shape);
   size_t mismatches = 0, first = 0;
-  for (size_t i = 0; i < ref.data.size(); ++i)
-    if (got.data[i] != ref.data[i] && mismatches++ == 0) first = i;
-  CHECK_MESSAGE(mismatches == 0, mismatches << " of " << ref.data.size() << " differ; first at " << first << ": GPU "
-                                            << got.data[first] << ", CPU " << ref.data[first]);
-  // The case exercises the arithmetic: not every output the same value.
-  CHECK(std::set<int32_t>(ref.data.begin(), ref.data.end()).size() >= (ref.data.size() > 4 ? 3u : 1u));
+  for (size_t i = 0; i < d.ref.data.size(); ++i)
+    if (got.data[i] != d.ref.data[i] && mismatches++ == 0) first = i;
+  CHECK_MESSAGE(mismatches == 0, mismatches << " of " << d.ref.data.size() << " differ; first at " << first << ": GPU "
+                                            << got.data[first] << ", CPU " << d.ref.data[first]);
 }
 
 }  // namespace
@@ -291,14 +306,23 @@ TEST_CASE("integer GPU ops equal their CPU twins bit for bit (uint8 and int8, ze
       {NodeKind::Softmax, {2, 1, 1, 1001}, 0, 1, 1, valid, u8, 128, 0, false},
       {NodeKind::Softmax, {3, 2, 2, 5}, 0, 1, 1, valid, s8, -128, -128, false},
   };
-  for (const auto& c : cases) checkIntegerCase(c, InnerProduct::Plain, rng);
-  // The packed 4x8-bit dot products, where the device has them (lavapipe, CI's device, does).
+  // Each case with the default kernel, then every kernel variant of its kind, with each inner
+  // product the device has: packed 4x8-bit dot products for the kinds that sum over channels where
+  // the device has them (lavapipe, CI's device, does).
   const DeviceCapabilities& caps = InternalAccess::gpu(testing::context()).info().caps;
   if (caps.driverName == "llvmpipe") REQUIRE(caps.integerDotProduct);
-  if (caps.integerDotProduct)
-    for (const auto& c : cases)
-      if (c.kind == NodeKind::Conv2D || c.kind == NodeKind::PointwiseConv || c.kind == NodeKind::FullyConnected)
-        checkIntegerCase(c, InnerProduct::PackedDot, rng);
+  for (const auto& c : cases) {
+    const IntegerCaseData data = integerCaseData(c, rng);
+    // The case exercises the arithmetic: not every output the same value.
+    CHECK(std::set<int32_t>(data.ref.data.begin(), data.ref.data.end()).size() >= (data.ref.data.size() > 4 ? 3u : 1u));
+    const bool dot = caps.integerDotProduct && c.kind != NodeKind::DepthwiseConv && hasWeights(c.kind);
+    std::vector<const KernelVariant*> variants = {nullptr};
+    for (const KernelVariant* v : kernelVariants(c.kind, KernelPath::Integer)) variants.push_back(v);
+    for (const KernelVariant* v : variants) {
+      checkIntegerCase(c, data, InnerProduct::Plain, v);
+      if (dot) checkIntegerCase(c, data, InnerProduct::PackedDot, v);
+    }
+  }
   testing::expectNoValidationMessages();
 }
 

@@ -83,9 +83,11 @@ std::string describe(const ConvCase& c) {
          std::to_string(c.strideX) + " pad " + pad + " act " + c.act.str() + (c.bias ? " bias" : " nobias");
 }
 
-void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Precision::FP32) {
+void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Precision::FP32,
+               const KernelVariant* variant = nullptr) {
   CAPTURE(describe(c));
   CAPTURE(precision == Precision::FP16);
+  CAPTURE(std::string(variant ? variant->name : "default"));
   ConvDesc d;
   d.name = "test";
   d.inChannels = c.in.c;
@@ -108,21 +110,21 @@ void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Preci
     case ConvKind::Standard: {
       ref = cpu::conv2d(in, d);
       absRef = cpu::conv2d(absTensor(in), absDesc(d));
-      Conv2D op(g, d, precision);
+      Conv2D op(g, d, precision, variant);
       gpu = runGpu(op, in, precision);
       break;
     }
     case ConvKind::Depthwise: {
       ref = cpu::depthwiseConv(in, d);
       absRef = cpu::depthwiseConv(absTensor(in), absDesc(d));
-      DepthwiseConv op(g, d, precision);
+      DepthwiseConv op(g, d, precision, variant);
       gpu = runGpu(op, in, precision);
       break;
     }
     case ConvKind::Pointwise: {
       ref = cpu::pointwiseConv(in, d);
       absRef = cpu::pointwiseConv(absTensor(in), absDesc(d));
-      PointwiseConv op(g, d, precision);
+      PointwiseConv op(g, d, precision, variant);
       gpu = runGpu(op, in, precision);
       break;
     }
@@ -238,6 +240,55 @@ TEST_CASE("PointwiseConv matches the CPU reference") {
     cases.push_back({ConvKind::Pointwise, s, channels[rng() % 12], 1, 1, 1, 1, kValid, pickActivation(rng), rng() % 4 != 0});
   }
   for (const auto& c : cases) checkConv(c, rng);
+}
+
+TEST_CASE("every kernel variant matches the CPU reference (odd sizes, odd channels, stride 2, SAME, batch 3, fp16)") {
+  std::mt19937 rng(3113);
+  const std::vector<ConvCase> pointwise = {
+      {ConvKind::Pointwise, {1, 7, 7, 1024}, 1024, 1, 1, 1, 1, kValid, Activation::relu6()},
+      {ConvKind::Pointwise, {3, 7, 5, 24}, 13, 1, 1, 1, 1, kValid, Activation::relu()},
+      {ConvKind::Pointwise, {1, 3, 3, 3}, 5, 1, 1, 1, 1, kValid, Activation::relu6(), false},
+      {ConvKind::Pointwise, {2, 1, 2, 5}, 1, 1, 1, 1, 1, kValid, Activation::none()},
+      {ConvKind::Pointwise, {1, 9, 11, 33}, 37, 1, 1, 1, 1, kValid, Activation::relu6()},
+  };
+  const std::vector<ConvCase> depthwise = {
+      {ConvKind::Depthwise, {1, 15, 15, 7}, 0, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Depthwise, {3, 6, 9, 5}, 0, 3, 3, 1, 1, kSame, Activation::none()},
+      {ConvKind::Depthwise, {1, 14, 13, 12}, 0, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Depthwise, {2, 5, 17, 4}, 0, 5, 5, 1, 1, kValid, Activation::relu()},
+  };
+  const std::vector<ConvCase> standard = {
+      {ConvKind::Standard, {1, 17, 15, 3}, 8, 3, 3, 2, 2, kSame, Activation::relu6()},
+      {ConvKind::Standard, {3, 9, 7, 5}, 6, 3, 3, 1, 1, kSame, Activation::none()},
+      {ConvKind::Standard, {2, 8, 8, 4}, 13, 2, 2, 2, 2, kValid, Activation::relu()},
+  };
+  const auto& caps = context().device().caps;
+  size_t variants = 0;
+  for (const auto& [kind, cases] : {std::pair{NodeKind::PointwiseConv, pointwise}, std::pair{NodeKind::DepthwiseConv, depthwise},
+                                    std::pair{NodeKind::Conv2D, standard}}) {
+    REQUIRE(kernelVariants(kind, KernelPath::Float).size() >= 2);
+    for (const KernelVariant* v : kernelVariants(kind, KernelPath::Float)) {
+      REQUIRE(unsupportedReason(*v, caps).empty());  // lavapipe runs them all
+      ++variants;
+      for (const auto& c : cases) {
+        checkConv(c, rng, Precision::FP32, v);
+        if (caps.storage16bit) checkConv(c, rng, Precision::FP16, v);
+      }
+    }
+  }
+  CHECK(variants >= 9);
+  // A variant of another kind, or of the integer path, is refused by name.
+  auto& g = InternalAccess::gpu(context());
+  ConvDesc d;
+  d.name = "test";
+  d.inChannels = d.outChannels = 4;
+  d.window = {1, 1, 1, 1, kValid};
+  d.weights.assign(16, 0.5f);
+  CHECK_THROWS_WITH_AS(PointwiseConv(g, d, Precision::FP32, kernelVariants(NodeKind::DepthwiseConv, KernelPath::Float)[0]),
+                       doctest::Contains("is for DepthwiseConv"), Error);
+  CHECK_THROWS_WITH_AS(PointwiseConv(g, d, Precision::FP32, kernelVariants(NodeKind::PointwiseConv, KernelPath::Integer)[0]),
+                       doctest::Contains("(integer)"), Error);
+  expectNoValidationMessages();
 }
 
 TEST_CASE("FullyConnected matches the CPU reference") {

@@ -1,5 +1,6 @@
 #include "npy.h"
 #include "cli_util.h"
+#include "io/file_io.h"
 
 #include <algorithm>
 #include <cmath>
@@ -216,6 +217,25 @@ bool integerExecution(const Args& args, const mobilevk::Model& model) {
 
 mobilevk::NetworkOptions::Execution executionOption(bool integer) {
   return integer ? mobilevk::NetworkOptions::Execution::Integer : mobilevk::NetworkOptions::Execution::Float;
+}
+
+std::string tuningCacheOption(const Args& args) {
+  if (!args.has("tuning-cache")) return "";
+  const std::vector<uint8_t> bytes = mobilevk::readRegularFile(args.value("tuning-cache"), 64ull << 20);
+  return std::string(bytes.begin(), bytes.end());
+}
+
+mobilevk::Model modelOption(const Args& args) {
+  if (args.has("model")) {
+    if (args.has("alpha") || args.has("resolution") || args.has("classes"))
+      throw UsageError{"--model cannot be combined with --alpha/--resolution/--classes"};
+    return mobilevk::Model::load(args.value("model"));
+  }
+  mobilevk::MobileNetV1Options o;  // random weights: speed does not depend on their values
+  o.alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
+  o.resolution = args.intValue("resolution", 224, 32, 2048);
+  o.classes = args.intValue("classes", 1000, 0, 100000);
+  return mobilevk::Model::mobileNetV1(o);
 }
 
 mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args) {

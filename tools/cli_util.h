@@ -74,6 +74,13 @@ mobilevk::Precision precisionOption(const Args& args);
 // naming the model, for a model without integers); auto (the default) picks it for quantized files.
 bool integerExecution(const Args& args, const mobilevk::Model& model);
 mobilevk::NetworkOptions::Execution executionOption(bool integer);
+// --tuning-cache FILE for classify and bench: the file's text (NetworkOptions::tuningCache), "" when
+// not given. A file that cannot be read is an error naming it; one for another device, stale or
+// corrupt is the library's to ignore with a warning.
+std::string tuningCacheOption(const Args& args);
+// The model of bench and tune: --model PATH, or MobileNetV1 with random weights from --alpha,
+// --resolution, --classes.
+mobilevk::Model modelOption(const Args& args);
 // --dot-product auto|packed|plain: integer execution's inner product (NetworkOptions::DotProduct).
 mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args);
 // "float", or "integer (packed 4x8-bit dot products)" / "integer (plain inner products)" for a

@@ -69,7 +69,7 @@ int runPeak(const cli::Args& args) {
 int cmdBench(const std::vector<std::string>& argv) {
   cli::Args args("bench", argv,
                  {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "precision",
-                  "pipeline-cache", "execution", "dot-product"},
+                  "pipeline-cache", "execution", "dot-product", "tuning-cache"},
                  {"per-layer", "json", "peak"});
   if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
   if (args.has("peak")) return runPeak(args);
@@ -78,18 +78,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   const int warmup = args.intValue("warmup", 3, 0, 1000000);
   const mobilevk::Precision precisionValue = cli::precisionOption(args);
   const std::string precision = precisionValue == mobilevk::Precision::FP16 ? "fp16" : "fp32";
-  mobilevk::Model model = [&] {
-    if (args.has("model")) {
-      if (args.has("alpha") || args.has("resolution") || args.has("classes"))
-        throw cli::UsageError{"--model cannot be combined with --alpha/--resolution/--classes"};
-      return mobilevk::Model::load(args.value("model"));
-    }
-    mobilevk::MobileNetV1Options o;  // random weights: speed does not depend on their values
-    o.alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
-    o.resolution = args.intValue("resolution", 224, 32, 2048);
-    o.classes = args.intValue("classes", 1000, 0, 100000);
-    return mobilevk::Model::mobileNetV1(o);
-  }();
+  mobilevk::Model model = cli::modelOption(args);
   const auto layers = model.layers();
   const double flops = 2.0 * double(model.totalMacs()) * batch;
   const bool integer = cli::integerExecution(args, model);
@@ -112,6 +101,7 @@ int cmdBench(const std::vector<std::string>& argv) {
     no.precision = precisionValue;
     no.execution = cli::executionOption(integer);
     no.dotProduct = dotProduct;
+    no.tuningCache = cli::tuningCacheOption(args);
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   } else if (precision == "fp16") {
     throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};
@@ -169,11 +159,13 @@ int cmdBench(const std::vector<std::string>& argv) {
                      {"staging_bytes", net->stagingBytes()}};
   }
   json perLayer = json::array();
+  const std::vector<std::string> variants = net ? net->kernelVariants() : std::vector<std::string>(layers.size());
   if (args.has("per-layer") && !gpuMs.empty()) {
     mobilevk::Shape in = model.inputShape(1);
     for (size_t l = 0; l < layers.size(); ++l) {
       const double ms = stats(layerMs[l]).median;
-      json row = {{"name", layers[l].name}, {"type", layers[l].type}, {"ms", ms}, {"share", ms / gpu.median}};
+      json row = {{"name", layers[l].name}, {"type", layers[l].type}, {"variant", variants[l]}, {"ms", ms},
+                  {"share", ms / gpu.median}};
       if (layers[l].macs) row["gflops"] = 2.0 * double(layers[l].macs) * batch / (ms * 1e6);
       row["gbs"] = layerBytes(layers[l], in, batch) / (ms * 1e6);
       perLayer.push_back(row);
@@ -198,10 +190,11 @@ int cmdBench(const std::vector<std::string>& argv) {
     std::printf("  device memory    weights %.2f MB, activations %.2f MB, staging %.2f MB\n", net->weightBytes() / 1e6,
                 net->activationBytes() / 1e6, net->stagingBytes() / 1e6);
   if (!perLayer.empty()) {
-    std::printf("\n  %-22s %-15s %9s %7s %9s %8s\n", "layer", "type", "ms", "share", "GFLOP/s", "GB/s");
+    std::printf("\n  %-22s %-15s %-9s %9s %7s %9s %8s\n", "layer", "type", "variant", "ms", "share", "GFLOP/s", "GB/s");
     for (const auto& r : perLayer)
-      std::printf("  %-22s %-15s %9.3f %6.1f%% %9s %8.1f\n", r["name"].get<std::string>().substr(0, 22).c_str(),
-                  r["type"].get<std::string>().c_str(), r["ms"].get<double>(), 100.0 * r["share"].get<double>(),
+      std::printf("  %-22s %-15s %-9s %9.3f %6.1f%% %9s %8.1f\n", r["name"].get<std::string>().substr(0, 22).c_str(),
+                  r["type"].get<std::string>().c_str(), r["variant"].get<std::string>().c_str(), r["ms"].get<double>(),
+                  100.0 * r["share"].get<double>(),
                   r.contains("gflops") ? std::to_string(int(r["gflops"].get<double>() + 0.5)).c_str() : "-",
                   r["gbs"].get<double>());
   }

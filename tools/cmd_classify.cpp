@@ -22,7 +22,7 @@ using Clock = std::chrono::steady_clock;
 int cmdClassify(const std::vector<std::string>& argv) {
   cli::Args args("classify", argv,
                  {"model", "labels", "top", "device", "save-output", "save-input", "input-npy", "input-range", "precision",
-                  "pipeline-cache", "execution", "dot-product"},
+                  "pipeline-cache", "execution", "dot-product", "tuning-cache"},
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   const std::string modelPath = args.value("model");
@@ -66,6 +66,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
     no.precision = precision;
     no.execution = cli::executionOption(integer);
     no.dotProduct = cli::dotProductOption(args);
+    no.tuningCache = cli::tuningCacheOption(args);
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
   }
   // The first submission pays the driver's lazy shader compilation (hundreds of ms on lavapipe);

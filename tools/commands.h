@@ -9,3 +9,4 @@ int cmdSummary(const std::vector<std::string>& args);
 int cmdClassify(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);
 int cmdBench(const std::vector<std::string>& args);
+int cmdTune(const std::vector<std::string>& args);

@@ -35,6 +35,11 @@ const Command kCommands[] = {
      "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
      "  bench --peak [--device D] [--json]\n"
      "                      the device's measured FMA rate and memory bandwidth\n"},
+    {"tune", cmdTune,
+     "  tune [--model PATH | --alpha A --resolution R] [--batch N] [--precision fp32|fp16] [--iterations K]\n"
+     "       [--device D] [--json] --tuning-cache FILE [--overwrite]\n"
+     "                      time every kernel variant on each layer; write the fastest per layer shape\n"
+     "                      (classify and bench read it with --tuning-cache FILE)\n"},
     {"summary", cmdSummary,
      "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
      "                      per-layer table: shapes, mult-adds, parameters\n"},

@@ -227,6 +227,7 @@ mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model,
     o.execution = no.execution == 1 ? Execution::Float : no.execution == 2 ? Execution::Integer : Execution::Auto;
     using DotProduct = mobilevk::NetworkOptions::DotProduct;
     o.dotProduct = no.dot_product == 1 ? DotProduct::Packed : no.dot_product == 2 ? DotProduct::Plain : DotProduct::Auto;
+    if (no.tuning_cache) o.tuningCache = no.tuning_cache;
     auto n = std::make_unique<mvk_network_s>();
     n->network = std::make_unique<mobilevk::Network>(*context->context, model->model, o);
     n->outputSize = n->network->outputShape().elements();

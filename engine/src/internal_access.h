@@ -6,6 +6,7 @@
 #include "mobilevk/context.h"
 #include "graph/model_access.h"
 #include "mobilevk/model.h"
+#include "mobilevk/network.h"
 
 namespace mobilevk {
 
@@ -16,6 +17,7 @@ struct InternalAccess {
   // The Model side, for code that already includes this header.
   static const Graph& graph(const Model& model) { return ModelAccess::graph(model); }
   static Model model(std::shared_ptr<Graph> graph) { return ModelAccess::model(std::move(graph)); }
+  static const Network::Impl& network(const Network& network) { return *network.impl_; }
 };
 
 }  // namespace mobilevk

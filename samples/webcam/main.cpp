@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <mutex>
 #include <numeric>
 #include <optional>
@@ -43,10 +45,11 @@ const char* kUsage =
     "  --device D            Vulkan device (index or name); --headless: no window; --json: JSON lines\n"
     "  --max-frames N        stop after N frames; --once: play an image folder once instead of looping\n"
     "  --font PATH           TrueType font for the overlay (default: DejaVuSans.ttf)\n"
+    "  --tuning-cache FILE   kernel variants tuned for this device (mobilevk tune)\n"
     "keys: q/Esc quit, space pause, c toggle crop, m next model\n";
 
 struct Options {
-  std::string camera, video, images, device, labels, font;
+  std::string camera, video, images, device, labels, font, tuningCache;
   std::vector<std::string> models;
   bool centerCrop = false, headless = false, json = false, once = false;
   int width = 640, height = 480, fps = 30;
@@ -72,6 +75,7 @@ Options parse(int argc, char** argv) {
     else if (a == "--labels") o.labels = value(i);
     else if (a == "--device") o.device = value(i);
     else if (a == "--font") o.font = value(i);
+    else if (a == "--tuning-cache") o.tuningCache = value(i);
     else if (a == "--headless") o.headless = true;
     else if (a == "--json") o.json = true;
     else if (a == "--once") o.once = true;
@@ -180,9 +184,21 @@ struct Classifier {
   std::vector<std::string> labels;
 };
 
-Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const std::string& labels) {
+// The text of a tuning cache file (mobilevk tune); a cache for another device is ignored by the
+// library with a warning.
+std::string readTuningCache(const std::string& path) {
+  if (path.empty()) return "";
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw mobilevk::Error("cannot read --tuning-cache " + path, mobilevk::ErrorCode::IO);
+  return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+}
+
+Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const std::string& labels,
+                          const std::string& tuningCache) {
   Classifier c{path, mobilevk::Model::load(path), nullptr, {}};
-  c.net = std::make_unique<mobilevk::Network>(ctx, c.model);
+  mobilevk::NetworkOptions options;
+  options.tuningCache = tuningCache;
+  c.net = std::make_unique<mobilevk::Network>(ctx, c.model, options);
   const size_t classes = c.model.outputShape().elements();
   const std::string file = labels.empty() ? mobilevk::findLabelFile(path, classes) : labels;
   if (!file.empty()) c.labels = mobilevk::readLabels(file);
@@ -298,7 +314,8 @@ int run(const Options& o, const char* argv0) {
   };
   mobilevk::Context ctx(co);
   size_t modelIndex = 0;
-  Classifier cls = loadClassifier(ctx, models[0], o.labels);
+  const std::string tuningCache = readTuningCache(o.tuningCache);
+  Classifier cls = loadClassifier(ctx, models[0], o.labels, tuningCache);
   if (!o.json)
     std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s\n", source->describe().c_str(), cls.model.name().c_str(),
                  ctx.device().name.c_str());
@@ -355,7 +372,7 @@ int run(const Options& o, const char* argv0) {
             case SDLK_m:
               if (models.size() > 1) {
                 modelIndex = (modelIndex + 1) % models.size();
-                cls = loadClassifier(ctx, models[modelIndex], o.labels);
+                cls = loadClassifier(ctx, models[modelIndex], o.labels, tuningCache);
               }
               break;
             default: break;

@@ -55,6 +55,39 @@ pipeline-cache)  # 1. a file that is not a mobilevk pipeline cache is never writ
   expect 1 "big.bin: 314572800 bytes, over the limit" "a cache over 256 MiB is refused"
   ;;
 
+tuning-cache)  # a tuning cache is written new or, with --overwrite, replaced atomically; reads are bounded
+  tune=("$bin" tune --alpha 0.25 --resolution 32 --iterations 1)
+  run "${tune[@]}" --tuning-cache tc.json
+  expect 0 "cache written to tc.json" "tune writes a new cache"
+  if grep -q '"format": "mobilevk-tuning"' tc.json; then ok "the cache is a mobilevk tuning cache"; else bad "tc.json is not one"; fi
+  before=$(cat tc.json)
+  run "${tune[@]}" --tuning-cache tc.json
+  expect 2 "tc.json exists; pass --overwrite" "an existing cache is not replaced without --overwrite"
+  same tc.json "$before" "the cache is untouched"
+  echo "my notes" > notes.txt
+  run "${tune[@]}" --tuning-cache notes.txt
+  expect 2 "notes.txt exists" "a text file named as the cache is refused"
+  same notes.txt "my notes" "the text file is untouched"
+  ln -s notes.txt link.json
+  run "${tune[@]}" --tuning-cache link.json --overwrite
+  expect 1 "link.json: exists and is a symbolic link" "a symlink is never written through, even with --overwrite"
+  same notes.txt "my notes" "the symlink's target is untouched"
+  run "${tune[@]}" --tuning-cache tc.json --overwrite
+  expect 0 "cache written to tc.json" "--overwrite replaces the cache"
+  if [ -z "$(ls | grep -E 'tc\.json\.mobilevk-')" ]; then ok "no temporary file left behind"; else bad "temporary left: $(ls)"; fi
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --per-layer --tuning-cache tc.json
+  expect 0 "variant" "bench runs with the cache and shows each layer's variant"
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --tuning-cache notes.txt
+  expect 0 "ignoring the tuning cache given: not JSON" "a file that is not a cache is ignored with a warning"
+  run "$bin" classify --model "$model" --tuning-cache /dev/zero "$image"
+  expect 1 "/dev/zero: is a character device" "/dev/zero as the cache is refused, not read until memory runs out"
+  mkfifo tc.fifo
+  run "$bin" classify --model "$model" --tuning-cache tc.fifo "$image"
+  expect 1 "tc.fifo: is a FIFO" "a FIFO as the cache is refused without blocking"
+  run "$bin" classify --model "$model" --tuning-cache missing.json "$image"
+  expect 1 "missing.json" "a missing cache file is named"
+  ;;
+
 save-output)  # 2. unique exclusive temporary file, fsync, rename; planted symlinks are never followed
   echo "precious" > target.txt
   ln -s target.txt out.npy.tmp-mobilevk  # the old fixed temporary name

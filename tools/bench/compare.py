@@ -3,11 +3,16 @@
 
 Runs, alternating, `mobilevk bench` (default Vulkan device: lavapipe where there is no GPU) and
 the same MobileNetV1 in PyTorch (Debian's python3-torch, 2 threads, same alpha, resolution and
-batch, random weights, batch norm folded as mobilevk folds it), plus mobilevk's own CPU reference
-path for scale. Alternating rounds share the machine's noise fairly. Prints each engine's median
-latency and its ratio to PyTorch's.
+batch, random weights, batch norm folded as mobilevk folds it) both eager and at its best
+(torch.jit.optimize_for_inference: frozen graph, oneDNN convolutions), `mobilevk bench --peak`
+(the device's measured fp32 FMA rate) in every round, plus mobilevk's own CPU reference path for
+scale. With --second-driver DIR (build/mesa25, from scripts/fetch-mesa25.sh) mobilevk and its peak
+also run on that Vulkan driver. Alternating rounds share the machine's noise fairly. Prints each
+engine's median latency, its ratio to PyTorch eager's, and its GFLOP/s as a share of the measured
+peak of the Vulkan device.
 
     python3 tools/bench/compare.py [--alpha 1.0] [--resolution 224] [--batch 1] [--rounds 5]
+                                   [--second-driver build/mesa25]
 """
 import argparse
 import json
@@ -56,13 +61,36 @@ def bench_torch(model, x, iterations, warmup):
     return times
 
 
-def bench_mobilevk(args, device, iterations, warmup):
+def second_driver_env(directory):
+    """The environment that makes the Vulkan loader see only the driver unpacked in `directory`."""
+    icd = os.path.join(directory, "lvp_icd.json")
+    if not os.path.exists(icd):
+        sys.exit(f"error: {icd} not found; run bash scripts/fetch-mesa25.sh")
+    with open(icd) as f:
+        library = json.load(f)["ICD"]["library_path"]
+    env = dict(os.environ)
+    env["VK_DRIVER_FILES"] = icd
+    env["LD_LIBRARY_PATH"] = os.path.dirname(library) + (":" + env["LD_LIBRARY_PATH"] if env.get("LD_LIBRARY_PATH") else "")
+    return env
+
+
+def bench_mobilevk(args, device, iterations, warmup, env=None):
     cmd = [CLI, "bench", "--alpha", str(args.alpha), "--resolution", str(args.resolution), "--batch", str(args.batch),
            "--iterations", str(iterations), "--warmup", str(warmup), "--json"]
     if device:
         cmd += ["--device", device]
-    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
+
+
+def peak_gflops(env=None):
+    out = subprocess.run([CLI, "bench", "--peak", "--json"], check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out)["fp32_gflops"]
+
+
+def driver_info(env=None):
+    out = subprocess.run([CLI, "devices", "--json"], check=True, capture_output=True, text=True, env=env).stdout
+    return json.loads(out)["devices"][0]["driver"]["info"]
 
 
 def main():
@@ -74,6 +102,7 @@ def main():
     p.add_argument("--iterations", type=int, default=10, help="timed runs per round")
     p.add_argument("--threads", type=int, default=2, help="PyTorch CPU threads")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--second-driver", metavar="DIR", help="also run mobilevk on the Vulkan driver unpacked in DIR")
     args = p.parse_args()
 
     if not os.path.exists(CLI):
@@ -87,37 +116,68 @@ def main():
     torch.set_num_threads(args.threads)
     model = torch_mobilenet_v1(args.alpha, 1000)
     x = torch.randn(args.batch, 3, args.resolution, args.resolution)
+    with torch.inference_mode():
+        best = torch.jit.optimize_for_inference(torch.jit.trace(model, x))
+        best(x)  # the first calls specialize the frozen graph
+        best(x)
 
-    samples = {"pytorch": [], "mobilevk": [], "mobilevk_gpu_only": []}
-    device_name = None
+    drivers = [("", None)]
+    if args.second_driver:
+        env = second_driver_env(args.second_driver)
+        drivers.append((driver_info(env), env))
+        drivers[0] = (driver_info(None), None)
+    samples = {"pytorch": [], "pytorch_best": []}
+    for k in range(len(drivers)):
+        samples[f"mobilevk{k}"], samples[f"gpu{k}"], samples[f"peak{k}"] = [], [], []
+    device_name, macs = None, None
     for r in range(args.rounds):
         samples["pytorch"] += bench_torch(model, x, args.iterations, 2)
-        res = bench_mobilevk(args, None, args.iterations, 2)
-        device_name = res["device"]
-        samples["mobilevk"].append(res["host_ms"]["median"])
-        if "gpu_ms" in res:
-            samples["mobilevk_gpu_only"].append(res["gpu_ms"]["median"])
+        samples["pytorch_best"] += bench_torch(best, x, args.iterations, 2)
+        for k, (_, env) in enumerate(drivers):
+            res = bench_mobilevk(args, None, args.iterations, 2, env)
+            device_name, macs = res["device"], res["mult_adds"]
+            samples[f"mobilevk{k}"].append(res["host_ms"]["median"])
+            if "gpu_ms" in res:
+                samples[f"gpu{k}"].append(res["gpu_ms"]["median"])
+            samples[f"peak{k}"].append(peak_gflops(env))
         print(f"round {r + 1}/{args.rounds}: pytorch {statistics.median(samples['pytorch'][-args.iterations:]):.2f} ms, "
-              f"mobilevk {res['host_ms']['median']:.2f} ms", file=sys.stderr)
+              f"pytorch best {statistics.median(samples['pytorch_best'][-args.iterations:]):.2f} ms, "
+              f"mobilevk {samples['mobilevk0'][-1]:.2f} ms", file=sys.stderr)
     cpu_ref = bench_mobilevk(args, "cpu", 2, 0)
 
     torch_median = statistics.median(samples["pytorch"])
+    peak = statistics.median(samples["peak0"])
     rows = [
-        (f"PyTorch {torch.__version__} CPU ({args.threads} threads)", torch_median),
-        (f"mobilevk on {device_name} (end to end)", statistics.median(samples["mobilevk"])),
+        (f"PyTorch {torch.__version__} CPU ({args.threads} threads), eager", torch_median),
+        (f"PyTorch {torch.__version__} CPU ({args.threads} threads), optimize_for_inference (oneDNN)",
+         statistics.median(samples["pytorch_best"])),
     ]
-    if samples["mobilevk_gpu_only"]:
-        rows.append((f"mobilevk on {device_name} (GPU timestamps)", statistics.median(samples["mobilevk_gpu_only"])))
+    for k, (info, _) in enumerate(drivers):
+        on = f"{device_name}{', ' + info if info else ''}"
+        rows.append((f"mobilevk on {on} (end to end)", statistics.median(samples[f"mobilevk{k}"])))
+        if samples[f"gpu{k}"]:
+            rows.append((f"mobilevk on {on} (GPU timestamps)", statistics.median(samples[f"gpu{k}"])))
     rows.append(("mobilevk CPU reference (double-accumulating loops)", cpu_ref["host_ms"]["median"]))
+    peaks = [(info or device_name, statistics.median(samples[f"peak{k}"])) for k, (info, _) in enumerate(drivers)]
     title = f"MobileNetV1 alpha {args.alpha} @{args.resolution}, batch {args.batch}, median over {args.rounds} alternating rounds"
+
+    def gflops(ms):
+        return 2.0 * macs * args.batch / (ms * 1e6)
+
     if args.json:
-        print(json.dumps({"config": title, "results": [{"engine": n, "median_ms": m, "ratio_vs_pytorch": m / torch_median}
-                                                      for n, m in rows]}, indent=2))
+        print(json.dumps({"config": title, "peak_fp32_gflops": dict(peaks),
+                          "results": [{"engine": n, "median_ms": m, "ratio_vs_pytorch": m / torch_median,
+                                       "gflops": gflops(m), "share_of_peak": gflops(m) / peak} for n, m in rows]},
+                         indent=2))
         return
     print(title)
-    print(f"  {'engine':58s} {'median ms':>10s} {'vs PyTorch':>11s}")
+    for name, value in peaks:
+        print(f"  measured fp32 FMA peak (bench --peak) on {name}: {value:.1f} GFLOP/s")
+    print(f"  {'engine':86s} {'median ms':>10s} {'vs PyTorch':>11s} {'GFLOP/s':>8s} {'of peak':>8s}")
     for name, median in rows:
-        print(f"  {name:58s} {median:10.2f} {median / torch_median:10.2f}x")
+        print(f"  {name:86s} {median:10.2f} {median / torch_median:10.2f}x {gflops(median):8.1f} "
+              f"{100 * gflops(median) / peak:7.0f}%")
+    print(f"  (share of peak: against the first Vulkan driver's measured fp32 peak, {peak:.1f} GFLOP/s)")
 
 
 if __name__ == "__main__":

@@ -80,6 +80,8 @@ struct DeviceCapabilities {
   std::string apiVersionString;
   std::string driverName, driverInfo;
   uint32_t vendorId = 0, deviceId = 0;
+  uint32_t driverVersion = 0;  // vendor-encoded, as VkPhysicalDeviceProperties gives it
+  std::string deviceUuid;      // VkPhysicalDeviceIDProperties::deviceUUID, 32 hex digits (Vulkan 1.1)
   uint32_t subgroupSize = 0;
   std::vector<std::string> subgroupOperations;  // "basic", "arithmetic", "shuffle", ...
   bool subgroupInCompute = false;

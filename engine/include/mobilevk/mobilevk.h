@@ -92,6 +92,7 @@ typedef struct mvk_network_options {
   int frames_in_flight;          /* >= 1 */
   int execution;                 /* 0 auto (integer for a quantized file), 1 float, 2 integer */
   int dot_product;               /* integer execution's inner product: 0 auto, 1 packed, 2 plain */
+  const char* tuning_cache;      /* NULL, or a tuning cache's JSON text (`mobilevk tune`; see tuning.h) */
 } mvk_network_options;
 mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model, const mvk_network_options* options,
                                            mvk_network* out);

@@ -40,6 +40,11 @@ struct NetworkOptions {
   // Independent activation memories (weights are shared), so several recorded inferences of this
   // model can be pending at once: frame f of record()/recordImageInput()/... uses its own.
   int framesInFlight = 1;
+  // A tuning cache (mobilevk/tuning.h, `mobilevk tune`): the kernel variant measured fastest for
+  // each layer shape on this device. Layers it does not cover run the device's default variant. A
+  // cache made on another device or driver, written by another version, or corrupt is ignored with
+  // a warning to the context's log, never an error.
+  std::string tuningCache;
 };
 
 // A device tensor (NC4HW4, see tensor.h) inside a Network's memory, for hosts that read or write it
@@ -137,6 +142,9 @@ class Network {
   bool integerExecution() const;
   // True when integer execution uses packed 4x8-bit dot products (NetworkOptions::dotProduct resolved).
   bool packedDotProduct() const;
+  // Per layer, the kernel variant it runs ("px4-oc8", ...; see `mobilevk tune`), "" for layer kinds
+  // that have one kernel only.
+  std::vector<std::string> kernelVariants() const;
   // GPU timings of the last run(); needs profile.
   RunTimings lastTimings() const;
 
@@ -152,6 +160,7 @@ class Network {
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  friend struct InternalAccess;  // mobilevk's own code: engine/src/internal_access.h
 };
 
 

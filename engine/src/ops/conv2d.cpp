@@ -17,16 +17,16 @@ struct Push {
   float clampMin, clampMax;
 };
 const ShaderInterface kInterface{shader::conv2d, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
-// Register block per invocation: 4 adjacent output pixels x 8 output channels.
-constexpr uint32_t kPx = 4, kOcb = 2;
 }  // namespace
 
-Conv2D::Conv2D(Gpu& gpu, ConvDesc desc, Precision precision)
-    : Conv2D(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Standard, precision)) {}
+Conv2D::Conv2D(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
+    : Conv2D(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Standard, precision), variant) {}
 
-Conv2D::Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+// Register block per invocation (the variant): adjacent output pixels x groups of 4 output channels.
+Conv2D::Conv2D(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant)
     : WeightedOp(gpu, std::move(weights), ConvKind::Standard) {
-  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, kPx, kOcb}));
+  chooseVariant("Conv2D", NodeKind::Conv2D, KernelPath::Float, variant);
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, variant_->block[0], variant_->block[1]}));
 }
 
 void Conv2D::bind(const OpBinding& b) {
@@ -37,12 +37,14 @@ void Conv2D::bind(const OpBinding& b) {
   const auto& w = desc_.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
          w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};
-  setDispatch(p, (uint32_t(out.w) + kPx - 1) / kPx, uint32_t(out.h),
-              uint32_t(out.n) * ((uint32_t(out.channelGroups()) + kOcb - 1) / kOcb));
+  const uint32_t px = variant_->block[0], groups = variant_->block[1];
+  setDispatch(p, (uint32_t(out.w) + px - 1) / px, uint32_t(out.h),
+              uint32_t(out.n) * ((uint32_t(out.channelGroups()) + groups - 1) / groups));
 }
 
-std::unique_ptr<GpuOp> makeGpuOpConv2D(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
-  return std::make_unique<Conv2D>(gpu, weights);
+std::unique_ptr<GpuOp> makeGpuOpConv2D(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights,
+                                       const KernelVariant* variant) {
+  return std::make_unique<Conv2D>(gpu, weights, variant);
 }
 
 namespace {
@@ -58,13 +60,13 @@ const ShaderInterface kIntegerInterface{
      BindingType::Storage /* channels */},
     sizeof(IntegerPush)};
 
-constexpr uint32_t kOutX = 4;  // adjacent outputs per invocation sharing each weight fetch
-
+// The variant's block: adjacent outputs per invocation sharing each weight fetch.
 class IntegerConv2D : public IntegerWeightedOp {
  public:
-  IntegerConv2D(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+  IntegerConv2D(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights, const KernelVariant* variant)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(weightedPipelineDesc(kIntegerInterface, {8, 8, 1, kOutX, uint32_t(isSigned_)}));
+    chooseVariant("Conv2D (integer)", NodeKind::Conv2D, KernelPath::Integer, variant);
+    pipeline_ = gpu.pipeline(weightedPipelineDesc(kIntegerInterface, {8, 8, 1, variant_->block[0], uint32_t(isSigned_)}));
   }
   const char* kind() const override {
     return weights_->innerProduct == InnerProduct::PackedDot ? "Conv2D (integer, packed dot)" : "Conv2D (integer)";
@@ -78,14 +80,15 @@ class IntegerConv2D : public IntegerWeightedOp {
                         w.kernelH, w.kernelW, w.strideY, w.strideX, b.window.padTop, b.window.padLeft,
                         quant_.input.zeroPoint, quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax,
                         isSigned_};
-    setDispatch(p, (uint32_t(out.w) + kOutX - 1) / kOutX, uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
+    const uint32_t outX = variant_->block[0];
+    setDispatch(p, (uint32_t(out.w) + outX - 1) / outX, uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
   }
 };
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpConv2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights) {
-  return std::make_unique<IntegerConv2D>(gpu, node, weights);
+std::unique_ptr<GpuOp> makeIntegerGpuOpConv2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
+  return std::make_unique<IntegerConv2D>(gpu, node, weights, variant);
 }
 
 }  // namespace mobilevk

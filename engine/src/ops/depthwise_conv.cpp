@@ -19,18 +19,24 @@ struct Push {
   float clampMin, clampMax;
 };
 const ShaderInterface kInterface{shader::depthwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
-// Outputs per invocation along x, sharing one register window of input columns; wide kernels fall
-// back to one output so that the window stays small.
-constexpr uint32_t kOutX = 4, kMaxCols = 16;
+
+// Outputs per invocation along x (the variant's block), sharing one register window of input
+// columns; wide kernels fall back to one output so that the window stays small.
+uint32_t depthwiseOutputsPerInvocation(const KernelVariant& variant, const WindowParams& w) {
+  constexpr uint32_t kMaxCols = 20;
+  const uint32_t outX = variant.block[0];
+  return (outX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? outX : 1;
+}
 }  // namespace
 
-DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
-    : DepthwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Depthwise, precision)) {}
+DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
+    : DepthwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Depthwise, precision), variant) {}
 
-DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant)
     : WeightedOp(gpu, std::move(weights), ConvKind::Depthwise) {
+  chooseVariant("DepthwiseConv", NodeKind::DepthwiseConv, KernelPath::Float, variant);
   const auto& w = desc_.window;
-  const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
+  const uint32_t outX = depthwiseOutputsPerInvocation(*variant_, w);
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
                                                                  uint32_t(w.strideY), uint32_t(w.strideX)}));
 }
@@ -46,8 +52,9 @@ void DepthwiseConv::bind(const OpBinding& b) {
   setDispatch(p, (uint32_t(out.w) + outX - 1) / outX * uint32_t(out.h), 1, uint32_t(out.n * out.channelGroups()));
 }
 
-std::unique_ptr<GpuOp> makeGpuOpDepthwiseConv(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
-  return std::make_unique<DepthwiseConv>(gpu, weights);
+std::unique_ptr<GpuOp> makeGpuOpDepthwiseConv(Gpu& gpu, const Node&, Precision,
+                                              const std::shared_ptr<const PackedWeights>& weights, const KernelVariant* variant) {
+  return std::make_unique<DepthwiseConv>(gpu, weights, variant);
 }
 
 namespace {
@@ -64,13 +71,15 @@ const ShaderInterface kIntegerInterface{
 
 class IntegerDepthwiseConv : public IntegerWeightedOp {
  public:
-  IntegerDepthwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+  IntegerDepthwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights,
+                       const KernelVariant* variant)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
+    chooseVariant("DepthwiseConv (integer)", NodeKind::DepthwiseConv, KernelPath::Integer, variant);
     const auto& w = desc_.window;
     if (w.kernelH * w.kernelW > 256)
       throw Error(ErrorCode::Unsupported, "DepthwiseConv '" + node.name + "': a " + std::to_string(w.kernelH) + "x" +
                   std::to_string(w.kernelW) + " window is over the 256 taps the integer kernel sums exactly");
-    const uint32_t outX = (kOutX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? kOutX : 1;
+    const uint32_t outX = depthwiseOutputsPerInvocation(*variant_, w);
     pipeline_ = gpu.pipeline(integerPipelineDesc(
         kIntegerInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW), uint32_t(w.strideY),
                             uint32_t(w.strideX), uint32_t(isSigned_)}));
@@ -89,8 +98,8 @@ class IntegerDepthwiseConv : public IntegerWeightedOp {
 }  // namespace
 
 std::unique_ptr<GpuOp> makeIntegerGpuOpDepthwiseConv(Gpu& gpu, const Node& node,
-                                                     const std::shared_ptr<const IntegerWeights>& weights) {
-  return std::make_unique<IntegerDepthwiseConv>(gpu, node, weights);
+                                                     const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
+  return std::make_unique<IntegerDepthwiseConv>(gpu, node, weights, variant);
 }
 
 }  // namespace mobilevk

@@ -33,13 +33,13 @@ void FullyConnected::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(out.channelGroups()), uint32_t(in.n), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpFullyConnected(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
+std::unique_ptr<GpuOp> makeGpuOpFullyConnected(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights, const KernelVariant*) {
   return std::make_unique<FullyConnected>(gpu, weights);
 }
 
 std::unique_ptr<GpuOp> makeIntegerGpuOpFullyConnected(Gpu& gpu, const Node& node,
-                                                      const std::shared_ptr<const IntegerWeights>& weights) {
-  return makeIntegerMatrixOp(gpu, node, weights);
+                                                      const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
+  return makeIntegerMatrixOp(gpu, node, weights, variant);
 }
 
 }  // namespace mobilevk

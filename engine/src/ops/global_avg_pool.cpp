@@ -34,7 +34,7 @@ void GlobalAvgPool::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpGlobalAvgPool(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&) {
+std::unique_ptr<GpuOp> makeGpuOpGlobalAvgPool(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
   return std::make_unique<GlobalAvgPool>(gpu, precision);
 }
 
@@ -66,7 +66,7 @@ class IntegerGlobalAvgPool : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpGlobalAvgPool(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&) {
+std::unique_ptr<GpuOp> makeIntegerGpuOpGlobalAvgPool(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerGlobalAvgPool>(gpu, node);
 }
 

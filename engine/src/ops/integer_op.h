@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "graph/graph.h"
+#include "ops/kernel_variants.h"
 #include "ops/op.h"
 
 namespace mobilevk {
@@ -64,6 +65,7 @@ class IntegerWeightedOp : public IntegerOp {
 };
 
 // The integer 1x1 convolution, which also runs FullyConnected (ops/pointwise_conv.cpp).
-std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights);
+std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
+                                           const KernelVariant* variant);
 
 }  // namespace mobilevk

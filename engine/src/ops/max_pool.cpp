@@ -40,7 +40,7 @@ class MaxPool2D : public GpuOp {
 }  // namespace
 
 std::unique_ptr<GpuOp> makeGpuOpMaxPool2D(Gpu& gpu, const Node& node, Precision precision,
-                                          const std::shared_ptr<const PackedWeights>&) {
+                                          const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
   return std::make_unique<MaxPool2D>(gpu, node, precision);
 }
 
@@ -74,7 +74,7 @@ class IntegerMaxPool2D : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpMaxPool2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&) {
+std::unique_ptr<GpuOp> makeIntegerGpuOpMaxPool2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerMaxPool2D>(gpu, node);
 }
 

@@ -11,6 +11,18 @@ void GpuOp::record(VkCommandBuffer cmd) const {
   recordDispatch(cmd, *pipeline_, set_, push_.data(), uint32_t(push_.size()), invocations_);
 }
 
+void GpuOp::chooseVariant(const char* op, NodeKind kind, KernelPath path, const KernelVariant* variant) {
+  if (!variant) variant = defaultKernelVariant(kind, path, gpu_.info());
+  if (!variant) throw Error(ErrorCode::Internal, std::string(op) + ": no kernel variant the device can run");
+  if (variant->kind != kind || variant->path != path)
+    throw Error(ErrorCode::InvalidArgument, std::string(op) + ": kernel variant '" + variant->name + "' is for " +
+                nodeKindName(variant->kind) + (variant->path == KernelPath::Integer ? " (integer)" : ""));
+  const std::string why = unsupportedReason(*variant, gpu_.info().caps);
+  if (!why.empty())
+    throw Error(ErrorCode::Unsupported, std::string(op) + ": kernel variant '" + variant->name + "' " + why);
+  variant_ = variant;
+}
+
 void GpuOp::bindBuffers(const OpBinding& b, std::vector<BufferView> params) {
   checkBuffer(b.input, b.inputShape, "input");
   checkBuffer(b.output, b.outputShape, "output");

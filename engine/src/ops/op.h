@@ -12,6 +12,7 @@
 #include "half.h"
 #include "mobilevk/tensor.h"
 #include "graph/layer.h"
+#include "ops/kernel_variants.h"
 #include "vulkan/gpu.h"
 #include "vulkan/memory.h"
 #include "vulkan/pipeline.h"
@@ -64,11 +65,17 @@ class GpuOp {
   virtual WindowGeometry window(const Shape&) const { return {}; }
   // Records the dispatch. The caller owns the barriers around it.
   void record(VkCommandBuffer cmd) const;
+  // The kernel variant this op runs (ops/kernel_variants.h), null for kinds without variants.
+  const KernelVariant* variant() const { return variant_; }
 
  protected:
   GpuOp(Gpu& gpu, Precision precision) : gpu_(gpu), precision_(precision) {}
   Gpu& gpu_;
   Precision precision_;
+  const KernelVariant* variant_ = nullptr;
+  // Sets variant_ to `variant`, or to the device's default when null; throws naming the op when the
+  // variant is of another kind or path, or the device cannot run it.
+  void chooseVariant(const char* op, NodeKind kind, KernelPath path, const KernelVariant* variant);
   bool int8Storage_ = false;  // integer ops: 8-bit tensors (one byte per element, ops/integer_op.h)
   // The op's pipeline: its interface with this op's precision variant and specialization.
   PipelineDesc pipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec) const {

@@ -17,17 +17,16 @@ struct Push {
 const ShaderInterface kInterface{shader::pointwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
 }  // namespace
 
-PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision)
-    : PointwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Pointwise, precision)) {}
+PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
+    : PointwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Pointwise, precision), variant) {}
 
-PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights)
+PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant)
     : WeightedOp(gpu, std::move(weights), ConvKind::Pointwise) {
-  // Register block: 4 pixels x 8 output channels per invocation (12 fetches feed 128 multiply-adds).
-  // On lavapipe every fetch is a per-lane gather, and this block measured fastest among 2-16 pixels
-  // x 4-16 channels (see the closing note of the performance issue); GPUs get the same block in
-  // 64-invocation workgroups.
-  const uint32_t px = 4, ocb = 2;
-  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, px, ocb}));
+  // Register block (the variant): pixels x groups of 4 output channels per invocation, in
+  // 64-invocation workgroups. On lavapipe every fetch is a per-lane gather, and 4 x 8 measured
+  // fastest among 2-16 pixels x 4-16 channels (the closing note of the performance issue).
+  chooseVariant("PointwiseConv", NodeKind::PointwiseConv, KernelPath::Float, variant);
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, variant_->block[0], variant_->block[1]}));
 }
 
 void PointwiseConv::bind(const OpBinding& b) {
@@ -42,8 +41,9 @@ void PointwiseConv::bind(const OpBinding& b) {
   setDispatch(p, uint32_t((flat + px - 1) / px), (uint32_t(out.channelGroups()) + ocb - 1) / ocb, 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights) {
-  return std::make_unique<PointwiseConv>(gpu, weights);
+std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const Node&, Precision,
+                                              const std::shared_ptr<const PackedWeights>& weights, const KernelVariant* variant) {
+  return std::make_unique<PointwiseConv>(gpu, weights, variant);
 }
 
 namespace {
@@ -58,15 +58,16 @@ const ShaderInterface kIntegerInterface{
      BindingType::Storage /* channels */},
     sizeof(IntegerPush)};
 
-// Register block as the float op's: 4 pixels x 8 output channels per invocation.
-constexpr uint32_t kPixels = 4, kGroups = 2;
-
-// Also runs FullyConnected: a 1x1 convolution of a 1x1 map.
+// Also runs FullyConnected: a 1x1 convolution of a 1x1 map. Register block (the variant): pixels x
+// groups of 4 output channels per invocation, as the float op's.
 class IntegerPointwiseConv : public IntegerWeightedOp {
  public:
-  IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights)
+  IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights,
+                       const KernelVariant* variant)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
-    pipeline_ = gpu.pipeline(weightedPipelineDesc(kIntegerInterface, {8, 8, 1, kPixels, kGroups, uint32_t(isSigned_)}));
+    chooseVariant("PointwiseConv (integer)", NodeKind::PointwiseConv, KernelPath::Integer, variant);
+    pipeline_ = gpu.pipeline(weightedPipelineDesc(
+        kIntegerInterface, {8, 8, 1, variant_->block[0], variant_->block[1], uint32_t(isSigned_)}));
   }
   const char* kind() const override {
     return weights_->innerProduct == InnerProduct::PackedDot ? "PointwiseConv (integer, packed dot)" : "PointwiseConv (integer)";
@@ -77,20 +78,22 @@ class IntegerPointwiseConv : public IntegerWeightedOp {
     bindBuffers(b);
     const IntegerPush p{in.n, in.h * in.w, in.channelGroups(), out.channelGroups(), out.c, quant_.input.zeroPoint,
                         quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax, isSigned_};
-    setDispatch(p, (uint32_t(in.n * in.h * in.w) + kPixels - 1) / kPixels,
-                (uint32_t(out.channelGroups()) + kGroups - 1) / kGroups, 1);
+    const uint32_t pixels = variant_->block[0], groups = variant_->block[1];
+    setDispatch(p, (uint32_t(in.n * in.h * in.w) + pixels - 1) / pixels,
+                (uint32_t(out.channelGroups()) + groups - 1) / groups, 1);
   }
 };
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights) {
-  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights);
+std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
+                                           const KernelVariant* variant) {
+  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant);
 }
 
 std::unique_ptr<GpuOp> makeIntegerGpuOpPointwiseConv(Gpu& gpu, const Node& node,
-                                                     const std::shared_ptr<const IntegerWeights>& weights) {
-  return makeIntegerMatrixOp(gpu, node, weights);
+                                                     const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
+  return makeIntegerMatrixOp(gpu, node, weights, variant);
 }
 
 }  // namespace mobilevk

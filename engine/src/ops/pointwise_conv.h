@@ -7,8 +7,9 @@ namespace mobilevk {
 // channels, with fused bias and activation. ~95% of MobileNet's multiply-adds.
 class PointwiseConv : public WeightedOp {
  public:
-  PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32);
-  PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights);
+  // `variant`: a PointwiseConv float kernel variant (ops/kernel_variants.h); null: the device's default.
+  PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision = Precision::FP32, const KernelVariant* variant = nullptr);
+  PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant = nullptr);
   const char* kind() const override { return "PointwiseConv"; }
   void bind(const OpBinding& binding) override;
 };

@@ -37,7 +37,7 @@ void Softmax::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpSoftmax(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&) {
+std::unique_ptr<GpuOp> makeGpuOpSoftmax(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
   return std::make_unique<Softmax>(gpu, precision);
 }
 
@@ -79,7 +79,7 @@ class IntegerSoftmax : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpSoftmax(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&) {
+std::unique_ptr<GpuOp> makeIntegerGpuOpSoftmax(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerSoftmax>(gpu, node);
 }
 

@@ -29,6 +29,11 @@ HostTensor Network::layerOutput(size_t i) const {
 
 size_t Network::layerCount() const { return impl_->layers(); }
 bool Network::integerExecution() const { return impl_->integer; }
+std::vector<std::string> Network::kernelVariants() const {
+  std::vector<std::string> out;
+  for (const auto& op : impl_->frames.front().ops) out.push_back(op->variant() ? op->variant()->name : "");
+  return out;
+}
 bool Network::packedDotProduct() const { return impl_->integer && impl_->innerProduct == InnerProduct::PackedDot; }
 int Network::framesInFlight() const { return int(impl_->frames.size()); }
 

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 
+#include "runtime/tuning_cache.h"
+
 namespace mobilevk {
 
 Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
@@ -48,6 +50,7 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
     integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads, innerProduct) : nullptr);
   }
   uploads.flush();  // every layer's weights in one submission
+  chooseKernelVariants(graph);
   frames.resize(size_t(o.framesInFlight));
   for (size_t f = 0; f < frames.size(); ++f) {
     frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
@@ -55,8 +58,8 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
                                  std::to_string(f) + ")",
                              false);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
-      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i])
-                                      : makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i]));
+      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i], variants[i])
+                                      : makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i], variants[i]));
       const PlannedStep& step = plan.steps[i];
       frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
     }
@@ -179,6 +182,33 @@ HostTensor Network::Impl::fromDevice(const std::vector<uint8_t>& raw, size_t ten
   HostTensor real(s);
   for (size_t i = 0; i < values.size(); ++i) real.data[i] = q.scale * float(values[i] - q.zeroPoint);
   return real;
+}
+
+std::string Network::Impl::storageName() const {
+  if (integer) return innerProduct == InnerProduct::PackedDot ? "int8-dot" : "int8";
+  return options.precision == Precision::FP16 ? "fp16" : "fp32";
+}
+
+void Network::Impl::chooseKernelVariants(const Graph& graph) {
+  const KernelPath path = integer ? KernelPath::Integer : KernelPath::Float;
+  TuningTable table;
+  if (!options.tuningCache.empty())
+    table = parseTuningCache(options.tuningCache, gpu.info(), [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
+  variants.assign(graph.nodes.size(), nullptr);
+  tuningKeys.clear();
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& node = graph.nodes[i];
+    const std::string key = layerTuningKey(node, plan.steps[i].input, plan.steps[i].output, path, storageName());
+    tuningKeys.push_back(key);
+    const auto tuned = table.layers.find(key);
+    if (tuned == table.layers.end()) continue;  // the op takes the device's default
+    const KernelVariant* v = findKernelVariant(node.kind, path, tuned->second.variant);
+    const std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps);
+    if (why.empty()) variants[i] = v;
+    else
+      gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + tuned->second.variant +
+                                     "' ignored (" + why + "); the default runs");
+  }
 }
 
 }  // namespace mobilevk

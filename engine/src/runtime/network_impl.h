@@ -32,6 +32,12 @@ struct Network::Impl {
   // quantization ([0] the input, [i + 1] node i's output).
   bool integer = false;
   InnerProduct innerProduct = InnerProduct::Plain;  // NetworkOptions::DotProduct resolved
+  // Per node: the kernel variant from the tuning cache, or null (the op's default for the device).
+  std::vector<const KernelVariant*> variants;
+  std::vector<std::string> tuningKeys;  // per node (runtime/tuning_cache.h)
+  void chooseKernelVariants(const Graph& graph);
+  // "fp32", "fp16", "int8" or "int8-dot": the storage part of a layer's tuning key.
+  std::string storageName() const;
   std::vector<TensorQuant> quants;
   // Per frame in flight: op instances bound to that frame's arena (weights shared between frames).
   struct Frame {

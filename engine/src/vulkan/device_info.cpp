@@ -70,6 +70,7 @@ DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice pd
   c.apiVersionString = versionString(props.apiVersion);
   c.vendorId = props.vendorID;
   c.deviceId = props.deviceID;
+  c.driverVersion = props.driverVersion;
   const auto& L = props.limits;
   for (int a = 0; a < 3; ++a) {
     c.maxWorkgroupSize[a] = L.maxComputeWorkGroupSize[a];
@@ -105,12 +106,19 @@ DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice pd
   VkPhysicalDeviceSubgroupProperties sub{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES};
   VkPhysicalDeviceMaintenance3Properties m3{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES};
   VkPhysicalDeviceDriverProperties drv{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES};
+  VkPhysicalDeviceIDProperties ids{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_ID_PROPERTIES};
   VkPhysicalDeviceProperties2 p2{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2};
-  p2.pNext = &sub;
+  p2.pNext = &ids;
+  ids.pNext = &sub;
   sub.pNext = &m3;
   const bool hasDriverProps = v12 || hasDeviceExtension(vk, pd, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME);
   if (hasDriverProps) m3.pNext = &drv;
   vk.GetPhysicalDeviceProperties2(pd, &p2);
+  static const char* const hex = "0123456789abcdef";
+  for (uint8_t byte : ids.deviceUUID) {
+    c.deviceUuid += hex[byte >> 4];
+    c.deviceUuid += hex[byte & 15];
+  }
   c.subgroupSize = sub.subgroupSize;
   c.subgroupInCompute = (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0;
   c.maxMemoryAllocationSize = m3.maxMemoryAllocationSize;
