@@ -13,10 +13,20 @@
 layout(constant_id = 3) const int PX = 4;
 layout(constant_id = 4) const int OCB = 2;
 
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
+#ifdef MOBILEVK_SSBO
+// The storage-buffer variant (pointwise_conv_ssbo): plain vec4 loads, which some GPUs serve faster
+// than texel fetches (on lavapipe a storage load is a per-lane loop, much slower).
+layout(std430, binding = 0) readonly buffer Input { STORE_VEC4 inp[]; };
+layout(std430, binding = 2) readonly buffer Weights { STORE_VEC4 wts[]; };
+layout(std430, binding = 3) readonly buffer Bias { STORE_VEC4 bias[]; };
+#define FETCH(buf, i) vec4(buf[i])
+#else
+layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
 layout(binding = 2) uniform textureBuffer wts;
 layout(binding = 3) uniform textureBuffer bias;
+#define FETCH(buf, i) texelFetch(buf, i)
+#endif
 
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
@@ -42,15 +52,15 @@ void main() {
   for (int j = 0; j < OCB; ++j) {
     const int g = min(oc4 + j, p.outC4 - 1);
     wRow[j] = g * p.inC4 * 4;
-    const vec4 b = texelFetch(bias, g);
+    const vec4 b = FETCH(bias, g);
     for (int i = 0; i < PX; ++i) acc[j * PX + i] = b;
   }
   for (int ic4 = 0, plane = 0; ic4 < p.inC4; ++ic4, plane += p.pixels) {
     vec4 x[PX];
-    for (int i = 0; i < PX; ++i) x[i] = texelFetch(inp, srcBase[i] + plane);
+    for (int i = 0; i < PX; ++i) x[i] = FETCH(inp, srcBase[i] + plane);
     for (int j = 0; j < OCB; ++j) {
       const int w = wRow[j] + ic4 * 4;
-      const vec4 w0 = texelFetch(wts, w), w1 = texelFetch(wts, w + 1), w2 = texelFetch(wts, w + 2), w3 = texelFetch(wts, w + 3);
+      const vec4 w0 = FETCH(wts, w), w1 = FETCH(wts, w + 1), w2 = FETCH(wts, w + 2), w3 = FETCH(wts, w + 3);
       for (int i = 0; i < PX; ++i) acc[j * PX + i] += mulBlock(w0, w1, w2, w3, x[i]);
     }
   }

@@ -7,13 +7,17 @@ namespace {
 constexpr KernelPath F = KernelPath::Float, I = KernelPath::Integer;
 
 // Every kernel variant. The first of each (kind, path) is the portable default; names say the
-// block: px = pixels, oc = output channels, ox = outputs along x, per invocation.
+// block: px = pixels, oc = output channels, ox = outputs along x, per invocation; -ssbo: reads
+// through storage buffers.
 const KernelVariant kVariants[] = {
     {"px4-oc8", NodeKind::PointwiseConv, F, {4, 2}, 64},
     {"px4-oc16", NodeKind::PointwiseConv, F, {4, 4}, 64},
     {"px8-oc4", NodeKind::PointwiseConv, F, {8, 1}, 64},
     {"px8-oc8", NodeKind::PointwiseConv, F, {8, 2}, 64},
     {"px2-oc16", NodeKind::PointwiseConv, F, {2, 4}, 64},
+    {"px8-oc16", NodeKind::PointwiseConv, F, {8, 4}, 64},
+    {"px4-oc8-ssbo", NodeKind::PointwiseConv, F, {4, 2}, 64, true},
+    {"px4-oc16-ssbo", NodeKind::PointwiseConv, F, {4, 4}, 64, true},
     {"px4-oc8", NodeKind::PointwiseConv, I, {4, 2}, 64},
     {"px4-oc16", NodeKind::PointwiseConv, I, {4, 4}, 64},
     {"px8-oc4", NodeKind::PointwiseConv, I, {8, 1}, 64},

@@ -23,6 +23,9 @@ struct KernelVariant {
   // Conv2D float {pixels, channel groups}, integer {pixels}; DepthwiseConv {outputs along x}.
   uint32_t block[2];
   uint32_t workgroupInvocations;  // the device must allow this many per workgroup
+  // Reads its tensors and weights through storage buffers rather than texel buffers (the shader's
+  // _ssbo build); only PointwiseConv float has such variants.
+  bool storageReads = false;
 };
 
 // The variants of a kind on a path, in table order (the first is the portable default).

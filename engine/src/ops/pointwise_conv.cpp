@@ -15,6 +15,11 @@ struct Push {
   float clampMin, clampMax;
 };
 const ShaderInterface kInterface{shader::pointwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
+// The storage-buffer build of the same source (KernelVariant::storageReads).
+const ShaderInterface kStorageInterface{"pointwise_conv_ssbo",
+                                        {BindingType::Storage /* input */, BindingType::Storage /* output */,
+                                         BindingType::Storage /* weights */, BindingType::Storage /* bias */},
+                                        sizeof(Push)};
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
@@ -26,7 +31,8 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   // 64-invocation workgroups. On lavapipe every fetch is a per-lane gather, and 4 x 8 measured
   // fastest among 2-16 pixels x 4-16 channels (the closing note of the performance issue).
   chooseVariant("PointwiseConv", NodeKind::PointwiseConv, KernelPath::Float, variant);
-  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, variant_->block[0], variant_->block[1]}));
+  pipeline_ = gpu.pipeline(pipelineDesc(variant_->storageReads ? kStorageInterface : kInterface,
+                                        {8, 8, 1, variant_->block[0], variant_->block[1]}));
 }
 
 void PointwiseConv::bind(const OpBinding& b) {
