@@ -16,6 +16,7 @@ const KernelVariant kVariants[] = {
     {"px8-oc8", NodeKind::PointwiseConv, F, {8, 2}, 64},
     {"px2-oc16", NodeKind::PointwiseConv, F, {2, 4}, 64},
     {"px8-oc16", NodeKind::PointwiseConv, F, {8, 4}, 64},
+    {"px8-oc32", NodeKind::PointwiseConv, F, {8, 8}, 64},
     {"px4-oc8-ssbo", NodeKind::PointwiseConv, F, {4, 2}, 64, true},
     {"px4-oc16-ssbo", NodeKind::PointwiseConv, F, {4, 4}, 64, true},
     {"px4-oc8", NodeKind::PointwiseConv, I, {4, 2}, 64},
