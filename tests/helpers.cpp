@@ -172,6 +172,8 @@ std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options) {
 }
 
 
+std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+
 mobilevk::Model smallMobileNet(int resolution, int classes) {
   mobilevk::MobileNetV1Options o;
   o.alpha = 0.25f;

@@ -35,6 +35,9 @@ std::vector<float> randomVector(size_t n, std::mt19937& rng, float lo = -1.0f, f
 double expectClose(const mobilevk::HostTensor& gpu, const mobilevk::HostTensor& ref,
                    const std::vector<float>& tolerance, const std::string& what);
 
+// A path under ../shared (the real models and photos), MOBILEVK_SHARED_DIR at build time.
+std::string shared(const std::string& rel);
+
 // The paper's MobileNetV1 at alpha 0.25 with random weights: small enough for any test.
 mobilevk::Model smallMobileNet(int resolution, int classes);
 

@@ -24,7 +24,7 @@ using namespace mobilevk;
 
 namespace {
 
-std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+using testing::shared;
 
 std::string writeFile(const std::string& name, const std::vector<uint8_t>& bytes) {
   const std::string path = testing::scratchDir() + "/" + name;

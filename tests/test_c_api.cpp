@@ -11,7 +11,7 @@
 #include "mobilevk/mobilevk.h"
 
 namespace {
-std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+using testing::shared;
 }  // namespace
 
 TEST_CASE("C API: classify from pixels, results and errors") {

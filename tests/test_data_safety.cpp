@@ -27,7 +27,7 @@ using namespace mobilevk;
 
 namespace {
 
-std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+using testing::shared;
 
 // Imported and then validated as a Model, as Model::load does.
 Model modelFromTflite(std::vector<uint8_t> bytes, const std::string& name) {

@@ -27,7 +27,7 @@
 using namespace mobilevk;
 
 namespace {
-std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+using testing::shared;
 
 std::vector<uint8_t> toRgba(const Image& img) {
   std::vector<uint8_t> rgba(size_t(img.width) * img.height * 4, 255);
@@ -49,13 +49,7 @@ ExternalVulkan borrowTestDevice() {
   return ext;
 }
 // alpha 0.25 @64 with random weights: small enough for tests that exercise the plumbing.
-Model tinyMobileNet(int classes) {
-  MobileNetV1Options o;
-  o.alpha = 0.25f;
-  o.resolution = 64;
-  o.classes = classes;
-  return Model::mobileNetV1(o);
-}
+Model tinyMobileNet(int classes) { return testing::smallMobileNet(64, classes); }
 }  // namespace
 
 TEST_CASE("GPU image input (host RGBA8 pixels) agrees with the host resize path") {

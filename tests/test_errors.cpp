@@ -22,7 +22,7 @@ using namespace mobilevk;
 
 namespace {
 
-std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+using testing::shared;
 
 template <class F>
 ErrorCode codeOf(F&& f) {

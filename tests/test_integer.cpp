@@ -33,7 +33,7 @@
 using namespace mobilevk;
 
 namespace {
-std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
+using testing::shared;
 const char* const kPhotos[] = {"bird.bmp", "cat.bmp", "grace_hopper.bmp", "missvickie_potato_chips.bmp", "sunflower.bmp",
                                "cat_720p.jpg", "face.jpg", "hot_dog.jpg", "kite_and_cold.jpg", "pets.jpg"};
 }  // namespace

@@ -21,14 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-Model smallMobileNet(int resolution) {
-  MobileNetV1Options o;
-  o.alpha = 0.25f;
-  o.resolution = resolution;
-  o.classes = 10;
-  return Model::mobileNetV1(o);
-}
-
 HostTensor someInput(const Shape& s) {
   HostTensor t(s);
   for (size_t i = 0; i < t.data.size(); ++i) t.data[i] = float((i * 131) % 997) / 498.5f - 1.0f;
@@ -63,7 +55,7 @@ struct LoggingContext {
 
 TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network equals the CPU reference") {
   LoggingContext lc;
-  const Model model = smallMobileNet(64);
+  const Model model = testing::smallMobileNet(64, 10);
   TuningOptions options;
   options.iterations = 3;
   int calls = 0, lastDone = 0, lastTotal = 0;
@@ -108,7 +100,7 @@ TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network 
   CHECK(lc.context->validationMessages().empty());
 
   // Tuning another resolution with that cache keeps its entries and adds the new shapes.
-  const Model other = smallMobileNet(32);
+  const Model other = testing::smallMobileNet(32, 10);
   options.network.tuningCache = r.cache;
   const TuningResult both = tuneKernels(*lc.context, other, options);
   const json a = json::parse(r.cache), b = json::parse(both.cache);
@@ -118,7 +110,7 @@ TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network 
 
 TEST_CASE("tuning: integer execution is tuned bit-exact to the CPU integer twin") {
   LoggingContext lc;
-  const Model model = Model::load(std::string(MOBILEVK_SHARED_DIR) + "/models/mlir/mobilenet_v1_0.25_128_quant.tflite");
+  const Model model = Model::load(testing::shared("models/mlir/mobilenet_v1_0.25_128_quant.tflite"));
   TuningOptions options;
   options.iterations = 2;
   const TuningResult r = tuneKernels(*lc.context, model, options);
@@ -145,7 +137,7 @@ TEST_CASE("tuning: integer execution is tuned bit-exact to the CPU integer twin"
 
 TEST_CASE("tuning cache: foreign, stale, corrupt or unknown entries are ignored with a log message") {
   LoggingContext lc;
-  const Model model = smallMobileNet(32);
+  const Model model = testing::smallMobileNet(32, 10);
   const HostTensor in = someInput(model.inputShape());
   const HostTensor expected = runReference(model, in);
   const std::vector<std::string> defaults = Network(*lc.context, model).kernelVariants();
