@@ -28,6 +28,26 @@ layout(binding = 3) uniform textureBuffer bias;
 #define FETCH(buf, i) texelFetch(buf, i)
 #endif
 
+#ifdef MOBILEVK_F16_MATH
+// The fp16-arithmetic builds (f16math, f16math_acc32; fp16 tensors only): operands convert to
+// f16vec4 as fetched and every multiply-add is fp16, twice the rate of fp32 on GPUs with packed
+// fp16 ALUs. With MOBILEVK_ACC32 only the 16 products of each 4-channel step are fp16 and the sum
+// over input channels stays fp32, bounding the rounding of long sums (1024 channels) by fp32's.
+#extension GL_EXT_shader_explicit_arithmetic_types_float16 : require
+#define MATH_VEC4 f16vec4
+f16vec4 mulBlock(f16vec4 w0, f16vec4 w1, f16vec4 w2, f16vec4 w3, f16vec4 v) {
+  return w0 * v.x + w1 * v.y + w2 * v.z + w3 * v.w;
+}
+#ifdef MOBILEVK_ACC32
+#define ACC_VEC4 vec4
+#else
+#define ACC_VEC4 f16vec4
+#endif
+#else
+#define MATH_VEC4 vec4
+#define ACC_VEC4 vec4
+#endif
+
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
   float clampMin, clampMax;
@@ -48,20 +68,21 @@ void main() {
     dstBase[i] = n * p.outC4 * p.pixels + pix;
   }
   int wRow[OCB];
-  vec4 acc[PX * OCB];
+  ACC_VEC4 acc[PX * OCB];
   for (int j = 0; j < OCB; ++j) {
     const int g = min(oc4 + j, p.outC4 - 1);
     wRow[j] = g * p.inC4 * 4;
-    const vec4 b = FETCH(bias, g);
+    const ACC_VEC4 b = ACC_VEC4(FETCH(bias, g));
     for (int i = 0; i < PX; ++i) acc[j * PX + i] = b;
   }
   for (int ic4 = 0, plane = 0; ic4 < p.inC4; ++ic4, plane += p.pixels) {
-    vec4 x[PX];
-    for (int i = 0; i < PX; ++i) x[i] = FETCH(inp, srcBase[i] + plane);
+    MATH_VEC4 x[PX];
+    for (int i = 0; i < PX; ++i) x[i] = MATH_VEC4(FETCH(inp, srcBase[i] + plane));
     for (int j = 0; j < OCB; ++j) {
       const int w = wRow[j] + ic4 * 4;
-      const vec4 w0 = FETCH(wts, w), w1 = FETCH(wts, w + 1), w2 = FETCH(wts, w + 2), w3 = FETCH(wts, w + 3);
-      for (int i = 0; i < PX; ++i) acc[j * PX + i] += mulBlock(w0, w1, w2, w3, x[i]);
+      const MATH_VEC4 w0 = MATH_VEC4(FETCH(wts, w)), w1 = MATH_VEC4(FETCH(wts, w + 1)),
+                      w2 = MATH_VEC4(FETCH(wts, w + 2)), w3 = MATH_VEC4(FETCH(wts, w + 3));
+      for (int i = 0; i < PX; ++i) acc[j * PX + i] += ACC_VEC4(mulBlock(w0, w1, w2, w3, x[i]));
     }
   }
   for (int j = 0; j < OCB; ++j) {
@@ -69,6 +90,6 @@ void main() {
     const int valid = p.outC - (oc4 + j) * 4;
     for (int i = 0; i < PX; ++i)
       if (q0 + i < total)
-        outp[dstBase[i] + (oc4 + j) * p.pixels] = STORE_VEC4(maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid));
+        outp[dstBase[i] + (oc4 + j) * p.pixels] = STORE_VEC4(maskLanes(clamp(vec4(acc[j * PX + i]), p.clampMin, p.clampMax), valid));
   }
 }

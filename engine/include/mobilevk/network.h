@@ -22,6 +22,13 @@ struct NetworkOptions {
   // Record a GPU timestamp after every dispatch so lastTimings() can report per-layer times.
   bool profile = false;
   Precision precision = Precision::FP32;
+  // Fixed: `precision` as given. Auto (`--precision auto`): fp16 (its storage, and the fp16-arithmetic
+  // kernel variants the tuner chose) only where `tuningCache` holds a decision for this model and
+  // batch on this device that measured fp16 faster than fp32 and found top-1 equal and max |dprob|
+  // <= 0.01 against fp32 on real images (tuneKernels with TuningOptions::precisionCheck); fp32
+  // otherwise (no cache, no decision, fp16 slower or off, no 16-bit storage). `precision` is then
+  // ignored; Network::precision() and precisionReason() say what ran and why.
+  enum class PrecisionPolicy { Fixed, Auto } precisionPolicy = PrecisionPolicy::Fixed;
   // Integer: a quantized file's own integer arithmetic, as TFLite's runtime does it (8-bit tensors,
   // int32 accumulation, per-layer requantization; needs model.hasIntegerExecution(), ignores
   // `precision`); run() and readOutput() still take and give dequantized floats. Float: every layer
@@ -142,6 +149,10 @@ class Network {
   bool integerExecution() const;
   // True when integer execution uses packed 4x8-bit dot products (NetworkOptions::dotProduct resolved).
   bool packedDotProduct() const;
+  // The storage precision the float layers run (NetworkOptions::PrecisionPolicy resolved), and one
+  // line saying why (empty with PrecisionPolicy::Fixed).
+  Precision precision() const;
+  std::string precisionReason() const;
   // Per layer, the kernel variant it runs ("px4-oc8", ...; see `mobilevk tune`), "" for layer kinds
   // that have one kernel only.
   std::vector<std::string> kernelVariants() const;

@@ -1,14 +1,18 @@
 #include "ops/kernel_variants.h"
 
+#include <algorithm>
+
 namespace mobilevk {
 
 namespace {
 
 constexpr KernelPath F = KernelPath::Float, I = KernelPath::Integer;
+using B = KernelVariant::Build;
 
 // Every kernel variant. The first of each (kind, path) is the portable default; names say the
 // block: px = pixels, oc = output channels, ox = outputs along x, per invocation; -ssbo: reads
-// through storage buffers.
+// through storage buffers; tiled-: shared-memory tiles of k input channels per step; -f16: fp16
+// arithmetic, -f16acc32: fp16 products accumulated in fp32.
 const KernelVariant kVariants[] = {
     {"px4-oc8", NodeKind::PointwiseConv, F, {4, 2}, 64},
     {"px4-oc16", NodeKind::PointwiseConv, F, {4, 4}, 64},
@@ -17,8 +21,14 @@ const KernelVariant kVariants[] = {
     {"px2-oc16", NodeKind::PointwiseConv, F, {2, 4}, 64},
     {"px8-oc16", NodeKind::PointwiseConv, F, {8, 4}, 64},
     {"px8-oc32", NodeKind::PointwiseConv, F, {8, 8}, 64},
-    {"px4-oc8-ssbo", NodeKind::PointwiseConv, F, {4, 2}, 64, true},
-    {"px4-oc16-ssbo", NodeKind::PointwiseConv, F, {4, 4}, 64, true},
+    {"px4-oc8-ssbo", NodeKind::PointwiseConv, F, {4, 2}, 64, B::StorageReads},
+    {"px4-oc16-ssbo", NodeKind::PointwiseConv, F, {4, 4}, 64, B::StorageReads},
+    {"tiled-px4-oc8-k4", NodeKind::PointwiseConv, F, {4, 2}, 64, B::SharedTiles, 4},
+    {"tiled-px4-oc16-k4", NodeKind::PointwiseConv, F, {4, 4}, 64, B::SharedTiles, 4},
+    {"tiled-px8-oc8-k8", NodeKind::PointwiseConv, F, {8, 2}, 64, B::SharedTiles, 8},
+    {"px4-oc8-f16", NodeKind::PointwiseConv, F, {4, 2}, 64, B::Half},
+    {"px4-oc16-f16", NodeKind::PointwiseConv, F, {4, 4}, 64, B::Half},
+    {"px4-oc8-f16acc32", NodeKind::PointwiseConv, F, {4, 2}, 64, B::HalfAcc32},
     {"px4-oc8", NodeKind::PointwiseConv, I, {4, 2}, 64},
     {"px4-oc16", NodeKind::PointwiseConv, I, {4, 4}, 64},
     {"px8-oc4", NodeKind::PointwiseConv, I, {8, 1}, 64},
@@ -52,14 +62,44 @@ const KernelVariant* findKernelVariant(NodeKind kind, KernelPath path, const std
   return nullptr;
 }
 
-std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps) {
+void tiledWorkgroup(const KernelVariant& variant, uint32_t subgroupSize, uint32_t out[2]) {
+  const uint32_t x = std::max(1u, std::min(subgroupSize, variant.workgroupInvocations));
+  out[0] = x;
+  out[1] = std::max(1u, variant.workgroupInvocations / x);
+}
+
+uint32_t sharedMemoryBytes(const KernelVariant& variant, uint32_t subgroupSize) {
+  if (variant.build != KernelVariant::Build::SharedTiles) return 0;
+  uint32_t wg[2];
+  tiledWorkgroup(variant, subgroupSize, wg);
+  const uint32_t pixels = wg[0] * variant.block[0], groups = wg[1] * variant.block[1];
+  // fp32 vec4s: an input tile of k channel groups x pixels, and a weight tile of the output
+  // channel groups x k input groups x 4 input lanes.
+  return 16 * variant.tileChannelGroups * (pixels + groups * 4);
+}
+
+std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps, Precision precision) {
   if (variant.workgroupInvocations > caps.maxWorkgroupInvocations)
     return "needs " + std::to_string(variant.workgroupInvocations) + " invocations per workgroup, the device allows " +
            std::to_string(caps.maxWorkgroupInvocations);
+  if (variant.build == KernelVariant::Build::SharedTiles) {
+    const uint32_t s = caps.subgroupSize;
+    if (s < 4 || s > variant.workgroupInvocations || (s & (s - 1)) != 0)
+      return "tiles by subgroup and needs a subgroup size that is a power of two from 4 to " +
+             std::to_string(variant.workgroupInvocations) + ", the device's is " + std::to_string(s);
+    const uint32_t bytes = sharedMemoryBytes(variant, s);
+    if (bytes > caps.maxSharedMemoryBytes)
+      return "needs " + std::to_string(bytes) + " bytes of shared memory, the device allows " +
+             std::to_string(caps.maxSharedMemoryBytes);
+  }
+  if (variant.build == KernelVariant::Build::Half || variant.build == KernelVariant::Build::HalfAcc32) {
+    if (!caps.float16Arithmetic) return "needs fp16 arithmetic (shaderFloat16), which the device lacks";
+    if (precision != Precision::FP16) return "computes in fp16 and runs only with fp16 tensors (precision fp16)";
+  }
   return "";
 }
 
-const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const DeviceInfo& device) {
+const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const DeviceInfo& device, Precision precision) {
   const auto all = kernelVariants(kind, path);
   if (all.empty()) return nullptr;
   // GPUs: wider pointwise blocks (16 output channels) amortize each input fetch over more
@@ -67,9 +107,9 @@ const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const 
   const bool gpu = device.type == "discrete" || device.type == "integrated";
   if (gpu && kind == NodeKind::PointwiseConv)
     if (const KernelVariant* wide = findKernelVariant(kind, path, "px4-oc16"))
-      if (unsupportedReason(*wide, device.caps).empty()) return wide;
+      if (unsupportedReason(*wide, device.caps, precision).empty()) return wide;
   for (const KernelVariant* v : all)
-    if (unsupportedReason(*v, device.caps).empty()) return v;
+    if (unsupportedReason(*v, device.caps, precision).empty()) return v;
   return nullptr;
 }
 

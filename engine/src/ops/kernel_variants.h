@@ -23,20 +23,37 @@ struct KernelVariant {
   // Conv2D float {pixels, channel groups}, integer {pixels}; DepthwiseConv {outputs along x}.
   uint32_t block[2];
   uint32_t workgroupInvocations;  // the device must allow this many per workgroup
-  // Reads its tensors and weights through storage buffers rather than texel buffers (the shader's
-  // _ssbo build); only PointwiseConv float has such variants.
-  bool storageReads = false;
+  // Which build of the kind's kernel runs it; the builds other than Texel are PointwiseConv float's.
+  enum class Build {
+    Texel,         // the kind's shader: texel-buffer gathers into a register block
+    StorageReads,  // its _ssbo build: tensors and weights read through storage buffers
+    SharedTiles,   // pointwise_conv_tiled: a workgroup stages input and weight tiles in shared memory
+    Half,          // its f16math build: f16vec4 multiply-adds, accumulated in fp16
+    HalfAcc32,     // its f16math_acc32 build: f16vec4 products of 4 input channels, accumulated in fp32
+  };
+  Build build = Build::Texel;
+  // SharedTiles: input channel groups staged per step; the workgroup is subgroupSize x
+  // (workgroupInvocations / subgroupSize) invocations, so one subgroup shares a row of output
+  // channels (its weight reads from shared memory are uniform: broadcasts) and its lanes read
+  // consecutive pixels.
+  uint32_t tileChannelGroups = 0;
 };
+
+// Shared memory a SharedTiles variant uses with the device's subgroup size (0 for other builds).
+uint32_t sharedMemoryBytes(const KernelVariant& variant, uint32_t subgroupSize);
+// The workgroup a SharedTiles variant runs with on the device: {x, y}.
+void tiledWorkgroup(const KernelVariant& variant, uint32_t subgroupSize, uint32_t out[2]);
 
 // The variants of a kind on a path, in table order (the first is the portable default).
 std::vector<const KernelVariant*> kernelVariants(NodeKind kind, KernelPath path);
 // The named variant, or null when the kind has no variant of that name on that path.
 const KernelVariant* findKernelVariant(NodeKind kind, KernelPath path, const std::string& name);
-// Why the device cannot run the variant, or "" when it can.
-std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps);
+// Why the device cannot run the variant with tensors of `precision`, or "" when it can (fp16
+// arithmetic runs only where tensors are fp16 and the device has shaderFloat16).
+std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps, Precision precision);
 // The variant used without a tuning cache (null for kinds without variants): the block shapes
 // measured fastest on a CPU driver (lavapipe) for CPU devices, and for GPUs the shapes that give
 // each invocation more outputs to hide memory latency with.
-const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const DeviceInfo& device);
+const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const DeviceInfo& device, Precision precision);
 
 }  // namespace mobilevk

@@ -12,12 +12,12 @@ void GpuOp::record(VkCommandBuffer cmd) const {
 }
 
 void GpuOp::chooseVariant(const char* op, NodeKind kind, KernelPath path, const KernelVariant* variant) {
-  if (!variant) variant = defaultKernelVariant(kind, path, gpu_.info());
+  if (!variant) variant = defaultKernelVariant(kind, path, gpu_.info(), precision_);
   if (!variant) throw Error(ErrorCode::Internal, std::string(op) + ": no kernel variant the device can run");
   if (variant->kind != kind || variant->path != path)
     throw Error(ErrorCode::InvalidArgument, std::string(op) + ": kernel variant '" + variant->name + "' is for " +
                 nodeKindName(variant->kind) + (variant->path == KernelPath::Integer ? " (integer)" : ""));
-  const std::string why = unsupportedReason(*variant, gpu_.info().caps);
+  const std::string why = unsupportedReason(*variant, gpu_.info().caps, precision_);
   if (!why.empty())
     throw Error(ErrorCode::Unsupported, std::string(op) + ": kernel variant '" + variant->name + "' " + why);
   variant_ = variant;

@@ -15,11 +15,20 @@ struct Push {
   float clampMin, clampMax;
 };
 const ShaderInterface kInterface{shader::pointwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
-// The storage-buffer build of the same source (KernelVariant::storageReads).
+// The storage-buffer build of the same source (KernelVariant::Build::StorageReads).
 const ShaderInterface kStorageInterface{"pointwise_conv_ssbo",
                                         {BindingType::Storage /* input */, BindingType::Storage /* output */,
                                          BindingType::Storage /* weights */, BindingType::Storage /* bias */},
                                         sizeof(Push)};
+// The other builds read as pointwise_conv does.
+ShaderInterface texelInterface(const char* shader) {
+  ShaderInterface i = kInterface;
+  i.shader = shader;
+  return i;
+}
+const ShaderInterface kTiledInterface = texelInterface(shader::pointwise_conv_tiled);
+const ShaderInterface kHalfInterface = texelInterface("pointwise_conv_f16math");
+const ShaderInterface kHalfAcc32Interface = texelInterface("pointwise_conv_f16math_acc32");
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
@@ -31,8 +40,19 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   // 64-invocation workgroups. On lavapipe every fetch is a per-lane gather, and 4 x 8 measured
   // fastest among 2-16 pixels x 4-16 channels (the closing note of the performance issue).
   chooseVariant("PointwiseConv", NodeKind::PointwiseConv, KernelPath::Float, variant);
-  pipeline_ = gpu.pipeline(pipelineDesc(variant_->storageReads ? kStorageInterface : kInterface,
-                                        {8, 8, 1, variant_->block[0], variant_->block[1]}));
+  const uint32_t px = variant_->block[0], ocb = variant_->block[1];
+  using Build = KernelVariant::Build;
+  switch (variant_->build) {
+    case Build::Texel: pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, px, ocb})); break;
+    case Build::StorageReads: pipeline_ = gpu.pipeline(pipelineDesc(kStorageInterface, {8, 8, 1, px, ocb})); break;
+    case Build::Half: pipeline_ = gpu.pipeline(pipelineDesc(kHalfInterface, {8, 8, 1, px, ocb})); break;
+    case Build::HalfAcc32: pipeline_ = gpu.pipeline(pipelineDesc(kHalfAcc32Interface, {8, 8, 1, px, ocb})); break;
+    case Build::SharedTiles: {
+      tiledWorkgroup(*variant_, gpu.info().caps.subgroupSize, workgroup_);
+      pipeline_ = gpu.pipeline(pipelineDesc(kTiledInterface, {workgroup_[0], workgroup_[1], 1, px, ocb, variant_->tileChannelGroups}));
+      break;
+    }
+  }
 }
 
 void PointwiseConv::bind(const OpBinding& b) {
@@ -41,10 +61,18 @@ void PointwiseConv::bind(const OpBinding& b) {
   bindBuffers(b);
   const int pixels = in.h * in.w;
   Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
-  const uint32_t px = pipeline_->desc().specialization[3], ocb = pipeline_->desc().specialization[4];
+  const uint32_t px = variant_->block[0], ocb = variant_->block[1];
   const uint64_t flat = uint64_t(pixels) * uint64_t(in.n);
   if (flat > uint64_t(INT32_MAX)) throw Error("PointwiseConv '" + desc_.name + "': " + in.str() + " has too many pixels");
-  setDispatch(p, uint32_t((flat + px - 1) / px), (uint32_t(out.channelGroups()) + ocb - 1) / ocb, 1);
+  const uint32_t groups = uint32_t(out.channelGroups());
+  if (variant_->build == KernelVariant::Build::SharedTiles) {
+    // One workgroup per tile of (width x px) pixels by (height x ocb) channel groups.
+    const uint64_t tilePixels = uint64_t(workgroup_[0]) * px, tileGroups = uint64_t(workgroup_[1]) * ocb;
+    setDispatch(p, uint32_t((flat + tilePixels - 1) / tilePixels * workgroup_[0]),
+                uint32_t((groups + tileGroups - 1) / tileGroups * workgroup_[1]), 1);
+  } else {
+    setDispatch(p, uint32_t((flat + px - 1) / px), (groups + ocb - 1) / ocb, 1);
+  }
 }
 
 std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const Node&, Precision,

@@ -12,6 +12,9 @@ class PointwiseConv : public WeightedOp {
   PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant = nullptr);
   const char* kind() const override { return "PointwiseConv"; }
   void bind(const OpBinding& binding) override;
+
+ private:
+  uint32_t workgroup_[2] = {8, 8};  // SharedTiles variants: the workgroup (its width the subgroup size)
 };
 
 }  // namespace mobilevk

@@ -34,6 +34,8 @@ std::vector<std::string> Network::kernelVariants() const {
   for (const auto& op : impl_->frames.front().ops) out.push_back(op->variant() ? op->variant()->name : "");
   return out;
 }
+Precision Network::precision() const { return impl_->options.precision; }
+std::string Network::precisionReason() const { return impl_->precisionReason; }
 bool Network::packedDotProduct() const { return impl_->integer && impl_->innerProduct == InnerProduct::PackedDot; }
 int Network::framesInFlight() const { return int(impl_->frames.size()); }
 

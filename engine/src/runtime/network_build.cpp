@@ -35,8 +35,11 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
                        ? InnerProduct::PackedDot
                        : InnerProduct::Plain;
   }
+  if (!options.tuningCache.empty())
+    tuning = parseTuningCache(options.tuningCache, gpu.info(), [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
+  choosePrecision(graph);
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-  plan = planExecution(graph, o.batch, o.precision, integer, o.keepLayerOutputs, align);
+  plan = planExecution(graph, o.batch, options.precision, integer, o.keepLayerOutputs, align);
   checkTensorsFitDevice(graph);
   if (o.framesInFlight < 1 || o.framesInFlight > 16)
     throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
@@ -45,7 +48,7 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
   Gpu::UploadBatch uploads(gpu);
   for (const auto& n : graph.nodes) {
     const bool packed = hasWeights(n.kind);
-    weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), o.precision, uploads)
+    weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), options.precision, uploads)
                                          : nullptr);
     integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads, innerProduct) : nullptr);
   }
@@ -59,7 +62,7 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
                              false);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i], variants[i])
-                                      : makeGpuOp(gpu, graph.nodes[i], o.precision, weights[i], variants[i]));
+                                      : makeGpuOp(gpu, graph.nodes[i], options.precision, weights[i], variants[i]));
       const PlannedStep& step = plan.steps[i];
       frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
     }
@@ -189,11 +192,32 @@ std::string Network::Impl::storageName() const {
   return options.precision == Precision::FP16 ? "fp16" : "fp32";
 }
 
+void Network::Impl::choosePrecision(const Graph& graph) {
+  if (options.precisionPolicy != NetworkOptions::PrecisionPolicy::Auto) return;
+  options.precision = Precision::FP32;
+  if (integer) {
+    precisionReason = "integer execution (8-bit tensors)";
+    return;
+  }
+  if (!gpu.info().caps.storage16bit) {
+    precisionReason = "fp32: the device has no 16-bit storage";
+    return;
+  }
+  const auto found = tuning.precision.find(modelPrecisionKey(graph, options.batch));
+  if (found == tuning.precision.end()) {
+    precisionReason = options.tuningCache.empty()
+                          ? "fp32: no tuning cache (fp16 runs only where `tune --precision auto` measured it)"
+                          : "fp32: the tuning cache has no precision decision for this model and batch "
+                            "(tune with --precision auto)";
+    return;
+  }
+  options.precision = found->second.choice;
+  precisionReason = (found->second.choice == Precision::FP16 ? "fp16: " : "fp32: ") + found->second.reason;
+}
+
 void Network::Impl::chooseKernelVariants(const Graph& graph) {
   const KernelPath path = integer ? KernelPath::Integer : KernelPath::Float;
-  TuningTable table;
-  if (!options.tuningCache.empty())
-    table = parseTuningCache(options.tuningCache, gpu.info(), [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
+  const TuningTable& table = tuning;
   variants.assign(graph.nodes.size(), nullptr);
   tuningKeys.clear();
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
@@ -203,7 +227,7 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
     const auto tuned = table.layers.find(key);
     if (tuned == table.layers.end()) continue;  // the op takes the device's default
     const KernelVariant* v = findKernelVariant(node.kind, path, tuned->second.variant);
-    const std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps);
+    const std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, options.precision);
     if (why.empty()) variants[i] = v;
     else
       gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + tuned->second.variant +

@@ -17,6 +17,7 @@
 #include "ops/op.h"
 #include "runtime/plan.h"
 #include "vulkan/command.h"
+#include "runtime/tuning_cache.h"
 #include "vulkan/gpu.h"
 #include "vulkan/image.h"
 #include "vulkan/query.h"
@@ -35,7 +36,12 @@ struct Network::Impl {
   // Per node: the kernel variant from the tuning cache, or null (the op's default for the device).
   std::vector<const KernelVariant*> variants;
   std::vector<std::string> tuningKeys;  // per node (runtime/tuning_cache.h)
+  TuningTable tuning;                   // options.tuningCache, parsed (empty when absent or ignored)
   void chooseKernelVariants(const Graph& graph);
+  // NetworkOptions::PrecisionPolicy::Auto: sets options.precision from the tuning cache's decision
+  // for this model and batch, and precisionReason to why.
+  void choosePrecision(const Graph& graph);
+  std::string precisionReason;
   // "fp32", "fp16", "int8" or "int8-dot": the storage part of a layer's tuning key.
   std::string storageName() const;
   std::vector<TensorQuant> quants;

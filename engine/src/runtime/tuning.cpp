@@ -89,7 +89,7 @@ TuningResult tuneKernels(Context& context, const Model& model, const TuningOptio
   size_t trials = 0;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     for (const KernelVariant* v : kernelVariants(graph.nodes[i].kind, path))
-      if (unsupportedReason(*v, device.caps).empty()) candidates[i].push_back(v);
+      if (unsupportedReason(*v, device.caps, base.precision).empty()) candidates[i].push_back(v);
     trials = std::max(trials, candidates[i].size());
   }
 
@@ -144,7 +144,7 @@ TuningResult tuneKernels(Context& context, const Model& model, const TuningOptio
     if (candidates[i].empty()) continue;
     const Node& node = graph.nodes[i];
     const std::string& key = impl.tuningKeys[i];
-    const KernelVariant* def = defaultKernelVariant(node.kind, path, device);
+    const KernelVariant* def = defaultKernelVariant(node.kind, path, device, base.precision);
     TunedLayer layer;
     layer.name = node.name;
     layer.kind = nodeKindName(node.kind);

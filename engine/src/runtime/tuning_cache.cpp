@@ -1,5 +1,7 @@
 #include "runtime/tuning_cache.h"
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 namespace mobilevk {
@@ -19,6 +21,23 @@ json deviceJson(const DeviceInfo& d) {
 }
 
 }  // namespace
+
+std::string modelPrecisionKey(const Graph& graph, int batch) {
+  uint64_t h = 1469598103934665603ull;  // FNV-1a, 64 bits
+  const auto mix = [&](const void* data, size_t bytes) {
+    const auto* b = static_cast<const unsigned char*>(data);
+    for (size_t i = 0; i < bytes; ++i) h = (h ^ b[i]) * 1099511628211ull;
+  };
+  for (const Node& n : graph.nodes) {
+    mix(&n.kind, sizeof n.kind);
+    mix(n.name.data(), n.name.size());
+    mix(n.conv.weights.data(), n.conv.weights.size() * sizeof(float));
+    mix(n.conv.bias.data(), n.conv.bias.size() * sizeof(float));
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return graph.name + " #" + hex + " batch " + std::to_string(batch);
+}
 
 std::string layerTuningKey(const Node& node, const Shape& input, const Shape& output, KernelPath path,
                            const std::string& storage) {
@@ -65,6 +84,23 @@ TuningTable parseTuningCache(const std::string& text, const DeviceInfo& device,
     t.defaultMs = entry.value("default_ms", 0.0);
     table.layers[key] = t;
   }
+  if (doc.contains("precision")) {
+    if (!doc["precision"].is_object()) return ignore("\"precision\" is not an object (corrupt?)");
+    for (const auto& [key, entry] : doc["precision"].items()) {
+      const std::string choice = entry.is_object() ? entry.value("choice", std::string()) : std::string();
+      if (choice != "fp32" && choice != "fp16")
+        return ignore("precision entry \"" + key + "\" has no \"choice\" of fp32 or fp16 (corrupt?)");
+      PrecisionDecision d;
+      d.choice = choice == "fp16" ? Precision::FP16 : Precision::FP32;
+      d.fp32Ms = entry.value("fp32_ms", 0.0);
+      d.fp16Ms = entry.value("fp16_ms", 0.0);
+      d.images = entry.value("images", 0);
+      d.top1Agrees = entry.value("top1_agrees", false);
+      d.maxDeltaProb = entry.value("max_dprob", 0.0);
+      d.reason = entry.value("reason", std::string());
+      table.precision[key] = d;
+    }
+  }
   return table;
 }
 
@@ -72,7 +108,19 @@ std::string serializeTuningCache(const TuningTable& table, const DeviceInfo& dev
   json layers = json::object();
   for (const auto& [key, t] : table.layers)
     layers[key] = {{"variant", t.variant}, {"ms", t.ms}, {"default", t.defaultVariant}, {"default_ms", t.defaultMs}};
-  const json doc = {{"format", kFormat}, {"version", kVersion}, {"device", deviceJson(device)}, {"layers", layers}};
+  json doc = {{"format", kFormat}, {"version", kVersion}, {"device", deviceJson(device)}, {"layers", layers}};
+  if (!table.precision.empty()) {
+    json precision = json::object();
+    for (const auto& [key, d] : table.precision)
+      precision[key] = {{"choice", d.choice == Precision::FP16 ? "fp16" : "fp32"},
+                        {"fp32_ms", d.fp32Ms},
+                        {"fp16_ms", d.fp16Ms},
+                        {"images", d.images},
+                        {"top1_agrees", d.top1Agrees},
+                        {"max_dprob", d.maxDeltaProb},
+                        {"reason", d.reason}};
+    doc["precision"] = precision;
+  }
   return doc.dump(2) + "\n";
 }
 

@@ -5,7 +5,10 @@
 //   {"format": "mobilevk-tuning", "version": 1,
 //    "device": {"name": ..., "uuid": ..., "driver": ..., "driver_version": ...},
 //    "layers": {"<layer key>": {"variant": "px4-oc16", "ms": 0.41, "default": "px4-oc8",
-//                               "default_ms": 0.52}, ...}}
+//                               "default_ms": 0.52}, ...},
+//    "precision": {"<model key>": {"choice": "fp16", "fp32_ms": 60.1, "fp16_ms": 52.3, "images": 11,
+//                                  "top1_agrees": true, "max_dprob": 0.002, "reason": "..."}, ...}}
+// ("precision" only when tuned with --precision auto).
 // A cache for another device or driver (foreign or stale) or one that does not parse (corrupt) is
 // ignored with a log message, never an error: the defaults run instead.
 #include <functional>
@@ -23,10 +26,24 @@ struct TunedVariant {
   double ms = 0, defaultMs = 0;
 };
 
-// Layer shape -> tuned variant, for one device.
+// What `--precision auto` measured for one model and batch (mobilevk/tuning.h PrecisionCheck).
+struct PrecisionDecision {
+  Precision choice = Precision::FP32;
+  double fp32Ms = 0, fp16Ms = 0, maxDeltaProb = 0;
+  int images = 0;
+  bool top1Agrees = false;
+  std::string reason;  // one line, for the user
+};
+
+// Layer shape -> tuned variant, and model -> precision decision, for one device.
 struct TuningTable {
   std::map<std::string, TunedVariant> layers;
+  std::map<std::string, PrecisionDecision> precision;
 };
+
+// What identifies a model for a precision decision: its name, a hash of its layers and weights (the
+// decision rests on its numbers), and the batch.
+std::string modelPrecisionKey(const Graph& graph, int batch);
 
 // What identifies a layer shape for tuning: its kind and path, storage (fp32, fp16, int8, int8 with
 // packed dot products), input and output shapes and window.
