@@ -9,6 +9,7 @@
 
 #include "helpers.h"
 #include "mobilevk/error.h"
+#include "mobilevk/image.h"
 #include "mobilevk/network.h"
 #include "mobilevk/reference.h"
 #include "mobilevk/tuning.h"
@@ -77,7 +78,11 @@ TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network 
     CAPTURE(l.name);
     const NodeKind kind = l.kind == "Conv2D" ? NodeKind::Conv2D : l.kind == "DepthwiseConv" ? NodeKind::DepthwiseConv
                                                                                               : NodeKind::PointwiseConv;
-    CHECK(l.measured.size() == kernelVariants(kind, KernelPath::Float).size());
+    size_t supported = 0;  // fp32 tensors: every variant but the fp16-arithmetic ones
+    for (const KernelVariant* v : kernelVariants(kind, KernelPath::Float))
+      supported += unsupportedReason(*v, lc.context->device().caps, Precision::FP32).empty();
+    CHECK(l.measured.size() == supported);
+    CHECK(l.storage == "fp32");
     CHECK(findKernelVariant(kind, KernelPath::Float, l.variant) != nullptr);
     for (const auto& [name, ms] : l.measured) CHECK(l.ms <= ms);
   }
@@ -197,4 +202,134 @@ TEST_CASE("tuning cache: foreign, stale, corrupt or unknown entries are ignored 
     CHECK(maxAbsDiff(net.run(in), expected) <= 1e-4);
   }
   CHECK(lc.context->validationMessages().empty());
+}
+
+TEST_CASE("precision auto: tune decides fp16 against fp32 on real photos; networks follow the cache's decision") {
+  LoggingContext lc;
+  const DeviceCapabilities& caps = lc.context->device().caps;
+  REQUIRE(caps.storage16bit);  // lavapipe has it; the decision below must be fp32-or-fp16 on evidence
+  // A real model in float execution (its weights dequantized), and real photos.
+  const Model model = Model::load(testing::shared("models/mobilenet_v1_0.25_128_quant.tflite"));
+  std::vector<HostTensor> photos;
+  for (const char* name : {"images/bird.bmp", "images/cat.bmp", "images/grace_hopper.bmp"})
+    photos.push_back(imagesToTensor({loadImage(testing::shared(name))}, model.input()));
+  TuningOptions options;
+  options.iterations = 2;
+  options.network.execution = NetworkOptions::Execution::Float;
+  options.network.precisionPolicy = NetworkOptions::PrecisionPolicy::Auto;
+  // No photos, or photos of another shape: refused, naming why.
+  CHECK_THROWS_WITH_AS(tuneKernels(*lc.context, model, options), doctest::Contains("needs real images"), Error);
+  options.precisionCheckImages = {HostTensor(Shape{1, 96, 96, 3})};
+  CHECK_THROWS_WITH_AS(tuneKernels(*lc.context, model, options), doctest::Contains("takes 1x128x128x3"), Error);
+
+  options.precisionCheckImages = photos;
+  const TuningResult r = tuneKernels(*lc.context, model, options);
+  CHECK(r.rejected.empty());
+  const PrecisionCheck& p = r.precision;
+  REQUIRE(p.done);
+  CHECK(p.images == 3);
+  CHECK(p.fp32Ms > 0);
+  CHECK(p.fp16Ms > 0);
+  CHECK(std::isfinite(p.maxDeltaProb));
+  CHECK(p.maxDeltaProb < 0.05);  // fp16 storage of a real model stays close to fp32
+  const bool fp16Wins = p.fp16Ms < p.fp32Ms && p.top1Agrees && p.maxDeltaProb <= 0.01;
+  CHECK((p.choice == Precision::FP16) == fp16Wins);
+  // Both precisions' layers were tuned: fp16's among the fp16-arithmetic variants too.
+  size_t fp32Layers = 0, fp16Layers = 0;
+  for (const auto& l : r.layers) {
+    fp32Layers += l.storage == "fp32";
+    fp16Layers += l.storage == "fp16";
+    if (l.storage == "fp16" && l.kind == "PointwiseConv" && caps.float16Arithmetic)
+      CHECK(std::any_of(l.measured.begin(), l.measured.end(), [](const auto& m) { return m.first == "px4-oc8-f16acc32"; }));
+  }
+  CHECK(fp32Layers == 28);
+  CHECK(fp16Layers == 28);
+  const json cache = json::parse(r.cache);
+  REQUIRE(cache["precision"].size() == 1);
+  CHECK(cache["precision"].begin().value()["choice"] == (fp16Wins ? "fp16" : "fp32"));
+
+  // A network with the policy follows the decision, and says why.
+  NetworkOptions o;
+  o.execution = NetworkOptions::Execution::Float;
+  o.precisionPolicy = NetworkOptions::PrecisionPolicy::Auto;
+  o.tuningCache = r.cache;
+  {
+    Network net(*lc.context, model, o);
+    CHECK(net.precision() == p.choice);
+    CHECK(net.precisionReason().find(p.reason) != std::string::npos);
+  }
+  // Each choice, forced in the cache, is what runs; its results stay those of that precision.
+  const HostTensor in = photos[0];
+  const HostTensor ref = runReference(model, in);
+  for (const char* choice : {"fp16", "fp32"}) {
+    CAPTURE(choice);
+    json forced = cache;
+    forced["precision"].begin().value()["choice"] = choice;
+    o.tuningCache = forced.dump();
+    Network net(*lc.context, model, o);
+    CHECK(net.precision() == (std::string(choice) == "fp16" ? Precision::FP16 : Precision::FP32));
+    CHECK(maxAbsDiff(net.run(in), ref) <= (std::string(choice) == "fp16" ? 0.03 : 1e-4));
+  }
+  // No decision for this batch, no cache, fixed policy: fp32 (or what was asked), with the reason.
+  o.tuningCache = r.cache;
+  o.batch = 2;
+  CHECK(Network(*lc.context, model, o).precision() == Precision::FP32);
+  CHECK(Network(*lc.context, model, o).precisionReason().find("no precision decision") != std::string::npos);
+  o.batch = 1;
+  o.tuningCache.clear();
+  CHECK(Network(*lc.context, model, o).precisionReason().find("no tuning cache") != std::string::npos);
+  o.precisionPolicy = NetworkOptions::PrecisionPolicy::Fixed;
+  o.precision = Precision::FP16;
+  o.tuningCache = r.cache;
+  CHECK(Network(*lc.context, model, o).precision() == Precision::FP16);
+  CHECK(Network(*lc.context, model, o).precisionReason().empty());
+  // A corrupt decision: the whole cache is ignored with a message, fp32 runs.
+  json corrupt = cache;
+  corrupt["precision"].begin().value()["choice"] = "fp8";
+  o.precisionPolicy = NetworkOptions::PrecisionPolicy::Auto;
+  o.tuningCache = corrupt.dump();
+  lc.warnings.clear();
+  CHECK(Network(*lc.context, model, o).precision() == Precision::FP32);
+  CHECK(lc.warned("no \"choice\" of fp32 or fp16"));
+  CHECK(lc.context->validationMessages().empty());
+}
+
+TEST_CASE("default kernel variants follow the device's type, subgroup size and shared memory") {
+  DeviceInfo d;
+  d.caps.maxWorkgroupInvocations = 1024;
+  d.caps.subgroupSize = 32;
+  d.caps.maxSharedMemoryBytes = 49152;
+  const auto pointwise = [&](const char* type) {
+    d.type = type;
+    return std::string(defaultKernelVariant(NodeKind::PointwiseConv, KernelPath::Float, d, Precision::FP32)->name);
+  };
+  CHECK(pointwise("cpu") == "px4-oc8");
+  CHECK(pointwise("integrated") == "px4-oc16");
+  CHECK(pointwise("discrete") == "tiled-px4-oc16-k4");
+  d.caps.maxSharedMemoryBytes = 8192;  // too little for the tiles: the register blocks
+  CHECK(pointwise("discrete") == "px4-oc16");
+  d.caps.maxSharedMemoryBytes = 49152;
+  d.caps.subgroupSize = 0;  // unknown subgroup size: no subgroup tiling
+  CHECK(pointwise("discrete") == "px4-oc16");
+  // Kinds without pointwise's choices take their table's first; the integer path has no tiles.
+  CHECK(std::string(defaultKernelVariant(NodeKind::DepthwiseConv, KernelPath::Float, d, Precision::FP32)->name) == "ox4");
+  d.caps.subgroupSize = 32;
+  CHECK(std::string(defaultKernelVariant(NodeKind::PointwiseConv, KernelPath::Integer, d, Precision::FP32)->name) == "px4-oc16");
+  CHECK(defaultKernelVariant(NodeKind::Softmax, KernelPath::Float, d, Precision::FP32) == nullptr);
+  // fp16 arithmetic never runs on fp32 tensors, nor without shaderFloat16.
+  const KernelVariant* half = findKernelVariant(NodeKind::PointwiseConv, KernelPath::Float, "px4-oc8-f16");
+  REQUIRE(half);
+  d.caps.float16Arithmetic = true;
+  CHECK(unsupportedReason(*half, d.caps, Precision::FP32).find("only with fp16 tensors") != std::string::npos);
+  CHECK(unsupportedReason(*half, d.caps, Precision::FP16).empty());
+  d.caps.float16Arithmetic = false;
+  CHECK(unsupportedReason(*half, d.caps, Precision::FP16).find("shaderFloat16") != std::string::npos);
+  const KernelVariant* tiles = findKernelVariant(NodeKind::PointwiseConv, KernelPath::Float, "tiled-px8-oc8-k8");
+  REQUIRE(tiles);
+  d.caps.subgroupSize = 8;  // 8 x 8 workgroup: 64 pixels x 16 groups, 8 channel groups a step
+  CHECK(sharedMemoryBytes(*tiles, 8) == 16 * 8 * (64 + 16 * 4));
+  d.caps.maxSharedMemoryBytes = 16383;
+  CHECK(unsupportedReason(*tiles, d.caps, Precision::FP32).find("16384 bytes of shared memory") != std::string::npos);
+  d.caps.subgroupSize = 128;
+  CHECK(unsupportedReason(*tiles, d.caps, Precision::FP32).find("subgroup size") != std::string::npos);
 }

@@ -195,10 +195,18 @@ void savePipelineCache(const Args& args, const mobilevk::Context* ctx) {
   }
 }
 
-mobilevk::Precision precisionOption(const Args& args) {
+void precisionOption(const Args& args, mobilevk::NetworkOptions& options) {
   const std::string p = args.value("precision", "fp32");
-  if (p != "fp32" && p != "fp16") throw UsageError{"--precision must be fp32 or fp16, got '" + p + "'"};
-  return p == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+  if (p != "fp32" && p != "fp16" && p != "auto")
+    throw UsageError{"--precision must be fp32, fp16 or auto, got '" + p + "'"};
+  options.precision = p == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+  options.precisionPolicy = p == "auto" ? mobilevk::NetworkOptions::PrecisionPolicy::Auto
+                                        : mobilevk::NetworkOptions::PrecisionPolicy::Fixed;
+}
+
+std::string precisionName(const mobilevk::Network& net) {
+  if (net.integerExecution()) return "int8";
+  return net.precision() == mobilevk::Precision::FP16 ? "fp16" : "fp32";
 }
 
 bool integerExecution(const Args& args, const mobilevk::Model& model) {
@@ -248,7 +256,10 @@ mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args) {
 }
 
 std::string executionDescription(const mobilevk::Network* net, bool integer) {
-  if (!integer) return "float";
+  if (!integer && !net) return "float";
+  if (!integer)
+    return "float (" + precisionName(*net) +
+           (net->precisionReason().empty() ? ")" : "; precision auto: " + net->precisionReason() + ")");
   if (!net) return "integer";
   return net->packedDotProduct() ? "integer (packed 4x8-bit dot products)" : "integer (plain inner products)";
 }

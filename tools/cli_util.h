@@ -68,8 +68,11 @@ std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu);
 // log goes to stderr.
 mobilevk::ContextOptions contextOptionsFromEnvironment();
 void savePipelineCache(const Args& args, const mobilevk::Context* ctx);
-// --precision fp32|fp16.
-mobilevk::Precision precisionOption(const Args& args);
+// --precision fp32|fp16|auto into the network options (auto: NetworkOptions::PrecisionPolicy::Auto,
+// decided by the tuning cache).
+void precisionOption(const Args& args, mobilevk::NetworkOptions& options);
+// "fp32" or "fp16": what a network runs (integer: "int8").
+std::string precisionName(const mobilevk::Network& net);
 // --execution auto|float|integer: integer runs a quantized file's own integer arithmetic (refused,
 // naming the model, for a model without integers); auto (the default) picks it for quantized files.
 bool integerExecution(const Args& args, const mobilevk::Model& model);

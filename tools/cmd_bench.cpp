@@ -76,8 +76,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   const int batch = args.intValue("batch", 1, 1, 4096);
   const int iterations = args.intValue("iterations", 20, 1, 1000000);
   const int warmup = args.intValue("warmup", 3, 0, 1000000);
-  const mobilevk::Precision precisionValue = cli::precisionOption(args);
-  const std::string precision = precisionValue == mobilevk::Precision::FP16 ? "fp16" : "fp32";
+  const std::string precisionArg = args.value("precision", "fp32");
   mobilevk::Model model = cli::modelOption(args);
   const auto layers = model.layers();
   const double flops = 2.0 * double(model.totalMacs()) * batch;
@@ -98,14 +97,15 @@ int cmdBench(const std::vector<std::string>& argv) {
     mobilevk::NetworkOptions no;
     no.batch = batch;
     no.profile = ctx->device().caps.timestamps;
-    no.precision = precisionValue;
+    cli::precisionOption(args, no);
     no.execution = cli::executionOption(integer);
     no.dotProduct = dotProduct;
     no.tuningCache = cli::tuningCacheOption(args);
     net = std::make_unique<mobilevk::Network>(*ctx, model, no);
-  } else if (precision == "fp16") {
+  } else if (precisionArg == "fp16") {
     throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};
   }
+  const std::string precision = net ? cli::precisionName(*net) : integer ? "int8" : "fp32";
   // Context + pipelines + recording: what a pipeline cache shortens on the second start.
   const double setupMs = std::chrono::duration<double, std::milli>(Clock::now() - setupStart).count();
   cli::savePipelineCache(args, ctx.get());
@@ -138,7 +138,8 @@ int cmdBench(const std::vector<std::string>& argv) {
   json out = {{"device", deviceName},
               {"model", model.name()},
               {"batch", batch},
-              {"precision", integer ? "int8" : precision},
+              {"precision", precision},
+              {"precision_reason", net && !net->precisionReason().empty() ? json(net->precisionReason()) : json(nullptr)},
               {"execution", integer ? "integer" : "float"},
               {"dot_product", net && integer ? json(net->packedDotProduct() ? "packed" : "plain") : json(nullptr)},
               {"iterations", iterations},
@@ -177,8 +178,8 @@ int cmdBench(const std::vector<std::string>& argv) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s on %s, batch %d, %s execution (%s), %d iterations (+%d warm-up)\n", model.name().c_str(),
-              deviceName.c_str(), batch, execution.c_str(), integer ? "8-bit" : precision.c_str(), iterations, warmup);
+  std::printf("%s on %s, batch %d, %s execution, %d iterations (+%d warm-up)\n", model.name().c_str(),
+              deviceName.c_str(), batch, execution.c_str(), iterations, warmup);
   std::printf("  host end-to-end  min %8.2f  median %8.2f  p90 %8.2f ms   %.1f images/s   %.1f GFLOP/s\n", host.min,
               host.median, host.p90, imagesPerS, flops / (host.median * 1e6));
   if (!gpuMs.empty())

@@ -49,7 +49,6 @@ int cmdClassify(const std::vector<std::string>& argv) {
   std::string labelsPath;
   const auto labels = cli::findLabels(args.value("labels"), modelPath, classes, &labelsPath);
 
-  const mobilevk::Precision precision = cli::precisionOption(args);
   const bool integer = cli::integerExecution(args, model);
   const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, true);
   const bool onCpu = !ctx;
@@ -63,7 +62,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
   if (!onCpu) {
     mobilevk::NetworkOptions no;
     no.batch = int(batch);
-    no.precision = precision;
+    cli::precisionOption(args, no);
     no.execution = cli::executionOption(integer);
     no.dotProduct = cli::dotProductOption(args);
     no.tuningCache = cli::tuningCacheOption(args);
@@ -145,6 +144,8 @@ int cmdClassify(const std::vector<std::string>& argv) {
     json doc{{"device", deviceName}, {"model", modelPath}, {"labels", labelsPath.empty() ? json(nullptr) : json(labelsPath)},
              {"execution", integer ? "integer" : "float"},
              {"dot_product", net && integer ? json(net->packedDotProduct() ? "packed" : "plain") : json(nullptr)},
+             {"precision", net ? json(cli::precisionName(*net)) : json(integer ? "int8" : "fp32")},
+             {"precision_reason", net && !net->precisionReason().empty() ? json(net->precisionReason()) : json(nullptr)},
              {"batch", batch},
              {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results}, {"errors", errors}};
     if (integer) {

@@ -20,7 +20,6 @@ int cmdTune(const std::vector<std::string>& argv) {
                  {"model", "alpha", "resolution", "classes", "batch", "iterations", "device", "precision", "execution",
                   "dot-product", "tuning-cache", "pipeline-cache"},
                  {"overwrite", "json"});
-  if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
   if (!args.has("tuning-cache")) throw cli::UsageError{"--tuning-cache FILE is required (where the cache is written)"};
   const std::string path = args.value("tuning-cache");
   mobilevk::TuningOptions options;
@@ -43,8 +42,17 @@ int cmdTune(const std::vector<std::string>& argv) {
   }
   const mobilevk::Model model = cli::modelOption(args);
   options.network.batch = args.intValue("batch", 1, 1, 4096);
-  options.network.precision = cli::precisionOption(args);
+  cli::precisionOption(args, options.network);
+  const bool precisionAuto = options.network.precisionPolicy == mobilevk::NetworkOptions::PrecisionPolicy::Auto;
   const bool integer = cli::integerExecution(args, model);
+  // --precision auto: the photos given check fp16 against fp32 (top-1 and max |dprob|).
+  if (!args.positional().empty() && !precisionAuto)
+    throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "' (photos are taken only with --precision auto)"};
+  if (precisionAuto && !integer) {
+    if (args.positional().empty())
+      throw cli::UsageError{"--precision auto needs photos to check fp16 against fp32: tune ... --precision auto PHOTO..."};
+    for (auto& in : cli::loadInputs(args, model)) options.precisionCheckImages.push_back(std::move(in.tensor));
+  }
   options.network.execution = cli::executionOption(integer);
   options.network.dotProduct = cli::dotProductOption(args);
   options.iterations = args.intValue("iterations", 10, 1, 100000);
@@ -67,23 +75,31 @@ int cmdTune(const std::vector<std::string>& argv) {
       nlohmann::json measured = nlohmann::json::object();
       for (const auto& [name, ms] : l.measured) measured[name] = ms;
       layers.push_back({{"name", l.name}, {"type", l.kind}, {"variant", l.variant}, {"ms", l.ms},
-                        {"default", l.defaultVariant}, {"default_ms", l.defaultMs}, {"measured", measured}});
+                        {"default", l.defaultVariant}, {"default_ms", l.defaultMs}, {"storage", l.storage},
+                        {"measured", measured}});
     }
-    std::cout << nlohmann::json{{"device", ctx->device().name}, {"model", model.name()}, {"cache", path},
-                                {"default_ms", r.defaultMs}, {"tuned_ms", r.tunedMs}, {"layers", layers},
-                                {"rejected", r.rejected}}
-                     .dump(2)
-              << "\n";
+    nlohmann::json doc{{"device", ctx->device().name}, {"model", model.name()}, {"cache", path},
+                       {"default_ms", r.defaultMs}, {"tuned_ms", r.tunedMs}, {"layers", layers},
+                       {"rejected", r.rejected}};
+    if (r.precision.done)
+      doc["precision"] = {{"choice", r.precision.choice == mobilevk::Precision::FP16 ? "fp16" : "fp32"},
+                          {"fp32_ms", r.precision.fp32Ms}, {"fp16_ms", r.precision.fp16Ms},
+                          {"images", r.precision.images}, {"top1_agrees", r.precision.top1Agrees},
+                          {"max_dprob", r.precision.maxDeltaProb}, {"reason", r.precision.reason}};
+    std::cout << doc.dump(2) << "\n";
     return 0;
   }
   std::printf("%s on %s: %zu layers with kernel variants tuned, cache written to %s\n", model.name().c_str(),
               ctx->device().name.c_str(), r.layers.size(), path.c_str());
-  std::printf("  %-22s %-15s %-9s %9s   %-9s %9s\n", "layer", "type", "tuned", "ms", "default", "ms");
+  std::printf("  %-22s %-15s %-5s %-17s %9s   %-9s %9s\n", "layer", "type", "data", "tuned", "ms", "default", "ms");
   for (const auto& l : r.layers)
-    std::printf("  %-22s %-15s %-9s %9.3f   %-9s %9.3f\n", l.name.substr(0, 22).c_str(), l.kind.c_str(), l.variant.c_str(),
-                l.ms, l.defaultVariant.c_str(), l.defaultMs);
+    std::printf("  %-22s %-15s %-5s %-17s %9.3f   %-9s %9.3f\n", l.name.substr(0, 22).c_str(), l.kind.c_str(),
+                l.storage.c_str(), l.variant.c_str(), l.ms, l.defaultVariant.c_str(), l.defaultMs);
   for (const auto& why : r.rejected) std::printf("  rejected: %s\n", why.c_str());
-  std::printf("whole network (GPU timestamps, median): default variants %.2f ms, tuned %.2f ms (%.2fx)\n", r.defaultMs,
-              r.tunedMs, r.defaultMs / r.tunedMs);
+  std::printf("whole network (GPU timestamps, median): default variants %.2f ms, tuned %.2f ms (%.2fx)%s\n", r.defaultMs,
+              r.tunedMs, r.defaultMs / r.tunedMs, r.precision.done ? " in fp32" : "");
+  if (r.precision.done)
+    std::printf("precision auto: %s (%s)\n", r.precision.choice == mobilevk::Precision::FP16 ? "fp16" : "fp32",
+                r.precision.reason.c_str());
   return 0;
 }

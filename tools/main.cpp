@@ -21,7 +21,7 @@ struct Command {
 const Command kCommands[] = {
     {"classify", cmdClassify,
      "  classify --model PATH [--labels PATH] [--top K] [--device gpu|cpu|INDEX|NAME] [--batch]\n"
-     "           [--precision fp32|fp16] [--pipeline-cache FILE]\n"
+     "           [--precision fp32|fp16|auto] [--pipeline-cache FILE]\n"
      "           [--json] [--save-output FILE.npy [--overwrite]] [--input-range LO,HI]\n"
      "           (IMAGE... | --input-npy FILE.npy)\n"
      "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path;\n"
@@ -31,15 +31,18 @@ const Command kCommands[] = {
      "                      run GPU and CPU reference side by side; per-layer differences\n"},
     {"bench", cmdBench,
      "  bench [--model PATH | --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
-     "        [--device D] [--precision fp32|fp16] [--per-layer] [--json] [--pipeline-cache FILE]\n"
+     "        [--device D] [--precision fp32|fp16|auto] [--per-layer] [--json] [--pipeline-cache FILE]\n"
      "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
      "  bench --peak [--device D] [--json]\n"
      "                      the device's measured FMA rate and memory bandwidth\n"},
     {"tune", cmdTune,
-     "  tune [--model PATH | --alpha A --resolution R] [--batch N] [--precision fp32|fp16] [--iterations K]\n"
-     "       [--device D] [--json] --tuning-cache FILE [--overwrite]\n"
+     "  tune [--model PATH | --alpha A --resolution R] [--batch N] [--precision fp32|fp16|auto] [--iterations K]\n"
+     "       [--device D] [--json] --tuning-cache FILE [--overwrite] [PHOTO... with --precision auto]\n"
      "                      time every kernel variant on each layer; write the fastest per layer shape\n"
-     "                      (classify and bench read it with --tuning-cache FILE)\n"},
+     "                      (classify and bench read it with --tuning-cache FILE); --precision auto also\n"
+     "                      tunes fp16 and records it for this model where it is faster and keeps top-1\n"
+     "                      and max |dprob| <= 0.01 against fp32 on the photos (--precision auto then\n"
+     "                      in classify, bench and webcam runs it)\n"},
     {"summary", cmdSummary,
      "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
      "                      per-layer table: shapes, mult-adds, parameters\n"},

@@ -216,13 +216,17 @@ mvk_result mvk_network_create_with_options(mvk_context context, mvk_model model,
   if (no.execution < 0 || no.execution > 2)
     return invalid("mvk_network_create_with_options: execution must be 0 (auto), 1 (float) or 2 (integer), got " +
                    std::to_string(no.execution));
+  if (no.fp16 < 0 || no.fp16 > 2)
+    return invalid("mvk_network_create_with_options: fp16 must be 0 (fp32), 1 (fp16) or 2 (auto), got " +
+                   std::to_string(no.fp16));
   if (no.dot_product < 0 || no.dot_product > 2)
     return invalid("mvk_network_create_with_options: dot_product must be 0 (auto), 1 (packed) or 2 (plain), got " +
                    std::to_string(no.dot_product));
   return guarded([&] {
     using Execution = mobilevk::NetworkOptions::Execution;
     mobilevk::NetworkOptions o;
-    o.precision = no.fp16 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    o.precision = no.fp16 == 1 ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+    if (no.fp16 == 2) o.precisionPolicy = mobilevk::NetworkOptions::PrecisionPolicy::Auto;
     o.framesInFlight = no.frames_in_flight;
     o.execution = no.execution == 1 ? Execution::Float : no.execution == 2 ? Execution::Integer : Execution::Auto;
     using DotProduct = mobilevk::NetworkOptions::DotProduct;

@@ -46,10 +46,12 @@ const char* kUsage =
     "  --max-frames N        stop after N frames; --once: play an image folder once instead of looping\n"
     "  --font PATH           TrueType font for the overlay (default: DejaVuSans.ttf)\n"
     "  --tuning-cache FILE   kernel variants tuned for this device (mobilevk tune)\n"
+    "  --precision P         fp32 (default), fp16, or auto (fp16 where the tuning cache measured it\n"
+    "                        faster and as accurate: mobilevk tune --precision auto)\n"
     "keys: q/Esc quit, space pause, c toggle crop, m next model\n";
 
 struct Options {
-  std::string camera, video, images, device, labels, font, tuningCache;
+  std::string camera, video, images, device, labels, font, tuningCache, precision = "fp32";
   std::vector<std::string> models;
   bool centerCrop = false, headless = false, json = false, once = false;
   int width = 640, height = 480, fps = 30;
@@ -76,6 +78,11 @@ Options parse(int argc, char** argv) {
     else if (a == "--device") o.device = value(i);
     else if (a == "--font") o.font = value(i);
     else if (a == "--tuning-cache") o.tuningCache = value(i);
+    else if (a == "--precision") {
+      o.precision = value(i);
+      if (o.precision != "fp32" && o.precision != "fp16" && o.precision != "auto")
+        throw UsageError{"--precision expects fp32, fp16 or auto, got '" + o.precision + "'"};
+    }
     else if (a == "--headless") o.headless = true;
     else if (a == "--json") o.json = true;
     else if (a == "--once") o.once = true;
@@ -194,10 +201,12 @@ std::string readTuningCache(const std::string& path) {
 }
 
 Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const std::string& labels,
-                          const std::string& tuningCache) {
+                          const std::string& tuningCache, const std::string& precision) {
   Classifier c{path, mobilevk::Model::load(path), nullptr, {}};
   mobilevk::NetworkOptions options;
   options.tuningCache = tuningCache;
+  options.precision = precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+  if (precision == "auto") options.precisionPolicy = mobilevk::NetworkOptions::PrecisionPolicy::Auto;
   c.net = std::make_unique<mobilevk::Network>(ctx, c.model, options);
   const size_t classes = c.model.outputShape().elements();
   const std::string file = labels.empty() ? mobilevk::findLabelFile(path, classes) : labels;
@@ -315,10 +324,12 @@ int run(const Options& o, const char* argv0) {
   mobilevk::Context ctx(co);
   size_t modelIndex = 0;
   const std::string tuningCache = readTuningCache(o.tuningCache);
-  Classifier cls = loadClassifier(ctx, models[0], o.labels, tuningCache);
+  Classifier cls = loadClassifier(ctx, models[0], o.labels, tuningCache, o.precision);
   if (!o.json)
-    std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s\n", source->describe().c_str(), cls.model.name().c_str(),
-                 ctx.device().name.c_str());
+    std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s, %s%s\n", source->describe().c_str(),
+                 cls.model.name().c_str(), ctx.device().name.c_str(),
+                 cls.net->integerExecution() ? "int8" : cls.net->precision() == mobilevk::Precision::FP16 ? "fp16" : "fp32",
+                 cls.net->precisionReason().empty() ? "" : (" (precision auto: " + cls.net->precisionReason() + ")").c_str());
 
   // Capture runs ahead on its own thread: frame N+1 is captured while frame N is classified.
   Mailbox mailbox(source->live());
@@ -372,7 +383,7 @@ int run(const Options& o, const char* argv0) {
             case SDLK_m:
               if (models.size() > 1) {
                 modelIndex = (modelIndex + 1) % models.size();
-                cls = loadClassifier(ctx, models[modelIndex], o.labels, tuningCache);
+                cls = loadClassifier(ctx, models[modelIndex], o.labels, tuningCache, o.precision);
               }
               break;
             default: break;

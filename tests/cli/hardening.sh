@@ -88,6 +88,27 @@ tuning-cache)  # a tuning cache is written new or, with --overwrite, replaced at
   expect 1 "missing.json" "a missing cache file is named"
   ;;
 
+precision-auto)  # tune --precision auto decides fp16 or fp32 on real photos; classify and bench follow and say why
+  vww="$shared/models/vww_96_float.tflite"
+  tune=("$bin" tune --model "$vww" --iterations 1 --tuning-cache pa.json)
+  run "${tune[@]}" --precision auto
+  expect 2 "needs photos to check fp16 against fp32" "precision auto without photos is refused"
+  run "${tune[@]}" "$image"
+  expect 2 "photos are taken only with --precision auto" "photos without precision auto are refused"
+  run "${tune[@]}" --precision fp64 "$image"
+  expect 2 "must be fp32, fp16 or auto" "an unknown precision is named"
+  if [ ! -e pa.json ]; then ok "no cache written by refused runs"; else bad "pa.json written by a refused run"; fi
+  run "${tune[@]}" --precision auto "$image" "$shared/images/cat.bmp"
+  expect 0 "precision auto: fp(16|32) \(tuned fp16 [0-9.]+ ms vs fp32 [0-9.]+ ms .*on 2 images top-1" "tune decides from 2 photos"
+  if grep -q '"choice": "fp' pa.json; then ok "the decision is in the cache"; else bad "no precision decision in pa.json"; fi
+  run "$bin" classify --model "$vww" --precision auto --tuning-cache pa.json "$image"
+  expect 0 "float \(fp(16|32); precision auto: fp(16|32): tuned fp16" "classify prints the choice and why"
+  run "$bin" classify --model "$vww" --precision auto "$image"
+  expect 0 "float \(fp32; precision auto: fp32: no tuning cache" "without a cache auto is fp32, and says so"
+  run "$bin" bench --model "$vww" --precision auto --tuning-cache pa.json --iterations 1 --json
+  expect 0 '"precision_reason": "fp(16|32): tuned fp16' "bench --json reports the choice"
+  ;;
+
 save-output)  # 2. unique exclusive temporary file, fsync, rename; planted symlinks are never followed
   echo "precious" > target.txt
   ln -s target.txt out.npy.tmp-mobilevk  # the old fixed temporary name

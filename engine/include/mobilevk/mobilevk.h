@@ -88,7 +88,8 @@ size_t mvk_model_output_size(mvk_model model);
 mvk_result mvk_network_create(mvk_context context, mvk_model model, int fp16, mvk_network* out);
 typedef struct mvk_network_options {
   uint32_t struct_size;          /* sizeof(mvk_network_options) */
-  int fp16;                      /* 0 fp32, 1 fp16 storage */
+  int fp16;                      /* 0 fp32, 1 fp16 storage, 2 auto (the tuning cache's precision decision;
+                                    NetworkOptions::PrecisionPolicy::Auto) */
   int frames_in_flight;          /* >= 1 */
   int execution;                 /* 0 auto (integer for a quantized file), 1 float, 2 integer */
   int dot_product;               /* integer execution's inner product: 0 auto, 1 packed, 2 plain */

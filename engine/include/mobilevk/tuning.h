@@ -26,10 +26,30 @@ struct TuningOptions {
   // Trial k runs every layer on its k-th variant; trials take turns over 3 rounds. Called after
   // each turn with turns done and in all.
   std::function<void(int done, int total)> progress;
+  // With network.precisionPolicy Auto (float execution): tune fp32 and fp16 both, then decide which
+  // this model runs and record it in the cache (NetworkOptions::PrecisionPolicy). fp16 (its storage
+  // and whichever fp16-arithmetic variants won) is chosen only when its tuned network is faster than
+  // fp32's and, on every image here, its top-1 equals fp32's and max |dprob| <= maxDeltaProb. The
+  // images are real photos as the model's input (imagesToTensor: NHWC, batch 1 each); Auto without
+  // any is refused (InvalidArgument).
+  std::vector<HostTensor> precisionCheckImages;
+  double maxDeltaProb = 0.01;
+};
+
+// What the precision check found (TuningOptions::precisionCheckImages).
+struct PrecisionCheck {
+  bool done = false;  // precision policy Auto was tuned
+  Precision choice = Precision::FP32;
+  double fp32Ms = 0, fp16Ms = 0;  // each tuned, median GPU time (0: not measured)
+  int images = 0;
+  bool top1Agrees = false;
+  double maxDeltaProb = 0;  // over every output of every image
+  std::string reason;       // one line, also stored in the cache
 };
 
 struct TunedLayer {
   std::string name, kind;
+  std::string storage;                  // "fp32", "fp16", "int8" or "int8-dot": the tensors it was tuned with
   std::string variant, defaultVariant;  // the fastest, and the one that runs without a cache
   double ms = 0, defaultMs = 0;         // median GPU time of each on this layer
   std::vector<std::pair<std::string, double>> measured;  // every variant that ran correctly: median ms
@@ -42,6 +62,8 @@ struct TuningResult {
   double defaultMs = 0, tunedMs = 0;
   // Variants whose network output did not match the CPU reference (never chosen), with the error.
   std::vector<std::string> rejected;
+  // Precision policy Auto: layers and the times above are fp32's, then fp16's layers follow.
+  PrecisionCheck precision;
 };
 
 // Needs GPU timestamps (DeviceCapabilities::timestamps); throws mobilevk::Error (Unsupported)

@@ -102,12 +102,21 @@ std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabili
 const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const DeviceInfo& device, Precision precision) {
   const auto all = kernelVariants(kind, path);
   if (all.empty()) return nullptr;
-  // GPUs: wider pointwise blocks (16 output channels) amortize each input fetch over more
-  // multiply-adds; CPU drivers spill registers past the 4x8 block (measured on lavapipe).
-  const bool gpu = device.type == "discrete" || device.type == "integrated";
-  if (gpu && kind == NodeKind::PointwiseConv)
-    if (const KernelVariant* wide = findKernelVariant(kind, path, "px4-oc16"))
-      if (unsupportedReason(*wide, device.caps, precision).empty()) return wide;
+  const auto usable = [&](const char* name) -> const KernelVariant* {
+    const KernelVariant* v = findKernelVariant(kind, path, name);
+    return v && unsupportedReason(*v, device.caps, precision).empty() ? v : nullptr;
+  };
+  if (kind == NodeKind::PointwiseConv) {
+    // Discrete GPUs: the shared-memory tiled GEMM, the shape ncnn, MNN and IREE give 1x1
+    // convolutions there (unmeasured here: no discrete GPU in this project's CI). Integrated GPUs:
+    // wider register blocks (16 output channels) amortize each input fetch over more multiply-adds.
+    // CPU drivers (lavapipe) spill registers past the 4x8 block and run shared memory as plain
+    // memory behind barriers: 4x8 measured fastest there, tiles 8-20x slower.
+    if (device.type == "discrete" && device.caps.subgroupSize >= 16 && device.caps.maxSharedMemoryBytes >= 16384)
+      if (const KernelVariant* v = usable("tiled-px4-oc16-k4")) return v;
+    if (device.type == "discrete" || device.type == "integrated")
+      if (const KernelVariant* v = usable("px4-oc16")) return v;
+  }
   for (const KernelVariant* v : all)
     if (unsupportedReason(*v, device.caps, precision).empty()) return v;
   return nullptr;

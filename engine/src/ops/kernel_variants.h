@@ -51,9 +51,10 @@ const KernelVariant* findKernelVariant(NodeKind kind, KernelPath path, const std
 // Why the device cannot run the variant with tensors of `precision`, or "" when it can (fp16
 // arithmetic runs only where tensors are fp16 and the device has shaderFloat16).
 std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps, Precision precision);
-// The variant used without a tuning cache (null for kinds without variants): the block shapes
-// measured fastest on a CPU driver (lavapipe) for CPU devices, and for GPUs the shapes that give
-// each invocation more outputs to hide memory latency with.
+// The variant used without a tuning cache (null for kinds without variants), from the device's
+// type, subgroup size and shared memory: the first of the table on CPU drivers (measured fastest on
+// lavapipe); for pointwise layers, wider register blocks on integrated GPUs and the shared-memory
+// tiles on discrete ones (see kernel_variants.cpp for why).
 const KernelVariant* defaultKernelVariant(NodeKind kind, KernelPath path, const DeviceInfo& device, Precision precision);
 
 }  // namespace mobilevk

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <memory>
 
@@ -56,9 +57,14 @@ double relativeError(const HostTensor& got, const HostTensor& ref) {
   return maxDiff / std::max(maxRef, 1e-30);
 }
 
-}  // namespace
+HostTensor syntheticInput(const Model& model, int batch) {
+  HostTensor input(model.inputShape(batch));
+  for (size_t i = 0; i < input.data.size(); ++i) input.data[i] = float((i * 7919) % 2001) / 1000.0f - 1.0f;
+  return input;
+}
 
-TuningResult tuneKernels(Context& context, const Model& model, const TuningOptions& options) {
+// One configuration (a fixed precision): every variant of every layer, as tuneKernels describes.
+TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions& options) {
   Gpu& gpu = InternalAccess::gpu(context);
   const DeviceInfo& device = gpu.info();
   if (!device.caps.timestamps)
@@ -71,8 +77,7 @@ TuningResult tuneKernels(Context& context, const Model& model, const TuningOptio
   const std::string previous = base.tuningCache;
   base.tuningCache.clear();
 
-  HostTensor input(model.inputShape(base.batch));
-  for (size_t i = 0; i < input.data.size(); ++i) input.data[i] = float((i * 7919) % 2001) / 1000.0f - 1.0f;
+  const HostTensor input = syntheticInput(model, base.batch);
 
   Network defaults(context, model, base);
   const auto& impl = InternalAccess::network(defaults);
@@ -148,6 +153,7 @@ TuningResult tuneKernels(Context& context, const Model& model, const TuningOptio
     TunedLayer layer;
     layer.name = node.name;
     layer.kind = nodeKindName(node.kind);
+    layer.storage = impl.storageName();
     layer.defaultVariant = def ? def->name : "";
     for (const auto& [name, ms] : samples[key]) layer.measured.push_back({name, median(ms)});
     if (layer.measured.empty()) continue;  // every trial of this layer was rejected
@@ -175,6 +181,105 @@ TuningResult tuneKernels(Context& context, const Model& model, const TuningOptio
   }
   result.defaultMs = median(defaultMs);
   result.tunedMs = median(tunedMs);
+  return result;
+}
+
+// fp32 against fp16, each tuned (caches with both tables): whole-network time in alternating
+// rounds, and the outputs on every check image.
+PrecisionCheck checkPrecision(Context& context, const Model& model, const TuningOptions& options, const std::string& cache) {
+  PrecisionCheck check;
+  check.done = true;
+  NetworkOptions o = options.network;
+  o.precisionPolicy = NetworkOptions::PrecisionPolicy::Fixed;
+  o.profile = true;
+  o.keepLayerOutputs = false;
+  o.framesInFlight = 1;
+  o.tuningCache = cache;
+  o.precision = Precision::FP32;
+  Network fp32(context, model, o);
+  o.precision = Precision::FP16;
+  Network fp16(context, model, o);
+  const HostTensor input = syntheticInput(model, o.batch);
+  std::vector<double> ms32, ms16;
+  for (int round = 0; round < 3; ++round) {
+    const Timed a = timeNetwork(fp32, input, options.iterations);
+    const Timed b = timeNetwork(fp16, input, options.iterations);
+    ms32.insert(ms32.end(), a.totalMs.begin(), a.totalMs.end());
+    ms16.insert(ms16.end(), b.totalMs.begin(), b.totalMs.end());
+  }
+  check.fp32Ms = median(ms32);
+  check.fp16Ms = median(ms16);
+  check.top1Agrees = true;
+  const Shape one = model.inputShape(1);
+  for (const HostTensor& image : options.precisionCheckImages) {
+    HostTensor batch(model.inputShape(o.batch));  // the image in every slot of the batch
+    for (int n = 0; n < o.batch; ++n) std::copy(image.data.begin(), image.data.end(), batch.data.begin() + n * one.elements());
+    const HostTensor a = fp32.run(batch), b = fp16.run(batch);
+    const size_t row = a.shape.elements() / size_t(a.shape.n);
+    for (int n = 0; n < a.shape.n; ++n) {
+      const auto a0 = a.data.begin() + n * row, b0 = b.data.begin() + n * row;
+      if (std::max_element(a0, a0 + row) - a0 != std::max_element(b0, b0 + row) - b0) check.top1Agrees = false;
+    }
+    for (size_t i = 0; i < a.data.size(); ++i)
+      check.maxDeltaProb = std::max(check.maxDeltaProb, std::fabs(double(a.data[i]) - b.data[i]));
+    ++check.images;
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "tuned fp16 %.2f ms vs fp32 %.2f ms (%.2fx); on %d images top-1 %s, max |dprob| %.4f",
+                check.fp16Ms, check.fp32Ms, check.fp32Ms / check.fp16Ms, check.images,
+                check.top1Agrees ? "the same" : "differs", check.maxDeltaProb);
+  const bool faster = check.fp16Ms < check.fp32Ms, close = check.top1Agrees && check.maxDeltaProb <= options.maxDeltaProb;
+  check.choice = faster && close ? Precision::FP16 : Precision::FP32;
+  check.reason = std::string(line) + (check.choice == Precision::FP16 ? "" : !faster ? " (fp16 not faster)" : " (fp16 too far off)");
+  return check;
+}
+
+}  // namespace
+
+TuningResult tuneKernels(Context& context, const Model& model, const TuningOptions& options) {
+  if (options.network.precisionPolicy != NetworkOptions::PrecisionPolicy::Auto) return tuneOnce(context, model, options);
+  const Graph& graph = InternalAccess::graph(model);
+  const bool integer = options.network.execution == NetworkOptions::Execution::Integer ||
+                       (options.network.execution == NetworkOptions::Execution::Auto && graph.integerExecutable());
+  TuningOptions fixed = options;
+  fixed.network.precisionPolicy = NetworkOptions::PrecisionPolicy::Fixed;
+  fixed.network.precision = Precision::FP32;
+  if (integer) return tuneOnce(context, model, fixed);  // 8-bit tensors: no precision to choose
+  if (options.precisionCheckImages.empty())
+    throw Error(ErrorCode::InvalidArgument,
+                "precision auto: tuning needs real images to check fp16 against fp32 (TuningOptions::precisionCheckImages, "
+                "`tune --check-images`)");
+  for (const HostTensor& image : options.precisionCheckImages)
+    if (image.shape != model.inputShape(1) || image.data.size() != image.shape.elements())
+      throw Error(ErrorCode::InvalidArgument, "precision check image of shape " + image.shape.str() + ": model '" +
+                                                  model.name() + "' takes " + model.inputShape(1).str());
+  Gpu& gpu = InternalAccess::gpu(context);
+  TuningResult result = tuneOnce(context, model, fixed);
+  PrecisionCheck check;
+  std::string cache = result.cache;
+  if (!gpu.info().caps.storage16bit) {
+    check.done = true;
+    check.reason = "the device has no 16-bit storage";
+  } else {
+    fixed.network.precision = Precision::FP16;
+    fixed.network.tuningCache = result.cache;
+    TuningResult half = tuneOnce(context, model, fixed);
+    for (auto& l : half.layers) result.layers.push_back(std::move(l));
+    for (auto& r : half.rejected) result.rejected.push_back(std::move(r));
+    cache = half.cache;
+    check = checkPrecision(context, model, options, cache);
+  }
+  TuningTable table = parseTuningCache(cache, gpu.info(), nullptr);
+  PrecisionDecision& d = table.precision[modelPrecisionKey(graph, options.network.batch)];
+  d.choice = check.choice;
+  d.fp32Ms = check.fp32Ms;
+  d.fp16Ms = check.fp16Ms;
+  d.images = check.images;
+  d.top1Agrees = check.top1Agrees;
+  d.maxDeltaProb = check.maxDeltaProb;
+  d.reason = check.reason;
+  result.cache = serializeTuningCache(table, gpu.info());
+  result.precision = check;
   return result;
 }
 
