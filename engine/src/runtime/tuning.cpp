@@ -270,14 +270,7 @@ TuningResult tuneKernels(Context& context, const Model& model, const TuningOptio
     check = checkPrecision(context, model, options, cache);
   }
   TuningTable table = parseTuningCache(cache, gpu.info(), nullptr);
-  PrecisionDecision& d = table.precision[modelPrecisionKey(graph, options.network.batch)];
-  d.choice = check.choice;
-  d.fp32Ms = check.fp32Ms;
-  d.fp16Ms = check.fp16Ms;
-  d.images = check.images;
-  d.top1Agrees = check.top1Agrees;
-  d.maxDeltaProb = check.maxDeltaProb;
-  d.reason = check.reason;
+  table.precision[modelPrecisionKey(graph, options.network.batch)] = check;
   result.cache = serializeTuningCache(table, gpu.info());
   result.precision = check;
   return result;

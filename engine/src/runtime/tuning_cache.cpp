@@ -90,7 +90,8 @@ TuningTable parseTuningCache(const std::string& text, const DeviceInfo& device,
       const std::string choice = entry.is_object() ? entry.value("choice", std::string()) : std::string();
       if (choice != "fp32" && choice != "fp16")
         return ignore("precision entry \"" + key + "\" has no \"choice\" of fp32 or fp16 (corrupt?)");
-      PrecisionDecision d;
+      PrecisionCheck d;
+      d.done = true;
       d.choice = choice == "fp16" ? Precision::FP16 : Precision::FP32;
       d.fp32Ms = entry.value("fp32_ms", 0.0);
       d.fp16Ms = entry.value("fp16_ms", 0.0);

@@ -17,6 +17,7 @@
 
 #include "graph/graph.h"
 #include "mobilevk/context.h"
+#include "mobilevk/tuning.h"
 #include "ops/kernel_variants.h"
 
 namespace mobilevk {
@@ -26,19 +27,10 @@ struct TunedVariant {
   double ms = 0, defaultMs = 0;
 };
 
-// What `--precision auto` measured for one model and batch (mobilevk/tuning.h PrecisionCheck).
-struct PrecisionDecision {
-  Precision choice = Precision::FP32;
-  double fp32Ms = 0, fp16Ms = 0, maxDeltaProb = 0;
-  int images = 0;
-  bool top1Agrees = false;
-  std::string reason;  // one line, for the user
-};
-
 // Layer shape -> tuned variant, and model -> precision decision, for one device.
 struct TuningTable {
   std::map<std::string, TunedVariant> layers;
-  std::map<std::string, PrecisionDecision> precision;
+  std::map<std::string, PrecisionCheck> precision;  // what `tune --precision auto` decided
 };
 
 // What identifies a model for a precision decision: its name, a hash of its layers and weights (the
