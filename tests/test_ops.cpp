@@ -3,8 +3,8 @@
 // batch 3, each activation) and seeded random shapes.
 //
 // Tolerance for the sum-of-products ops (convolutions, fully connected, average pool): the
-// classical bound for float summation in any order, |computed - exact| <= gamma(K) * sum|terms|,
-// gamma(K) = K*u / (1 - K*u), u = 2^-24, where K counts the roundings an output goes through (one per
+// classical bound for float summation in any order, |computed - exact| <= fp32Gamma(K) * sum|terms|,
+// fp32Gamma(K) = K*u / (1 - K*u), u = 2^-24, where K counts the roundings an output goes through (one per
 // term plus one per product, hence K = 2*terms + 1 covering the bias). sum|terms| is computed
 // exactly by running the double-precision reference on |input|, |weights| and |bias|. This bound
 // is rigorous whatever order or FMA contraction the driver uses, so it cannot fail spuriously, yet
@@ -22,6 +22,7 @@
 #include "mobilevk/reference.h"
 #include "ops/conv2d.h"
 #include "ops/depthwise_conv.h"
+#include "ops/depthwise_pointwise_conv.h"
 #include "ops/fully_connected.h"
 #include "ops/global_avg_pool.h"
 #include "ops/gpu_op_table.h"
@@ -34,7 +35,7 @@ using namespace testing;
 
 namespace {
 
-double gamma(double k) {
+double fp32Gamma(double k) {
   const double u = std::ldexp(1.0, -24);
   return k * u / (1.0 - k * u);
 }
@@ -64,7 +65,7 @@ double halfArithmeticBound(const KernelVariant* variant, double terms) {
 std::vector<float> summationTolerance(const HostTensor& absRef, double terms, Precision p = Precision::FP32,
                                       const KernelVariant* variant = nullptr) {
   std::vector<float> tol(absRef.data.size());
-  const double g = gamma(2.0 * terms + 1.0) + (p == Precision::FP16 ? 3.01 * kHalfU : 0.0) +
+  const double g = fp32Gamma(2.0 * terms + 1.0) + (p == Precision::FP16 ? 3.01 * kHalfU : 0.0) +
                    halfArithmeticBound(variant, terms);
   for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(g * absRef.data[i] + 1e-7);
   return tol;
@@ -287,6 +288,7 @@ TEST_CASE("every kernel variant matches the CPU reference (odd sizes, odd channe
                                     std::pair{NodeKind::Conv2D, standard}}) {
     REQUIRE(kernelVariants(kind, KernelPath::Float).size() >= 2);
     for (const KernelVariant* v : kernelVariants(kind, KernelPath::Float)) {
+      if (v->build == KernelVariant::Build::FusedPointwise) continue;  // two layers: its own test case below
       const bool half = v->build == KernelVariant::Build::Half || v->build == KernelVariant::Build::HalfAcc32;
       // lavapipe runs them all; the fp16-arithmetic ones only on fp16 tensors.
       REQUIRE(unsupportedReason(*v, caps, Precision::FP16).empty());
@@ -310,6 +312,97 @@ TEST_CASE("every kernel variant matches the CPU reference (odd sizes, odd channe
                        doctest::Contains("is for DepthwiseConv"), Error);
   CHECK_THROWS_WITH_AS(PointwiseConv(g, d, Precision::FP32, kernelVariants(NodeKind::PointwiseConv, KernelPath::Integer)[0]),
                        doctest::Contains("(integer)"), Error);
+  expectNoValidationMessages();
+}
+
+TEST_CASE("DepthwisePointwiseConv (the fused-pw kernel variants) matches the CPU reference: depthwise then pointwise") {
+  std::mt19937 rng(3223);
+  struct FusedCase {
+    Shape in;
+    int outC, k, stride;
+    Padding pad;
+    Activation dwAct, pwAct;
+  };
+  const std::vector<FusedCase> cases = {
+      {{1, 14, 14, 512}, 512, 3, 1, kSame, Activation::relu6(), Activation::relu6()},  // MobileNet's conv_dw_7..11
+      {{1, 14, 14, 512}, 1024, 3, 2, kSame, Activation::relu6(), Activation::relu6()},  // conv_dw_12: 14 -> 7
+      {{1, 7, 7, 1024}, 1024, 3, 1, kSame, Activation::relu6(), Activation::relu6()},
+      {{3, 7, 5, 13}, 6, 3, 2, kSame, Activation::relu(), Activation::none()},  // odd sizes, stride 2, batch 3
+      {{2, 9, 11, 5}, 37, 3, 1, Padding::symmetric(1), Activation::none(), Activation::relu6()},
+      {{1, 6, 6, 3}, 1, 5, 1, kValid, Activation::relu6(), Activation::none()},
+      {{1, 1, 1, 7}, 9, 3, 1, kSame, Activation::relu6(), Activation::relu6()},
+  };
+  auto& g = InternalAccess::gpu(context());
+  const auto& caps = context().device().caps;
+  size_t variants = 0;
+  for (const KernelVariant* v : kernelVariants(NodeKind::DepthwiseConv, KernelPath::Float)) {
+    if (v->build != KernelVariant::Build::FusedPointwise) continue;
+    ++variants;
+    for (const FusedCase& c : cases)
+      for (Precision precision : {Precision::FP32, Precision::FP16}) {
+        if (precision == Precision::FP16 && !caps.storage16bit) continue;
+        CAPTURE(v->name);
+        CAPTURE(c.in.str());
+        CAPTURE(c.outC);
+        CAPTURE(precision == Precision::FP16);
+        ConvDesc dw, pw;
+        dw.name = "dw";
+        dw.inChannels = dw.outChannels = c.in.c;
+        dw.window = {c.k, c.k, c.stride, c.stride, c.pad};
+        dw.activation = c.dwAct;
+        dw.weights = randomVector(size_t(c.k) * c.k * c.in.c, rng);
+        dw.bias = randomVector(size_t(c.in.c), rng);
+        pw.name = "pw";
+        pw.inChannels = c.in.c;
+        pw.outChannels = c.outC;
+        pw.window = {1, 1, 1, 1, kValid};
+        pw.activation = c.pwAct;
+        pw.weights = randomVector(size_t(c.outC) * c.in.c, rng);
+        pw.bias = randomVector(size_t(c.outC), rng);
+        const HostTensor in = randomTensor(c.in, rng);
+        const HostTensor ref = cpu::pointwiseConv(cpu::depthwiseConv(in, dw), pw);
+        // The bound of the two sums in a row (clamps only shrink errors): fp32 summation over both
+        // sums' terms on the all-magnitudes reference; with fp16 tensors, rounding of the input,
+        // both weights, the depthwise output (the fused kernel rounds it as the separate store
+        // would) and the output: 5 roundings, 6.01 u.
+        const HostTensor absRef = cpu::pointwiseConv(cpu::depthwiseConv(absTensor(in), absDesc(dw)), absDesc(pw));
+        const double terms = double(c.k) * c.k + c.in.c;
+        std::vector<float> tol(absRef.data.size());
+        const double bound = fp32Gamma(2.0 * terms + 2.0) + (precision == Precision::FP16 ? 6.01 * kHalfU : 0.0);
+        for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(bound * absRef.data[i] + 1e-7);
+        DepthwisePointwiseConv op(g, PackedWeights::create(g, dw, ConvKind::Depthwise, precision),
+                                  PackedWeights::create(g, pw, ConvKind::Pointwise, precision), v);
+        const HostTensor gpu = runGpu(op, in, precision);
+        REQUIRE(gpu.shape == ref.shape);
+        recordError(std::string("DepthwisePointwiseConv") + (precision == Precision::FP16 ? " fp16" : ""),
+                    expectClose(gpu, ref, tol, v->name));
+      }
+  }
+  CHECK(variants >= 2);
+  // The separate depthwise op refuses a fused variant, and the fused op a plain one, by name.
+  ConvDesc dw;
+  dw.name = "dw";
+  dw.inChannels = dw.outChannels = 4;
+  dw.window = {3, 3, 1, 1, kSame};
+  dw.weights.assign(36, 0.5f);
+  const KernelVariant* fused = findKernelVariant(NodeKind::DepthwiseConv, KernelPath::Float, "fused-pw-px4-oc8");
+  REQUIRE(fused);
+  CHECK_THROWS_WITH_AS(DepthwiseConv(g, dw, Precision::FP32, fused), doctest::Contains("runs with the pointwise layer after it"),
+                       Error);
+  ConvDesc pw;
+  pw.name = "pw";
+  pw.inChannels = 5;
+  pw.outChannels = 4;
+  pw.window = {1, 1, 1, 1, kValid};
+  pw.weights.assign(20, 0.5f);
+  const auto dwPacked = PackedWeights::create(g, dw, ConvKind::Depthwise, Precision::FP32);
+  CHECK_THROWS_WITH_AS(DepthwisePointwiseConv(g, dwPacked, PackedWeights::create(g, pw, ConvKind::Pointwise, Precision::FP32), fused),
+                       doctest::Contains("does not follow 'dw'"), Error);
+  pw.inChannels = 4;
+  pw.weights.assign(16, 0.5f);
+  CHECK_THROWS_WITH_AS(DepthwisePointwiseConv(g, dwPacked, PackedWeights::create(g, pw, ConvKind::Pointwise, Precision::FP32),
+                                              kernelVariants(NodeKind::DepthwiseConv, KernelPath::Float)[0]),
+                       doctest::Contains("does not fuse"), Error);
   expectNoValidationMessages();
 }
 

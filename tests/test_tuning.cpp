@@ -52,6 +52,18 @@ struct LoggingContext {
   }
 };
 
+// A tuning cache for `device` written by hand (the format of runtime/tuning_cache.h).
+json handWrittenCache(const DeviceInfo& device, const json& layers) {
+  return {{"format", "mobilevk-tuning"},
+          {"version", 1},
+          {"device",
+           {{"name", device.name},
+            {"uuid", device.caps.deviceUuid},
+            {"driver", device.caps.driverName + " " + device.caps.driverInfo},
+            {"driver_version", device.caps.driverVersion}}},
+          {"layers", layers}};
+}
+
 }  // namespace
 
 TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network equals the CPU reference") {
@@ -74,29 +86,37 @@ TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network 
   // Every conv layer (stem, 13 depthwise, 13 pointwise) was tuned among its kind's variants, each
   // of which ran.
   REQUIRE(r.layers.size() == 27);
+  const auto layers = model.layers();
   for (const auto& l : r.layers) {
     CAPTURE(l.name);
     const NodeKind kind = l.kind == "Conv2D" ? NodeKind::Conv2D : l.kind == "DepthwiseConv" ? NodeKind::DepthwiseConv
                                                                                               : NodeKind::PointwiseConv;
     size_t supported = 0;  // fp32 tensors: every variant but the fp16-arithmetic ones
+    const auto layerIt = std::find_if(layers.begin(), layers.end(), [&](const LayerSummary& s) { return s.name == l.name; });
+    REQUIRE(layerIt != layers.end());
+    const bool smallMap = layerIt->outputShape.h * layerIt->outputShape.w <= 14 * 14;
     for (const KernelVariant* v : kernelVariants(kind, KernelPath::Float))
-      supported += unsupportedReason(*v, lc.context->device().caps, Precision::FP32).empty();
+      supported += unsupportedReason(*v, lc.context->device().caps, Precision::FP32).empty() &&
+                   (v->build != KernelVariant::Build::FusedPointwise || smallMap);  // fused: the late maps only
     CHECK(l.measured.size() == supported);
     CHECK(l.storage == "fp32");
     CHECK(findKernelVariant(kind, KernelPath::Float, l.variant) != nullptr);
-    for (const auto& [name, ms] : l.measured) CHECK(l.ms <= ms);
+    // The fastest unfused variant wins unless a fused one (its time: this layer and the next) does.
+    const auto fused = [&](const std::string& name) { return name.rfind("fused-pw-", 0) == 0; };
+    for (const auto& [name, ms] : l.measured)
+      if (fused(name) == fused(l.variant)) CHECK(l.ms <= ms);
   }
   // The network given the cache runs the chosen variants, and stays within the float tolerance.
   NetworkOptions tuned;
   tuned.tuningCache = r.cache;
   Network net(*lc.context, model, tuned);
   const auto variants = net.kernelVariants();
-  const auto layers = model.layers();
   size_t k = 0;
   for (size_t i = 0; i < layers.size(); ++i)
     if (!variants[i].empty()) {
       REQUIRE(k < r.layers.size());
-      CHECK(variants[i] == r.layers[k++].variant);
+      const std::string& want = r.layers[k++].variant;
+      CHECK((variants[i] == want || (variants[i] == "fused" && variants[i - 1].rfind("fused-pw-", 0) == 0)));
     }
   CHECK(k == r.layers.size());
   const HostTensor in = someInput(model.inputShape());
@@ -155,14 +175,7 @@ TEST_CASE("tuning cache: foreign, stale, corrupt or unknown entries are ignored 
   const Graph& graph = InternalAccess::graph(model);
   for (size_t i = 0; i < graph.nodes.size(); ++i)
     if (graph.nodes[i].kind == NodeKind::PointwiseConv) layers[impl.tuningKeys[i]] = {{"variant", "px8-oc8"}};
-  const json good = {{"format", "mobilevk-tuning"},
-                     {"version", 1},
-                     {"device",
-                      {{"name", device.name},
-                       {"uuid", device.caps.deviceUuid},
-                       {"driver", device.caps.driverName + " " + device.caps.driverInfo},
-                       {"driver_version", device.caps.driverVersion}}},
-                     {"layers", layers}};
+  const json good = handWrittenCache(device, layers);
   {
     NetworkOptions o;
     o.tuningCache = good.dump();
@@ -332,4 +345,54 @@ TEST_CASE("default kernel variants follow the device's type, subgroup size and s
   CHECK(unsupportedReason(*tiles, d.caps, Precision::FP32).find("16384 bytes of shared memory") != std::string::npos);
   d.caps.subgroupSize = 128;
   CHECK(unsupportedReason(*tiles, d.caps, Precision::FP32).find("subgroup size") != std::string::npos);
+}
+
+TEST_CASE("fused depthwise + pointwise: a cache that fuses the late layers runs one dispatch per pair, same results") {
+  LoggingContext lc;
+  const Model model = testing::smallMobileNet(64, 10);  // late maps 4x4 and 2x2; the 32x32 ones may not fuse
+  const HostTensor in = someInput(model.inputShape(2));
+  const HostTensor expected = runReference(model, in);
+  NetworkOptions o;
+  o.batch = 2;
+  Network probe(*lc.context, model, o);
+  const auto& impl = InternalAccess::network(probe);
+  const Graph& graph = InternalAccess::graph(model);
+  for (const char* variant : {"fused-pw-px4-oc8", "fused-pw-px4-oc32"}) {
+    CAPTURE(variant);
+    json layers = json::object();
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+      if (graph.nodes[i].kind == NodeKind::DepthwiseConv) layers[impl.tuningKeys[i]] = {{"variant", variant}};
+    o.tuningCache = handWrittenCache(lc.context->device(), layers).dump();
+    o.profile = true;
+    lc.warnings.clear();
+    Network net(*lc.context, model, o);
+    const auto variants = net.kernelVariants();
+    const std::vector<Shape> shapes = graph.inferShapes(2);
+    size_t pairs = 0;
+    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+      if (graph.nodes[i].kind != NodeKind::DepthwiseConv) continue;
+      const bool small = shapes[i].h * shapes[i].w <= 14 * 14;
+      CHECK(variants[i] == (small ? variant : "ox4"));  // large maps: refused with a message, the default runs
+      CHECK(variants[i + 1] == (small ? "fused" : "px4-oc8"));
+      pairs += small;
+    }
+    CHECK(pairs >= 8);
+    CHECK(lc.warned("is for maps up to 14x14"));
+    CHECK(maxAbsDiff(net.run(in), expected) <= 1e-4);
+    CHECK(maxAbsDiff(net.run(in), expected) <= 1e-4);  // replays too
+    // Fewer dispatches, so fewer barriers; a fused-away layer takes no GPU time of its own.
+    CHECK(net.barrierCount() + pairs == probe.barrierCount());
+    const RunTimings t = net.lastTimings();
+    for (size_t i = 0; i < variants.size(); ++i)
+      if (variants[i] == "fused") CHECK(t.layerMs[i] < 0.05);
+    // With every layer's output kept, nothing fuses (the depthwise outputs must stay readable).
+    NetworkOptions keep = o;
+    keep.keepLayerOutputs = true;
+    lc.warnings.clear();
+    Network kept(*lc.context, model, keep);
+    for (const auto& v : kept.kernelVariants()) CHECK(v.rfind("fused", 0) != 0);
+    CHECK(lc.warned("keepLayerOutputs needs the depthwise output"));
+    CHECK(maxAbsDiff(kept.run(in), expected) <= 1e-4);
+  }
+  CHECK(lc.context->validationMessages().empty());
 }

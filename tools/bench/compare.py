@@ -12,7 +12,7 @@ engine's median latency, its ratio to PyTorch eager's, and its GFLOP/s as a shar
 peak of the Vulkan device.
 
     python3 tools/bench/compare.py [--alpha 1.0] [--resolution 224] [--batch 1] [--rounds 5]
-                                   [--second-driver build/mesa25]
+                                   [--second-driver build/mesa25] [--tuning-cache F] [--second-tuning-cache F]
 """
 import argparse
 import json
@@ -74,11 +74,13 @@ def second_driver_env(directory):
     return env
 
 
-def bench_mobilevk(args, device, iterations, warmup, env=None):
+def bench_mobilevk(args, device, iterations, warmup, env=None, tuning_cache=None):
     cmd = [CLI, "bench", "--alpha", str(args.alpha), "--resolution", str(args.resolution), "--batch", str(args.batch),
            "--iterations", str(iterations), "--warmup", str(warmup), "--json"]
     if device:
         cmd += ["--device", device]
+    if tuning_cache:
+        cmd += ["--tuning-cache", tuning_cache]
     out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env).stdout
     return json.loads(out)
 
@@ -103,6 +105,8 @@ def main():
     p.add_argument("--threads", type=int, default=2, help="PyTorch CPU threads")
     p.add_argument("--json", action="store_true")
     p.add_argument("--second-driver", metavar="DIR", help="also run mobilevk on the Vulkan driver unpacked in DIR")
+    p.add_argument("--tuning-cache", metavar="FILE", help="mobilevk runs the kernel variants of this cache (mobilevk tune)")
+    p.add_argument("--second-tuning-cache", metavar="FILE", help="the same on the second driver")
     args = p.parse_args()
 
     if not os.path.exists(CLI):
@@ -134,7 +138,8 @@ def main():
         samples["pytorch"] += bench_torch(model, x, args.iterations, 2)
         samples["pytorch_best"] += bench_torch(best, x, args.iterations, 2)
         for k, (_, env) in enumerate(drivers):
-            res = bench_mobilevk(args, None, args.iterations, 2, env)
+            res = bench_mobilevk(args, None, args.iterations, 2, env,
+                                 args.second_tuning_cache if k else args.tuning_cache)
             device_name, macs = res["device"], res["mult_adds"]
             samples[f"mobilevk{k}"].append(res["host_ms"]["median"])
             if "gpu_ms" in res:

@@ -154,7 +154,8 @@ class Network {
   Precision precision() const;
   std::string precisionReason() const;
   // Per layer, the kernel variant it runs ("px4-oc8", ...; see `mobilevk tune`), "" for layer kinds
-  // that have one kernel only.
+  // that have one kernel only, "fused" for a pointwise layer that runs inside the depthwise layer
+  // before it (a fused-pw-* variant; its time then counts there).
   std::vector<std::string> kernelVariants() const;
   // GPU timings of the last run(); needs profile.
   RunTimings lastTimings() const;

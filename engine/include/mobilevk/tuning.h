@@ -51,7 +51,10 @@ struct TunedLayer {
   std::string name, kind;
   std::string storage;                  // "fp32", "fp16", "int8" or "int8-dot": the tensors it was tuned with
   std::string variant, defaultVariant;  // the fastest, and the one that runs without a cache
-  double ms = 0, defaultMs = 0;         // median GPU time of each on this layer
+  // Median GPU time of each on this layer; a fused-pw-* variant's time is this depthwise layer's and
+  // the pointwise layer's after it, which it runs too (it wins only against the best unfused
+  // variant plus that layer's best).
+  double ms = 0, defaultMs = 0;
   std::vector<std::pair<std::string, double>> measured;  // every variant that ran correctly: median ms
 };
 

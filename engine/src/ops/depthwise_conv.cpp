@@ -35,6 +35,9 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const
 DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant)
     : WeightedOp(gpu, std::move(weights), ConvKind::Depthwise) {
   chooseVariant("DepthwiseConv", NodeKind::DepthwiseConv, KernelPath::Float, variant);
+  if (variant_->build == KernelVariant::Build::FusedPointwise)
+    throw Error(ErrorCode::InvalidArgument, "DepthwiseConv '" + desc_.name + "': kernel variant '" + variant_->name +
+                                                "' runs with the pointwise layer after it (DepthwisePointwiseConv)");
   const auto& w = desc_.window;
   const uint32_t outX = depthwiseOutputsPerInvocation(*variant_, w);
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),

@@ -12,7 +12,7 @@ using B = KernelVariant::Build;
 // Every kernel variant. The first of each (kind, path) is the portable default; names say the
 // block: px = pixels, oc = output channels, ox = outputs along x, per invocation; -ssbo: reads
 // through storage buffers; tiled-: shared-memory tiles of k input channels per step; -f16: fp16
-// arithmetic, -f16acc32: fp16 products accumulated in fp32.
+// arithmetic, -f16acc32: fp16 products accumulated in fp32; fused-pw-: with the next pointwise layer.
 const KernelVariant kVariants[] = {
     {"px4-oc8", NodeKind::PointwiseConv, F, {4, 2}, 64},
     {"px4-oc16", NodeKind::PointwiseConv, F, {4, 4}, 64},
@@ -36,6 +36,8 @@ const KernelVariant kVariants[] = {
     {"ox4", NodeKind::DepthwiseConv, F, {4, 0}, 64},
     {"ox2", NodeKind::DepthwiseConv, F, {2, 0}, 64},
     {"ox8", NodeKind::DepthwiseConv, F, {8, 0}, 64},
+    {"fused-pw-px4-oc8", NodeKind::DepthwiseConv, F, {4, 2}, 64, B::FusedPointwise},
+    {"fused-pw-px4-oc32", NodeKind::DepthwiseConv, F, {4, 8}, 64, B::FusedPointwise},
     {"ox4", NodeKind::DepthwiseConv, I, {4, 0}, 64},
     {"ox2", NodeKind::DepthwiseConv, I, {2, 0}, 64},
     {"ox8", NodeKind::DepthwiseConv, I, {8, 0}, 64},
@@ -60,6 +62,14 @@ const KernelVariant* findKernelVariant(NodeKind kind, KernelPath path, const std
   for (const KernelVariant* v : kernelVariants(kind, path))
     if (name == v->name) return v;
   return nullptr;
+}
+
+std::string fusionProblem(const Graph& graph, size_t i, const Shape& depthwiseOutput) {
+  if (i + 1 >= graph.nodes.size() || graph.nodes[i + 1].kind != NodeKind::PointwiseConv)
+    return "fuses the pointwise layer after it, and none follows";
+  if (depthwiseOutput.h * depthwiseOutput.w > 14 * 14)
+    return "is for maps up to 14x14, this one is " + std::to_string(depthwiseOutput.h) + "x" + std::to_string(depthwiseOutput.w);
+  return "";
 }
 
 void tiledWorkgroup(const KernelVariant& variant, uint32_t subgroupSize, uint32_t out[2]) {

@@ -30,6 +30,9 @@ struct KernelVariant {
     SharedTiles,   // pointwise_conv_tiled: a workgroup stages input and weight tiles in shared memory
     Half,          // its f16math build: f16vec4 multiply-adds, accumulated in fp16
     HalfAcc32,     // its f16math_acc32 build: f16vec4 products of 4 input channels, accumulated in fp32
+    // DepthwiseConv: depthwise_pointwise_conv, this layer and the pointwise layer after it in one
+    // dispatch (ops/depthwise_pointwise_conv.h); block = {pixels along x, output channel groups}.
+    FusedPointwise,
   };
   Build build = Build::Texel;
   // SharedTiles: input channel groups staged per step; the workgroup is subgroupSize x
@@ -38,6 +41,11 @@ struct KernelVariant {
   // consecutive pixels.
   uint32_t tileChannelGroups = 0;
 };
+
+// Why depthwise node `i` of `graph` cannot run a FusedPointwise variant, or "" when it can: the
+// node after it must be a pointwise convolution, and the map at most 14x14 (the late layers, where
+// two dispatches' overhead is a large share of little work).
+std::string fusionProblem(const Graph& graph, size_t i, const Shape& depthwiseOutput);
 
 // Shared memory a SharedTiles variant uses with the device's subgroup size (0 for other builds).
 uint32_t sharedMemoryBytes(const KernelVariant& variant, uint32_t subgroupSize);

@@ -31,7 +31,9 @@ size_t Network::layerCount() const { return impl_->layers(); }
 bool Network::integerExecution() const { return impl_->integer; }
 std::vector<std::string> Network::kernelVariants() const {
   std::vector<std::string> out;
-  for (const auto& op : impl_->frames.front().ops) out.push_back(op->variant() ? op->variant()->name : "");
+  const auto& ops = impl_->frames.front().ops;
+  for (size_t i = 0; i < ops.size(); ++i)
+    out.push_back(impl_->plan.steps[i].fusedIntoPrevious ? "fused" : ops[i]->variant() ? ops[i]->variant()->name : "");
   return out;
 }
 Precision Network::precision() const { return impl_->options.precision; }

@@ -3,6 +3,7 @@
 #include "internal_access.h"
 #include "mobilevk/error.h"
 #include "ops/gpu_op_table.h"
+#include "ops/depthwise_pointwise_conv.h"
 #include "ops/integer_op.h"
 #include "mobilevk/reference.h"
 #include "runtime/network_impl.h"
@@ -38,8 +39,9 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
   if (!options.tuningCache.empty())
     tuning = parseTuningCache(options.tuningCache, gpu.info(), [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
   choosePrecision(graph);
+  chooseKernelVariants(graph);
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-  plan = planExecution(graph, o.batch, options.precision, integer, o.keepLayerOutputs, align);
+  plan = planExecution(graph, o.batch, options.precision, integer, o.keepLayerOutputs, align, fuseWithNext);
   checkTensorsFitDevice(graph);
   if (o.framesInFlight < 1 || o.framesInFlight > 16)
     throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
@@ -53,7 +55,6 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
     integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads, innerProduct) : nullptr);
   }
   uploads.flush();  // every layer's weights in one submission
-  chooseKernelVariants(graph);
   frames.resize(size_t(o.framesInFlight));
   for (size_t f = 0; f < frames.size(); ++f) {
     frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
@@ -61,9 +62,17 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
                                  std::to_string(f) + ")",
                              false);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
-      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i], variants[i])
-                                      : makeGpuOp(gpu, graph.nodes[i], options.precision, weights[i], variants[i]));
       const PlannedStep& step = plan.steps[i];
+      if (step.fusedWithNext) {  // this node and the next in one dispatch, from tensor i to tensor i + 2
+        frames[f].ops.push_back(std::make_unique<DepthwisePointwiseConv>(gpu, weights[i], weights[i + 1], variants[i]));
+        frames[f].ops[i]->bind({view(f, i), view(f, i + 2), step.input, plan.steps[i + 1].output, step.window});
+        continue;
+      }
+      // A node fused into the previous one keeps its op (its default variant, bound but never
+      // recorded) so that every node has one.
+      const KernelVariant* variant = step.fusedIntoPrevious ? nullptr : variants[i];
+      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i], variant)
+                                      : makeGpuOp(gpu, graph.nodes[i], options.precision, weights[i], variant));
       frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
     }
   }
@@ -133,7 +142,7 @@ void Network::Impl::recordDispatches(VkCommandBuffer c, const TimestampPool* ts,
   if (ts) ts->write(c, 0);
   for (size_t i = 0; i < ops.size(); ++i) {
     if (plan.steps[i].barrierBefore) computeToComputeBarrier(vk, c);
-    ops[i]->record(c);
+    if (!plan.steps[i].fusedIntoPrevious) ops[i]->record(c);
     if (ts) ts->write(c, uint32_t(i + 1));
   }
 }
@@ -218,16 +227,26 @@ void Network::Impl::choosePrecision(const Graph& graph) {
 void Network::Impl::chooseKernelVariants(const Graph& graph) {
   const KernelPath path = integer ? KernelPath::Integer : KernelPath::Float;
   const TuningTable& table = tuning;
+  std::vector<Shape> shapes{graph.inputShape(options.batch)};
+  for (const Shape& s : graph.inferShapes(options.batch)) shapes.push_back(s);
   variants.assign(graph.nodes.size(), nullptr);
+  fuseWithNext.assign(graph.nodes.size(), false);
   tuningKeys.clear();
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
-    const std::string key = layerTuningKey(node, plan.steps[i].input, plan.steps[i].output, path, storageName());
+    const std::string key = layerTuningKey(node, shapes[i], shapes[i + 1], path, storageName());
     tuningKeys.push_back(key);
     const auto tuned = table.layers.find(key);
     if (tuned == table.layers.end()) continue;  // the op takes the device's default
     const KernelVariant* v = findKernelVariant(node.kind, path, tuned->second.variant);
-    const std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, options.precision);
+    std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, options.precision);
+    const bool fuses = v && v->build == KernelVariant::Build::FusedPointwise;
+    if (why.empty() && fuses) {
+      why = i > 0 && fuseWithNext[i - 1] ? "its layer already runs fused into the previous one"
+            : options.keepLayerOutputs    ? "keepLayerOutputs needs the depthwise output in memory"
+                                          : fusionProblem(graph, i, shapes[i + 1]);
+      fuseWithNext[i] = why.empty();
+    }
     if (why.empty()) variants[i] = v;
     else
       gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + tuned->second.variant +

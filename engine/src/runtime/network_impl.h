@@ -37,6 +37,7 @@ struct Network::Impl {
   std::vector<const KernelVariant*> variants;
   std::vector<std::string> tuningKeys;  // per node (runtime/tuning_cache.h)
   TuningTable tuning;                   // options.tuningCache, parsed (empty when absent or ignored)
+  std::vector<bool> fuseWithNext;       // per node: runs fused with the next (a FusedPointwise variant)
   void chooseKernelVariants(const Graph& graph);
   // NetworkOptions::PrecisionPolicy::Auto: sets options.precision from the tuning cache's decision
   // for this model and batch, and precisionReason to why.

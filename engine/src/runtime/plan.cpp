@@ -32,7 +32,9 @@ class HazardTracker {
 
 }  // namespace
 
-ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment) {
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment,
+                            const std::vector<bool>& fuseWithNext) {
+  const auto fused = [&](size_t i) { return i < fuseWithNext.size() && fuseWithNext[i]; };
   ExecutionPlan plan;
   plan.shapes.push_back(graph.inputShape(batch));
   for (const auto& s : graph.inferShapes(batch)) plan.shapes.push_back(s);
@@ -43,6 +45,10 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
   const int last = int(plan.shapes.size());
   std::vector<TensorLifetime> lifetimes;
   for (int t = 0; t < last; ++t) lifetimes.push_back({plan.bytes[t], t, keepAll || t == last - 1 ? last : t + 1});
+  // A fused pair's output is written at the first step, while that step still reads its input:
+  // their lifetimes must overlap so that they never share memory.
+  for (size_t i = 0; i < graph.nodes.size(); ++i)
+    if (fused(i)) lifetimes[i + 2].firstStep = int(i + 1);
   const MemoryPlan memory = planMemory(lifetimes, alignment);
   plan.offsets = memory.offsets;
   plan.arenaBytes = memory.arenaBytes;
@@ -58,8 +64,15 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
     step.output = plan.shapes[i + 1];
     // Kinds without a window keep the default 1x1 one, which resolves to the input size.
     step.window = resolveWindow(node.name, step.input, node.conv.window);
+    step.fusedWithNext = fused(i);
+    step.fusedIntoPrevious = i > 0 && fused(i - 1);
+    if (step.fusedIntoPrevious) {  // no dispatch of its own
+      plan.steps.push_back(step);
+      continue;
+    }
+    const size_t written = step.fusedWithNext ? i + 2 : i + 1;
     const uint64_t rLo = plan.offsets[i], rHi = rLo + plan.bytes[i];
-    const uint64_t wLo = plan.offsets[i + 1], wHi = wLo + plan.bytes[i + 1];
+    const uint64_t wLo = plan.offsets[written], wHi = wLo + plan.bytes[written];
     step.barrierBefore = hazards.needsBarrier(rLo, rHi, wLo, wHi);
     if (step.barrierBefore) {
       hazards.clear();

@@ -15,6 +15,9 @@ struct PlannedStep {
   Shape input, output;
   WindowGeometry window;       // the node's window resolved on `input` (output size, padding)
   bool barrierBefore = false;  // a compute barrier before this step's dispatch
+  // Fused steps: this one's dispatch also does the next node's work and writes the next node's
+  // output (tensor i + 2), and the next step records nothing. Tensor i + 1 is never written.
+  bool fusedWithNext = false, fusedIntoPrevious = false;
 };
 
 struct ExecutionPlan {
@@ -33,6 +36,8 @@ struct ExecutionPlan {
 // `keepAll` keeps every tensor alive to the end (for reading layer outputs); `alignment` is the
 // device's storage-buffer offset alignment.
 // `int8` plans the 8-bit tensors of integer execution (one byte per element; `precision` unused).
-ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment);
+// `fuseWithNext` (empty, or one per node): node i runs fused with node i + 1 (PlannedStep).
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment,
+                            const std::vector<bool>& fuseWithNext = {});
 
 }  // namespace mobilevk

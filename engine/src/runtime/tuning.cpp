@@ -90,25 +90,45 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   const double tolerance = integer ? 0.0 : base.precision == Precision::FP16 ? 0.03 : 1e-3;
 
   const Graph& graph = InternalAccess::graph(model);
+  // candidates[i][k]: the variant node i runs in trial k (null: its default, not measured). Fused
+  // variants come in trials after every unfused one, because the layer they fuse has no time of its
+  // own in their trials.
   std::vector<std::vector<const KernelVariant*>> candidates(graph.nodes.size());
+  std::vector<std::vector<const KernelVariant*>> fusedCandidates(graph.nodes.size());
   size_t trials = 0;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    for (const KernelVariant* v : kernelVariants(graph.nodes[i].kind, path))
-      if (unsupportedReason(*v, device.caps, base.precision).empty()) candidates[i].push_back(v);
+    for (const KernelVariant* v : kernelVariants(graph.nodes[i].kind, path)) {
+      if (!unsupportedReason(*v, device.caps, base.precision).empty()) continue;
+      if (v->build != KernelVariant::Build::FusedPointwise) candidates[i].push_back(v);
+      else if (fusionProblem(graph, i, impl.plan.shapes[i + 1]).empty()) fusedCandidates[i].push_back(v);
+    }
     trials = std::max(trials, candidates[i].size());
   }
+  size_t fusedTrials = 0;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    if (fusedCandidates[i].empty()) continue;
+    candidates[i].resize(trials, nullptr);
+    candidates[i].insert(candidates[i].end(), fusedCandidates[i].begin(), fusedCandidates[i].end());
+    fusedTrials = std::max(fusedTrials, fusedCandidates[i].size());
+  }
+  trials += fusedTrials;
 
   // Every trial's network first, then rounds that run each in turn, so that load from elsewhere on
   // the machine falls on all variants alike.
   TuningResult result;
   std::vector<std::unique_ptr<Network>> nets;
   std::vector<TuningTable> forced(trials);
+  // What each trial's layers really run: a layer fused into the depthwise one before it ("fused")
+  // has no time of its own, and a variant a layer cannot take falls back to the default.
+  std::vector<std::vector<std::string>> ran;
   for (size_t k = 0; k < trials; ++k) {
     for (size_t i = 0; i < graph.nodes.size(); ++i)
-      if (k < candidates[i].size()) forced[k].layers[impl.tuningKeys[i]].variant = candidates[i][k]->name;
+      if (k < candidates[i].size() && candidates[i][k])
+        forced[k].layers[impl.tuningKeys[i]].variant = candidates[i][k]->name;
     NetworkOptions trial = base;
     trial.tuningCache = serializeTuningCache(forced[k], device);
     nets.push_back(std::make_unique<Network>(context, model, trial));
+    ran.push_back(nets.back()->kernelVariants());
   }
   constexpr int kRounds = 3;
   const int perRound = std::max(1, (options.iterations + kRounds - 1) / kRounds);
@@ -136,7 +156,7 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   std::map<std::string, std::map<std::string, std::vector<double>>> samples;  // key -> variant -> ms
   for (size_t k = 0; k < trials; ++k)
     for (size_t i = 0; correct[k] && i < graph.nodes.size(); ++i)
-      if (k < candidates[i].size()) {
+      if (k < candidates[i].size() && candidates[i][k] && ran[k][i] == candidates[i][k]->name) {
         auto& ms = samples[impl.tuningKeys[i]][candidates[i][k]->name];
         ms.insert(ms.end(), layerMs[k][i].begin(), layerMs[k][i].end());
       }
@@ -157,10 +177,26 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
     layer.defaultVariant = def ? def->name : "";
     for (const auto& [name, ms] : samples[key]) layer.measured.push_back({name, median(ms)});
     if (layer.measured.empty()) continue;  // every trial of this layer was rejected
-    const auto best = std::min_element(layer.measured.begin(), layer.measured.end(),
-                                       [](const auto& a, const auto& b) { return a.second < b.second; });
-    layer.variant = best->first;
-    layer.ms = best->second;
+    // A fused variant's time is this layer's and the next one's: it wins only against the best
+    // unfused variant plus the next layer's best.
+    const auto fuses = [&](const std::string& name) {
+      const KernelVariant* v = findKernelVariant(node.kind, path, name);
+      return v && v->build == KernelVariant::Build::FusedPointwise;
+    };
+    double nextBest = INFINITY;
+    if (i + 1 < graph.nodes.size())
+      for (const auto& [name, ms] : samples[impl.tuningKeys[i + 1]]) nextBest = std::min(nextBest, median(ms));
+    layer.ms = INFINITY;
+    for (const auto& [name, ms] : layer.measured) {
+      const double cost = fuses(name) ? ms : ms + (std::isfinite(nextBest) ? nextBest : 0.0);
+      const double bestCost = layer.variant.empty() ? INFINITY
+                              : fuses(layer.variant) ? layer.ms
+                                                     : layer.ms + (std::isfinite(nextBest) ? nextBest : 0.0);
+      if (cost < bestCost) {
+        layer.variant = name;
+        layer.ms = ms;
+      }
+    }
     for (const auto& [name, ms] : layer.measured)
       if (name == layer.defaultVariant) layer.defaultMs = ms;
     table.layers[key] = {layer.variant, layer.defaultVariant, layer.ms, layer.defaultMs};
