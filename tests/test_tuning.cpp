@@ -363,7 +363,6 @@ TEST_CASE("fused depthwise + pointwise: a cache that fuses the late layers runs 
     for (size_t i = 0; i < graph.nodes.size(); ++i)
       if (graph.nodes[i].kind == NodeKind::DepthwiseConv) layers[impl.tuningKeys[i]] = {{"variant", variant}};
     o.tuningCache = handWrittenCache(lc.context->device(), layers).dump();
-    o.profile = true;
     lc.warnings.clear();
     Network net(*lc.context, model, o);
     const auto variants = net.kernelVariants();
@@ -380,11 +379,8 @@ TEST_CASE("fused depthwise + pointwise: a cache that fuses the late layers runs 
     CHECK(lc.warned("is for maps up to 14x14"));
     CHECK(maxAbsDiff(net.run(in), expected) <= 1e-4);
     CHECK(maxAbsDiff(net.run(in), expected) <= 1e-4);  // replays too
-    // Fewer dispatches, so fewer barriers; a fused-away layer takes no GPU time of its own.
+    // One dispatch per pair, so one barrier fewer per pair.
     CHECK(net.barrierCount() + pairs == probe.barrierCount());
-    const RunTimings t = net.lastTimings();
-    for (size_t i = 0; i < variants.size(); ++i)
-      if (variants[i] == "fused") CHECK(t.layerMs[i] < 0.05);
     // With every layer's output kept, nothing fuses (the depthwise outputs must stay readable).
     NetworkOptions keep = o;
     keep.keepLayerOutputs = true;

@@ -191,9 +191,9 @@ int cmdBench(const std::vector<std::string>& argv) {
     std::printf("  device memory    weights %.2f MB, activations %.2f MB, staging %.2f MB\n", net->weightBytes() / 1e6,
                 net->activationBytes() / 1e6, net->stagingBytes() / 1e6);
   if (!perLayer.empty()) {
-    std::printf("\n  %-22s %-15s %-9s %9s %7s %9s %8s\n", "layer", "type", "variant", "ms", "share", "GFLOP/s", "GB/s");
+    std::printf("\n  %-22s %-15s %-17s %9s %7s %9s %8s\n", "layer", "type", "variant", "ms", "share", "GFLOP/s", "GB/s");
     for (const auto& r : perLayer)
-      std::printf("  %-22s %-15s %-9s %9.3f %6.1f%% %9s %8.1f\n", r["name"].get<std::string>().substr(0, 22).c_str(),
+      std::printf("  %-22s %-15s %-17s %9.3f %6.1f%% %9s %8.1f\n", r["name"].get<std::string>().substr(0, 22).c_str(),
                   r["type"].get<std::string>().c_str(), r["variant"].get<std::string>().c_str(), r["ms"].get<double>(),
                   100.0 * r["share"].get<double>(),
                   r.contains("gflops") ? std::to_string(int(r["gflops"].get<double>() + 0.5)).c_str() : "-",

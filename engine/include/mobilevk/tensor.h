@@ -14,7 +14,8 @@
 
 namespace mobilevk {
 
-// How device tensors and weights are stored. Arithmetic is fp32 either way.
+// How device tensors and weights are stored. Arithmetic is fp32 either way, except in the
+// fp16-arithmetic kernel variants a tuning cache may pick for fp16 tensors (mobilevk/tuning.h).
 enum class Precision {
   FP32,
   FP16,  // half the memory traffic; needs the device's 16-bit storage (storageBuffer16BitAccess)
