@@ -29,6 +29,15 @@ ShaderInterface texelInterface(const char* shader) {
 const ShaderInterface kTiledInterface = texelInterface(shader::pointwise_conv_tiled);
 const ShaderInterface kHalfInterface = texelInterface("pointwise_conv_f16math");
 const ShaderInterface kHalfAcc32Interface = texelInterface("pointwise_conv_f16math_acc32");
+// The build of pointwise_conv (8x8 workgroups of register blocks) a variant runs.
+const ShaderInterface& registerBlockInterface(KernelVariant::Build build) {
+  switch (build) {
+    case KernelVariant::Build::StorageReads: return kStorageInterface;
+    case KernelVariant::Build::Half: return kHalfInterface;
+    case KernelVariant::Build::HalfAcc32: return kHalfAcc32Interface;
+    default: return kInterface;
+  }
+}
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
@@ -41,17 +50,11 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   // fastest among 2-16 pixels x 4-16 channels (the closing note of the performance issue).
   chooseVariant("PointwiseConv", NodeKind::PointwiseConv, KernelPath::Float, variant);
   const uint32_t px = variant_->block[0], ocb = variant_->block[1];
-  using Build = KernelVariant::Build;
-  switch (variant_->build) {
-    case Build::Texel: pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1, px, ocb})); break;
-    case Build::StorageReads: pipeline_ = gpu.pipeline(pipelineDesc(kStorageInterface, {8, 8, 1, px, ocb})); break;
-    case Build::Half: pipeline_ = gpu.pipeline(pipelineDesc(kHalfInterface, {8, 8, 1, px, ocb})); break;
-    case Build::HalfAcc32: pipeline_ = gpu.pipeline(pipelineDesc(kHalfAcc32Interface, {8, 8, 1, px, ocb})); break;
-    case Build::SharedTiles: {
-      tiledWorkgroup(*variant_, gpu.info().caps.subgroupSize, workgroup_);
-      pipeline_ = gpu.pipeline(pipelineDesc(kTiledInterface, {workgroup_[0], workgroup_[1], 1, px, ocb, variant_->tileChannelGroups}));
-      break;
-    }
+  if (variant_->build == KernelVariant::Build::SharedTiles) {
+    tiledWorkgroup(*variant_, gpu.info().caps.subgroupSize, workgroup_);
+    pipeline_ = gpu.pipeline(pipelineDesc(kTiledInterface, {workgroup_[0], workgroup_[1], 1, px, ocb, variant_->tileChannelGroups}));
+  } else {
+    pipeline_ = gpu.pipeline(pipelineDesc(registerBlockInterface(variant_->build), {8, 8, 1, px, ocb}));
   }
 }
 

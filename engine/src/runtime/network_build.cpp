@@ -16,8 +16,7 @@ namespace mobilevk {
 
 Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
   const Graph& graph = InternalAccess::graph(model);
-  integer = o.execution == NetworkOptions::Execution::Integer ||
-            (o.execution == NetworkOptions::Execution::Auto && graph.integerExecutable());
+  integer = runsInteger(o, graph);
   if (integer) {
     if (!graph.integerExecutable())
       throw Error(ErrorCode::Unsupported, "integer execution: model '" + model.name() + "' " +

@@ -16,13 +16,19 @@
 #include "ops/integer_op.h"
 #include "ops/op.h"
 #include "runtime/plan.h"
-#include "vulkan/command.h"
 #include "runtime/tuning_cache.h"
+#include "vulkan/command.h"
 #include "vulkan/gpu.h"
 #include "vulkan/image.h"
 #include "vulkan/query.h"
 
 namespace mobilevk {
+
+// NetworkOptions::execution resolved for a graph: whether its network runs integer arithmetic.
+inline bool runsInteger(const NetworkOptions& o, const Graph& graph) {
+  return o.execution == NetworkOptions::Execution::Integer ||
+         (o.execution == NetworkOptions::Execution::Auto && graph.integerExecutable());
+}
 
 struct Network::Impl {
   Gpu& gpu;

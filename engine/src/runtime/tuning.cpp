@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <tuple>
+#include <utility>
 
 #include "internal_access.h"
 #include "mobilevk/error.h"
@@ -44,6 +46,19 @@ Timed timeNetwork(Network& net, const HostTensor& input, int iterations) {
     for (size_t l = 0; l < r.layerMs.size(); ++l) t.layerMs[l].push_back(r.layerMs[l]);
   }
   return t;
+}
+
+// Two whole networks in alternating rounds (so that load from elsewhere falls on both alike): the
+// median GPU time of each.
+std::pair<double, double> alternatingMedians(Network& a, Network& b, const HostTensor& input, int iterations) {
+  std::vector<double> msA, msB;
+  for (int round = 0; round < 3; ++round) {
+    const Timed ta = timeNetwork(a, input, iterations);
+    const Timed tb = timeNetwork(b, input, iterations);
+    msA.insert(msA.end(), ta.totalMs.begin(), ta.totalMs.end());
+    msB.insert(msB.end(), tb.totalMs.begin(), tb.totalMs.end());
+  }
+  return {median(msA), median(msB)};
 }
 
 // How far `got` is from the reference, relative to the reference's largest magnitude.
@@ -208,15 +223,7 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   NetworkOptions tunedOptions = base;
   tunedOptions.tuningCache = result.cache;
   Network tuned(context, model, tunedOptions);
-  std::vector<double> defaultMs, tunedMs;
-  for (int round = 0; round < 3; ++round) {
-    const Timed d = timeNetwork(defaults, input, options.iterations);
-    const Timed t = timeNetwork(tuned, input, options.iterations);
-    defaultMs.insert(defaultMs.end(), d.totalMs.begin(), d.totalMs.end());
-    tunedMs.insert(tunedMs.end(), t.totalMs.begin(), t.totalMs.end());
-  }
-  result.defaultMs = median(defaultMs);
-  result.tunedMs = median(tunedMs);
+  std::tie(result.defaultMs, result.tunedMs) = alternatingMedians(defaults, tuned, input, options.iterations);
   return result;
 }
 
@@ -236,15 +243,7 @@ PrecisionCheck checkPrecision(Context& context, const Model& model, const Tuning
   o.precision = Precision::FP16;
   Network fp16(context, model, o);
   const HostTensor input = syntheticInput(model, o.batch);
-  std::vector<double> ms32, ms16;
-  for (int round = 0; round < 3; ++round) {
-    const Timed a = timeNetwork(fp32, input, options.iterations);
-    const Timed b = timeNetwork(fp16, input, options.iterations);
-    ms32.insert(ms32.end(), a.totalMs.begin(), a.totalMs.end());
-    ms16.insert(ms16.end(), b.totalMs.begin(), b.totalMs.end());
-  }
-  check.fp32Ms = median(ms32);
-  check.fp16Ms = median(ms16);
+  std::tie(check.fp32Ms, check.fp16Ms) = alternatingMedians(fp32, fp16, input, options.iterations);
   check.top1Agrees = true;
   const Shape one = model.inputShape(1);
   for (const HostTensor& image : options.precisionCheckImages) {
@@ -275,8 +274,7 @@ PrecisionCheck checkPrecision(Context& context, const Model& model, const Tuning
 TuningResult tuneKernels(Context& context, const Model& model, const TuningOptions& options) {
   if (options.network.precisionPolicy != NetworkOptions::PrecisionPolicy::Auto) return tuneOnce(context, model, options);
   const Graph& graph = InternalAccess::graph(model);
-  const bool integer = options.network.execution == NetworkOptions::Execution::Integer ||
-                       (options.network.execution == NetworkOptions::Execution::Auto && graph.integerExecutable());
+  const bool integer = runsInteger(options.network, graph);
   TuningOptions fixed = options;
   fixed.network.precisionPolicy = NetworkOptions::PrecisionPolicy::Fixed;
   fixed.network.precision = Precision::FP32;
