@@ -18,6 +18,18 @@ layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 #define STORE_VEC4 vec4
 #endif
 
+// Read-only tensors and weights: texel buffers, or, in the _ssbo builds (MOBILEVK_SSBO), storage
+// buffers of the same vec4s. A texel buffer may hold only maxTexelBufferElements texels (65536 on
+// the smallest mobile GPUs), so GpuOp::bindBuffers switches an op to its _ssbo build when a binding
+// is larger.
+#ifdef MOBILEVK_SSBO
+#define READONLY_VEC4S(b, name) layout(std430, binding = b) readonly buffer name##Block { STORE_VEC4 name##Vec4s[]; }
+#define FETCH4(name, i) vec4(name##Vec4s[i])
+#else
+#define READONLY_VEC4S(b, name) layout(binding = b) uniform textureBuffer name
+#define FETCH4(name, i) texelFetch(name, i)
+#endif
+
 // Zero the lanes of the last channel group that lie past the real channel count, so padding lanes
 // stay zero even when the activation clamp's minimum is above zero.
 vec4 maskLanes(vec4 v, int validLanes) {

@@ -9,10 +9,10 @@
 layout(constant_id = 3) const int PX = 4;
 layout(constant_id = 4) const int OCB = 2;
 
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
+READONLY_VEC4S(0, inp);  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
-layout(binding = 2) uniform textureBuffer wts;
-layout(binding = 3) uniform textureBuffer bias;
+READONLY_VEC4S(2, wts);
+READONLY_VEC4S(3, bias);
 
 layout(push_constant) uniform Params {
   int batch, inH, inW, inC4;
@@ -37,7 +37,7 @@ void main() {
   for (int j = 0; j < OCB; ++j) {
     const int g = min(oc4 + j, p.outC4 - 1);
     wBase[j] = g * p.kH * p.kW * p.inC4 * 4;
-    const vec4 b = texelFetch(bias, g);
+    const vec4 b = FETCH4(bias, g);
     for (int i = 0; i < PX; ++i) acc[j * PX + i] = b;
   }
   const int iy0 = oy * p.strideY - p.padTop;
@@ -57,10 +57,10 @@ void main() {
       const int tap = (ky * p.kW + kx) * p.inC4 * 4;
       for (int ic4 = 0; ic4 < p.inC4; ++ic4) {
         vec4 x[PX];
-        for (int i = 0; i < PX; ++i) x[i] = inside[i] ? texelFetch(inp, row + ic4 * inPlane + ix[i]) : vec4(0.0);
+        for (int i = 0; i < PX; ++i) x[i] = inside[i] ? FETCH4(inp, row + ic4 * inPlane + ix[i]) : vec4(0.0);
         for (int j = 0; j < OCB; ++j) {
           const int w = wBase[j] + tap + ic4 * 4;
-          const vec4 w0 = texelFetch(wts, w), w1 = texelFetch(wts, w + 1), w2 = texelFetch(wts, w + 2), w3 = texelFetch(wts, w + 3);
+          const vec4 w0 = FETCH4(wts, w), w1 = FETCH4(wts, w + 1), w2 = FETCH4(wts, w + 2), w3 = FETCH4(wts, w + 3);
           for (int i = 0; i < PX; ++i) acc[j * PX + i] += mulBlock(w0, w1, w2, w3, x[i]);
         }
       }

@@ -16,10 +16,10 @@ layout(constant_id = 6) const int SY = 1;
 layout(constant_id = 7) const int SX = 1;
 const int COLS = (OUT_X - 1) * SX + KW;
 
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
+READONLY_VEC4S(0, inp);  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
-layout(binding = 2) uniform textureBuffer wts;
-layout(binding = 3) uniform textureBuffer bias;
+READONLY_VEC4S(2, wts);
+READONLY_VEC4S(3, bias);
 
 layout(push_constant) uniform Params {
   int batch, inH, inW, c4;
@@ -39,7 +39,7 @@ void main() {
   if (oy >= p.outH || z >= p.batch * p.c4) return;
   const int cg = z % p.c4;  // z = n * c4 + cg, and the input plane index is z too
 
-  const vec4 b = texelFetch(bias, cg);
+  const vec4 b = FETCH4(bias, cg);
   vec4 acc[OUT_X];
   for (int o = 0; o < OUT_X; ++o) acc[o] = b;
   const int iy0 = oy * SY - p.padTop;
@@ -51,10 +51,10 @@ void main() {
     vec4 row[COLS];
     for (int i = 0; i < COLS; ++i) {
       const int ix = ix0 + i;
-      row[i] = ix >= 0 && ix < p.inW ? texelFetch(inp, plane + iy * p.inW + ix) : vec4(0.0);
+      row[i] = ix >= 0 && ix < p.inW ? FETCH4(inp, plane + iy * p.inW + ix) : vec4(0.0);
     }
     for (int kx = 0; kx < KW; ++kx) {
-      const vec4 w = texelFetch(wts, (cg * KH + ky) * KW + kx);
+      const vec4 w = FETCH4(wts, (cg * KH + ky) * KW + kx);
       for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
     }
   }

@@ -18,12 +18,12 @@ layout(constant_id = 7) const int SY = 1;
 layout(constant_id = 8) const int SX = 1;
 const int COLS = (PX - 1) * SX + KW;
 
-layout(binding = 0) uniform textureBuffer inp;
+READONLY_VEC4S(0, inp);
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
-layout(binding = 2) uniform textureBuffer dwWeights;
-layout(binding = 3) uniform textureBuffer dwBias;
-layout(binding = 4) uniform textureBuffer pwWeights;
-layout(binding = 5) uniform textureBuffer pwBias;
+READONLY_VEC4S(2, dwWeights);
+READONLY_VEC4S(3, dwBias);
+READONLY_VEC4S(4, pwWeights);
+READONLY_VEC4S(5, pwBias);
 
 layout(push_constant) uniform Params {
   int inH, inW, c4;          // depthwise input; c4 is also the pointwise input's channel groups
@@ -45,13 +45,13 @@ void main() {
 
   vec4 acc[PX * OCB];
   for (int j = 0; j < OCB; ++j) {
-    const vec4 b = texelFetch(pwBias, min(g0 + j, p.outC4 - 1));
+    const vec4 b = FETCH4(pwBias, min(g0 + j, p.outC4 - 1));
     for (int o = 0; o < PX; ++o) acc[j * PX + o] = b;
   }
   const int iy0 = oy * SY - p.padTop, ix0 = ox0 * SX - p.padLeft;
   for (int cg = 0; cg < p.c4; ++cg) {
     const int plane = (n * p.c4 + cg) * p.inH * p.inW;
-    const vec4 db = texelFetch(dwBias, cg);
+    const vec4 db = FETCH4(dwBias, cg);
     vec4 dw[PX];
     for (int o = 0; o < PX; ++o) dw[o] = db;
     for (int ky = 0; ky < KH; ++ky) {
@@ -60,10 +60,10 @@ void main() {
       vec4 row[COLS];
       for (int i = 0; i < COLS; ++i) {
         const int ix = ix0 + i;
-        row[i] = ix >= 0 && ix < p.inW ? texelFetch(inp, plane + iy * p.inW + ix) : vec4(0.0);
+        row[i] = ix >= 0 && ix < p.inW ? FETCH4(inp, plane + iy * p.inW + ix) : vec4(0.0);
       }
       for (int kx = 0; kx < KW; ++kx) {
-        const vec4 w = texelFetch(dwWeights, (cg * KH + ky) * KW + kx);
+        const vec4 w = FETCH4(dwWeights, (cg * KH + ky) * KW + kx);
         for (int o = 0; o < PX; ++o) dw[o] += row[o * SX + kx] * w;
       }
     }
@@ -77,8 +77,8 @@ void main() {
 #endif
     for (int j = 0; j < OCB; ++j) {
       const int w = (min(g0 + j, p.outC4 - 1) * p.c4 + cg) * 4;
-      const vec4 w0 = texelFetch(pwWeights, w), w1 = texelFetch(pwWeights, w + 1), w2 = texelFetch(pwWeights, w + 2),
-                 w3 = texelFetch(pwWeights, w + 3);
+      const vec4 w0 = FETCH4(pwWeights, w), w1 = FETCH4(pwWeights, w + 1), w2 = FETCH4(pwWeights, w + 2),
+                 w3 = FETCH4(pwWeights, w + 3);
       for (int o = 0; o < PX; ++o) acc[j * PX + o] += mulBlock(w0, w1, w2, w3, dw[o]);
     }
   }

@@ -3,7 +3,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
+READONLY_VEC4S(0, inp);  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 
 layout(push_constant) uniform Params {
@@ -19,11 +19,11 @@ void main() {
   vec4 s0 = vec4(0.0), s1 = vec4(0.0), s2 = vec4(0.0), s3 = vec4(0.0);
   int i = 0;
   for (; i + 3 < p.pixels; i += 4) {
-    s0 += texelFetch(inp, base + i);
-    s1 += texelFetch(inp, base + i + 1);
-    s2 += texelFetch(inp, base + i + 2);
-    s3 += texelFetch(inp, base + i + 3);
+    s0 += FETCH4(inp, base + i);
+    s1 += FETCH4(inp, base + i + 1);
+    s2 += FETCH4(inp, base + i + 2);
+    s3 += FETCH4(inp, base + i + 3);
   }
-  for (; i < p.pixels; ++i) s0 += texelFetch(inp, base + i);
+  for (; i < p.pixels; ++i) s0 += FETCH4(inp, base + i);
   outp[n * p.c4 + cg] = STORE_VEC4(((s0 + s1) + (s2 + s3)) / float(p.pixels));
 }

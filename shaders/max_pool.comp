@@ -5,7 +5,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see BindingType::Texel
+READONLY_VEC4S(0, inp);  // texel fetches: see BindingType::Texel
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 
 layout(push_constant) uniform Params {
@@ -24,7 +24,7 @@ void main() {
   vec4 m = vec4(-3.402823466e38);  // -FLT_MAX, as the CPU reference starts
   for (int ky = max(0, -y0); ky < min(p.kH, p.inH - y0); ++ky)
     for (int kx = max(0, -x0); kx < min(p.kW, p.inW - x0); ++kx)
-      m = max(m, texelFetch(inp, base + (y0 + ky) * p.inW + x0 + kx));
+      m = max(m, FETCH4(inp, base + (y0 + ky) * p.inW + x0 + kx));
   const vec4 v = clamp(m, vec4(p.clampMin), vec4(p.clampMax));
   outp[(plane * p.outH + y) * p.outW + x] = STORE_VEC4(maskLanes(v, p.c - (plane % p.c4) * 4));
 }

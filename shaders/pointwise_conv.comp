@@ -14,19 +14,12 @@ layout(constant_id = 3) const int PX = 4;
 layout(constant_id = 4) const int OCB = 2;
 
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
-#ifdef MOBILEVK_SSBO
-// The storage-buffer variant (pointwise_conv_ssbo): plain vec4 loads, which some GPUs serve faster
-// than texel fetches (on lavapipe a storage load is a per-lane loop, much slower).
-layout(std430, binding = 0) readonly buffer Input { STORE_VEC4 inp[]; };
-layout(std430, binding = 2) readonly buffer Weights { STORE_VEC4 wts[]; };
-layout(std430, binding = 3) readonly buffer Bias { STORE_VEC4 bias[]; };
-#define FETCH(buf, i) vec4(buf[i])
-#else
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
-layout(binding = 2) uniform textureBuffer wts;
-layout(binding = 3) uniform textureBuffer bias;
-#define FETCH(buf, i) texelFetch(buf, i)
-#endif
+// The _ssbo build (MOBILEVK_SSBO, common.glsl) reads through storage buffers: a kernel variant of
+// its own, and the fallback for tensors over maxTexelBufferElements (on lavapipe a storage load
+// is a per-lane loop, much slower).
+READONLY_VEC4S(0, inp);
+READONLY_VEC4S(2, wts);
+READONLY_VEC4S(3, bias);
 
 #ifdef MOBILEVK_F16_MATH
 // The fp16-arithmetic builds (f16math, f16math_acc32; fp16 tensors only): operands convert to
@@ -72,16 +65,16 @@ void main() {
   for (int j = 0; j < OCB; ++j) {
     const int g = min(oc4 + j, p.outC4 - 1);
     wRow[j] = g * p.inC4 * 4;
-    const ACC_VEC4 b = ACC_VEC4(FETCH(bias, g));
+    const ACC_VEC4 b = ACC_VEC4(FETCH4(bias, g));
     for (int i = 0; i < PX; ++i) acc[j * PX + i] = b;
   }
   for (int ic4 = 0, plane = 0; ic4 < p.inC4; ++ic4, plane += p.pixels) {
     MATH_VEC4 x[PX];
-    for (int i = 0; i < PX; ++i) x[i] = MATH_VEC4(FETCH(inp, srcBase[i] + plane));
+    for (int i = 0; i < PX; ++i) x[i] = MATH_VEC4(FETCH4(inp, srcBase[i] + plane));
     for (int j = 0; j < OCB; ++j) {
       const int w = wRow[j] + ic4 * 4;
-      const MATH_VEC4 w0 = MATH_VEC4(FETCH(wts, w)), w1 = MATH_VEC4(FETCH(wts, w + 1)),
-                      w2 = MATH_VEC4(FETCH(wts, w + 2)), w3 = MATH_VEC4(FETCH(wts, w + 3));
+      const MATH_VEC4 w0 = MATH_VEC4(FETCH4(wts, w)), w1 = MATH_VEC4(FETCH4(wts, w + 1)),
+                      w2 = MATH_VEC4(FETCH4(wts, w + 2)), w3 = MATH_VEC4(FETCH4(wts, w + 3));
       for (int i = 0; i < PX; ++i) acc[j * PX + i] += ACC_VEC4(mulBlock(w0, w1, w2, w3, x[i]));
     }
   }

@@ -23,10 +23,10 @@ const int TN = LY * OCB;  // output channel groups per tile
 const int IN_SLOTS = (KC * TM + THREADS - 1) / THREADS;     // input-tile words each invocation stages
 const int W_SLOTS = (TN * KC * 4 + THREADS - 1) / THREADS;  // weight-tile words each invocation stages
 
-layout(binding = 0) uniform textureBuffer inp;
+READONLY_VEC4S(0, inp);
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
-layout(binding = 2) uniform textureBuffer wts;  // [outC4][inC4][4 input lanes] vec4s
-layout(binding = 3) uniform textureBuffer bias;
+READONLY_VEC4S(2, wts);  // [outC4][inC4][4 input lanes] vec4s
+READONLY_VEC4S(3, bias);
 
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
@@ -61,19 +61,19 @@ void main() {
 
   vec4 acc[PX * OCB];
   for (int j = 0; j < OCB; ++j) {
-    const vec4 b = texelFetch(bias, min(gTile + ty * OCB + j, p.outC4 - 1));
+    const vec4 b = FETCH4(bias, min(gTile + ty * OCB + j, p.outC4 - 1));
     for (int i = 0; i < PX; ++i) acc[j * PX + i] = b;
   }
   for (int k0 = 0; k0 < p.inC4; k0 += KC) {
     for (int s = 0; s < IN_SLOTS; ++s) {
       const int t = lid + s * THREADS;
       if (t < KC * TM)
-        tileIn[t] = (inK[s] >= 0 && k0 + inK[s] < p.inC4) ? texelFetch(inp, inSrc[s] + k0 * p.pixels) : vec4(0.0);
+        tileIn[t] = (inK[s] >= 0 && k0 + inK[s] < p.inC4) ? FETCH4(inp, inSrc[s] + k0 * p.pixels) : vec4(0.0);
     }
     for (int s = 0; s < W_SLOTS; ++s) {
       const int t = lid + s * THREADS;
       if (t < TN * KC * 4)
-        tileW[t] = (wK[s] >= 0 && k0 + wK[s] < p.inC4) ? texelFetch(wts, wSrc[s] + k0 * 4) : vec4(0.0);
+        tileW[t] = (wK[s] >= 0 && k0 + wK[s] < p.inC4) ? FETCH4(wts, wSrc[s] + k0 * 4) : vec4(0.0);
     }
     barrier();
     const int steps = min(KC, p.inC4 - k0);  // the same in the whole workgroup

@@ -4,7 +4,7 @@
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
-layout(binding = 0) uniform textureBuffer inp;  // texel fetches: see PipelineDesc::texelBindings
+READONLY_VEC4S(0, inp);  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
 
 layout(push_constant) uniform Params {
@@ -19,15 +19,15 @@ void main() {
   const float lowest = -3.402823466e38;
   float m = lowest;
   for (int g = 0; g < p.c4; ++g) {
-    const vec4 v = mix(vec4(lowest), texelFetch(inp, base + g * p.pixels), lessThan(ivec4(0, 1, 2, 3), ivec4(p.c - g * 4)));
+    const vec4 v = mix(vec4(lowest), FETCH4(inp, base + g * p.pixels), lessThan(ivec4(0, 1, 2, 3), ivec4(p.c - g * 4)));
     m = max(m, max(max(v.x, v.y), max(v.z, v.w)));
   }
   float sum = 0.0;
   for (int g = 0; g < p.c4; ++g) {
-    const vec4 e = maskLanes(exp(texelFetch(inp, base + g * p.pixels) - m), p.c - g * 4);
+    const vec4 e = maskLanes(exp(FETCH4(inp, base + g * p.pixels) - m), p.c - g * 4);
     sum += (e.x + e.y) + (e.z + e.w);
   }
   const float inv = 1.0 / sum;
   for (int g = 0; g < p.c4; ++g)
-    outp[base + g * p.pixels] = STORE_VEC4(maskLanes(exp(texelFetch(inp, base + g * p.pixels) - m) * inv, p.c - g * 4));
+    outp[base + g * p.pixels] = STORE_VEC4(maskLanes(exp(FETCH4(inp, base + g * p.pixels) - m) * inv, p.c - g * 4));
 }

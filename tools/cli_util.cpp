@@ -162,6 +162,7 @@ mobilevk::ContextOptions contextOptionsFromEnvironment() {
   };
   mobilevk::ContextOptions o;
   o.device = env("MOBILEVK_DEVICE");
+  o.deviceProfile = env("MOBILEVK_DEVICE_PROFILE");
   if (env("MOBILEVK_VALIDATION") == "1") o.validation = mobilevk::Validation::On;
   if (env("MOBILEVK_VALIDATION") == "0") o.validation = mobilevk::Validation::Off;
   o.synchronizationValidation = env("MOBILEVK_SYNC_VALIDATION") == "1";
@@ -181,6 +182,7 @@ std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu) {
   }
   mobilevk::ContextOptions o = contextOptionsFromEnvironment();
   if (args.has("device")) o.device = device == "gpu" ? "" : device;
+  if (args.has("device-profile")) o.deviceProfile = args.value("device-profile");
   // Throws, before anything runs, for a file that is not a mobilevk pipeline cache.
   if (args.has("pipeline-cache")) o.pipelineCache = mobilevk::readPipelineCacheFile(args.value("pipeline-cache"));
   return std::make_unique<mobilevk::Context>(o);

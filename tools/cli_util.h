@@ -63,7 +63,9 @@ void applyInputRange(const Args& args, mobilevk::Model& model);
 // default Vulkan device; anything else an index or name substring.
 std::unique_ptr<mobilevk::Context> contextFor(const Args& args, bool allowCpu);
 // --pipeline-cache FILE is read here (refused unless absent, empty or a mobilevk cache); call
-// savePipelineCache at the end to write it back. MOBILEVK_DEVICE (when no --device),
+// savePipelineCache at the end to write it back. --device-profile NAME|FILE clamps the device to a
+// mobile GPU's limits (ContextOptions::deviceProfile). MOBILEVK_DEVICE (when no --device),
+// MOBILEVK_DEVICE_PROFILE (when no --device-profile),
 // MOBILEVK_VALIDATION=0/1 and MOBILEVK_SYNC_VALIDATION=1 are read here, not by the library; its
 // log goes to stderr.
 mobilevk::ContextOptions contextOptionsFromEnvironment();

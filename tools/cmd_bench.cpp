@@ -52,7 +52,7 @@ int runPeak(const cli::Args& args) {
   mobilevk::Context& ctx = *context;
   const auto p = mobilevk::measurePeak(ctx);
   if (args.has("json")) {
-    json out = {{"device", ctx.device().name}, {"fp32_gflops", p.fp32Gflops}, {"bandwidth_gbs", p.bandwidthGBs}};
+    json out = {{"device", "device-profile", ctx.device().name}, {"fp32_gflops", p.fp32Gflops}, {"bandwidth_gbs", p.bandwidthGBs}};
     out["fp16_gflops"] = p.fp16Gflops > 0 ? json(p.fp16Gflops) : json(nullptr);
     std::cout << out.dump(2) << "\n";
     return 0;

@@ -21,7 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 int cmdClassify(const std::vector<std::string>& argv) {
   cli::Args args("classify", argv,
-                 {"model", "labels", "top", "device", "save-output", "save-input", "input-npy", "input-range", "precision",
+                 {"model", "labels", "top", "device", "device-profile", "save-output", "save-input", "input-npy", "input-range", "precision",
                   "pipeline-cache", "execution", "dot-product", "tuning-cache"},
                  {"batch", "json", "overwrite"});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};

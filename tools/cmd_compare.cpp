@@ -9,7 +9,7 @@
 #include "mobilevk/reference.h"
 
 int cmdCompare(const std::vector<std::string>& argv) {
-  cli::Args args("compare", argv, {"model", "device", "tolerance", "input-npy", "input-range", "execution", "dot-product"}, {});
+  cli::Args args("compare", argv, {"model", "device", "device-profile", "tolerance", "input-npy", "input-range", "execution", "dot-product"}, {});
   if (!args.has("model")) throw cli::UsageError{"--model PATH is required"};
   mobilevk::Model model = mobilevk::Model::load(args.value("model"));
   cli::applyInputRange(args, model);

@@ -46,12 +46,18 @@ const Command kCommands[] = {
     {"summary", cmdSummary,
      "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
      "                      per-layer table: shapes, mult-adds, parameters\n"},
-    {"devices", cmdDevices, "  devices [--json]    list Vulkan devices and their compute capabilities\n"},
+    {"devices", cmdDevices,
+     "  devices [--json]    list Vulkan devices and their compute capabilities, and the built-in device profiles\n"
+     "  devices --device-profile NAME|FILE [--device D] [--json]\n"
+     "                      what mobilevk believes of the device under that profile (limits clamped)\n"},
 };
 
 const char* kEnvironment =
     "\nenvironment: MOBILEVK_DEVICE picks the device (index or name substring),\n"
-    "             MOBILEVK_VALIDATION=1 turns on the Khronos validation layer\n"
+    "             MOBILEVK_VALIDATION=1 turns on the Khronos validation layer,\n"
+    "             MOBILEVK_DEVICE_PROFILE clamps the device to a profile (as --device-profile)\n"
+    "classify, compare, bench and tune take --device-profile NAME|FILE: run as if on that (mobile) GPU,\n"
+    "every limit and feature the smaller of the profile's and the device's (`devices` lists the names).\n"
     "--pipeline-cache FILE keeps mobilevk's own cache format: an existing file that is not one is refused.\n"
     "classify, compare and bench also take --execution auto|float|integer (auto: a quantized file's own\n"
     "integer arithmetic, as TFLite runs it) and --dot-product auto|packed|plain (integer execution's\n"

@@ -46,7 +46,18 @@ struct ContextOptions {
   // Called (from the driver's thread) with every validation error or warning, in addition to the
   // list validationMessages() returns; also during the context's own teardown.
   std::function<void(const std::string&)> validationCallback;
+  // Runs as if on a smaller (mobile) GPU: a built-in device profile's name (deviceProfileNames())
+  // or the path of a profile JSON file (README, "Mobile"). mobilevk then believes only what both
+  // the profile and the device have: every limit is the smaller of the two, every feature needs
+  // both, and every planning decision (kernel variants, tiles, precision, buffer ranges, timing)
+  // reads these clamped values. Where the profile claims more than the device has, the device
+  // wins and the log says so. An unknown name or a malformed file is an InvalidArgument error.
+  // "" uses the device as it is.
+  std::string deviceProfile;
 };
+
+// The names of the built-in device profiles (data files compiled into the library).
+std::vector<std::string> deviceProfileNames();
 
 // A Vulkan device owned by the host application (a game or AR engine). mobilevk creates no
 // instance or device then, never destroys these handles, and submits to `queue` only inside its
@@ -100,6 +111,11 @@ struct DeviceCapabilities {
   uint64_t maxStorageBufferRange = 0;
   uint64_t maxMemoryAllocationSize = 0;
   uint64_t minStorageBufferOffsetAlignment = 0;
+  uint32_t maxTexelBufferElements = 0;  // largest texel buffer view, in texels
+  uint32_t maxBoundDescriptorSets = 0;
+  uint32_t maxPerStageStorageBuffers = 0;  // storage buffers one shader may bind
+  uint32_t maxPerStageSampledImages = 0;   // sampled images and uniform texel buffers one shader may bind
+  std::string profile;  // the device profile these values are clamped to ("" none)
   bool timestamps = false;          // compute queue can write timestamps
   uint32_t timestampValidBits = 0;
   float timestampPeriodNs = 0.0f;  // nanoseconds per timestamp tick

@@ -1,8 +1,11 @@
 #include "ops/op.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "mobilevk/error.h"
+#include "vulkan/gpu.h"
+#include "vulkan/shader_registry.h"
 
 namespace mobilevk {
 
@@ -27,7 +30,33 @@ void GpuOp::bindBuffers(const OpBinding& b, std::vector<BufferView> params) {
   checkBuffer(b.input, b.inputShape, "input");
   checkBuffer(b.output, b.outputShape, "output");
   params.insert(params.begin(), {b.input, b.output});
+  readThroughStorageWhereTexelBuffersTooSmall(params);
   set_ = DescriptorSet(gpu_, *pipeline_, params);
+}
+
+void GpuOp::readThroughStorageWhereTexelBuffersTooSmall(const std::vector<BufferView>& params) {
+  const PipelineDesc& d = pipeline_->desc();
+  const uint64_t limit = gpu_.info().caps.maxTexelBufferElements;
+  const uint64_t texelBytes = d.texelFormat == VK_FORMAT_R16G16B16A16_SFLOAT ? 8 : d.texelFormat == VK_FORMAT_R32G32B32A32_SFLOAT ? 16 : 0;
+  if (texelBytes == 0) return;  // integer reads: DescriptorSet refuses an oversized view by name
+  uint64_t largest = 0;
+  for (size_t i = 0; i < params.size() && i < 32; ++i)
+    if (((d.texelBindings >> i) & 1) && params[i]) largest = std::max<uint64_t>(largest, params[i].size / texelBytes);
+  if (largest <= limit) return;
+  // The same kernel reading storage buffers: <shader>_ssbo[_fp16] (shaders/CMakeLists.txt).
+  std::string shader = d.shader;
+  const std::string fp16 = "_fp16";
+  const bool half = shader.size() > fp16.size() && shader.compare(shader.size() - fp16.size(), fp16.size(), fp16) == 0;
+  if (half) shader.resize(shader.size() - fp16.size());
+  shader += std::string("_ssbo") + (half ? fp16 : "");
+  if (!findEmbeddedShader(shader)) return;  // DescriptorSet then refuses the view, naming the limit
+  PipelineDesc storage = d;
+  storage.shader = shader;
+  storage.texelBindings = 0;
+  pipeline_ = gpu_.pipeline(storage);
+  gpu_.log(LogLevel::Info, std::string(kind()) + ": a binding of " + std::to_string(largest) +
+                               " texels is over this device's maxTexelBufferElements of " + std::to_string(limit) +
+                               ", so " + d.shader + " reads through storage buffers (" + shader + ")");
 }
 
 void GpuOp::checkBuffer(const BufferView& b, const Shape& s, const char* role) const {

@@ -104,6 +104,9 @@ class GpuOp {
 
  private:
   void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;
+  // Switches pipeline_ to the kernel's storage-buffer build when a texel binding would be larger
+  // than the device's maxTexelBufferElements (small on some mobile GPUs).
+  void readThroughStorageWhereTexelBuffersTooSmall(const std::vector<BufferView>& params);
 };
 
 

@@ -82,6 +82,10 @@ DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice pd
   c.maxPushConstantBytes = L.maxPushConstantsSize;
   c.maxStorageBufferRange = L.maxStorageBufferRange;
   c.minStorageBufferOffsetAlignment = L.minStorageBufferOffsetAlignment;
+  c.maxTexelBufferElements = L.maxTexelBufferElements;
+  c.maxBoundDescriptorSets = L.maxBoundDescriptorSets;
+  c.maxPerStageStorageBuffers = L.maxPerStageDescriptorStorageBuffers;
+  c.maxPerStageSampledImages = L.maxPerStageDescriptorSampledImages;
   c.timestampPeriodNs = L.timestampPeriod;
   const int family = findComputeQueueFamily(vk, pd);
   d.hasComputeQueue = family >= 0;

@@ -6,6 +6,7 @@
 #include "vulkan/check.h"
 #include "vulkan/device_facts.h"
 #include "vulkan/command.h"
+#include "vulkan/device_profile.h"
 
 namespace mobilevk {
 
@@ -16,6 +17,7 @@ Gpu::Gpu(const ContextOptions& options)
   try {
     createInstance(options);
     choosePhysicalDevice(options);
+    applyDeviceProfile(options);
     createDevice();
   } catch (...) {
     destroy();
@@ -63,6 +65,7 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
     caps.storage8bit = false;
     caps.integerDotProduct = caps.integerDotProduct && ext.shaderIntegerDotProductEnabled;
     caps.integerDotProductAccelerated = caps.integerDotProduct && caps.integerDotProductAccelerated;
+    applyDeviceProfile(options);
     createDeviceObjects();
   } catch (...) {
     destroy();
@@ -71,6 +74,17 @@ Gpu::Gpu(const ExternalVulkan& ext, const ContextOptions& options)
 }
 
 Gpu::~Gpu() { destroy(); }
+
+void Gpu::applyDeviceProfile(const ContextOptions& options) {
+  if (options.deviceProfile.empty()) return;
+  const DeviceProfile profile = loadDeviceProfile(options.deviceProfile);
+  std::vector<std::string> overClaims;
+  info_.caps = clampToProfile(info_.caps, profile, overClaims);
+  log(LogLevel::Info, "device profile " + profile.name + " (" + profile.device + ") on " + info_.name +
+                          ": limits and features clamped to the profile's");
+  for (const auto& line : overClaims)
+    log(LogLevel::Warning, "device profile " + profile.name + " claims more than " + info_.name + " has, the device's value is used: " + line);
+}
 
 void Gpu::destroy() {
   // A device of our own is idled before teardown; a host's device is never waited on (the host

@@ -102,6 +102,8 @@ class Gpu {
   void createInstance(const ContextOptions& options);
   void choosePhysicalDevice(const ContextOptions& options);
   void createDevice();
+  // Clamps info_.caps to options.deviceProfile (vulkan/device_profile.h), before anything reads them.
+  void applyDeviceProfile(const ContextOptions& options);
   void createDeviceObjects();
   void destroy();
 

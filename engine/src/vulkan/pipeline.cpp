@@ -22,6 +22,19 @@ PipelineDesc pipelineDescFor(const ShaderInterface& interface, std::string shade
   return d;
 }
 
+namespace {
+// Bytes per texel of the formats texel buffers are read as.
+uint64_t texelBytes(VkFormat f) {
+  switch (f) {
+    case VK_FORMAT_R32G32B32A32_SFLOAT: return 16;
+    case VK_FORMAT_R16G16B16A16_SFLOAT: return 8;
+    case VK_FORMAT_R8G8B8A8_UINT:
+    case VK_FORMAT_R32_UINT: return 4;
+    default: throw Error("texel buffer format " + std::to_string(int(f)) + " has no known size");
+  }
+}
+}  // namespace
+
 std::string PipelineDesc::key() const {
   std::string k = shader + "|" + std::to_string(bindings) + "|" + std::to_string(pushConstantBytes) + "|" +
                   std::to_string(texelBindings) + "|" + std::to_string(int(texelFormat)) + "|" +
@@ -48,6 +61,14 @@ ComputePipeline::ComputePipeline(Gpu& gpu, const PipelineDesc& desc) : vk_(&gpu.
   if (invocations > caps.maxWorkgroupInvocations)
     throw Error(ErrorCode::Unsupported, "shader " + desc.shader + ": workgroup of " + std::to_string(invocations) +
                 " invocations is over this device's limit of " + std::to_string(caps.maxWorkgroupInvocations));
+  // Uniform texel buffers and combined image samplers count against the sampled-image limit.
+  const uint32_t sampled = uint32_t(__builtin_popcount(desc.texelBindings | desc.imageBindings));
+  const uint32_t storage = desc.bindings - sampled;
+  if (caps.maxBoundDescriptorSets < 1 || storage > caps.maxPerStageStorageBuffers || sampled > caps.maxPerStageSampledImages)
+    throw Error(ErrorCode::Unsupported, "shader " + desc.shader + " binds " + std::to_string(storage) + " storage buffers and " +
+                std::to_string(sampled) + " texel buffers or images in one set; this device allows " +
+                std::to_string(caps.maxPerStageStorageBuffers) + " and " + std::to_string(caps.maxPerStageSampledImages) +
+                " per shader, in " + std::to_string(caps.maxBoundDescriptorSets) + " sets");
 
   try {
     std::vector<VkDescriptorSetLayoutBinding> bindings(desc.bindings);
@@ -175,6 +196,11 @@ DescriptorSet::DescriptorSet(Gpu& gpu, const ComputePipeline& pipeline, const st
                     std::to_string(gpu.info().caps.maxStorageBufferRange) + "; use a smaller batch");
       infos[i] = {v.buffer->handle(), v.offset, v.size};
       if ((desc.texelBindings >> i) & 1) {
+        const uint64_t texels = v.size / texelBytes(desc.texelFormat);
+        if (texels > gpu.info().caps.maxTexelBufferElements)
+          throw Error(ErrorCode::Unsupported, "shader " + desc.shader + ": binding " + std::to_string(i) + " reads " +
+                      std::to_string(texels) + " texels through a texel buffer, over this device's maxTexelBufferElements of " +
+                      std::to_string(gpu.info().caps.maxTexelBufferElements) + "; use a smaller batch or resolution");
         VkBufferViewCreateInfo vi{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
         vi.buffer = v.buffer->handle();
         vi.format = desc.texelFormat;
