@@ -30,6 +30,21 @@ layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 #define FETCH4(name, i) texelFetch(name, i)
 #endif
 
+// The same for the integer kernels' 8-bit tensors and weights, four bytes to a 32-bit word: texelFetch
+// of an R8G8B8A8_UINT texel buffer gives one byte per lane, of an R32_UINT one (the packed
+// dot-product builds, MOBILEVK_DOT) the whole word in .x; FETCHU gives the same from a storage buffer.
+#ifdef MOBILEVK_SSBO
+#define READONLY_WORDS(b, name) layout(std430, binding = b) readonly buffer name##Block { uint name##Words[]; }
+#ifdef MOBILEVK_DOT
+#define FETCHU(name, i) uvec4(name##Words[i], 0u, 0u, 1u)
+#else
+#define FETCHU(name, i) ((uvec4(name##Words[i]) >> uvec4(0u, 8u, 16u, 24u)) & 0xFFu)
+#endif
+#else
+#define READONLY_WORDS(b, name) layout(binding = b) uniform utextureBuffer name
+#define FETCHU(name, i) texelFetch(name, i)
+#endif
+
 // Zero the lanes of the last channel group that lie past the real channel count, so padding lanes
 // stay zero even when the activation clamp's minimum is above zero.
 vec4 maskLanes(vec4 v, int validLanes) {

@@ -18,9 +18,9 @@ layout(constant_id = 3) const int OUT_X = 4;
 layout(constant_id = 4) const bool SIGNED = false;
 
 // Texels are uvec4 bytes in the plain shader, whole words (R32_UINT) in the MOBILEVK_DOT one.
-layout(binding = 0) uniform utextureBuffer inp;      // [N][Cin4][H][W], 4 channels per word
+READONLY_WORDS(0, inp);      // [N][Cin4][H][W], 4 channels per word
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
-layout(binding = 2) uniform utextureBuffer weights;  // [Cout4 * 4][kH][kW][Cin4], 4 input channels per word
+READONLY_WORDS(2, weights);  // [Cout4 * 4][kH][kW][Cin4], 4 input channels per word
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 
 layout(push_constant) uniform Params {
@@ -50,12 +50,12 @@ void main() {
     for (int kx = 0; kx < p.kW; ++kx)
       for (int i4 = 0; i4 < p.inC4; ++i4) {
         const int t = (ky * p.kW + kx) * p.inC4 + i4;
-        const uvec4 w = uvec4(texelFetch(weights, (o + 0) * taps + t).x, texelFetch(weights, (o + 1) * taps + t).x,
-                              texelFetch(weights, (o + 2) * taps + t).x, texelFetch(weights, (o + 3) * taps + t).x);
+        const uvec4 w = uvec4(FETCHU(weights, (o + 0) * taps + t).x, FETCHU(weights, (o + 1) * taps + t).x,
+                              FETCHU(weights, (o + 2) * taps + t).x, FETCHU(weights, (o + 3) * taps + t).x);
         const int row = ((n * p.inC4 + i4) * p.inH + y0 + ky) * p.inW;
         for (int k = 0; k < OUT_X; ++k) {
           const int ix = (ox0 + k) * p.strideX - p.padLeft + kx;
-          const uint x = rowInside && ix >= 0 && ix < p.inW ? texelFetch(inp, row + ix).x : zeroWord;
+          const uint x = rowInside && ix >= 0 && ix < p.inW ? FETCHU(inp, row + ix).x : zeroWord;
           xsum[k] += dot4x8(x, 0x01010101u, SIGNED);
           acc[k] += ivec4(dot4x8(x, w.x, SIGNED), dot4x8(x, w.y, SIGNED), dot4x8(x, w.z, SIGNED), dot4x8(x, w.w, SIGNED));
         }
@@ -73,15 +73,15 @@ void main() {
     for (int kx = 0; kx < p.kW; ++kx)
       for (int i4 = 0; i4 < p.inC4; ++i4) {
         const int t = (ky * p.kW + kx) * p.inC4 + i4;
-        const vec4 w0 = vec4(values(texelFetch(weights, (o + 0) * taps + t), SIGNED) - wz.x);
-        const vec4 w1 = vec4(values(texelFetch(weights, (o + 1) * taps + t), SIGNED) - wz.y);
-        const vec4 w2 = vec4(values(texelFetch(weights, (o + 2) * taps + t), SIGNED) - wz.z);
-        const vec4 w3 = vec4(values(texelFetch(weights, (o + 3) * taps + t), SIGNED) - wz.w);
+        const vec4 w0 = vec4(values(FETCHU(weights, (o + 0) * taps + t), SIGNED) - wz.x);
+        const vec4 w1 = vec4(values(FETCHU(weights, (o + 1) * taps + t), SIGNED) - wz.y);
+        const vec4 w2 = vec4(values(FETCHU(weights, (o + 2) * taps + t), SIGNED) - wz.z);
+        const vec4 w3 = vec4(values(FETCHU(weights, (o + 3) * taps + t), SIGNED) - wz.w);
         const int row = ((n * p.inC4 + i4) * p.inH + y0 + ky) * p.inW;
         for (int k = 0; k < OUT_X; ++k) {
           const int ix = (ox0 + k) * p.strideX - p.padLeft + kx;
           if (ix < 0 || ix >= p.inW) continue;
-          const vec4 v = vec4(values(texelFetch(inp, row + ix), SIGNED) - p.inZero);
+          const vec4 v = vec4(values(FETCHU(inp, row + ix), SIGNED) - p.inZero);
           chunk[k] += vec4(dot(v, w0), dot(v, w1), dot(v, w2), dot(v, w3));
         }
         lanes += 4;

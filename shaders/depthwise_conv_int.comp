@@ -19,9 +19,9 @@ layout(constant_id = 7) const int SX = 1;
 layout(constant_id = 8) const bool SIGNED = false;
 const int COLS = (OUT_X - 1) * SX + KW;
 
-layout(binding = 0) uniform utextureBuffer inp;      // [N][C4][H][W] packed bytes
+READONLY_WORDS(0, inp);      // [N][C4][H][W] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
-layout(binding = 2) uniform utextureBuffer weights;  // [C4][kH][kW]: 4 channels per texel
+READONLY_WORDS(2, weights);  // [C4][kH][kW]: 4 channels per texel
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 
 layout(push_constant) uniform Params {
@@ -50,10 +50,10 @@ void main() {
     vec4 row[COLS];
     for (int i = 0; i < COLS; ++i) {
       const int ix = ix0 + i;
-      row[i] = rowInside && ix >= 0 && ix < p.inW ? vec4(values(texelFetch(inp, plane + iy * p.inW + ix), SIGNED)) : zero;
+      row[i] = rowInside && ix >= 0 && ix < p.inW ? vec4(values(FETCHU(inp, plane + iy * p.inW + ix), SIGNED)) : zero;
     }
     for (int kx = 0; kx < KW; ++kx) {
-      const vec4 w = vec4(values(texelFetch(weights, (g * KH + ky) * KW + kx), SIGNED) - wz);
+      const vec4 w = vec4(values(FETCHU(weights, (g * KH + ky) * KW + kx), SIGNED) - wz);
       for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
     }
   }

@@ -5,7 +5,7 @@
 #include "common.glsl"
 #include "int8.glsl"
 
-layout(binding = 0) uniform utextureBuffer inp;  // [N][C4][pixels] packed bytes
+READONLY_WORDS(0, inp);  // [N][C4][pixels] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 
 layout(push_constant) uniform Params {
@@ -18,7 +18,7 @@ void main() {
   const bool s = p.isSigned != 0;
   const int base = (n * p.c4 + g) * p.pixels;
   ivec4 acc = ivec4(0);
-  for (int i = 0; i < p.pixels; ++i) acc += values(texelFetch(inp, base + i), s);
+  for (int i = 0; i < p.pixels; ++i) acc += values(FETCHU(inp, base + i), s);
   const int half_ = p.pixels / 2;
   // SPIR-V's signed division truncates toward zero, as C++'s does.
   const ivec4 mean = mix((acc - half_) / p.pixels, (acc + half_) / p.pixels, greaterThanEqual(acc, ivec4(0)));

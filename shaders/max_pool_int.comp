@@ -5,7 +5,7 @@
 #include "common.glsl"
 #include "int8.glsl"
 
-layout(binding = 0) uniform utextureBuffer inp;  // [N][C4][H][W] packed bytes
+READONLY_WORDS(0, inp);  // [N][C4][H][W] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 
 layout(push_constant) uniform Params {
@@ -23,7 +23,7 @@ void main() {
   ivec4 m = ivec4(s ? -128 : 0);
   for (int ky = max(0, -y0); ky < min(p.kH, p.inH - y0); ++ky)
     for (int kx = max(0, -x0); kx < min(p.kW, p.inW - x0); ++kx)
-      m = max(m, values(texelFetch(inp, (plane * p.inH + y0 + ky) * p.inW + x0 + kx), s));
+      m = max(m, values(FETCHU(inp, (plane * p.inH + y0 + ky) * p.inW + x0 + kx), s));
   const ivec4 q = clamp(m, ivec4(p.actMin), ivec4(p.actMax));
   outp[(plane * p.outH + y) * p.outW + x] = packBytes(padLanes(q, p.c - (plane % p.c4) * 4, p.zeroPoint));
 }

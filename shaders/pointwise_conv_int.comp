@@ -28,11 +28,11 @@ layout(constant_id = 5) const bool SIGNED = false;
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 #ifdef MOBILEVK_DOT
-layout(binding = 0) uniform utextureBuffer inp;      // R32_UINT: [N][Cin4][pixels], 4 channels per word
-layout(binding = 2) uniform utextureBuffer weights;  // R32_UINT: [Cout4 * 4][Cin4], 4 input channels per word
+READONLY_WORDS(0, inp);      // R32_UINT: [N][Cin4][pixels], 4 channels per word
+READONLY_WORDS(2, weights);  // R32_UINT: [Cout4 * 4][Cin4], 4 input channels per word
 #else
-layout(binding = 0) uniform utextureBuffer inp;      // [N][Cin4][pixels] packed bytes
-layout(binding = 2) uniform utextureBuffer weights;  // [Cout4][Cin4 * 4]: 4 output channels per texel
+READONLY_WORDS(0, inp);      // [N][Cin4][pixels] packed bytes
+READONLY_WORDS(2, weights);  // [Cout4][Cin4 * 4]: 4 output channels per texel
 #endif
 
 layout(push_constant) uniform Params {
@@ -62,14 +62,14 @@ void main() {
   for (int i4 = 0; i4 < p.inC4; ++i4) {
     uint x[PX];
     for (int i = 0; i < PX; ++i) {
-      x[i] = base[i] >= 0 ? texelFetch(inp, base[i] + i4 * p.pixels).x : 0u;
+      x[i] = base[i] >= 0 ? FETCHU(inp, base[i] + i4 * p.pixels).x : 0u;
       xsum[i] += dot4x8(x[i], 0x01010101u, SIGNED);
     }
     for (int g = 0; g < OCB; ++g) {
       if (g * 4 >= rows) break;
       const int row = (g0 + g) * 4 * p.inC4 + i4;  // output channel 4(g0+g), input channels 4*i4..
-      const uvec4 w = uvec4(texelFetch(weights, row).x, texelFetch(weights, row + p.inC4).x,
-                            texelFetch(weights, row + 2 * p.inC4).x, texelFetch(weights, row + 3 * p.inC4).x);
+      const uvec4 w = uvec4(FETCHU(weights, row).x, FETCHU(weights, row + p.inC4).x,
+                            FETCHU(weights, row + 2 * p.inC4).x, FETCHU(weights, row + 3 * p.inC4).x);
       for (int i = 0; i < PX; ++i)
         acc[i][g] += ivec4(dot4x8(x[i], w.x, SIGNED), dot4x8(x[i], w.y, SIGNED), dot4x8(x[i], w.z, SIGNED),
                            dot4x8(x[i], w.w, SIGNED));
@@ -84,17 +84,17 @@ void main() {
     for (int i4 = start; i4 < end; ++i4) {
       vec4 x[PX];
       for (int i = 0; i < PX; ++i) {
-        const ivec4 v = base[i] >= 0 ? values(texelFetch(inp, base[i] + i4 * p.pixels), SIGNED) : ivec4(0);
+        const ivec4 v = base[i] >= 0 ? values(FETCHU(inp, base[i] + i4 * p.pixels), SIGNED) : ivec4(0);
         xsum[i] += v.x + v.y + v.z + v.w;
         x[i] = vec4(v);
       }
       for (int g = 0; g < OCB; ++g) {
         if (g * 4 >= rows) break;
         const int row = ((g0 + g) * p.inC4 + i4) * 4;  // texels of input channels 4*i4 .. 4*i4+3
-        const vec4 w0 = vec4(values(texelFetch(weights, row + 0), SIGNED));
-        const vec4 w1 = vec4(values(texelFetch(weights, row + 1), SIGNED));
-        const vec4 w2 = vec4(values(texelFetch(weights, row + 2), SIGNED));
-        const vec4 w3 = vec4(values(texelFetch(weights, row + 3), SIGNED));
+        const vec4 w0 = vec4(values(FETCHU(weights, row + 0), SIGNED));
+        const vec4 w1 = vec4(values(FETCHU(weights, row + 1), SIGNED));
+        const vec4 w2 = vec4(values(FETCHU(weights, row + 2), SIGNED));
+        const vec4 w3 = vec4(values(FETCHU(weights, row + 3), SIGNED));
         for (int i = 0; i < PX; ++i) chunk[i][g] += w0 * x[i].x + w1 * x[i].y + w2 * x[i].z + w3 * x[i].w;
       }
     }

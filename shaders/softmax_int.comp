@@ -9,7 +9,7 @@
 #include "common.glsl"
 #include "int8.glsl"
 
-layout(binding = 0) uniform utextureBuffer inp;  // [N][C4][pixels] packed bytes
+READONLY_WORDS(0, inp);  // [N][C4][pixels] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 layout(std430, binding = 2) readonly buffer Table { float expTable[256]; };
 
@@ -47,7 +47,7 @@ float reciprocal(float b) {
 }
 
 int channelValue(int n, int pixel, int ch, bool s) {
-  return values(texelFetch(inp, (n * p.c4 + ch / 4) * p.pixels + pixel), s)[ch % 4];
+  return values(FETCHU(inp, (n * p.c4 + ch / 4) * p.pixels + pixel), s)[ch % 4];
 }
 
 void main() {

@@ -30,6 +30,11 @@ std::unique_ptr<Context>& sharedContext() {
 }
 }  // namespace
 
+std::string deviceProfile() {
+  const char* p = std::getenv("MOBILEVK_TEST_DEVICE_PROFILE");
+  return p ? p : "";
+}
+
 Context& context() {
   auto& ctx = sharedContext();
   if (!ctx) {
@@ -38,14 +43,30 @@ Context& context() {
     // The library reads no environment; the suite's ctest entry sets this, and the tests pass it on.
     const char* sync = std::getenv("MOBILEVK_SYNC_VALIDATION");
     o.synchronizationValidation = sync && std::string(sync) == "1";
+    // The profile/ ctest entries run the suite's GPU cases under each device profile.
+    o.deviceProfile = deviceProfile();
     o.validationCallback = [](const std::string&) {
       if (tearingDown) ++teardownMessages;
     };
     ctx = std::make_unique<Context>(o);
     std::cout << "test device: " << ctx->device().name << " (validation "
-              << (ctx->validationEnabled() ? "on" : "off") << ")\n";
+              << (ctx->validationEnabled() ? "on" : "off") << ")"
+              << (o.deviceProfile.empty() ? "" : ", device profile " + o.deviceProfile) << "\n";
   }
   return *ctx;
+}
+
+bool fp16StorageOrRefused() {
+  Gpu& gpu = InternalAccess::gpu(context());
+  if (gpu.info().caps.storage16bit) return true;
+  try {
+    requirePrecision(gpu, Precision::FP16);
+    FAIL_CHECK("fp16 was not refused on a device without 16-bit storage");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::Unsupported);
+    CHECK(std::string(e.what()).find("has no 16-bit storage") != std::string::npos);
+  }
+  return false;
 }
 
 int shutdown() {

@@ -14,6 +14,12 @@ namespace testing {
 // Creation fails loudly if the Khronos validation layer is missing: a test run without it would
 // claim a check it did not make.
 mobilevk::Context& context();
+// The device profile context() runs under: MOBILEVK_TEST_DEVICE_PROFILE (set by the profile/ ctest
+// entries), "" for the device as it is. Tests that make contexts of their own pass it on.
+std::string deviceProfile();
+// True when context() has 16-bit storage. Otherwise (a device profile without it) checks that fp16
+// is refused by name and returns false: the fp16 half of a test then has nothing else to check.
+bool fp16StorageOrRefused();
 
 // Destroys the shared context; returns how many validation messages its teardown produced.
 int shutdown();

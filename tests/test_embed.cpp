@@ -38,6 +38,13 @@ std::vector<uint8_t> toRgba(const Image& img) {
 int argmax(const std::vector<float>& v) { return int(std::max_element(v.begin(), v.end()) - v.begin()); }
 
 // The shared test context's device, described as a host engine would hand it to mobilevk.
+// Hosted contexts run under the suite's device profile too (the profile/ ctest entries).
+ContextOptions profiled() {
+  ContextOptions o;
+  o.deviceProfile = testing::deviceProfile();
+  return o;
+}
+
 ExternalVulkan borrowTestDevice() {
   Gpu& own = InternalAccess::gpu(testing::context());
   ExternalVulkan ext;
@@ -89,7 +96,7 @@ TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys no
   std::mt19937 rng(3);
   const HostTensor in = testing::randomTensor(model.inputShape(), rng);
   {
-    Context hosted(ext);
+    Context hosted(ext, profiled());
     CHECK(hosted.device().name == testing::context().device().name);
     Network net(hosted, model);
     const HostTensor out = net.run(in);
@@ -112,7 +119,7 @@ TEST_CASE("external device: mobilevk runs on the host's VkDevice and destroys no
     // Declared enabled (the test context's own device enabled it): packed by default.
     ExternalVulkan withDot = ext;
     withDot.shaderIntegerDotProductEnabled = true;
-    Context hosted(withDot);
+    Context hosted(withDot, profiled());
     CHECK(Network(hosted, Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"))).packedDotProduct());
   }
   // The hosted context is gone; the device it borrowed still works.
@@ -134,7 +141,7 @@ TEST_CASE("external device through the host's vkGetInstanceProcAddr: every Vulka
   std::mt19937 rng(5);
   const HostTensor in = testing::randomTensor(model.inputShape(), rng);
   const auto start = testing::vulkanCallCounts();
-  Context hosted(ext);
+  Context hosted(ext, profiled());
   CHECK(testing::vulkanCallCounts().lookups > start.lookups);
   Gpu& gpu = InternalAccess::gpu(hosted);
   const size_t submissionsBefore = gpu.submissionCount();
@@ -309,7 +316,7 @@ TEST_CASE("image input: BGRA and sRGB views read as the RGBA path; bad images ar
 }
 
 TEST_CASE("two models share one external device; a batch beyond the device's limits is refused clearly") {
-  Context hosted(borrowTestDevice());
+  Context hosted(borrowTestDevice(), profiled());
   const Model a = Model::load(shared("models/vww_96_int8.tflite"));
   const Model b = Model::load(shared("models/mobilenet_v1_0.25_128_quant.tflite"));
   Network na(hosted, a), nb(hosted, b);

@@ -49,8 +49,8 @@ struct ContextOptions {
   // Runs as if on a smaller (mobile) GPU: a built-in device profile's name (deviceProfileNames())
   // or the path of a profile JSON file (README, "Mobile"). mobilevk then believes only what both
   // the profile and the device have: every limit is the smaller of the two, every feature needs
-  // both, and every planning decision (kernel variants, tiles, precision, buffer ranges, timing)
-  // reads these clamped values. Where the profile claims more than the device has, the device
+  // both, the subgroup size and device type are the profile's, and every planning decision (kernel
+  // variants, tiles, precision, buffer ranges, timing) reads these values. Where the profile claims more than the device has, the device
   // wins and the log says so. An unknown name or a malformed file is an InvalidArgument error.
   // "" uses the device as it is.
   std::string deviceProfile;

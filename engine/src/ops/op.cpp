@@ -16,7 +16,15 @@ void GpuOp::record(VkCommandBuffer cmd) const {
 
 void GpuOp::chooseVariant(const char* op, NodeKind kind, KernelPath path, const KernelVariant* variant) {
   if (!variant) variant = defaultKernelVariant(kind, path, gpu_.info(), precision_);
-  if (!variant) throw Error(ErrorCode::Internal, std::string(op) + ": no kernel variant the device can run");
+  if (!variant) {
+    // Say why of each (a device profile, or a small device, can rule them all out).
+    std::string why;
+    for (const KernelVariant* v : kernelVariants(kind, path))
+      why += std::string(why.empty() ? "" : "; ") + v->name + " " + unsupportedReason(*v, gpu_.info().caps, precision_);
+    throw Error(ErrorCode::Unsupported, std::string(op) + ": no kernel variant fits device " + gpu_.info().name +
+                                            (gpu_.info().caps.profile.empty() ? "" : " under device profile " + gpu_.info().caps.profile) +
+                                            ": " + why);
+  }
   if (variant->kind != kind || variant->path != path)
     throw Error(ErrorCode::InvalidArgument, std::string(op) + ": kernel variant '" + variant->name + "' is for " +
                 nodeKindName(variant->kind) + (variant->path == KernelPath::Integer ? " (integer)" : ""));
@@ -37,8 +45,8 @@ void GpuOp::bindBuffers(const OpBinding& b, std::vector<BufferView> params) {
 void GpuOp::readThroughStorageWhereTexelBuffersTooSmall(const std::vector<BufferView>& params) {
   const PipelineDesc& d = pipeline_->desc();
   const uint64_t limit = gpu_.info().caps.maxTexelBufferElements;
-  const uint64_t texelBytes = d.texelFormat == VK_FORMAT_R16G16B16A16_SFLOAT ? 8 : d.texelFormat == VK_FORMAT_R32G32B32A32_SFLOAT ? 16 : 0;
-  if (texelBytes == 0) return;  // integer reads: DescriptorSet refuses an oversized view by name
+  const VkFormat f = d.texelFormat;
+  const uint64_t texelBytes = f == VK_FORMAT_R32G32B32A32_SFLOAT ? 16 : f == VK_FORMAT_R16G16B16A16_SFLOAT ? 8 : 4;
   uint64_t largest = 0;
   for (size_t i = 0; i < params.size() && i < 32; ++i)
     if (((d.texelBindings >> i) & 1) && params[i]) largest = std::max<uint64_t>(largest, params[i].size / texelBytes);
@@ -154,7 +162,9 @@ void requirePrecision(Gpu& gpu, Precision p) {
     throw Error("device " + gpu.info().name + " cannot read " + (p == Precision::FP16 ? "RGBA16F" : "RGBA32F") +
                 " uniform texel buffers");
   if (p == Precision::FP16 && !gpu.info().caps.storage16bit)
-    throw Error("device " + gpu.info().name + " has no 16-bit storage (storageBuffer16BitAccess): use fp32");
+    throw Error(ErrorCode::Unsupported, "device " + gpu.info().name +
+                                            (gpu.info().caps.profile.empty() ? "" : " under device profile " + gpu.info().caps.profile) +
+                                            " has no 16-bit storage (storageBuffer16BitAccess): use fp32");
 }
 
 }  // namespace mobilevk

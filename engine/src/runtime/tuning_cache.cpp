@@ -14,10 +14,13 @@ constexpr const char* kFormat = "mobilevk-tuning";
 constexpr int kVersion = 1;
 
 json deviceJson(const DeviceInfo& d) {
-  return {{"name", d.name},
-          {"uuid", d.caps.deviceUuid},
-          {"driver", d.caps.driverName + " " + d.caps.driverInfo},
-          {"driver_version", d.caps.driverVersion}};
+  json j = {{"name", d.name},
+            {"uuid", d.caps.deviceUuid},
+            {"driver", d.caps.driverName + " " + d.caps.driverInfo},
+            {"driver_version", d.caps.driverVersion}};
+  // Tuned under a device profile, the variants and times are that profile's (absent: none).
+  if (!d.caps.profile.empty()) j["profile"] = d.caps.profile;
+  return j;
 }
 
 }  // namespace
@@ -72,6 +75,9 @@ TuningTable parseTuningCache(const std::string& text, const DeviceInfo& device,
   if (d.value("driver", "") != want["driver"] || !d.contains("driver_version") || d["driver_version"] != want["driver_version"])
     return ignore("made with another driver (" + d.value("driver", std::string("?")) + "), now " +
                   want["driver"].get<std::string>() + ": stale, tune again");
+  if (d.value("profile", "") != device.caps.profile)
+    return ignore("tuned under device profile '" + d.value("profile", std::string("(none)")) + "', this context runs under '" +
+                  (device.caps.profile.empty() ? std::string("(none)") : device.caps.profile) + "'");
   if (!doc.contains("layers") || !doc["layers"].is_object()) return ignore("no \"layers\" object");
   TuningTable table;
   for (const auto& [key, entry] : doc["layers"].items()) {

@@ -87,6 +87,10 @@ DeviceProfile parseDeviceProfile(const std::string& text, const std::string& ori
   p.origin = origin;
   p.name = r.text(j, "", "name");
   p.device = r.text(j, "", "device");
+  p.type = r.text(j, "", "type");
+  static const char* const types[] = {"discrete", "integrated", "virtual", "cpu", "other"};
+  if (std::none_of(std::begin(types), std::end(types), [&](const char* t) { return p.type == t; }))
+    r.fail("type", "is \"" + p.type + "\"; known: discrete integrated virtual cpu other");
   const json& sources = r.field(j, "", "sources");
   if (!sources.is_array() || sources.empty()) r.fail("sources", "must list where the values come from (a capability report, a driver's source)");
 

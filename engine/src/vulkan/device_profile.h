@@ -11,6 +11,7 @@ namespace mobilevk {
 struct DeviceProfile {
   std::string name;    // "adreno-640"
   std::string device;  // "Qualcomm Adreno 640"
+  std::string type;    // as DeviceInfo::type ("integrated" for every mobile GPU): planning reads it
   std::string origin;  // where the JSON came from: "built-in" or the file's path
   DeviceCapabilities limits;  // only the fields a profile states are meaningful
 };

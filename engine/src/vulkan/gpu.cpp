@@ -80,6 +80,7 @@ void Gpu::applyDeviceProfile(const ContextOptions& options) {
   const DeviceProfile profile = loadDeviceProfile(options.deviceProfile);
   std::vector<std::string> overClaims;
   info_.caps = clampToProfile(info_.caps, profile, overClaims);
+  info_.type = profile.type;  // the kernel defaults follow the profiled GPU's kind
   log(LogLevel::Info, "device profile " + profile.name + " (" + profile.device + ") on " + info_.name +
                           ": limits and features clamped to the profile's");
   for (const auto& line : overClaims)
