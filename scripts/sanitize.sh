@@ -16,4 +16,4 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 cd build-asan
 # Everything except the install tests, which rebuild the whole project without sanitizers, and the
 # second-driver runs (the normal run covers Mesa 25; here the system's driver is the one checked).
-ctest --output-on-failure -E "^install/|^mesa25/"
+ctest --output-on-failure -E "^install/|^mesa25/|^profile/"

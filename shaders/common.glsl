@@ -22,9 +22,25 @@ layout(local_size_x_id = 0, local_size_y_id = 1, local_size_z_id = 2) in;
 // buffers of the same vec4s. A texel buffer may hold only maxTexelBufferElements texels (65536 on
 // the smallest mobile GPUs), so GpuOp::bindBuffers switches an op to its _ssbo build when a binding
 // is larger.
-#ifdef MOBILEVK_SSBO
-#define READONLY_VEC4S(b, name) layout(std430, binding = b) readonly buffer name##Block { STORE_VEC4 name##Vec4s[]; }
-#define FETCH4(name, i) vec4(name##Vec4s[i])
+#if defined(MOBILEVK_SSBO) && defined(MOBILEVK_FP16)
+// fp16 tensors as pairs of words, widened in integer arithmetic: the arm64 lavapipe (LLVM 15's
+// AArch64 backend) aborts compiling either a load of f16vec4 from a storage buffer or
+// unpackHalf2x16 there ("Cannot select fp_extend", "Cannot select VLSHR"); found by the aarch64 job
+// (scripts/aarch64.sh). Exact for zero, subnormal and normal halves (the only ones a tensor holds:
+// activations are clamped, weights refused unless finite); an Inf or NaN would read as 2^16..2^17.
+#define READONLY_VEC4S(b, name) layout(std430, binding = b) readonly buffer name##Block { uvec2 name##Vec4s[]; }
+#define FETCH4(name, i) halfsToVec4(name##Vec4s[i])
+vec4 halfsToVec4(uvec2 h) {
+  const uvec4 v = uvec4(h.x & 0xFFFFu, h.x >> 16u, h.y & 0xFFFFu, h.y >> 16u);
+  const uvec4 e = (v >> 10u) & 0x1Fu, m = v & 0x3FFu;
+  const vec4 normal = uintBitsToFloat(((e + 112u) << 23u) | (m << 13u));  // re-biased exponent
+  const vec4 subnormal = vec4(m) * exp2(-24.0);
+  const vec4 magnitude = mix(normal, subnormal, equal(e, uvec4(0u)));
+  return mix(magnitude, -magnitude, notEqual(v & 0x8000u, uvec4(0u)));
+}
+#elif defined(MOBILEVK_SSBO)
+#define READONLY_VEC4S(b, name) layout(std430, binding = b) readonly buffer name##Block { vec4 name##Vec4s[]; }
+#define FETCH4(name, i) name##Vec4s[i]
 #else
 #define READONLY_VEC4S(b, name) layout(binding = b) uniform textureBuffer name
 #define FETCH4(name, i) texelFetch(name, i)

@@ -194,6 +194,16 @@ TEST_CASE("C API embedding: options, log callback, pipeline cache blob, model fr
   oldStyle.struct_size = 1000;
   CHECK(mvk_context_create_with_options(&oldStyle, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
   CHECK(mvk_model_load_memory(nullptr, 10, &model) == MVK_ERROR_INVALID_ARGUMENT);
+
+  // A device profile: a known one clamps the device, an unknown one is refused by name.
+  mvk_context_options profiled{};
+  profiled.struct_size = sizeof profiled;
+  profiled.device_profile = "raspberrypi4-v3d";
+  REQUIRE(mvk_context_create_with_options(&profiled, &ctx) == MVK_OK);
+  mvk_context_destroy(ctx);
+  profiled.device_profile = "no-such-gpu";
+  CHECK(mvk_context_create_with_options(&profiled, &ctx) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(std::string(mvk_last_error()).find("unknown device profile 'no-such-gpu'") != std::string::npos);
 }
 
 TEST_CASE("C API embedding: the host's device and vkGetInstanceProcAddr, with a log and a cache blob") {

@@ -82,6 +82,7 @@ mvk_result contextOptions(const mvk_context_options* options, mobilevk::ContextO
   if (o.pipeline_cache_size && !o.pipeline_cache)
     return invalid(std::string(call) + ": pipeline_cache is NULL but pipeline_cache_size is not 0");
   co.device = o.device ? o.device : "";
+  co.deviceProfile = o.device_profile ? o.device_profile : "";
   co.validation = o.validation ? mobilevk::Validation::On : mobilevk::Validation::Off;
   if (o.pipeline_cache) {
     const auto* p = static_cast<const uint8_t*>(o.pipeline_cache);

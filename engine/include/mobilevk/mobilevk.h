@@ -47,6 +47,9 @@ typedef struct mvk_context_options {
   const void* pipeline_cache;    /* a blob from mvk_context_pipeline_cache, or NULL */
   size_t pipeline_cache_size;
   int validation;                /* 1: Khronos validation layer on; its reports go to the log */
+  /* NULL or "": the device as it is; else a built-in device profile's name or a profile JSON file's
+   * path: limits and features clamped to that (mobile) GPU's (ContextOptions::deviceProfile). */
+  const char* device_profile;
 } mvk_context_options;
 /* A context with options; a stale or foreign pipeline_cache is ignored with a warning to the log. */
 mvk_result mvk_context_create_with_options(const mvk_context_options* options, mvk_context* out);
