@@ -52,7 +52,7 @@ int runPeak(const cli::Args& args) {
   mobilevk::Context& ctx = *context;
   const auto p = mobilevk::measurePeak(ctx);
   if (args.has("json")) {
-    json out = {{"device", "device-profile", ctx.device().name}, {"fp32_gflops", p.fp32Gflops}, {"bandwidth_gbs", p.bandwidthGBs}};
+    json out = {{"device", ctx.device().name}, {"fp32_gflops", p.fp32Gflops}, {"bandwidth_gbs", p.bandwidthGBs}};
     out["fp16_gflops"] = p.fp16Gflops > 0 ? json(p.fp16Gflops) : json(nullptr);
     std::cout << out.dump(2) << "\n";
     return 0;
@@ -68,7 +68,7 @@ int runPeak(const cli::Args& args) {
 
 int cmdBench(const std::vector<std::string>& argv) {
   cli::Args args("bench", argv,
-                 {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "precision",
+                 {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "device-profile", "precision",
                   "pipeline-cache", "execution", "dot-product", "tuning-cache"},
                  {"per-layer", "json", "peak"});
   if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
@@ -136,6 +136,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   const Stats host = stats(hostMs), gpu = stats(gpuMs);
   const double imagesPerS = 1000.0 * batch / host.median;
   json out = {{"device", deviceName},
+              {"device_profile", ctx && !ctx->device().caps.profile.empty() ? json(ctx->device().caps.profile) : json(nullptr)},
               {"model", model.name()},
               {"batch", batch},
               {"precision", precision},
