@@ -90,7 +90,7 @@ TEST_CASE("device profiles: every built-in one clamps the device to the profile'
     CHECK(p["sources"].size() >= 1);
     ProfiledContext pc(name);
     const DeviceCapabilities& c = pc.context->device().caps;
-    const DeviceCapabilities& real = listDevices().at(pc.context->device().index).caps;
+    const DeviceCapabilities real = listDevices().at(pc.context->device().index).caps;
     CHECK(c.profile == name);
     CHECK(pc.context->device().type == p["type"].get<std::string>());
     const json& L = p["limits"];
@@ -183,7 +183,7 @@ TEST_CASE("device profiles: unknown names, malformed files and over-claims are r
     if (level == LogLevel::Warning) warnings.push_back(m);
   };
   Context c(ob);
-  const DeviceCapabilities& real = listDevices().at(c.device().index).caps;
+  const DeviceCapabilities real = listDevices().at(c.device().index).caps;
   CHECK(c.device().caps.maxSharedMemoryBytes == real.maxSharedMemoryBytes);
   CHECK(c.device().caps.maxStorageBufferRange == real.maxStorageBufferRange);
   const auto warned = [&](const std::string& part) {
