@@ -93,3 +93,31 @@ TEST_CASE("C API: classify from pixels, results and errors") {
   mvk_model_destroy(model);
   mvk_context_destroy(ctx);
 }
+
+// Networks keep their context's device alive: destroying the context first is no use-after-free
+// (the sanitizer job runs this under AddressSanitizer), and the network still runs until it goes.
+TEST_CASE("C API: a network may outlive its context, and runs until it is destroyed") {
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load(shared("models/mobilenet_v1_0.25_128_quant.tflite").c_str(), &model) == MVK_OK);
+  const size_t classes = mvk_model_output_size(model);
+  std::vector<uint8_t> rgba(32 * 24 * 4, 128);
+  for (const bool contextFirst : {true, false}) {
+    CAPTURE(contextFirst);
+    mvk_context ctx = nullptr;
+    REQUIRE(mvk_context_create(nullptr, &ctx) == MVK_OK);
+    mvk_network net = nullptr;
+    REQUIRE(mvk_network_create(ctx, model, 0, &net) == MVK_OK);
+    std::vector<float> before(classes), after(classes);
+    REQUIRE(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, before.data(), before.size()) == MVK_OK);
+    if (contextFirst) {
+      mvk_context_destroy(ctx);
+      REQUIRE(mvk_classify_rgba8(net, rgba.data(), rgba.size(), 32, 24, after.data(), after.size()) == MVK_OK);
+      CHECK(after == before);
+      mvk_network_destroy(net);
+    } else {
+      mvk_network_destroy(net);
+      mvk_context_destroy(ctx);
+    }
+  }
+  mvk_model_destroy(model);
+}

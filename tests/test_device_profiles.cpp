@@ -199,6 +199,7 @@ TEST_CASE("device profiles: a profile too small for every kernel refuses the net
   json tiny = builtInProfile("raspberrypi4-v3d");
   tiny["name"] = "32-invocations";
   tiny["limits"]["maxComputeWorkGroupInvocations"] = 32;
+  tiny["below_vulkan_minimums"] = true;  // Vulkan requires 128: only a test device is this small
   ContextOptions o;
   o.validation = Validation::On;
   o.deviceProfile = writeProfile(tiny, "tiny.json");
@@ -319,4 +320,46 @@ TEST_CASE("device profiles: the tuner under a profile times only the variants th
     return w.find("tuned under device profile 'android-baseline-2022'") != std::string::npos;
   }));
   pc.expectNoValidationMessages();
+}
+
+TEST_CASE("device profiles: below Vulkan's minimums, deep nesting and terminal escapes are refused by name") {
+  ContextOptions o;
+  const auto refused = [&](const json& profile, const std::string& file, const std::string& part) {
+    o.deviceProfile = writeProfile(profile, file);
+    try {
+      Context c(o);
+      FAIL_CHECK("profile " << file << " was accepted");
+    } catch (const Error& e) {
+      CHECK(e.code() == ErrorCode::InvalidArgument);
+      CHECK_MESSAGE(std::string(e.what()).find(part) != std::string::npos, e.what());
+      CHECK(std::string(e.what()).find(file) != std::string::npos);
+    }
+  };
+  json zero = builtInProfile("mali-valhall");
+  zero["limits"]["maxComputeWorkGroupInvocations"] = 0;
+  refused(zero, "zero-invocations.json", "'limits.maxComputeWorkGroupInvocations' is 0");
+  json push = builtInProfile("mali-valhall");
+  push["limits"]["maxPushConstantsSize"] = 0;
+  refused(push, "zero-push.json", "'limits.maxPushConstantsSize' is 0");
+  json range = builtInProfile("mali-valhall");
+  range["limits"]["maxStorageBufferRange"] = 16;
+  refused(range, "tiny-range.json", "'limits.maxStorageBufferRange' is 16, below Vulkan's required minimum of 134217728");
+  json align = builtInProfile("mali-valhall");
+  align["limits"]["minStorageBufferOffsetAlignment"] = 1ull << 31;
+  refused(align, "huge-alignment.json", "'limits.minStorageBufferOffsetAlignment' is 2147483648; Vulkan requires a power of two of at most 256");
+  // Even a test device must have something to run with.
+  push["below_vulkan_minimums"] = true;
+  refused(push, "zero-push-test.json", "'limits.maxPushConstantsSize' is 0");
+  // A name with a terminal escape sequence would be echoed into the user's terminal.
+  json escape = builtInProfile("mali-valhall");
+  escape["name"] = "evil\x1b]0;pwned\x07";
+  refused(escape, "escape.json", "'name' has a control or non-ASCII character: \"evil\\x1b]0;pwned\\x07\"");
+  {
+    // 500,000 levels under the 1 MiB limit: refused while parsing (it overflowed the stack while
+    // the error message serialized it).
+    const std::string path = testing::scratchDir() + "/deep.json";
+    std::ofstream(path) << "{\"name\": " << std::string(500000, '[') << std::string(500000, ']') << "}";
+    o.deviceProfile = path;
+    CHECK_THROWS_WITH_AS(Context{o}, doctest::Contains("nests deeper than 100 levels"), Error);
+  }
 }

@@ -210,3 +210,25 @@ TEST_CASE("readOutput of a frame allocates nothing per call where memory is not 
   CHECK(gpu.submissionCount() - submissions == 3);  // one pre-recorded copy each, nothing else
   CHECK(staged.validationMessages().empty());
 }
+
+// The C++ side of shared device ownership: a Network destroyed after its Context (the order an
+// embedder reaches after VK_ERROR_DEVICE_LOST) frees its Vulkan objects on a live device; the
+// validation layer, with the context's own teardown messages, and AddressSanitizer check it.
+TEST_CASE("a Network may outlive its Context") {
+  const Model model = testing::smallMobileNet(32, 10);
+  std::mt19937 rng(7);
+  const HostTensor input = testing::randomTensor(model.inputShape(1), rng);
+  std::vector<std::string> messages;
+  ContextOptions o;
+  o.validation = Validation::On;
+  o.deviceProfile = testing::deviceProfile();
+  o.validationCallback = [&](const std::string& m) { messages.push_back(m); };
+  auto context = std::make_unique<Context>(o);
+  auto net = std::make_unique<Network>(*context, model);
+  const HostTensor before = net->run(input);
+  context.reset();
+  const HostTensor after = net->run(input);
+  CHECK(after.data == before.data);
+  net.reset();
+  CHECK(messages.empty());
+}

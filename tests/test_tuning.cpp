@@ -194,16 +194,42 @@ TEST_CASE("tuning cache: foreign, stale, corrupt or unknown entries are ignored 
   otherFormat["format"] = "something-else";
   noVariant["layers"][impl.tuningKeys[1]] = {{"ms", 1.0}};
   for (auto& [key, entry] : unknown["layers"].items()) entry["variant"] = "px99-oc99";
-  const std::vector<std::pair<std::string, std::string>> bad = {
+  std::vector<std::pair<std::string, std::string>> bad = {
       {foreign.dump(), "made on another device"},
       {stale.dump(), "made with another driver"},
       {oldVersion.dump(), "another version of mobilevk"},
       {otherFormat.dump(), "not a mobilevk tuning cache"},
       {noVariant.dump(), "has no \"variant\""},
-      {"{\"format\": \"mobilevk-tuning\", \"version\": 1, \"layers\": {", "not JSON"},
-      {std::string("\x00\x01garbage", 9), "not JSON"},
+      {"{\"format\": \"mobilevk-tuning\", \"version\": 1, \"layers\": {", "not valid JSON"},
+      {std::string("\x00\x01garbage", 9), "not valid JSON"},
       {unknown.dump(), "variant 'px99-oc99' ignored (no such variant)"},
   };
+  // Fields of the wrong JSON type (they threw nlohmann's type_error 302 out of Network's
+  // constructor), nesting that overflowed the stack while a message dumped it, a version that
+  // truncated to 1, and a driver_version-only difference whose message showed two equal strings.
+  json numberName = good, arrayDriver = good, stringMs = good, nullName = good, nullVariant = good, hugeVersion = good,
+       otherDriverVersion = good, stringPrecision = good, escapes = good;
+  numberName["device"]["name"] = 42;
+  arrayDriver["device"]["driver"] = json::array({"llvmpipe"});
+  for (auto& [key, entry] : stringMs["layers"].items()) entry["ms"] = "fast";
+  nullName["device"]["name"] = nullptr;
+  nullVariant["layers"][impl.tuningKeys[1]] = {{"variant", nullptr}};
+  hugeVersion["version"] = 4294967297ull;
+  otherDriverVersion["device"]["driver_version"] = device.caps.driverVersion + 7;
+  stringPrecision["precision"] = {{"m #1 batch 1", {{"choice", "fp16"}, {"images", "three"}}}};
+  escapes["device"]["name"] = "gpu\x1b[2J";
+  bad.insert(bad.end(), {
+      {numberName.dump(), "\"name\" of \"device\" must be a string, found 42"},
+      {arrayDriver.dump(), "\"driver\" of \"device\" must be a string, found [\"llvmpipe\"]"},
+      {stringMs.dump(), "must be a non-negative number, found \"fast\""},
+      {nullName.dump(), "\"name\" of \"device\" must be a string, found null"},
+      {nullVariant.dump(), "\"variant\" of layer"},
+      {hugeVersion.dump(), "cache format version 4294967297, this one reads 1"},
+      {otherDriverVersion.dump(), "driver_version " + std::to_string(device.caps.driverVersion + 7) + "), now"},
+      {stringPrecision.dump(), "\"images\" of precision entry \"m #1 batch 1\" must be an integer, found \"three\""},
+      {escapes.dump(), "made on another device (gpu\\x1b[2J"},
+      {std::string(3000000, '[') + std::string(3000000, ']'), "nests deeper than 100 levels"},
+  });
   for (const auto& [cache, why] : bad) {
     CAPTURE(why);
     lc.warnings.clear();

@@ -2,6 +2,8 @@
 #include "cli_util.h"
 #include "io/file_io.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -231,7 +233,17 @@ mobilevk::NetworkOptions::Execution executionOption(bool integer) {
 
 std::string tuningCacheOption(const Args& args) {
   if (!args.has("tuning-cache")) return "";
-  const std::vector<uint8_t> bytes = mobilevk::readRegularFile(args.value("tuning-cache"), 64ull << 20);
+  const std::string path = args.value("tuning-cache");
+  // A cache is an optimization: one too large to be ours is ignored like a corrupt one (a missing
+  // or special file is still an error, below: more likely a mistyped path).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && uint64_t(st.st_size) > kTuningCacheLimit) {
+    std::fprintf(stderr, "mobilevk: warning: ignoring the tuning cache %s: %lld bytes, over the %llu MiB a tuning cache may have; "
+                 "default kernel variants run\n", path.c_str(), static_cast<long long>(st.st_size),
+                 static_cast<unsigned long long>(kTuningCacheLimit >> 20));
+    return "";
+  }
+  const std::vector<uint8_t> bytes = mobilevk::readRegularFile(path, kTuningCacheLimit);
   return std::string(bytes.begin(), bytes.end());
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // Small helpers shared by the subcommands: argument parsing and label files.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -79,9 +80,11 @@ std::string precisionName(const mobilevk::Network& net);
 // naming the model, for a model without integers); auto (the default) picks it for quantized files.
 bool integerExecution(const Args& args, const mobilevk::Model& model);
 mobilevk::NetworkOptions::Execution executionOption(bool integer);
+// The largest tuning cache read (a real one is a few KiB per model).
+constexpr uint64_t kTuningCacheLimit = 64ull << 20;
 // --tuning-cache FILE for classify and bench: the file's text (NetworkOptions::tuningCache), "" when
-// not given. A file that cannot be read is an error naming it; one for another device, stale or
-// corrupt is the library's to ignore with a warning.
+// not given or over kTuningCacheLimit (with a warning naming it). A file that cannot be read is an
+// error naming it; one for another device, stale or corrupt is the library's to ignore with a warning.
 std::string tuningCacheOption(const Args& args);
 // The model of bench and tune: --model PATH, or MobileNetV1 with random weights from --alpha,
 // --resolution, --classes.

@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "cli_util.h"
@@ -23,6 +24,14 @@ int cmdTune(const std::vector<std::string>& argv) {
   if (!args.has("tuning-cache")) throw cli::UsageError{"--tuning-cache FILE is required (where the cache is written)"};
   const std::string path = args.value("tuning-cache");
   mobilevk::TuningOptions options;
+  // --overwrite runs on one cache take turns from reading it to replacing it, so that each extends
+  // what the one before wrote (two at once each merged the old file, and one's entries were lost).
+  // Without --overwrite the write itself is exclusive: of two, one fails.
+  std::unique_ptr<mobilevk::FileLock> lock;
+  if (args.has("overwrite"))
+    lock = std::make_unique<mobilevk::FileLock>(path, [](const std::string& lockPath) {
+      std::fprintf(stderr, "mobilevk tune: waiting for another tune of the same cache (lock %s)\n", lockPath.c_str());
+    });
   // An existing file is replaced only with --overwrite; its entries for other shapes are kept.
   bool exists = false;
   try {
@@ -66,6 +75,9 @@ int cmdTune(const std::vector<std::string>& argv) {
     };
   const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, false);
   const mobilevk::TuningResult r = mobilevk::tuneKernels(*ctx, model, options);
+  if (exists && !r.previousCacheIgnored.empty())
+    std::fprintf(stderr, "mobilevk tune: replacing %s without its old entries (%s)\n", path.c_str(),
+                 r.previousCacheIgnored.c_str());
   mobilevk::writeFileAtomically(path, r.cache.data(), r.cache.size(),
                                 exists ? mobilevk::Replace::RegularFile : mobilevk::Replace::Never);
   cli::savePipelineCache(args, ctx.get());

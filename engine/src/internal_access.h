@@ -14,6 +14,8 @@ struct Graph;
 
 struct InternalAccess {
   static Gpu& gpu(Context& context) { return *context.gpu_; }
+  // For objects that must keep the device alive after the Context is gone (Network).
+  static std::shared_ptr<Gpu> sharedGpu(Context& context) { return context.gpu_; }
   // The Model side, for code that already includes this header.
   static const Graph& graph(const Model& model) { return ModelAccess::graph(model); }
   static Model model(std::shared_ptr<Graph> graph) { return ModelAccess::model(std::move(graph)); }

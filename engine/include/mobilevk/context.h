@@ -67,8 +67,9 @@ std::vector<std::string> deviceProfileNames();
 //   * nothing else for fp32. For Precision::FP16 the host must have enabled
 //     storageBuffer16BitAccess (VkPhysicalDevice16BitStorageFeatures) and say so below; without it
 //     fp16 is refused with a message, and fp32 works.
-// The host keeps every handle alive until the Context is destroyed, and must have waited for all
-// command buffers into which it recorded mobilevk work before destroying mobilevk objects.
+// The host keeps every handle alive until the Context and every Network made on it are destroyed
+// (in either order), and must have waited for all command buffers into which it recorded mobilevk
+// work before destroying mobilevk objects.
 struct ExternalVulkan {
   VkInstance instance = VK_NULL_HANDLE;
   VkPhysicalDevice physicalDevice = VK_NULL_HANDLE;
@@ -139,6 +140,8 @@ class Context {
   // Runs on the host's own device (see ExternalVulkan). options.device and validation are ignored:
   // the host's instance decides about layers.
   explicit Context(const ExternalVulkan& external, const ContextOptions& options = {});
+  // Networks made on this context keep its device alive: a Network may be destroyed after its
+  // Context (the device goes when the last of them does), though nothing new can be made on it then.
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -159,7 +162,9 @@ class Context {
 
  private:
   friend struct InternalAccess;  // mobilevk's own code: engine/src/internal_access.h
-  std::unique_ptr<Gpu> gpu_;
+  // Shared with every Network made on this context, so that the device outlives the last of them
+  // whatever order they are destroyed in.
+  std::shared_ptr<Gpu> gpu_;
 };
 
 }  // namespace mobilevk

@@ -26,7 +26,8 @@ typedef enum mvk_result {
   MVK_ERROR_UNSUPPORTED = 5,      /* valid, but beyond what mobilevk or this device can run */
   MVK_ERROR_IO = 6,               /* a file that cannot be read (missing, not a regular file, ...) */
   MVK_ERROR_OUT_OF_MEMORY = 7,    /* host or device memory ran out */
-  MVK_ERROR_DEVICE_LOST = 8       /* the Vulkan device was lost: destroy the context, make a new one */
+  MVK_ERROR_DEVICE_LOST = 8       /* the Vulkan device was lost: destroy its networks and the context (in
+                                     either order), make a new context */
 } mvk_result;
 
 typedef enum mvk_log_level { MVK_LOG_DEBUG = 0, MVK_LOG_INFO = 1, MVK_LOG_WARNING = 2, MVK_LOG_ERROR = 3 } mvk_log_level;
@@ -77,6 +78,9 @@ typedef struct mvk_external_vulkan {
 } mvk_external_vulkan;
 mvk_result mvk_context_create_external_with_options(const mvk_external_vulkan* external,
                                                     const mvk_context_options* options, mvk_context* out);
+/* Networks made on the context keep its device alive, so networks and their context may be destroyed
+ * in either order: the device (and, for an external one, mobilevk's use of the host's handles) ends
+ * with the last of them. The log callback may be called until then. */
 void mvk_context_destroy(mvk_context context);
 
 /* A .tflite file, or a Keras/TF.js model.json or its directory. */

@@ -67,6 +67,9 @@ struct TuningResult {
   std::vector<std::string> rejected;
   // Precision policy Auto: layers and the times above are fp32's, then fp16's layers follow.
   PrecisionCheck precision;
+  // Why the cache given to extend (network.tuningCache) was not extended (another device or
+  // driver, corrupt, ...), so that its entries are not in `cache`; "" when none was given or it was.
+  std::string previousCacheIgnored;
 };
 
 // Needs GPU timestamps (DeviceCapabilities::timestamps); throws mobilevk::Error (Unsupported)

@@ -11,6 +11,7 @@
 
 #include "import/importers.h"
 #include "io/file_io.h"
+#include "io/json_read.h"
 #include "mobilevk/error.h"
 
 namespace mobilevk {
@@ -34,12 +35,7 @@ class KerasReader {
   }
 
   std::shared_ptr<Graph> parse(const std::string& bytes) {
-    json doc;
-    try {
-      doc = json::parse(bytes.begin(), bytes.end());
-    } catch (const json::exception& e) {
-      fail(std::string("not valid JSON: ") + e.what());
-    }
+    const json doc = parseJsonBounded(bytes, jsonPath_, kMaxJsonDepth, ErrorCode::InvalidModel);
     if (!doc.is_object() || !doc.contains("modelTopology"))
       fail("no 'modelTopology': not a TF.js layers model.json");
     json topo = doc["modelTopology"];
@@ -102,7 +98,7 @@ class KerasReader {
     } else {
       if (!v.is_string()) want = "a string";
     }
-    if (want) fail(who + ": field '" + key + "' must be " + want + ", found " + v.dump());
+    if (want) fail(who + ": field '" + key + "' must be " + want + ", found " + describeJson(v));
     return v.get<T>();
   }
 
@@ -112,7 +108,7 @@ class KerasReader {
     if (v.is_number_integer()) return {v.get<int>(), v.get<int>()};
     if (v.is_array() && v.size() == 2 && v[0].is_number_integer() && v[1].is_number_integer())
       return {v[0].get<int>(), v[1].get<int>()};
-    fail(where + ": '" + key + "' must be an integer or a pair of integers, found " + v.dump());
+    fail(where + ": '" + key + "' must be an integer or a pair of integers, found " + describeJson(v));
   }
 
   // Reads every shard of every weight group and slices it into named float arrays.
@@ -143,7 +139,7 @@ class KerasReader {
         std::vector<int> shape;
         for (const auto& d : w["shape"]) {
           if (!d.is_number_integer() || d.get<int64_t>() <= 0 || d.get<int64_t>() > (1 << 24))
-            fail("weight '" + name + "' has an invalid dimension " + d.dump());
+            fail("weight '" + name + "' has an invalid dimension " + describeJson(d));
           shape.push_back(d.get<int>());
           count *= d.get<uint64_t>();
           if (count > (1ull << 28)) fail("weight '" + name + "' is too large");
@@ -238,7 +234,7 @@ class KerasReader {
     if (cls == "InputLayer") {
       const json& s = c.contains("batch_input_shape") ? c["batch_input_shape"] : c.value("batch_shape", json());
       if (!s.is_array() || s.size() != 4 || !s[1].is_number_integer() || !s[2].is_number_integer() || !s[3].is_number_integer())
-        fail(who + ": input shape " + s.dump() + " must be [batch, H, W, C] with known H, W, C");
+        fail(who + ": input shape " + describeJson(s) + " must be [batch, H, W, C] with known H, W, C");
       graph_->input.height = s[1].get<int>();
       graph_->input.width = s[2].get<int>();
       graph_->input.channels = s[3].get<int>();
@@ -256,7 +252,7 @@ class KerasReader {
       const auto k = intPair(c, "kernel_size", who);
       const auto s = intPair(c, "strides", who);
       const auto dil = c.contains("dilation_rate") ? intPair(c, "dilation_rate", who) : std::vector<int>{1, 1};
-      if (dil[0] != 1 || dil[1] != 1) unsupported(who + ": dilation " + c["dilation_rate"].dump() + " is not supported");
+      if (dil[0] != 1 || dil[1] != 1) unsupported(who + ": dilation " + describeJson(c["dilation_rate"]) + " is not supported");
       if (option(c, "groups", 1, who) != 1) unsupported(who + ": grouped convolution is not supported");
       const std::string pad = str(c, "padding", who);
       if (pad != "same" && pad != "valid") unsupported(who + ": padding '" + pad + "' is not supported");
@@ -272,7 +268,7 @@ class KerasReader {
         pendingPad_ = false;
       }
       if (depthwise) {
-        if (option(c, "depth_multiplier", 1, who) != 1) unsupported(who + ": depth_multiplier " + c["depth_multiplier"].dump() + " is not supported (only 1)");
+        if (option(c, "depth_multiplier", 1, who) != 1) unsupported(who + ": depth_multiplier " + describeJson(c["depth_multiplier"]) + " is not supported (only 1)");
         d.outChannels = channels_;
         d.weights = weight(name, "depthwise_kernel", {k[0], k[1], channels_, 1});  // HWC1 == HWC
         n.kind = NodeKind::DepthwiseConv;
@@ -296,7 +292,7 @@ class KerasReader {
       const json& axis = c.value("axis", json(-1));
       const bool lastAxis = (axis.is_number_integer() && (axis == -1 || axis == 3)) ||
                             (axis.is_array() && axis.size() == 1 && (axis[0] == -1 || axis[0] == 3));
-      if (!lastAxis) fail(who + ": axis " + axis.dump() + " is not the channel axis");
+      if (!lastAxis) fail(who + ": axis " + describeJson(axis) + " is not the channel axis");
       const int ch = n->conv.outChannels;
       const double eps = option(c, "epsilon", 1e-3, who);
       if (!std::isfinite(eps) || eps < 0) fail(who + ": epsilon " + std::to_string(eps) + " must be finite and >= 0");
@@ -350,7 +346,7 @@ class KerasReader {
         const json& t = c.value("target_shape", json());
         const bool ok = t.is_array() && !t.empty() && t.back() == channels_ &&
                         std::all_of(t.begin(), t.end() - 1, [](const json& v) { return v == 1; });
-        if (!ok) unsupported(who + ": target_shape " + t.dump() + " is not supported (only [..1, C] with C = " + std::to_string(channels_) + ")");
+        if (!ok) unsupported(who + ": target_shape " + describeJson(t) + " is not supported (only [..1, C] with C = " + std::to_string(channels_) + ")");
       }
       return;
     }
@@ -364,7 +360,7 @@ class KerasReader {
         l = r = p[1].get<int>();
       } else if (p.is_array() && p.size() == 2 && p[0].is_array() && p[1].is_array() && p[0].size() == 2 && p[1].size() == 2) {
         t = p[0][0].get<int>(); b = p[0][1].get<int>(); l = p[1][0].get<int>(); r = p[1][1].get<int>();
-      } else fail(who + ": padding " + p.dump() + " is not understood");
+      } else fail(who + ": padding " + describeJson(p) + " is not understood");
       pendingPad_ = true;
       pendingPadName_ = name;
       pendingPadding_ = Padding::explicitPads(t, b, l, r);

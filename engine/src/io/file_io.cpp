@@ -1,6 +1,7 @@
 #include "io/file_io.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -158,6 +159,29 @@ void writeFileAtomically(const std::string& path, const void* data, size_t size,
   Fd d;
   d.fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (d.fd >= 0) ::fsync(d.fd);  // the rename itself survives a crash
+}
+
+FileLock::FileLock(const std::string& path, const std::function<void(const std::string&)>& waiting) {
+  const std::string lockPath = path + ".lock";
+  fd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
+  if (fd_ < 0) throw Error(ErrorCode::IO, lockPath + ": cannot open the lock file (" + reason(errno) + ")");
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    throw Error(ErrorCode::IO, lockPath + ": the lock file is " + fileTypeName(st.st_mode) + ", not a regular file");
+  }
+  if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
+  if (errno == EWOULDBLOCK && waiting) waiting(lockPath);
+  while (::flock(fd_, LOCK_EX) != 0) {
+    if (errno == EINTR) continue;
+    const int err = errno;
+    ::close(fd_);
+    throw Error(ErrorCode::IO, lockPath + ": cannot lock (" + reason(err) + ")");
+  }
+}
+
+FileLock::~FileLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the lock
 }
 
 }  // namespace mobilevk

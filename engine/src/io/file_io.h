@@ -8,6 +8,7 @@
 //    target's directory, fsync, then rename. Only a regular file is ever replaced, and only when
 //    the caller allows it; a symlink (dangling or not), FIFO, device or directory is refused by name.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,20 @@ enum class Replace { Never, RegularFile };
 // any kind is refused, also when it appears while writing (the final step is an exclusive link).
 // Throws mobilevk::Error naming the path; the temporary file is removed on every failure.
 void writeFileAtomically(const std::string& path, const void* data, size_t size, Replace replace);
+
+// An advisory lock (flock) on `path` + ".lock", created beside it if missing (never through a
+// symlink, never truncated, left in place afterwards), held until destruction: writers of one file
+// that read, merge and replace it take turns. `waiting` is called once if another holder makes
+// this one wait. Throws mobilevk::Error naming the lock file when it cannot be opened or locked.
+class FileLock {
+ public:
+  FileLock(const std::string& path, const std::function<void(const std::string& lockPath)>& waiting = nullptr);
+  ~FileLock();
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
 
 }  // namespace mobilevk

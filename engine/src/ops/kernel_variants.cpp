@@ -1,6 +1,8 @@
 #include "ops/kernel_variants.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <cstring>
 
 namespace mobilevk {
 
@@ -49,7 +51,35 @@ const KernelVariant kVariants[] = {
     {"ox8", NodeKind::Conv2D, I, {8, 0}, 64},
 };
 
+// Mesa's major version from a llvmpipe driverInfo ("Mesa 22.3.6 (LLVM 15.0.6)"); 0 when the driver
+// is not llvmpipe or says no version.
+int llvmpipeMesaMajor(const DeviceCapabilities& caps) {
+  if (caps.driverName != "llvmpipe") return 0;
+  const char* mesa = std::strstr(caps.driverInfo.c_str(), "Mesa ");
+  return mesa ? std::atoi(mesa + 5) : 0;
+}
+
 }  // namespace
+
+std::string driverProblem(const KernelVariant& variant, const DeviceCapabilities& caps) {
+  // Register blocks of more than 32 vec4 accumulators (px8-oc32: 64, 256 live floats per lane)
+  // take Mesa 22.3's llvmpipe (LLVM 15) over a minute to compile, and on hosts where it runs
+  // 512-bit vectors (AVX-512, e.g. Sapphire Rapids: "llvmpipe (LLVM 15.0.6, 512 bits)") the
+  // compile then fails inside lavapipe and its queue thread dereferences NULL (SIGSEGV, exit 139;
+  // reproduced on a 256-bit host with LP_NATIVE_VECTOR_WIDTH=512, 88 s into a cold `tune`; the
+  // fault is a load through a null table in the dispatch path of libvulkan_lvp.so, no deep stack,
+  // so not a stack overflow). Mesa 25.0's llvmpipe compiles the same kernel in 2 s and runs it
+  // (it is the fastest block there), so the block is refused only on older llvmpipe; 23 and 24
+  // are unmeasured and treated as 22.3. The ctest variants/cold-compile-512 builds every variant
+  // this leaves with the shader cache off at 512 bits.
+  const int mesa = llvmpipeMesaMajor(caps);
+  const uint32_t accumulators = variant.block[0] * std::max(1u, variant.block[1]);
+  if (mesa > 0 && mesa < 25 && variant.kind == NodeKind::PointwiseConv && variant.build == KernelVariant::Build::Texel &&
+      accumulators > 32)
+    return "holds " + std::to_string(accumulators) + " vec4 accumulators, which crashes Mesa " + std::to_string(mesa) +
+           "'s llvmpipe while compiling (before Mesa 25)";
+  return "";
+}
 
 std::vector<const KernelVariant*> kernelVariants(NodeKind kind, KernelPath path) {
   std::vector<const KernelVariant*> out;
@@ -89,6 +119,7 @@ uint32_t sharedMemoryBytes(const KernelVariant& variant, uint32_t subgroupSize) 
 }
 
 std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps, Precision precision) {
+  if (std::string why = driverProblem(variant, caps); !why.empty()) return why;
   if (variant.workgroupInvocations > caps.maxWorkgroupInvocations)
     return "needs " + std::to_string(variant.workgroupInvocations) + " invocations per workgroup, the device allows " +
            std::to_string(caps.maxWorkgroupInvocations);

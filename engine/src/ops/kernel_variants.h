@@ -59,6 +59,9 @@ const KernelVariant* findKernelVariant(NodeKind kind, KernelPath path, const std
 // Why the device cannot run the variant with tensors of `precision`, or "" when it can (fp16
 // arithmetic runs only where tensors are fp16 and the device has shaderFloat16).
 std::string unsupportedReason(const KernelVariant& variant, const DeviceCapabilities& caps, Precision precision);
+// Why the device's driver cannot be trusted with the variant (a known driver bug), or "": part of
+// unsupportedReason, separate for the tests that expect lavapipe to run everything else.
+std::string driverProblem(const KernelVariant& variant, const DeviceCapabilities& caps);
 // The variant used without a tuning cache (null for kinds without variants), from the device's
 // type, subgroup size and shared memory: the first of the table on CPU drivers (measured fastest on
 // lavapipe); for pointwise layers, wider register blocks on integrated GPUs and the shared-memory

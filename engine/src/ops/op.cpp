@@ -21,9 +21,7 @@ void GpuOp::chooseVariant(const char* op, NodeKind kind, KernelPath path, const 
     std::string why;
     for (const KernelVariant* v : kernelVariants(kind, path))
       why += std::string(why.empty() ? "" : "; ") + v->name + " " + unsupportedReason(*v, gpu_.info().caps, precision_);
-    throw Error(ErrorCode::Unsupported, std::string(op) + ": no kernel variant fits device " + gpu_.info().name +
-                                            (gpu_.info().caps.profile.empty() ? "" : " under device profile " + gpu_.info().caps.profile) +
-                                            ": " + why);
+    throw Error(ErrorCode::Unsupported, std::string(op) + ": no kernel variant fits " + gpu_.describe() + ": " + why);
   }
   if (variant->kind != kind || variant->path != path)
     throw Error(ErrorCode::InvalidArgument, std::string(op) + ": kernel variant '" + variant->name + "' is for " +
@@ -162,9 +160,8 @@ void requirePrecision(Gpu& gpu, Precision p) {
     throw Error("device " + gpu.info().name + " cannot read " + (p == Precision::FP16 ? "RGBA16F" : "RGBA32F") +
                 " uniform texel buffers");
   if (p == Precision::FP16 && !gpu.info().caps.storage16bit)
-    throw Error(ErrorCode::Unsupported, "device " + gpu.info().name +
-                                            (gpu.info().caps.profile.empty() ? "" : " under device profile " + gpu.info().caps.profile) +
-                                            " has no 16-bit storage (storageBuffer16BitAccess): use fp32");
+    throw Error(ErrorCode::Unsupported, gpu.describe() + " has no 16-bit storage (storageBuffer16BitAccess): use fp32 "
+                                            "(--precision fp32)");
 }
 
 }  // namespace mobilevk

@@ -11,7 +11,7 @@
 namespace mobilevk {
 Network::Network(Context& context, const Model& model, const NetworkOptions& options) {
   if (options.batch <= 0) throw Error(ErrorCode::InvalidArgument, "batch size must be positive, got " + std::to_string(options.batch));
-  impl_ = std::make_unique<Impl>(InternalAccess::gpu(context), model, options);
+  impl_ = std::make_unique<Impl>(InternalAccess::sharedGpu(context), model, options);
 }
 
 Network::~Network() = default;

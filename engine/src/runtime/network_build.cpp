@@ -14,7 +14,8 @@
 
 namespace mobilevk {
 
-Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), model(m), options(o) {
+Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions& o)
+    : gpuOwner(std::move(g)), gpu(*gpuOwner), model(m), options(o) {
   const Graph& graph = InternalAccess::graph(model);
   integer = runsInteger(o, graph);
   if (integer) {
@@ -27,9 +28,10 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
     for (const auto& n : graph.nodes) quants.push_back(n.quant->output);
     const DeviceCapabilities& caps = gpu.info().caps;
     if (o.dotProduct == NetworkOptions::DotProduct::Packed && !caps.integerDotProduct)
-      throw Error(ErrorCode::Unsupported, "packed 8-bit dot products: device " + gpu.info().name +
+      throw Error(ErrorCode::Unsupported, "packed 8-bit dot products: " + gpu.describe() +
                   " has no shaderIntegerDotProduct (VK_KHR_shader_integer_dot_product" +
-                  (gpu.ownsDevice() ? "" : ", or the host did not enable it") + "); use DotProduct::Plain or Auto");
+                  (gpu.ownsDevice() ? "" : ", or the host did not enable it") +
+                  "); use the plain inner product (--dot-product plain or auto; DotProduct::Plain or Auto)");
     innerProduct = o.dotProduct == NetworkOptions::DotProduct::Packed ||
                            (o.dotProduct == NetworkOptions::DotProduct::Auto && caps.integerDotProduct)
                        ? InnerProduct::PackedDot
@@ -89,7 +91,6 @@ Network::Impl::Impl(Gpu& g, const Model& m, const NetworkOptions& o) : gpu(g), m
 
 void Network::Impl::checkTensorsFitDevice(const Graph& graph) const {
   const uint64_t range = gpu.info().caps.maxStorageBufferRange;
-  auto mib = [](uint64_t b) { return std::to_string((b + (1u << 20) - 1) >> 20) + " MiB"; };
   const auto& shapes = plan.shapes;
   for (size_t t = 0; t < shapes.size(); ++t) {
     if (plan.bytes[t] <= range) continue;
@@ -98,8 +99,8 @@ void Network::Impl::checkTensorsFitDevice(const Graph& graph) const {
         options.batch == 1 ? "the input resolution " + std::to_string(shapes[0].h) + "x" + std::to_string(shapes[0].w) +
                                  " is too large for this device"
                            : "use a smaller batch (now " + std::to_string(options.batch) + ") or input resolution";
-    throw Error(ErrorCode::Unsupported, model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + mib(plan.bytes[t]) +
-                ", over this device's maxStorageBufferRange of " + mib(range) + "; " + advice);
+    throw Error(ErrorCode::Unsupported, model.name() + ": " + what + " (" + shapes[t].str() + ") needs " + byteCount(plan.bytes[t]) +
+                ", over this device's maxStorageBufferRange of " + byteCount(range) + "; " + advice);
   }
 }
 

@@ -31,6 +31,9 @@ inline bool runsInteger(const NetworkOptions& o, const Graph& graph) {
 }
 
 struct Network::Impl {
+  // Declared first, so destroyed last: every Vulkan object below is freed while the device lives,
+  // also when the Context went first.
+  std::shared_ptr<Gpu> gpuOwner;
   Gpu& gpu;
   Model model;
   NetworkOptions options;
@@ -78,7 +81,7 @@ struct Network::Impl {
   // Most recently used first; at most kPixelPathCacheSize entries.
   std::list<std::pair<std::pair<uint32_t, uint32_t>, PixelPath>> pixelPaths;
 
-  Impl(Gpu& g, const Model& m, const NetworkOptions& o);
+  Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions& o);
 
   // Each tensor is bound whole to a shader: one over maxStorageBufferRange cannot run here. Say
   // which tensor, and what to change (at batch 1 only the resolution can).

@@ -83,7 +83,7 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   Gpu& gpu = InternalAccess::gpu(context);
   const DeviceInfo& device = gpu.info();
   if (!device.caps.timestamps)
-    throw Error(ErrorCode::Unsupported, "tuning needs GPU timestamps; " + device.name + "'s compute queue has none");
+    throw Error(ErrorCode::Unsupported, "tuning needs GPU timestamps; " + gpu.describe() + " has none on its compute queue");
   if (options.iterations < 1) throw Error(ErrorCode::InvalidArgument, "tuning iterations must be >= 1");
   NetworkOptions base = options.network;
   base.profile = true;
@@ -179,7 +179,10 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
 
   TuningTable table;
   if (!previous.empty())
-    table = parseTuningCache(previous, device, [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
+    table = parseTuningCache(previous, device, [&](const std::string& m) {
+      gpu.log(LogLevel::Warning, m);
+      result.previousCacheIgnored = m;
+    });
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     if (candidates[i].empty()) continue;
     const Node& node = graph.nodes[i];

@@ -1,8 +1,13 @@
 #include "runtime/tuning_cache.h"
 
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 #include <nlohmann/json.hpp>
+
+#include "io/json_read.h"
+#include "mobilevk/error.h"
 
 namespace mobilevk {
 
@@ -53,62 +58,138 @@ std::string layerTuningKey(const Node& node, const Shape& input, const Shape& ou
   return key;
 }
 
+namespace {
+
+// A field of the wrong type or an impossible value: the cache is corrupt (what it is, and where).
+struct Corrupt {
+  std::string why;
+};
+
+// Typed reads of one object's fields: absent gives the fallback, present with another type is
+// Corrupt (a nlohmann type_error never escapes).
+class Fields {
+ public:
+  Fields(const json& object, std::string where) : o_(object), where_(std::move(where)) {}
+  bool has(const char* key) const { return o_.contains(key); }
+  std::string text(const char* key, const std::string& fallback = "") const {
+    if (!has(key)) return fallback;
+    const json& v = o_.at(key);
+    if (!v.is_string()) bad(key, "a string", v);
+    return v.get<std::string>();
+  }
+  double number(const char* key) const {
+    if (!has(key)) return 0;
+    const json& v = o_.at(key);
+    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() < 0) bad(key, "a non-negative number", v);
+    return v.get<double>();
+  }
+  int64_t integer(const char* key) const {
+    if (!has(key)) return 0;
+    const json& v = o_.at(key);
+    if (v.is_number_unsigned() && v.get<uint64_t>() <= uint64_t(INT64_MAX)) return int64_t(v.get<uint64_t>());
+    if (v.is_number_integer() && !v.is_number_unsigned()) return v.get<int64_t>();
+    bad(key, "an integer", v);
+  }
+  bool flag(const char* key) const {
+    if (!has(key)) return false;
+    const json& v = o_.at(key);
+    if (!v.is_boolean()) bad(key, "true or false", v);
+    return v.get<bool>();
+  }
+  const json& object(const char* key) const {
+    if (!has(key)) throw Corrupt{"no \"" + std::string(key) + "\" object" + where_};
+    const json& v = o_.at(key);
+    if (!v.is_object()) bad(key, "an object", v);
+    return v;
+  }
+
+ private:
+  [[noreturn]] void bad(const char* key, const char* expected, const json& found) const {
+    throw Corrupt{"\"" + std::string(key) + "\"" + where_ + " must be " + expected + ", found " + describeJson(found) +
+                  " (corrupt?)"};
+  }
+  const json& o_;
+  std::string where_;
+};
+
+}  // namespace
+
 TuningTable parseTuningCache(const std::string& text, const DeviceInfo& device,
                              const std::function<void(const std::string&)>& log) {
   const auto ignore = [&](const std::string& why) {
     if (log) log("ignoring the tuning cache given: " + why + "; default kernel variants run");
     return TuningTable{};
   };
-  const json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return ignore("not JSON (corrupt?)");
-  if (doc.value("format", "") != kFormat) return ignore("not a mobilevk tuning cache (\"format\" is not \"" + std::string(kFormat) + "\")");
-  if (!doc.contains("version") || !doc["version"].is_number_integer() || doc["version"].get<int>() != kVersion)
-    return ignore("written by another version of mobilevk (cache format version " +
-                  (doc.contains("version") ? doc["version"].dump() : std::string("missing")) + ", this one reads " +
-                  std::to_string(kVersion) + ")");
-  if (!doc.contains("device") || !doc["device"].is_object()) return ignore("no \"device\" object");
-  const json& d = doc["device"];
-  const json want = deviceJson(device);
-  if (d.value("uuid", "") != want["uuid"] || d.value("name", "") != want["name"])
-    return ignore("made on another device (" + d.value("name", std::string("?")) + ", uuid " + d.value("uuid", std::string("?")) +
-                  "), this is " + device.name + " uuid " + device.caps.deviceUuid);
-  if (d.value("driver", "") != want["driver"] || !d.contains("driver_version") || d["driver_version"] != want["driver_version"])
-    return ignore("made with another driver (" + d.value("driver", std::string("?")) + "), now " +
-                  want["driver"].get<std::string>() + ": stale, tune again");
-  if (d.value("profile", "") != device.caps.profile)
-    return ignore("tuned under device profile '" + d.value("profile", std::string("(none)")) + "', this context runs under '" +
-                  (device.caps.profile.empty() ? std::string("(none)") : device.caps.profile) + "'");
-  if (!doc.contains("layers") || !doc["layers"].is_object()) return ignore("no \"layers\" object");
-  TuningTable table;
-  for (const auto& [key, entry] : doc["layers"].items()) {
-    if (!entry.is_object() || !entry.contains("variant") || !entry["variant"].is_string())
-      return ignore("layer \"" + key + "\" has no \"variant\" string (corrupt?)");
-    TunedVariant t;
-    t.variant = entry["variant"].get<std::string>();
-    t.defaultVariant = entry.value("default", std::string());
-    t.ms = entry.value("ms", 0.0);
-    t.defaultMs = entry.value("default_ms", 0.0);
-    table.layers[key] = t;
+  json doc;
+  try {
+    doc = parseJsonBounded(text, "it");
+  } catch (const Error& e) {
+    return ignore(e.what());
   }
-  if (doc.contains("precision")) {
-    if (!doc["precision"].is_object()) return ignore("\"precision\" is not an object (corrupt?)");
-    for (const auto& [key, entry] : doc["precision"].items()) {
-      const std::string choice = entry.is_object() ? entry.value("choice", std::string()) : std::string();
-      if (choice != "fp32" && choice != "fp16")
-        return ignore("precision entry \"" + key + "\" has no \"choice\" of fp32 or fp16 (corrupt?)");
-      PrecisionCheck d;
-      d.done = true;
-      d.choice = choice == "fp16" ? Precision::FP16 : Precision::FP32;
-      d.fp32Ms = entry.value("fp32_ms", 0.0);
-      d.fp16Ms = entry.value("fp16_ms", 0.0);
-      d.images = entry.value("images", 0);
-      d.top1Agrees = entry.value("top1_agrees", false);
-      d.maxDeltaProb = entry.value("max_dprob", 0.0);
-      d.reason = entry.value("reason", std::string());
-      table.precision[key] = d;
+  if (!doc.is_object()) return ignore("not a JSON object (corrupt?)");
+  try {
+    const Fields top(doc, "");
+    if (top.text("format") != kFormat)
+      return ignore("not a mobilevk tuning cache (\"format\" is not \"" + std::string(kFormat) + "\")");
+    if (!top.has("version")) return ignore("no cache format version; this mobilevk reads version " + std::to_string(kVersion));
+    const int64_t version = top.integer("version");
+    if (version != kVersion)
+      return ignore("written by another version of mobilevk (cache format version " + std::to_string(version) +
+                    ", this one reads " + std::to_string(kVersion) + ")");
+    const Fields d(top.object("device"), " of \"device\"");
+    const std::string name = d.text("name", "?"), uuid = d.text("uuid", "?"), driver = d.text("driver", "?");
+    if (uuid != device.caps.deviceUuid || name != device.name)
+      return ignore("made on another device (" + printable(name) + ", uuid " + printable(uuid) + "), this is " + device.name +
+                    " uuid " + device.caps.deviceUuid);
+    const std::string wantDriver = device.caps.driverName + " " + device.caps.driverInfo;
+    const int64_t driverVersion = d.has("driver_version") ? d.integer("driver_version") : -1;
+    if (driver != wantDriver || driverVersion != int64_t(device.caps.driverVersion))
+      return ignore("made with another driver (" + printable(driver) + ", driver_version " +
+                    (driverVersion < 0 ? std::string("missing") : std::to_string(driverVersion)) + "), now " + wantDriver +
+                    ", driver_version " + std::to_string(device.caps.driverVersion) + ": stale, tune again");
+    const std::string profile = d.text("profile");
+    if (profile != device.caps.profile)
+      return ignore("tuned under device profile '" + (profile.empty() ? std::string("(none)") : printable(profile)) +
+                    "', this context runs under '" + (device.caps.profile.empty() ? std::string("(none)") : device.caps.profile) + "'");
+    TuningTable table;
+    for (const auto& [key, entry] : top.object("layers").items()) {
+      const std::string where = " of layer \"" + printable(key) + "\"";
+      if (!entry.is_object()) throw Corrupt{"layer \"" + printable(key) + "\" is " + describeJson(entry) + ", not an object (corrupt?)"};
+      const Fields f(entry, where);
+      if (!f.has("variant")) throw Corrupt{"layer \"" + printable(key) + "\" has no \"variant\" string (corrupt?)"};
+      TunedVariant t;
+      t.variant = f.text("variant");
+      t.defaultVariant = f.text("default");
+      t.ms = f.number("ms");
+      t.defaultMs = f.number("default_ms");
+      table.layers[key] = t;
     }
+    if (top.has("precision")) {
+      for (const auto& [key, entry] : top.object("precision").items()) {
+        const std::string where = " of precision entry \"" + printable(key) + "\"";
+        if (!entry.is_object()) throw Corrupt{"precision entry \"" + printable(key) + "\" is " + describeJson(entry) + " (corrupt?)"};
+        const Fields f(entry, where);
+        const std::string choice = f.text("choice");
+        if (choice != "fp32" && choice != "fp16")
+          throw Corrupt{"precision entry \"" + printable(key) + "\" has no \"choice\" of fp32 or fp16 (corrupt?)"};
+        PrecisionCheck c;
+        c.done = true;
+        c.choice = choice == "fp16" ? Precision::FP16 : Precision::FP32;
+        c.fp32Ms = f.number("fp32_ms");
+        c.fp16Ms = f.number("fp16_ms");
+        const int64_t images = f.integer("images");
+        if (images < 0 || images > INT32_MAX) throw Corrupt{"\"images\"" + where + " is out of range (corrupt?)"};
+        c.images = int(images);
+        c.top1Agrees = f.flag("top1_agrees");
+        c.maxDeltaProb = f.number("max_dprob");
+        c.reason = f.text("reason");
+        table.precision[key] = c;
+      }
+    }
+    return table;
+  } catch (const Corrupt& c) {
+    return ignore(c.why);
   }
-  return table;
 }
 
 std::string serializeTuningCache(const TuningTable& table, const DeviceInfo& device) {

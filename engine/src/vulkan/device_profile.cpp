@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/file_io.h"
+#include "io/json_read.h"
 #include "mobilevk/error.h"
 
 namespace mobilevk {
@@ -37,30 +38,33 @@ class Reader {
   uint64_t number(const json& parent, const std::string& path, const char* key, uint64_t max = UINT32_MAX) const {
     const json& v = field(parent, path, key);
     if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0))
-      fail(path + key, "must be a non-negative integer, found " + v.dump());
+      fail(path + key, "must be a non-negative integer, found " + describeJson(v));
     const uint64_t n = v.get<uint64_t>();
     if (n > max) fail(path + key, "is " + std::to_string(n) + ", over the largest value Vulkan reports there (" + std::to_string(max) + ")");
     return n;
   }
   void triple(const json& parent, const std::string& path, const char* key, uint32_t out[3]) const {
     const json& v = field(parent, path, key);
-    if (!v.is_array() || v.size() != 3) fail(path + key, "must be an array of 3 non-negative integers, found " + v.dump());
+    if (!v.is_array() || v.size() != 3) fail(path + key, "must be an array of 3 non-negative integers, found " + describeJson(v));
     for (size_t i = 0; i < 3; ++i) {
       if (!v[i].is_number_unsigned() && !(v[i].is_number_integer() && v[i].get<int64_t>() >= 0))
-        fail(path + key + "[" + std::to_string(i) + "]", "must be a non-negative integer, found " + v[i].dump());
+        fail(path + key + "[" + std::to_string(i) + "]", "must be a non-negative integer, found " + describeJson(v[i]));
       if (v[i].get<uint64_t>() > UINT32_MAX) fail(path + key + "[" + std::to_string(i) + "]", "is over 2^32-1");
       out[i] = v[i].get<uint32_t>();
     }
   }
   bool flag(const json& parent, const std::string& path, const char* key) const {
     const json& v = field(parent, path, key);
-    if (!v.is_boolean()) fail(path + key, "must be true or false, found " + v.dump());
+    if (!v.is_boolean()) fail(path + key, "must be true or false, found " + describeJson(v));
     return v.get<bool>();
   }
   std::string text(const json& parent, const std::string& path, const char* key) const {
     const json& v = field(parent, path, key);
-    if (!v.is_string() || v.get<std::string>().empty()) fail(path + key, "must be a non-empty string, found " + v.dump());
-    return v.get<std::string>();
+    if (!v.is_string() || v.get<std::string>().empty()) fail(path + key, "must be a non-empty string, found " + describeJson(v));
+    const std::string s = v.get<std::string>();
+    // Names and descriptions are printed to terminals and logs: printable ASCII only.
+    if (printable(s, s.size()) != s) fail(path + key, "has a control or non-ASCII character: " + describeJson(v));
+    return s;
   }
   [[noreturn]] void fail(const std::string& field, const std::string& problem) const {
     throw Error(ErrorCode::InvalidArgument, "device profile " + origin_ + ": field '" + field + "' " + problem);
@@ -75,12 +79,7 @@ const char* const kSubgroupOperations[] = {"basic", "vote", "arithmetic", "ballo
 }  // namespace
 
 DeviceProfile parseDeviceProfile(const std::string& text, const std::string& origin) {
-  json j;
-  try {
-    j = json::parse(text);
-  } catch (const json::exception& e) {
-    throw Error(ErrorCode::InvalidArgument, "device profile " + origin + " is not valid JSON: " + e.what());
-  }
+  const json j = parseJsonBounded(text, "device profile " + origin);
   if (!j.is_object()) throw Error(ErrorCode::InvalidArgument, "device profile " + origin + " must be a JSON object");
   const Reader r(origin);
   DeviceProfile p;
@@ -111,7 +110,34 @@ DeviceProfile parseDeviceProfile(const std::string& text, const std::string& ori
   c.maxImageDimension2D = uint32_t(r.number(limits, lp, "maxImageDimension2D"));
   c.maxMemoryAllocationSize = r.number(limits, lp, "maxMemoryAllocationSize", UINT64_MAX);
   const uint64_t align = c.minStorageBufferOffsetAlignment;
-  if (align == 0 || (align & (align - 1)) != 0) r.fail(lp + "minStorageBufferOffsetAlignment", "must be a power of two");
+  if (align == 0 || (align & (align - 1)) != 0 || align > 256)
+    r.fail(lp + "minStorageBufferOffsetAlignment", "is " + std::to_string(align) + "; Vulkan requires a power of two of at most 256");
+  // Vulkan's required minimums (the spec's "Required Limits" table; every conformant device meets
+  // them). A test device may go below them to exercise a fallback: "below_vulkan_minimums": true.
+  const bool belowMinimums = j.contains("below_vulkan_minimums") && r.flag(j, "", "below_vulkan_minimums");
+  const auto atLeast = [&](const std::string& field, uint64_t value, uint64_t minimum) {
+    if (value == 0) r.fail(field, "is 0; nothing can run on such a device");
+    if (value < minimum && !belowMinimums)
+      r.fail(field, "is " + std::to_string(value) + ", below Vulkan's required minimum of " + std::to_string(minimum) +
+                        " (a test profile may set \"below_vulkan_minimums\": true)");
+  };
+  const uint32_t minSize[3] = {128, 128, 64};
+  for (int a = 0; a < 3; ++a) {
+    atLeast(lp + "maxComputeWorkGroupSize[" + std::to_string(a) + "]", c.maxWorkgroupSize[a], minSize[a]);
+    atLeast(lp + "maxComputeWorkGroupCount[" + std::to_string(a) + "]", c.maxWorkgroupCount[a], 65535);
+  }
+  atLeast(lp + "maxComputeWorkGroupInvocations", c.maxWorkgroupInvocations, 128);
+  atLeast(lp + "maxComputeSharedMemorySize", c.maxSharedMemoryBytes, 16384);
+  atLeast(lp + "maxStorageBufferRange", c.maxStorageBufferRange, 1u << 27);
+  atLeast(lp + "maxTexelBufferElements", c.maxTexelBufferElements, 65536);
+  atLeast(lp + "maxPushConstantsSize", c.maxPushConstantBytes, 128);
+  atLeast(lp + "maxBoundDescriptorSets", c.maxBoundDescriptorSets, 4);
+  atLeast(lp + "maxPerStageDescriptorStorageBuffers", c.maxPerStageStorageBuffers, 4);
+  atLeast(lp + "maxPerStageDescriptorSampledImages", c.maxPerStageSampledImages, 16);
+  atLeast(lp + "maxImageDimension2D", c.maxImageDimension2D, 4096);
+  // Vulkan 1.1's maintenance3 asks 2^30, yet the published reports the built-in profiles cite give
+  // 256 MiB on phones: that is the floor taken here.
+  atLeast(lp + "maxMemoryAllocationSize", c.maxMemoryAllocationSize, 256u << 20);
 
   const json& subgroup = r.field(j, "", "subgroup");
   c.subgroupSize = uint32_t(r.number(subgroup, "subgroup.", "size", 128));
@@ -122,7 +148,7 @@ DeviceProfile parseDeviceProfile(const std::string& text, const std::string& ori
   for (const json& op : ops) {
     const bool known = op.is_string() && std::any_of(std::begin(kSubgroupOperations), std::end(kSubgroupOperations),
                                                      [&](const char* k) { return op.get<std::string>() == k; });
-    if (!known) r.fail("subgroup.operations", "has " + op.dump() + "; known: basic vote arithmetic ballot shuffle shuffle_relative clustered quad");
+    if (!known) r.fail("subgroup.operations", "has " + describeJson(op) + "; known: basic vote arithmetic ballot shuffle shuffle_relative clustered quad");
     c.subgroupOperations.push_back(op.get<std::string>());
   }
 

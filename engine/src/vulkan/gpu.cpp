@@ -170,7 +170,7 @@ void Gpu::createDeviceObjects() {
     cacheLoaded_ = !blob.empty();
   }
 
-  allocator_ = std::make_unique<MemoryAllocator>(vk_, physical_, device_);
+  allocator_ = std::make_unique<MemoryAllocator>(vk_, physical_, device_, info_.caps.maxMemoryAllocationSize);
 }
 
 std::shared_ptr<const ComputePipeline> Gpu::pipeline(const PipelineDesc& desc) {
@@ -209,9 +209,9 @@ void Gpu::clearValidationMessages() {
   messages_.clear();
 }
 
-Context::Context(const ContextOptions& options) : gpu_(std::make_unique<Gpu>(options)) {}
+Context::Context(const ContextOptions& options) : gpu_(std::make_shared<Gpu>(options)) {}
 Context::Context(const ExternalVulkan& external, const ContextOptions& options)
-    : gpu_(std::make_unique<Gpu>(external, options)) {}
+    : gpu_(std::make_shared<Gpu>(external, options)) {}
 Context::~Context() = default;
 const DeviceInfo& Context::device() const { return gpu_->info(); }
 bool Context::validationEnabled() const { return gpu_->validationEnabled(); }

@@ -38,6 +38,12 @@ class Gpu {
   VkDevice device() const { return device_; }
   uint32_t queueFamily() const { return queueFamily_; }
   const DeviceInfo& info() const { return info_; }
+  // The device as messages name it: "device llvmpipe (...)", or, under a device profile (whose
+  // limits are what a refusal is about), "device profile 'mali-valhall' (on llvmpipe (...))".
+  std::string describe() const {
+    return info_.caps.profile.empty() ? "device " + info_.name
+                                      : "device profile '" + info_.caps.profile + "' (on " + info_.name + ")";
+  }
   MemoryAllocator& allocator() { return *allocator_; }
   VkPipelineCache pipelineCache() const { return pipelineCache_; }
   bool validationEnabled() const { return validation_; }

@@ -1,6 +1,7 @@
 #include "vulkan/memory.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "mobilevk/error.h"
 #include "vulkan/check.h"
@@ -13,8 +14,17 @@ VkDeviceSize alignUp(VkDeviceSize v, VkDeviceSize a) { return (v + a - 1) / a * 
 std::string mib(uint64_t bytes) { return std::to_string((bytes + (1 << 20) - 1) >> 20) + " MiB"; }
 }  // namespace
 
-MemoryAllocator::MemoryAllocator(const VulkanFunctions& vk, VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize)
-    : vk_(&vk), device_(device), blockSize_(blockSize) {
+std::string byteCount(uint64_t bytes) {
+  if (bytes < (1u << 20)) return std::to_string(bytes) + " bytes";
+  char text[64];
+  std::snprintf(text, sizeof text, "%.1f MiB (%llu bytes)", double(bytes) / double(1u << 20), static_cast<unsigned long long>(bytes));
+  return text;
+}
+
+MemoryAllocator::MemoryAllocator(const VulkanFunctions& vk, VkPhysicalDevice physical, VkDevice device,
+                                 VkDeviceSize maxAllocation, VkDeviceSize blockSize)
+    : vk_(&vk), device_(device), blockSize_(maxAllocation ? std::min(blockSize, maxAllocation) : blockSize),
+      maxAllocation_(maxAllocation) {
   vk_->GetPhysicalDeviceMemoryProperties(physical, &props_);
   for (uint32_t i = 0; i < props_.memoryTypeCount; ++i) {
     auto f = props_.memoryTypes[i].propertyFlags;
@@ -119,6 +129,10 @@ Allocation MemoryAllocator::allocate(const VkMemoryRequirements& req, MemoryUsag
   const VkDeviceSize shared = kind == ResourceKind::OptimalImage ? blockSize_ / 4 : blockSize_;
   const bool dedicated = req.size > shared / 2;
   const VkDeviceSize size = dedicated ? alignUp(req.size, align) : shared;
+  if (maxAllocation_ && size > maxAllocation_)
+    throw Error(ErrorCode::Unsupported, what + " needs " + byteCount(size) + " in one allocation, over this device's " +
+                                            "maxMemoryAllocationSize of " + byteCount(maxAllocation_) +
+                                            "; use a smaller batch or resolution");
   return tryBlock(newBlock(type, size, kind, dedicated || kind == ResourceKind::OptimalImage, what));
 }
 

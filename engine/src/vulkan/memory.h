@@ -42,9 +42,15 @@ struct MemoryStats {
   uint64_t allocationsMade = 0;  // since the allocator was created (live or freed since)
 };
 
+// "16 bytes", "3 MiB (3145728 bytes)": exact, for messages about limits.
+std::string byteCount(uint64_t bytes);
+
 class MemoryAllocator {
  public:
-  MemoryAllocator(const VulkanFunctions& vk, VkPhysicalDevice physical, VkDevice device, VkDeviceSize blockSize = 64ull << 20);
+  // maxAllocation: the device's maxMemoryAllocationSize (as a device profile clamps it; 0: no limit
+  // known). No block is larger: a request that needs more in one piece is refused by name.
+  MemoryAllocator(const VulkanFunctions& vk, VkPhysicalDevice physical, VkDevice device, VkDeviceSize maxAllocation = 0,
+                  VkDeviceSize blockSize = 64ull << 20);
   ~MemoryAllocator();
   MemoryAllocator(const MemoryAllocator&) = delete;
   MemoryAllocator& operator=(const MemoryAllocator&) = delete;
@@ -75,7 +81,7 @@ class MemoryAllocator {
   const VulkanFunctions* vk_;
   VkDevice device_;
   VkPhysicalDeviceMemoryProperties props_{};
-  VkDeviceSize blockSize_;
+  VkDeviceSize blockSize_, maxAllocation_;
   bool deviceHostVisible_ = false;
   mutable std::mutex mutex_;
   std::vector<Block> blocks_;
