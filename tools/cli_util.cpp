@@ -83,14 +83,7 @@ float Args::floatValue(const std::string& name, float fallback, float lo, float 
 
 std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
                                     std::string* usedPath) {
-  const std::string path = explicitPath.empty() ? mobilevk::findLabelFile(modelPath, size_t(classes)) : explicitPath;
-  if (path.empty()) return {};
-  auto labels = mobilevk::readLabels(path);
-  if (int(labels.size()) != classes)
-    throw mobilevk::Error(path + ": " + std::to_string(labels.size()) + " labels, the model has " +
-                          std::to_string(classes) + " outputs");
-  if (usedPath) *usedPath = path;
-  return labels;
+  return mobilevk::labelsForModel(explicitPath, modelPath, size_t(classes), usedPath);
 }
 
 }  // namespace cli

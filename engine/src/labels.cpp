@@ -53,6 +53,18 @@ std::string findLabelFile(const std::string& modelPath, size_t classes) {
   return "";
 }
 
+std::vector<std::string> labelsForModel(const std::string& explicitPath, const std::string& modelPath, size_t classes,
+                                        std::string* usedPath) {
+  const std::string path = explicitPath.empty() ? findLabelFile(modelPath, classes) : explicitPath;
+  if (path.empty()) return {};
+  std::vector<std::string> labels = readLabels(path);
+  if (labels.size() != classes)
+    throw Error(ErrorCode::InvalidArgument, path + ": " + std::to_string(labels.size()) + " labels, the model has " +
+                                                std::to_string(classes) + " outputs (a label file for another model?)");
+  if (usedPath) *usedPath = path;
+  return labels;
+}
+
 std::vector<int> topK(const float* values, size_t count, size_t k) {
   if (k > count) throw Error(ErrorCode::InvalidArgument, "top " + std::to_string(k) + " of " + std::to_string(count) + " values asked for");
   std::vector<int> order(count);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -48,10 +49,15 @@ const char* kUsage =
     "  --tuning-cache FILE   kernel variants tuned for this device (mobilevk tune)\n"
     "  --precision P         fp32 (default), fp16, or auto (fp16 where the tuning cache measured it\n"
     "                        faster and as accurate: mobilevk tune --precision auto)\n"
+    "  --input-range LO,HI   pixel 0..255 to LO..HI, for float models whose file does not record its\n"
+    "                        normalization (e.g. 0,1 for the VWW float model)\n"
     "keys: q/Esc quit, space pause, c toggle crop, m next model\n";
 
 struct Options {
   std::string camera, video, images, device, labels, font, tuningCache, precision = "fp32";
+  bool hasInputRange = false;
+  float inputLo = 0, inputHi = 0;
+  std::string inputRange;
   std::vector<std::string> models;
   bool centerCrop = false, headless = false, json = false, once = false;
   int width = 640, height = 480, fps = 30;
@@ -78,6 +84,15 @@ Options parse(int argc, char** argv) {
     else if (a == "--device") o.device = value(i);
     else if (a == "--font") o.font = value(i);
     else if (a == "--tuning-cache") o.tuningCache = value(i);
+    else if (a == "--input-range") {
+      o.inputRange = value(i);
+      char tail = 0;
+      // The CLI's rule: finite, within +-1e6, LO < HI.
+      if (std::sscanf(o.inputRange.c_str(), "%f,%f%c", &o.inputLo, &o.inputHi, &tail) != 2 || !std::isfinite(o.inputLo) ||
+          !std::isfinite(o.inputHi) || std::fabs(o.inputLo) > 1e6f || std::fabs(o.inputHi) > 1e6f || !(o.inputHi > o.inputLo))
+        throw UsageError{"--input-range expects LO,HI within +-1e6 with LO < HI (e.g. 0,1 or -1,1), got '" + o.inputRange + "'"};
+      o.hasInputRange = true;
+    }
     else if (a == "--precision") {
       o.precision = value(i);
       if (o.precision != "fp32" && o.precision != "fp16" && o.precision != "auto")
@@ -191,8 +206,8 @@ struct Classifier {
   std::vector<std::string> labels;
 };
 
-// The text of a tuning cache file (mobilevk tune); a cache for another device is ignored by the
-// library with a warning.
+// The text of a tuning cache file (mobilevk tune); a cache for another device, stale or corrupt, is
+// ignored by the library with a warning.
 std::string readTuningCache(const std::string& path) {
   if (path.empty()) return "";
   std::ifstream f(path, std::ios::binary);
@@ -200,18 +215,28 @@ std::string readTuningCache(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
 }
 
-Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const std::string& labels,
-                          const std::string& tuningCache, const std::string& precision) {
+// Every model is loaded (and its network built, its labels checked) at start, so that a bad one is
+// named before the first frame rather than when `m` switches to it.
+Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const Options& o, const std::string& tuningCache) {
   Classifier c{path, mobilevk::Model::load(path), nullptr, {}};
+  if (o.hasInputRange) {
+    const float scale[3] = {(o.inputHi - o.inputLo) / 255.0f, (o.inputHi - o.inputLo) / 255.0f, (o.inputHi - o.inputLo) / 255.0f};
+    const float offset[3] = {o.inputLo, o.inputLo, o.inputLo};
+    c.model.setInputNormalization(scale, offset, "--input-range " + o.inputRange);
+  }
   mobilevk::NetworkOptions options;
   options.tuningCache = tuningCache;
-  options.precision = precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
-  if (precision == "auto") options.precisionPolicy = mobilevk::NetworkOptions::PrecisionPolicy::Auto;
+  options.precision = o.precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
+  if (o.precision == "auto") options.precisionPolicy = mobilevk::NetworkOptions::PrecisionPolicy::Auto;
   c.net = std::make_unique<mobilevk::Network>(ctx, c.model, options);
-  const size_t classes = c.model.outputShape().elements();
-  const std::string file = labels.empty() ? mobilevk::findLabelFile(path, classes) : labels;
-  if (!file.empty()) c.labels = mobilevk::readLabels(file);
+  // The same rule as `mobilevk classify`: a label file of another length is refused.
+  c.labels = mobilevk::labelsForModel(o.labels, path, c.model.outputShape().elements());
   return c;
+}
+
+// A label for the overlay: at most `width` characters, an ellipsis where it was cut.
+std::string fitLabel(const std::string& label, size_t width) {
+  return label.size() <= width ? label : label.substr(0, width - 3) + "...";
 }
 
 Frame centerCrop(const Frame& f) {
@@ -260,7 +285,9 @@ class Window {
     TTF_Quit();
     SDL_Quit();
   }
-  void draw(const Frame& f, const std::vector<std::string>& lines) {
+  // `crop`: the square of the frame that was classified (center crop), outlined; null for the
+  // whole frame. The panel sits inside the picture, never over the letterbox bars.
+  void draw(const Frame& f, const std::vector<std::string>& lines, bool crop) {
     if (!texture_ || texW_ != f.width || texH_ != f.height) {
       if (texture_) SDL_DestroyTexture(texture_);
       texture_ = SDL_CreateTexture(renderer_, SDL_PIXELFORMAT_ABGR8888, SDL_TEXTUREACCESS_STREAMING, f.width, f.height);
@@ -275,19 +302,35 @@ class Window {
     SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 255);
     SDL_RenderClear(renderer_);
     SDL_RenderCopy(renderer_, texture_, nullptr, &dst);
-    // Panel: translucent black, white text.
+    if (crop) {
+      const int side = int(std::min(f.width, f.height) * s);
+      const SDL_Rect square{dst.x + (dst.w - side) / 2, dst.y + (dst.h - side) / 2, side, side};
+      SDL_SetRenderDrawColor(renderer_, 255, 220, 0, 255);
+      for (int t = 0; t < 2; ++t) {
+        const SDL_Rect r{square.x + t, square.y + t, square.w - 2 * t, square.h - 2 * t};
+        SDL_RenderDrawRect(renderer_, &r);
+      }
+    }
+    // Panel: translucent black, white text, inside the picture.
     const int lineH = TTF_FontLineSkip(font_);
     SDL_SetRenderDrawBlendMode(renderer_, SDL_BLENDMODE_BLEND);
     SDL_SetRenderDrawColor(renderer_, 0, 0, 0, 170);
-    const SDL_Rect panel{8, 8, 460, lineH * int(lines.size()) + 12};
+    int textW = 0;
+    for (const auto& l : lines) {
+      int w = 0, h = 0;
+      if (!l.empty() && TTF_SizeUTF8(font_, l.c_str(), &w, &h) == 0) textW = std::max(textW, w);
+    }
+    const SDL_Rect panel{dst.x + 8, dst.y + 8, std::max(0, std::min(textW + 16, dst.w - 16)),
+                         std::max(0, std::min(lineH * int(lines.size()) + 12, dst.h - 16))};
     SDL_RenderFillRect(renderer_, &panel);
-    int y = 14;
+    SDL_RenderSetClipRect(renderer_, &panel);
+    int y = panel.y + 6;
     for (const auto& l : lines) {
       if (!l.empty()) {
         SDL_Surface* surf = TTF_RenderUTF8_Blended(font_, l.c_str(), SDL_Color{255, 255, 255, 255});
         if (surf) {
           SDL_Texture* t = SDL_CreateTextureFromSurface(renderer_, surf);
-          const SDL_Rect r{16, y, surf->w, surf->h};
+          const SDL_Rect r{panel.x + 8, y, surf->w, surf->h};
           SDL_RenderCopy(renderer_, t, nullptr, &r);
           SDL_DestroyTexture(t);
           SDL_FreeSurface(surf);
@@ -295,6 +338,7 @@ class Window {
       }
       y += lineH;
     }
+    SDL_RenderSetClipRect(renderer_, nullptr);
     SDL_RenderPresent(renderer_);
   }
 
@@ -324,12 +368,22 @@ int run(const Options& o, const char* argv0) {
   mobilevk::Context ctx(co);
   size_t modelIndex = 0;
   const std::string tuningCache = readTuningCache(o.tuningCache);
-  Classifier cls = loadClassifier(ctx, models[0], o.labels, tuningCache, o.precision);
-  if (!o.json)
-    std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s, %s%s\n", source->describe().c_str(),
-                 cls.model.name().c_str(), ctx.device().name.c_str(),
-                 cls.net->integerExecution() ? "int8" : cls.net->precision() == mobilevk::Precision::FP16 ? "fp16" : "fp32",
-                 cls.net->precisionReason().empty() ? "" : (" (precision auto: " + cls.net->precisionReason() + ")").c_str());
+  std::vector<Classifier> classifiers;
+  for (const std::string& path : models) {
+    try {
+      classifiers.push_back(loadClassifier(ctx, path, o, tuningCache));
+    } catch (const mobilevk::Error& e) {
+      throw mobilevk::Error(e.code(), "--model " + path + ": " + e.what());
+    }
+  }
+  const auto describe = [&](const Classifier& c) {
+    std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s, %s%s; input %s\n", source->describe().c_str(), c.model.name().c_str(),
+                 ctx.device().name.c_str(),
+                 c.net->integerExecution() ? "int8" : c.net->precision() == mobilevk::Precision::FP16 ? "fp16" : "fp32",
+                 c.net->precisionReason().empty() ? "" : (" (precision auto: " + c.net->precisionReason() + ")").c_str(),
+                 c.model.input().source.c_str());
+  };
+  if (!o.json) describe(classifiers[0]);
 
   // Capture runs ahead on its own thread: frame N+1 is captured while frame N is classified.
   Mailbox mailbox(source->live());
@@ -367,7 +421,19 @@ int run(const Options& o, const char* argv0) {
   auto lastShown = start;
   double fps = 0;
   Frame shown;
-  std::vector<std::string> overlay;
+  std::vector<std::string> overlay;  // the last frame's top-k lines
+  double shownMs = 0;
+  // The status line under the results: what runs, how fast, and what the keys last changed.
+  const auto withStatus = [&](std::vector<std::string> lines, double ms) {
+    char line[512];
+    std::snprintf(line, sizeof line, "%sinference %.1f ms   %.1f FPS   %s", paused ? "PAUSED   " : "", ms, fps,
+                  centerCrop_ ? "center crop" : "whole frame");
+    lines.push_back(line);
+    std::snprintf(line, sizeof line, "model %s (%zu/%zu, m: next)", fitLabel(classifiers[modelIndex].model.name(), 40).c_str(),
+                  modelIndex + 1, classifiers.size());
+    lines.push_back(line);
+    return lines;
+  };
   int status = 0;
   while (!stop) {
     if (window) {
@@ -378,12 +444,18 @@ int run(const Options& o, const char* argv0) {
           switch (e.key.keysym.sym) {
             case SDLK_q:
             case SDLK_ESCAPE: stop = true; break;
-            case SDLK_SPACE: paused = !paused; break;
-            case SDLK_c: centerCrop_ = !centerCrop_; break;
+            case SDLK_SPACE:
+              paused = !paused;
+              std::fprintf(stderr, "mobilevk-webcam: %s\n", paused ? "paused" : "running");
+              break;
+            case SDLK_c:
+              centerCrop_ = !centerCrop_;
+              std::fprintf(stderr, "mobilevk-webcam: classifying %s\n", centerCrop_ ? "the center crop (outlined)" : "the whole frame");
+              break;
             case SDLK_m:
-              if (models.size() > 1) {
-                modelIndex = (modelIndex + 1) % models.size();
-                cls = loadClassifier(ctx, models[modelIndex], o.labels, tuningCache, o.precision);
+              if (classifiers.size() > 1) {
+                modelIndex = (modelIndex + 1) % classifiers.size();
+                describe(classifiers[modelIndex]);
               }
               break;
             default: break;
@@ -395,9 +467,11 @@ int run(const Options& o, const char* argv0) {
     std::optional<Frame> frame = paused ? std::nullopt : mailbox.take(std::chrono::milliseconds(window ? 15 : 500));
     if (!frame) {
       if (mailbox.ended()) break;
-      if (window && !shown.rgba.empty()) window->draw(shown, overlay);
+      // Redrawn while no frame comes (paused, or between frames): the status line shows now.
+      if (window && !shown.rgba.empty()) window->draw(shown, withStatus(overlay, shownMs), centerCrop_);
       continue;
     }
+    const Classifier& cls = classifiers[modelIndex];
     const Frame input = centerCrop_ ? centerCrop(*frame) : *frame;
     const auto t0 = Clock::now();
     const std::vector<float> probs = cls.net->runPixels(input.rgba.data(), uint32_t(input.width), uint32_t(input.height)).data;
@@ -414,6 +488,7 @@ int run(const Options& o, const char* argv0) {
       if (o.json)
         std::printf("%s\n", nlohmann::json{{"frame", frames},
                                             {"index", frame->index},
+                                            {"model", cls.model.name()},
                                             {"top1", {{"index", order[0]}, {"label", label(order[0])}, {"prob", probs[size_t(order[0])]}}},
                                             {"infer_ms", ms}}
                                   .dump()
@@ -427,15 +502,12 @@ int run(const Options& o, const char* argv0) {
       overlay.clear();
       for (size_t i = 0; i < k; ++i) {
         char line[256];
-        std::snprintf(line, sizeof line, "%5.1f%%  %s", 100.0 * probs[size_t(order[i])], label(order[i]).substr(0, 40).c_str());
+        std::snprintf(line, sizeof line, "%5.1f%%  %s", 100.0 * probs[size_t(order[i])], fitLabel(label(order[i]), 40).c_str());
         overlay.push_back(line);
       }
-      char line[256];
-      std::snprintf(line, sizeof line, "inference %.1f ms   %.1f FPS   %s%s", ms, fps, centerCrop_ ? "center crop" : "whole frame",
-                    paused ? "   paused" : "");
-      overlay.push_back(line);
       shown = *frame;
-      window->draw(shown, overlay);
+      shownMs = ms;
+      window->draw(shown, withStatus(overlay, ms), centerCrop_);
     }
     ++frames;
     if (o.maxFrames > 0 && frames >= o.maxFrames) break;

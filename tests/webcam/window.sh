@@ -18,7 +18,7 @@ for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.1; done
 export DISPLAY=:$(head -1 "$work/display")
 for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 SDL_VIDEODRIVER=x11 "$bin" --images "$shared/images" --model "$shared/models/mobilenet_v1_0.75_224_keras" \
-  > "$work/window.log" 2>&1 &
+  --model "$shared/models/mobilenet_v1_0.25_128_quant.tflite" > "$work/window.log" 2>&1 &
 app=$!
 wid=$(timeout 60 xdotool search --sync --name '^mobilevk-webcam$' | head -1)
 sleep 4  # a few frames classified and drawn
@@ -30,6 +30,24 @@ read -r max min sd <<<"$stats"
 python3 -c "import sys; mx,mn,sd=map(float,sys.argv[1:]); sys.exit(0 if mx>0.9 and mn<0.2 and sd>0.1 else 1)" "$max" "$min" "$sd" \
   || { echo "FAILED: the overlay region is empty"; exit 1; }
 xdotool windowfocus --sync "$wid" 2>/dev/null || true
+# Keys: space pauses (the picture then stands still, the overlay redrawn with PAUSED), m switches to
+# the second model (named in the log and the overlay), c toggles the center crop (outlined).
+key() { xdotool key --window "$wid" "$1" 2>/dev/null || xdotool key "$1"; }
+key space
+sleep 1.5
+import -window root "$work/paused1.png"
+sleep 1
+import -window root "$work/paused2.png"
+diff=$("$convert" "$work/paused1.png" "$work/paused2.png" -metric AE -compare -format "%[distortion]" info: 2>/dev/null || true)
+[ "$diff" = "0" ] || { echo "FAILED: the picture changed while paused ($diff pixels)"; exit 1; }
+key m
+key c
+sleep 1
+for want in "paused" "model mobilenet_v1_0.25_128_quant" "the center crop"; do
+  grep -q "$want" "$work/window.log" || { echo "FAILED: the log does not say '$want':"; cat "$work/window.log"; exit 1; }
+done
+echo "paused: the picture stood still; m and c took effect"
+key space
 xdotool key --window "$wid" q || true
 xdotool key q || true
 for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
