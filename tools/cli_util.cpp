@@ -123,7 +123,25 @@ std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& mode
   if (args.has("input-npy")) {
     if (!args.positional().empty()) throw UsageError{"give images or --input-npy, not both"};
     const std::string path = args.value("input-npy");
-    const mobilevk::HostTensor t = mobilevk::readNpy(path);
+    mobilevk::NpyType type = mobilevk::NpyType::Float32;
+    mobilevk::HostTensor t = mobilevk::readNpy(path, &type);
+    if (type != mobilevk::NpyType::Float32) {
+      // 8-bit integers: a quantized model's input tensor itself (what --save-input writes on the
+      // integer path), taken as exactly those integers.
+      const bool isSigned = type == mobilevk::NpyType::Int8;
+      const char* dtype = isSigned ? "int8" : "uint8";
+      if (!model.hasIntegerExecution())
+        throw mobilevk::Error(mobilevk::ErrorCode::InvalidArgument,
+                              path + ": holds " + dtype + " integers, but model '" + model.name() +
+                                  "' takes float input; give float32 values as the model expects them (" + model.input().source +
+                                  "), not pixels or another model's integers");
+      const mobilevk::Quantization q = model.inputQuantization();
+      if (q.isSigned != isSigned)
+        throw mobilevk::Error(mobilevk::ErrorCode::InvalidArgument, path + ": holds " + dtype + " integers, model '" + model.name() +
+                                                                        "' takes " + (q.isSigned ? "int8" : "uint8") + " input integers");
+      // real = scale * (q - zero point): quantizing it again gives back q exactly.
+      for (float& v : t.data) v = q.scale * (v - float(q.zeroPoint));
+    }
     for (size_t i = 0; i < t.data.size(); ++i)
       if (!std::isfinite(t.data[i]))
         throw mobilevk::Error(path + ": holds a non-finite value (" + std::to_string(t.data[i]) + " at flat index " +
@@ -217,11 +235,29 @@ bool integerExecution(const Args& args, const mobilevk::Model& model) {
                                    ? "is not a quantized TFLite file with integers for every layer"
                                    : "cannot run in integers: " + model.integerExecutionProblem()) +
                               "; use --execution float");
-  return e == "integer" || (e == "auto" && model.hasIntegerExecution());
+  const bool integer = e == "integer" || (e == "auto" && model.hasIntegerExecution());
+  refuseInapplicableOptions(args, model, integer);
+  return integer;
 }
 
 mobilevk::NetworkOptions::Execution executionOption(bool integer) {
   return integer ? mobilevk::NetworkOptions::Execution::Integer : mobilevk::NetworkOptions::Execution::Float;
+}
+
+void refuseInapplicableOptions(const Args& args, const mobilevk::Model& model, bool integer) {
+  if (args.value("device", "gpu") == "cpu" && args.has("device-profile"))
+    throw UsageError{"--device-profile clamps a Vulkan device; --device cpu runs the CPU reference path, which has none"};
+  if (integer && args.value("precision", "fp32") == "fp16")
+    throw UsageError{"--precision fp16: model '" + model.name() + "' runs integer execution (8-bit tensors); add --execution "
+                     "float to run its dequantized float path in fp16"};
+  if (!integer && args.has("dot-product"))
+    throw UsageError{"--dot-product is integer execution's inner product; model '" + model.name() + "' runs float execution" +
+                     (model.hasIntegerExecution() ? " here (--execution float)" : " (it is not a quantized file)")};
+}
+
+std::string fitName(const std::string& name, size_t width) {
+  if (name.size() <= width) return name;
+  return "..." + name.substr(name.size() - (width - 3));
 }
 
 std::string tuningCacheOption(const Args& args) {

@@ -78,8 +78,15 @@ void precisionOption(const Args& args, mobilevk::NetworkOptions& options);
 std::string precisionName(const mobilevk::Network& net);
 // --execution auto|float|integer: integer runs a quantized file's own integer arithmetic (refused,
 // naming the model, for a model without integers); auto (the default) picks it for quantized files.
+// Also refuses the options that do not apply to the execution decided (refuseInapplicableOptions).
 bool integerExecution(const Args& args, const mobilevk::Model& model);
 mobilevk::NetworkOptions::Execution executionOption(bool integer);
+// Options that do not apply to the run asked for are refused rather than ignored: a device profile
+// with --device cpu, --precision fp16 on integer execution, --dot-product on float execution.
+void refuseInapplicableOptions(const Args& args, const mobilevk::Model& model, bool integer);
+// `name` in at most `width` characters for a table column: the tail kept (TFLite layer names differ
+// at their end: ".../Conv2d_13_pointwise"), "..." where the head was cut.
+std::string fitName(const std::string& name, size_t width);
 // The largest tuning cache read (a real one is a few KiB per model).
 constexpr uint64_t kTuningCacheLimit = 64ull << 20;
 // --tuning-cache FILE for classify and bench: the file's text (NetworkOptions::tuningCache), "" when

@@ -13,6 +13,7 @@
 #include <random>
 
 #include "cli_util.h"
+#include "mobilevk/error.h"
 #include "commands.h"
 #include "mobilevk/context.h"
 #include "mobilevk/network.h"
@@ -105,6 +106,14 @@ int cmdBench(const std::vector<std::string>& argv) {
   } else if (precisionArg == "fp16") {
     throw cli::UsageError{"the CPU reference path computes in fp32/fp64 only"};
   }
+  if (args.has("per-layer") && (!ctx || !ctx->device().caps.timestamps))
+    throw mobilevk::Error(mobilevk::ErrorCode::Unsupported,
+                          "--per-layer needs GPU timestamps, and " +
+                              (ctx ? (ctx->device().caps.profile.empty() ? "device " + ctx->device().name
+                                                                         : "device profile '" + ctx->device().caps.profile + "'") +
+                                         " has none on its compute queue"
+                                   : std::string("the CPU reference path (--device cpu) has none")) +
+                              "; run without --per-layer for whole-network times");
   const std::string precision = net ? cli::precisionName(*net) : integer ? "int8" : "fp32";
   // Context + pipelines + recording: what a pipeline cache shortens on the second start.
   const double setupMs = std::chrono::duration<double, std::milli>(Clock::now() - setupStart).count();
@@ -142,6 +151,7 @@ int cmdBench(const std::vector<std::string>& argv) {
               {"precision", precision},
               {"precision_reason", net && !net->precisionReason().empty() ? json(net->precisionReason()) : json(nullptr)},
               {"execution", integer ? "integer" : "float"},
+              {"input_normalization", model.input().source},
               {"dot_product", net && integer ? json(net->packedDotProduct() ? "packed" : "plain") : json(nullptr)},
               {"iterations", iterations},
               {"warmup", warmup},
@@ -179,8 +189,8 @@ int cmdBench(const std::vector<std::string>& argv) {
     std::cout << out.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s on %s, batch %d, %s execution, %d iterations (+%d warm-up)\n", model.name().c_str(),
-              deviceName.c_str(), batch, execution.c_str(), iterations, warmup);
+  std::printf("%s on %s, batch %d, %s execution, %d iterations (+%d warm-up); input %s\n", model.name().c_str(),
+              deviceName.c_str(), batch, execution.c_str(), iterations, warmup, model.input().source.c_str());
   std::printf("  host end-to-end  min %8.2f  median %8.2f  p90 %8.2f ms   %.1f images/s   %.1f GFLOP/s\n", host.min,
               host.median, host.p90, imagesPerS, flops / (host.median * 1e6));
   if (!gpuMs.empty())
@@ -194,7 +204,7 @@ int cmdBench(const std::vector<std::string>& argv) {
   if (!perLayer.empty()) {
     std::printf("\n  %-22s %-15s %-17s %9s %7s %9s %8s\n", "layer", "type", "variant", "ms", "share", "GFLOP/s", "GB/s");
     for (const auto& r : perLayer)
-      std::printf("  %-22s %-15s %-17s %9.3f %6.1f%% %9s %8.1f\n", r["name"].get<std::string>().substr(0, 22).c_str(),
+      std::printf("  %-22s %-15s %-17s %9.3f %6.1f%% %9s %8.1f\n", cli::fitName(r["name"].get<std::string>(), 22).c_str(),
                   r["type"].get<std::string>().c_str(), r["variant"].get<std::string>().c_str(), r["ms"].get<double>(),
                   100.0 * r["share"].get<double>(),
                   r.contains("gflops") ? std::to_string(int(r["gflops"].get<double>() + 0.5)).c_str() : "-",

@@ -147,6 +147,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
              {"precision", net ? json(cli::precisionName(*net)) : json(integer ? "int8" : "fp32")},
              {"precision_reason", net && !net->precisionReason().empty() ? json(net->precisionReason()) : json(nullptr)},
              {"batch", batch},
+             {"input_normalization", args.has("input-npy") ? json(nullptr) : json(model.input().source)},
              {"first_run_ms", net ? json(firstRunMs) : json(nullptr)}, {"results", results}, {"errors", errors}};
     if (integer) {
       const mobilevk::Quantization q = model.outputQuantization();
@@ -155,8 +156,11 @@ int cmdClassify(const std::vector<std::string>& argv) {
     std::cout << doc.dump(2) << "\n";
     return status;
   }
-  std::printf("model %s (%s), device: %s, %s execution%s\n", model.name().c_str(), model.inputShape().str().c_str(),
+  std::printf("model %s (%s), device: %s, %s execution%s\n", model.name().c_str(), model.inputShape(int(batch)).str().c_str(),
               deviceName.c_str(), cli::executionDescription(net.get(), integer).c_str(), labels.empty() ? ", no label file found (use --labels)" : "");
+  // Which normalization the pixels got: a float file records none, and a wrong guess gives a
+  // confident wrong class (README, Models).
+  if (!args.has("input-npy")) std::printf("input: %s\n", model.input().source.c_str());
   if (net) std::printf("first run (driver compiles shaders lazily): %.1f ms, not counted below\n", firstRunMs);
   for (const auto& r : results) {
     std::printf("%s  (%.1f ms)\n", r["image"].get<std::string>().c_str(), r["ms"].get<double>());

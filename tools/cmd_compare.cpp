@@ -30,6 +30,7 @@ int cmdCompare(const std::vector<std::string>& argv) {
   std::printf("model %s, device %s, %s execution against the CPU %s, tolerance %g (max abs diff / max |reference| per layer)\n",
               model.name().c_str(), ctx.device().name.c_str(), cli::executionDescription(&net, integer).c_str(),
               integer ? "integer twin" : "reference", double(tolerance));
+  if (!args.has("input-npy")) std::printf("input: %s\n", model.input().source.c_str());
   bool ok = true;
   for (const auto& in : inputs) {
     net.run(in.tensor);
@@ -48,7 +49,7 @@ int cmdCompare(const std::vector<std::string>& argv) {
       const double rel = maxRef > 0 ? maxAbs / maxRef : maxAbs;
       const bool bad = !(rel <= tolerance);
       ok &= !bad;
-      std::printf("  %-28s %-16s %12.3g %12.3g%s\n", layers[i].name.substr(0, 28).c_str(),
+      std::printf("  %-28s %-16s %12.3g %12.3g%s\n", cli::fitName(layers[i].name, 28).c_str(),
                   ref[i].shape.str().c_str(), maxAbs, rel, bad ? "  OVER TOLERANCE" : "");
     }
   }

@@ -19,7 +19,7 @@
 int cmdTune(const std::vector<std::string>& argv) {
   cli::Args args("tune", argv,
                  {"model", "alpha", "resolution", "classes", "batch", "iterations", "device", "device-profile", "precision", "execution",
-                  "dot-product", "tuning-cache", "pipeline-cache"},
+                  "dot-product", "tuning-cache", "pipeline-cache", "input-range"},
                  {"overwrite", "json"});
   if (!args.has("tuning-cache")) throw cli::UsageError{"--tuning-cache FILE is required (where the cache is written)"};
   const std::string path = args.value("tuning-cache");
@@ -49,7 +49,8 @@ int cmdTune(const std::vector<std::string>& argv) {
       std::fprintf(stderr, "mobilevk tune: not extending %s: %s\n", path.c_str(), e.what());
     }
   }
-  const mobilevk::Model model = cli::modelOption(args);
+  mobilevk::Model model = cli::modelOption(args);
+  cli::applyInputRange(args, model);  // the precision check's photos are normalized as classify's
   options.network.batch = args.intValue("batch", 1, 1, 4096);
   cli::precisionOption(args, options.network);
   const bool precisionAuto = options.network.precisionPolicy == mobilevk::NetworkOptions::PrecisionPolicy::Auto;
@@ -101,11 +102,11 @@ int cmdTune(const std::vector<std::string>& argv) {
     std::cout << doc.dump(2) << "\n";
     return 0;
   }
-  std::printf("%s on %s: %zu layers with kernel variants tuned, cache written to %s\n", model.name().c_str(),
-              ctx->device().name.c_str(), r.layers.size(), path.c_str());
+  std::printf("%s on %s: %zu layers with kernel variants tuned, cache written to %s; input %s\n", model.name().c_str(),
+              ctx->device().name.c_str(), r.layers.size(), path.c_str(), model.input().source.c_str());
   std::printf("  %-22s %-15s %-5s %-17s %9s   %-9s %9s\n", "layer", "type", "data", "tuned", "ms", "default", "ms");
   for (const auto& l : r.layers)
-    std::printf("  %-22s %-15s %-5s %-17s %9.3f   %-9s %9.3f\n", l.name.substr(0, 22).c_str(), l.kind.c_str(),
+    std::printf("  %-22s %-15s %-5s %-17s %9.3f   %-9s %9.3f\n", cli::fitName(l.name, 22).c_str(), l.kind.c_str(),
                 l.storage.c_str(), l.variant.c_str(), l.ms, l.defaultVariant.c_str(), l.defaultMs);
   for (const auto& why : r.rejected) std::printf("  rejected: %s\n", why.c_str());
   std::printf("whole network (GPU timestamps, median): default variants %.2f ms, tuned %.2f ms (%.2fx)%s\n", r.defaultMs,

@@ -21,23 +21,28 @@ struct Command {
 const Command kCommands[] = {
     {"classify", cmdClassify,
      "  classify --model PATH [--labels PATH] [--top K] [--device gpu|cpu|INDEX|NAME] [--batch]\n"
-     "           [--precision fp32|fp16|auto] [--pipeline-cache FILE]\n"
-     "           [--json] [--save-output FILE.npy [--overwrite]] [--input-range LO,HI]\n"
+     "           [--precision fp32|fp16|auto] [--execution auto|float|integer] [--dot-product auto|packed|plain]\n"
+     "           [--tuning-cache FILE] [--device-profile NAME|FILE] [--pipeline-cache FILE]\n"
+     "           [--json] [--save-output FILE.npy] [--save-input FILE.npy] [--overwrite] [--input-range LO,HI]\n"
      "           (IMAGE... | --input-npy FILE.npy)\n"
      "                      classify photos (JPEG, PNG, BMP) on the GPU, or on the CPU reference path;\n"
-     "                      every readable image is classified, each unreadable one reported (exit 1)\n"},
+     "                      every readable image is classified, each unreadable one reported (exit 1);\n"
+     "                      --input-npy takes float32 model input, or a quantized model's own input\n"
+     "                      integers (uint8/int8, as --save-input writes them)\n"},
     {"compare", cmdCompare,
      "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
      "                      run GPU and CPU reference side by side; per-layer differences\n"},
     {"bench", cmdBench,
      "  bench [--model PATH | --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
      "        [--device D] [--precision fp32|fp16|auto] [--per-layer] [--json] [--pipeline-cache FILE]\n"
+     "        [--tuning-cache FILE] [--execution E] [--dot-product D] [--device-profile P]\n"
      "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
      "  bench --peak [--device D] [--json]\n"
      "                      the device's measured FMA rate and memory bandwidth\n"},
     {"tune", cmdTune,
      "  tune [--model PATH | --alpha A --resolution R] [--batch N] [--precision fp32|fp16|auto] [--iterations K]\n"
      "       [--device D] [--json] --tuning-cache FILE [--overwrite] [PHOTO... with --precision auto]\n"
+     "       [--input-range LO,HI] [--execution E] [--dot-product D] [--device-profile P] [--pipeline-cache FILE]\n"
      "                      time every kernel variant on each layer; write the fastest per layer shape\n"
      "                      (classify and bench read it with --tuning-cache FILE); --precision auto also\n"
      "                      tunes fp16 and records it for this model where it is faster and keeps top-1\n"

@@ -8,8 +8,14 @@
 #include "mobilevk/image.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::vector<uint8_t> bytes(data, data + size);
   try {
-    mobilevk::parseNpy(std::vector<uint8_t>(data, data + size), "fuzz.npy");
+    mobilevk::parseNpy(bytes, "fuzz.npy");
+  } catch (const mobilevk::Error&) {
+  }
+  try {  // also as --input-npy reads it: 8-bit integer arrays too
+    mobilevk::NpyType type;
+    mobilevk::parseNpy(bytes, "fuzz.npy", &type);
   } catch (const mobilevk::Error&) {
   }
   return 0;

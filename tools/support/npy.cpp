@@ -7,9 +7,9 @@
 
 namespace mobilevk {
 
-HostTensor readNpy(const std::string& path) { return parseNpy(readRegularFile(path, 2ull << 30), path); }
+HostTensor readNpy(const std::string& path, NpyType* type) { return parseNpy(readRegularFile(path, 2ull << 30), path, type); }
 
-HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) {
+HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path, NpyType* type) {
   auto fail = [&](const std::string& m) -> void { throw Error(ErrorCode::InvalidArgument, path + ": " + m); };
   if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) fail("not a .npy file (bad magic)");
   const int major = bytes[6];
@@ -32,9 +32,14 @@ HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) 
     if (k == std::string::npos) fail("header lacks '" + key + "'");
     return header.substr(header.find(':', k) + 1);
   };
-  const std::string descr = field("descr");
-  if (descr.find("'<f4'") != 0 && descr.find(" '<f4'") != 0 && descr.find("'<f4'") == std::string::npos)
-    fail("dtype is not little-endian float32 ('<f4'); convert with arr.astype(np.float32)");
+  const std::string descr = field("descr").substr(0, field("descr").find(','));
+  NpyType found = NpyType::Float32;
+  if (descr.find("'<f4'") != std::string::npos) found = NpyType::Float32;
+  else if (type && descr.find("'|u1'") != std::string::npos) found = NpyType::UInt8;
+  else if (type && descr.find("'|i1'") != std::string::npos) found = NpyType::Int8;
+  else fail(std::string("dtype is not little-endian float32 ('<f4')") + (type ? " nor 8-bit integers ('|u1', '|i1')" : ""));
+  if (type) *type = found;
+  const size_t elementBytes = found == NpyType::Float32 ? 4 : 1;
   const std::string order = field("fortran_order");
   if (order.find("True") < order.find(','))
     fail("Fortran-ordered arrays are not supported; save with np.ascontiguousarray");
@@ -67,13 +72,17 @@ HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& path) 
                                 "x" + std::to_string(dims[3]);
   uint64_t count = 1;  // multiplied step by step so that it cannot overflow
   for (long long d : dims) {
-    if (uint64_t(d) > (have / 4) / count) fail("holds " + std::to_string(have) + " data bytes, too few for shape " + shapeText);
+    if (uint64_t(d) > (have / elementBytes) / count)
+      fail("holds " + std::to_string(have) + " data bytes, too few for shape " + shapeText);
     count *= uint64_t(d);
   }
-  if (count * 4 != have)
-    fail("holds " + std::to_string(have) + " data bytes, shape " + shapeText + " needs " + std::to_string(count * 4));
+  if (count * elementBytes != have)
+    fail("holds " + std::to_string(have) + " data bytes, shape " + shapeText + " needs " + std::to_string(count * elementBytes));
   HostTensor t({int(dims[0]), int(dims[1]), int(dims[2]), int(dims[3])});
-  std::memcpy(t.data.data(), bytes.data() + dataStart, t.data.size() * 4);
+  const uint8_t* data = bytes.data() + dataStart;
+  if (found == NpyType::Float32) std::memcpy(t.data.data(), data, t.data.size() * 4);
+  for (size_t i = 0; found != NpyType::Float32 && i < t.data.size(); ++i)
+    t.data[i] = found == NpyType::UInt8 ? float(data[i]) : float(int8_t(data[i]));
   return t;
 }
 

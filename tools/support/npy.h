@@ -10,8 +10,12 @@
 namespace mobilevk {
 
 // .npy float32 (little-endian, C order). readNpy accepts [N, H, W, C] or [H, W, C] (N = 1).
-HostTensor readNpy(const std::string& path);
-HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& name);  // `name` for messages
+// With `type` given, 8-bit integer arrays ('|u1', '|i1', as writeNpyBytes writes them) are read
+// too, their values as floats, and *type says which it was; without it only float32 is accepted.
+enum class NpyType { Float32, UInt8, Int8 };
+HostTensor readNpy(const std::string& path, NpyType* type = nullptr);
+HostTensor parseNpy(const std::vector<uint8_t>& bytes, const std::string& name,  // `name` for messages
+                    NpyType* type = nullptr);
 // Writes `data` with the given dimensions, atomically (temporary file, then rename); refuses to
 // replace an existing file unless overwrite is set.
 void writeNpy(const std::string& path, const std::vector<float>& data, const std::vector<int>& dims, bool overwrite);

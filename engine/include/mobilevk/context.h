@@ -95,6 +95,9 @@ struct DeviceCapabilities {
   uint32_t driverVersion = 0;  // vendor-encoded, as VkPhysicalDeviceProperties gives it
   std::string deviceUuid;      // VkPhysicalDeviceIDProperties::deviceUUID, 32 hex digits (Vulkan 1.1)
   uint32_t subgroupSize = 0;
+  // The device's own subgroup size, which a device profile does not replace (driver quirks that
+  // depend on the real hardware read it; planning reads subgroupSize).
+  uint32_t hardwareSubgroupSize = 0;
   std::vector<std::string> subgroupOperations;  // "basic", "arithmetic", "shuffle", ...
   bool subgroupInCompute = false;
   bool storage16bit = false, storage8bit = false;

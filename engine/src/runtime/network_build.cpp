@@ -232,12 +232,14 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
   variants.assign(graph.nodes.size(), nullptr);
   fuseWithNext.assign(graph.nodes.size(), false);
   tuningKeys.clear();
+  size_t covered = 0;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
     const std::string key = layerTuningKey(node, shapes[i], shapes[i + 1], path, storageName());
     tuningKeys.push_back(key);
     const auto tuned = table.layers.find(key);
     if (tuned == table.layers.end()) continue;  // the op takes the device's default
+    ++covered;
     const KernelVariant* v = findKernelVariant(node.kind, path, tuned->second.variant);
     std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, options.precision);
     const bool fuses = v && v->build == KernelVariant::Build::FusedPointwise;
@@ -252,6 +254,12 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
       gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + tuned->second.variant +
                                      "' ignored (" + why + "); the default runs");
   }
+  // A valid cache tuned for other shapes or storage (batch 1 when this runs batch 2, packed dot
+  // products when this runs plain ones) silently changed nothing: say so.
+  if (covered == 0 && !table.layers.empty())
+    gpu.log(LogLevel::Warning, "tuning cache: none of its " + std::to_string(table.layers.size()) +
+                                   " entries is for a layer of this network as it runs (batch " + std::to_string(options.batch) +
+                                   ", " + storageName() + " tensors); tune for this configuration. Default kernel variants run");
 }
 
 }  // namespace mobilevk

@@ -123,7 +123,7 @@ DeviceInfo describePhysicalDevice(const VulkanFunctions& vk, VkPhysicalDevice pd
     c.deviceUuid += hex[byte >> 4];
     c.deviceUuid += hex[byte & 15];
   }
-  c.subgroupSize = sub.subgroupSize;
+  c.subgroupSize = c.hardwareSubgroupSize = sub.subgroupSize;
   c.subgroupInCompute = (sub.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0;
   c.maxMemoryAllocationSize = m3.maxMemoryAllocationSize;
   if (hasDriverProps) {
