@@ -4,7 +4,7 @@
 #   hardening.sh CASE BIN_DIR SHARED_DIR WORK_DIR
 # Every command runs under `timeout`, so a hang fails the case instead of the whole suite.
 set -uo pipefail
-bindir=$(cd "$2" && pwd) shared=$(cd "$3" && pwd)
+bindir=$(cd "$2" && pwd) shared=$(cd "$3" && pwd) src=$(cd "$(dirname "$0")/../.." && pwd)
 case_name=$1 bin=$bindir/mobilevk webcam=$bindir/mobilevk-webcam embed=$bindir/mobilevk-embed work=$4
 rm -rf "$work" && mkdir -p "$work" && cd "$work" || exit 1
 model="$shared/models/mobilenet_v1_0.25_128_quant.tflite"
@@ -78,7 +78,7 @@ tuning-cache)  # a tuning cache is written new or, with --overwrite, replaced at
   run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --per-layer --tuning-cache tc.json
   expect 0 "variant" "bench runs with the cache and shows each layer's variant"
   run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --tuning-cache notes.txt
-  expect 0 "ignoring the tuning cache given: not JSON" "a file that is not a cache is ignored with a warning"
+  expect 0 "ignoring the tuning cache given: it is not valid JSON" "a file that is not a cache is ignored with a warning"
   run "$bin" classify --model "$model" --tuning-cache /dev/zero "$image"
   expect 1 "/dev/zero: is a character device" "/dev/zero as the cache is refused, not read until memory runs out"
   mkfifo tc.fifo
@@ -359,6 +359,148 @@ webcam-exit)  # 10. no window or no font: message, exit 1, no abort
   else
     echo "FAILED: mobilevk-webcam was not built"; fail=1
   fi
+  ;;
+
+hostile-caches)  # issue 21, 2: no tuning cache or device profile a user hands in crashes or aborts
+  tune=("$bin" tune --alpha 0.25 --resolution 32 --iterations 1)
+  run "${tune[@]}" --tuning-cache good.json
+  expect 0 "cache written to good.json" "a real cache to corrupt"
+  python3 - <<'PY'
+import json
+good = json.load(open('good.json'))
+def variant(name, change):
+    doc = json.loads(json.dumps(good))
+    change(doc)
+    json.dump(doc, open(name + '.json', 'w'))
+variant('number-name', lambda d: d['device'].update(name=42))
+variant('array-driver', lambda d: d['device'].update(driver=['llvmpipe']))
+variant('string-ms', lambda d: [e.update(ms='fast') for e in d['layers'].values()])
+variant('null-variant', lambda d: [e.update(variant=None) for e in d['layers'].values()])
+variant('huge-version', lambda d: d.update(version=4294967297))
+variant('other-device', lambda d: d['device'].update(uuid='00112233445566778899aabbccddeeff'))
+open('deep.json', 'w').write('[' * 3000000 + ']' * 3000000)  # 6 MB
+PY
+  for f in number-name array-driver string-ms null-variant huge-version deep; do
+    run "$bin" classify --model "$model" --tuning-cache $f.json "$image"
+    expect 0 "warning: ignoring the tuning cache given: .*default kernel variants run" "classify: $f.json is a warning; the defaults run"
+    run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --tuning-cache $f.json
+    expect 0 "warning: ignoring the tuning cache given" "bench: $f.json is a warning too"
+    if grep -q "unexpected error\|type_error" <<<"$out"; then bad "$f.json: an unexpected error"; fi
+  done
+  run "$bin" classify --model "$model" --tuning-cache huge-version.json "$image"
+  expect 0 "cache format version 4294967297, this one reads 1" "version 2^32+1 is not read as 1"
+  cp number-name.json replace.json
+  run "${tune[@]}" --tuning-cache replace.json --overwrite
+  expect 0 "replacing replace.json without its old entries \(ignoring the tuning cache given: \"name\" of \"device\" must be a string" \
+    "tune --overwrite replaces a corrupt cache and says its entries are dropped"
+  if grep -q '"format": "mobilevk-tuning"' replace.json && ! grep -q '"name": 42' replace.json; then ok "replace.json is a cache now"
+  else bad "replace.json was not replaced"; fi
+  cp other-device.json foreign.json
+  run "${tune[@]}" --tuning-cache foreign.json --overwrite
+  expect 0 "replacing foreign.json without its old entries \(.*made on another device" "another device's entries are not dropped silently"
+  truncate -s 65M big.json
+  run "$bin" classify --model "$model" --tuning-cache big.json "$image"
+  expect 0 "warning: ignoring the tuning cache big.json: 68157440 bytes, over the 64 MiB a tuning cache may have" \
+    "a cache over the read limit is a warning naming it"
+  if [ -x "$webcam" ]; then
+    mkdir -p imgs && cp "$image" imgs/
+    run "$webcam" --headless --once --images imgs --model "$model" --tuning-cache number-name.json
+    expect 0 "ignoring the tuning cache given: \"name\" of \"device\" must be a string" "the webcam warns and runs"
+  fi
+  python3 -c "open('deep-profile.json', 'w').write('{\"name\": ' + '[' * 500000 + ']' * 500000 + '}')"
+  run "$bin" devices --device-profile deep-profile.json
+  expect 1 "device profile deep-profile.json nests deeper than 100 levels" "a 500,000-level profile is refused by name"
+  python3 - "$src/engine/profiles/mali-valhall.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p['name'] = 'evil\x1b]0;pwned\x07\x1b[2J'
+json.dump(p, open('escape.json', 'w'))
+PY
+  run "$bin" devices --device-profile escape.json
+  expect 1 "field 'name' has a control or non-ASCII character: \"evil\\\\x1b\]0;pwned" "a profile name with escapes is refused, escaped"
+  if grep -q $'\x1b' <<<"$out"; then bad "an escape sequence reached the terminal"; else ok "no raw escape byte in the output"; fi
+  ;;
+
+concurrent-tune)  # issue 21, 2: two tune --overwrite runs on one cache both keep their entries
+  run "$bin" tune --alpha 0.25 --resolution 32 --iterations 1 --tuning-cache shared.json
+  expect 0 "cache written" "a cache with the 32x32 model's layers"
+  for r in 40 48; do
+    (timeout 600 "$bin" tune --alpha 0.25 --resolution $r --iterations 1 --tuning-cache shared.json --overwrite >tune-$r.log 2>&1
+     echo $? >tune-$r.rc) &
+  done
+  wait
+  for r in 40 48; do
+    rc=$(cat tune-$r.rc) out=$(cat tune-$r.log)
+    expect 0 "cache written to shared.json" "tune at ${r}x$r succeeded"
+  done
+  for s in 16 20 24; do  # each model's stem output, s x s
+    if grep -q -- "-> 1x${s}x${s}x8 k3x3 s2x2" shared.json; then ok "the ${s}x$s stem's entry survived"
+    else bad "shared.json lost the entries of the model whose stem output is ${s}x$s"; fi
+  done
+  if grep -q "waiting for another tune of the same cache" tune-40.log tune-48.log; then ok "one run waited for the other"
+  else bad "neither run waited"; fi
+  ;;
+
+messages-21)  # issue 21, 4 and 5: no silent wrong answer, no misleading message
+  vww="$shared/models/vww_96_float.tflite" grace="$shared/images/grace_hopper.bmp"
+  # --save-input of a quantized model writes its input integers; --input-npy takes them back as such.
+  run "$bin" classify --model "$model" --save-input in.npy --save-output from-image.npy "$image"
+  expect 0 "" "classify --save-input on the integer path"
+  run "$bin" classify --model "$model" --input-npy in.npy --save-output from-npy.npy
+  expect 0 "" "--input-npy takes the saved uint8 integers"
+  if cmp -s from-image.npy from-npy.npy; then ok "the integers give the same output bit for bit"; else bad "outputs differ"; fi
+  run "$bin" classify --model "$vww" --input-npy in.npy
+  expect 1 "in.npy: holds uint8 integers, but model 'vww_96_float' takes float input; give float32 values as the model expects them" \
+    "a float model refuses them with advice that is right"
+  # The assumed normalization is printed; --input-range reaches tune and the webcam.
+  run "$bin" classify --model "$vww" "$grace"
+  expect 0 "input: float input: assumed \[-1, 1\]" "classify says which normalization it assumed"
+  run "$bin" classify --model "$vww" --input-range 0,1 "$grace"
+  expect 0 "0\.8[0-9]+ +1  person" "with the right range, person 0.888 as the reference says"
+  expect 0 "input: --input-range 0,1" "and the range it ran with is printed"
+  run "$bin" bench --model "$vww" --iterations 1
+  expect 0 "input float input: assumed \[-1, 1\]" "bench says it too"
+  run "$bin" tune --model "$vww" --input-range 0,1 --iterations 1 --tuning-cache vww.json
+  expect 0 "input --input-range 0,1" "tune takes --input-range"
+  # A cache covering no layer says so; the batch is in the header.
+  run "$bin" tune --alpha 0.25 --resolution 32 --iterations 1 --tuning-cache b1.json
+  run "$bin" bench --alpha 0.25 --resolution 32 --iterations 1 --batch 2 --tuning-cache b1.json
+  expect 0 "tuning cache: none of its [0-9]+ entries is for a layer of this network as it runs \(batch 2" "a batch-1 cache at batch 2 warns"
+  run "$bin" classify --model "$model" --batch "$image" "$shared/images/cat.bmp"
+  expect 0 "\(2x128x128x3\)" "classify --batch prints the batch in the header"
+  # Options that do not apply are refused, naming the flag.
+  run "$bin" classify --device cpu --device-profile nope --model "$model" "$image"
+  expect 2 "--device-profile clamps a Vulkan device; --device cpu" "--device-profile with --device cpu"
+  run "$bin" classify --precision fp16 --model "$model" "$image"
+  expect 2 "--precision fp16: model .* runs integer execution" "--precision fp16 on an integer run"
+  run "$bin" classify --dot-product plain --model "$vww" "$image"
+  expect 2 "--dot-product is integer execution's inner product" "--dot-product on a float run"
+  run "$bin" classify --help
+  for o in --tuning-cache --device-profile --execution --dot-product --save-input; do
+    if grep -q -- "$o" <<<"$out"; then ok "classify --help lists $o"; else bad "classify --help omits $o"; fi
+  done
+  # Under a device profile, refusals name the profile and the CLI flag.
+  python3 - "$src/engine/profiles/mali-valhall.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p['name'] = 'no-dot-no-timestamps'
+p['features']['shaderIntegerDotProduct'] = False
+p['features']['timestamps'] = False
+json.dump(p, open('plain.json', 'w'))
+PY
+  run "$bin" classify --device-profile plain.json --dot-product packed --model "$model" "$image"
+  expect 1 "device profile 'no-dot-no-timestamps' \(on llvmpipe.*has no shaderIntegerDotProduct.*--dot-product plain" \
+    "the dot-product refusal names the profile and the flag"
+  run "$bin" tune --device-profile plain.json --alpha 0.25 --resolution 32 --iterations 1 --tuning-cache np.json
+  expect 1 "tuning needs GPU timestamps; device profile 'no-dot-no-timestamps'" "tune names the profile"
+  run "$bin" bench --device-profile plain.json --alpha 0.25 --resolution 32 --iterations 1 --per-layer
+  expect 1 "--per-layer needs GPU timestamps, and device profile 'no-dot-no-timestamps' has none" "bench --per-layer says why"
+  # Layer names keep their distinguishing tail.
+  run "$bin" bench --model "$model" --iterations 1 --per-layer
+  expect 0 "\.\.\._13_pointwise/Relu6" "bench --per-layer shows the end of TFLite layer names"
+  # The README's main command passes option values through (it took them for photos).
+  run bash "$src/scripts/classify.sh" --device cpu --top 3
+  expect 0 "19  chickadee" "classify.sh --device cpu --top 3 still classifies the default photo"
   ;;
 
 *) echo "unknown case $case_name"; exit 2 ;;
