@@ -286,7 +286,9 @@ TEST_CASE("C API: a quantized file runs integer arithmetic by default; execution
     const char* tuningCache;
   };
   o.execution = 2;
-  for (const Variation& v : {Variation{1, nullptr}, Variation{2, nullptr}, Variation{0, "not a tuning cache"}}) {
+  // A cache whose fields have the wrong JSON type was MVK_ERROR_UNEXPECTED (nlohmann's type_error).
+  const char* wrongTypes = R"({"format": "mobilevk-tuning", "version": 1, "device": {"name": 42, "uuid": null}, "layers": []})";
+  for (const Variation& v : {Variation{1, nullptr}, Variation{2, nullptr}, Variation{0, "not a tuning cache"}, Variation{0, wrongTypes}}) {
     if (v.dotProduct == 1 && !testing::context().device().caps.integerDotProduct) continue;
     o.dot_product = v.dotProduct;
     o.tuning_cache = v.tuningCache;

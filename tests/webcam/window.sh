@@ -47,6 +47,13 @@ for want in "paused" "model mobilenet_v1_0.25_128_quant" "the center crop"; do
   grep -q "$want" "$work/window.log" || { echo "FAILED: the log does not say '$want':"; cat "$work/window.log"; exit 1; }
 done
 echo "paused: the picture stood still; m and c took effect"
+# With the center crop on, the classified square is outlined in yellow (255,220,0) over the frame.
+import -window root "$work/crop.png"
+yellow=$("$convert" "$work/crop.png" -fill black +opaque "rgb(255,220,0)" -fill white -opaque "rgb(255,220,0)" \
+  -colorspace Gray -format "%[fx:mean*w*h]" info:)
+python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) >= 400 else 1)" "$yellow" \
+  || { echo "FAILED: no crop outline drawn ($yellow yellow pixels)"; exit 1; }
+echo "center crop outlined ($yellow yellow pixels)"
 key space
 xdotool key --window "$wid" q || true
 xdotool key q || true
