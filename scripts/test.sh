@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/build.sh
 bash scripts/fetch-mesa25.sh  # the second Vulkan driver of the mesa25/ tests
 cd build
-ctest --output-on-failure "$@"
+# Two at a time: the driver's shader compiles and the CPU reference are single-threaded, so two
+# tests share the 2 cores of a CI machine better than one (each test's own limits allow for it).
+ctest --output-on-failure -j2 "$@"

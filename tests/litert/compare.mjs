@@ -24,7 +24,10 @@ const images = fs.readdirSync(imagesDir).filter((f) => /\.(bmp|jpe?g|png)$/i.tes
                  .map((f) => path.join(imagesDir, f));
 const modelsDir = path.join(shared, 'models');
 const models = [
-  ...fs.readdirSync(modelsDir).filter((f) => /_quant(_embedding_extractor)?\.tflite$/.test(f)).sort().map((f) => path.join(modelsDir, f)),
+  // The MobileNetV1 files (the networks mobilevk runs; ../shared also holds V2, SSD, DeepLab and
+  // PoseNet files for the graph work to come, which join this list as they become runnable).
+  ...fs.readdirSync(modelsDir).filter((f) => /^mobilenet_v1_.*_quant(_embedding_extractor)?\.tflite$/.test(f)).sort()
+       .map((f) => path.join(modelsDir, f)),
   ...fs.readdirSync(path.join(modelsDir, 'mlir')).filter((f) => f.endsWith('.tflite')).sort()
        .map((f) => path.join(modelsDir, 'mlir', f)),
 ];
