@@ -81,10 +81,6 @@ float Args::floatValue(const std::string& name, float fallback, float lo, float 
   return r;
 }
 
-std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
-                                    std::string* usedPath) {
-  return mobilevk::labelsForModel(explicitPath, modelPath, size_t(classes), usedPath);
-}
 
 }  // namespace cli
 

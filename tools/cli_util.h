@@ -28,11 +28,6 @@ struct UsageError {
   std::string message;
 };
 
-// Labels for a model output of `classes` entries: the given file (which must have that many lines),
-// or else mobilevk::findLabelFile's. Empty when none is found.
-std::vector<std::string> findLabels(const std::string& explicitPath, const std::string& modelPath, int classes,
-                                    std::string* usedPath);
-
 }  // namespace cli
 
 #include <memory>

@@ -47,7 +47,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
   if (topK > classes)
     throw cli::UsageError{"--top " + std::to_string(topK) + " is more than the model's " + std::to_string(classes) + " outputs"};
   std::string labelsPath;
-  const auto labels = cli::findLabels(args.value("labels"), modelPath, classes, &labelsPath);
+  const auto labels = mobilevk::labelsForModel(args.value("labels"), modelPath, size_t(classes), &labelsPath);
 
   const bool integer = cli::integerExecution(args, model);
   const std::unique_ptr<mobilevk::Context> ctx = cli::contextFor(args, true);

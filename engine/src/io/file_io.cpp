@@ -166,9 +166,12 @@ FileLock::FileLock(const std::string& path, const std::function<void(const std::
   fd_ = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK, 0644);
   if (fd_ < 0) throw Error(ErrorCode::IO, lockPath + ": cannot open the lock file (" + reason(errno) + ")");
   struct stat st {};
-  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+  std::string problem;
+  if (::fstat(fd_, &st) != 0) problem = "cannot check the lock file (" + reason(errno) + ")";
+  else if (!S_ISREG(st.st_mode)) problem = "the lock file is " + fileTypeName(st.st_mode) + ", not a regular file";
+  if (!problem.empty()) {
     ::close(fd_);
-    throw Error(ErrorCode::IO, lockPath + ": the lock file is " + fileTypeName(st.st_mode) + ", not a regular file");
+    throw Error(ErrorCode::IO, lockPath + ": " + problem);
   }
   if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return;
   if (errno == EWOULDBLOCK && waiting) waiting(lockPath);

@@ -73,8 +73,9 @@ std::string driverProblem(const KernelVariant& variant, const DeviceCapabilities
   //   - 256-bit hosts: px8-oc32 compiled and ran, slowly (it never won a layer on Mesa 22.3).
   // So on those drivers blocks over 32 accumulators are refused, and at 16 lanes blocks of 32 too.
   // Mesa 25.0's llvmpipe compiles px8-oc32 in 2 s and it is the fastest block there: kept.
-  // Mesa 23 and 24 are unmeasured and treated as 22.3. The ctests variants/cold-compile* build
-  // every variant this leaves with Mesa's shader cache off (at 512 bits on Mesa 22.3).
+  // Mesa 23 and 24 are unmeasured and treated as 22.3. The ctests variants/cold-compile and
+  // mesa25/variants/cold-compile build every variant this leaves with Mesa's shader cache off, and
+  // variants/tune-cold-512 runs a cold tune on Mesa 22.3 at 512 bits.
   const int mesa = llvmpipeMesaMajor(caps);
   if (mesa <= 0 || mesa >= 25 || variant.kind != NodeKind::PointwiseConv || variant.build != KernelVariant::Build::Texel)
     return "";

@@ -18,10 +18,13 @@ namespace {
 constexpr const char* kFormat = "mobilevk-tuning";
 constexpr int kVersion = 1;
 
+// How a cache names the driver it was tuned with (written and compared).
+std::string driverText(const DeviceInfo& d) { return d.caps.driverName + " " + d.caps.driverInfo; }
+
 json deviceJson(const DeviceInfo& d) {
   json j = {{"name", d.name},
             {"uuid", d.caps.deviceUuid},
-            {"driver", d.caps.driverName + " " + d.caps.driverInfo},
+            {"driver", driverText(d)},
             {"driver_version", d.caps.driverVersion}};
   // Tuned under a device profile, the variants and times are that profile's (absent: none).
   if (!d.caps.profile.empty()) j["profile"] = d.caps.profile;
@@ -141,7 +144,7 @@ TuningTable parseTuningCache(const std::string& text, const DeviceInfo& device,
     if (uuid != device.caps.deviceUuid || name != device.name)
       return ignore("made on another device (" + printable(name) + ", uuid " + printable(uuid) + "), this is " + device.name +
                     " uuid " + device.caps.deviceUuid);
-    const std::string wantDriver = device.caps.driverName + " " + device.caps.driverInfo;
+    const std::string wantDriver = driverText(device);
     const int64_t driverVersion = d.has("driver_version") ? d.integer("driver_version") : -1;
     if (driver != wantDriver || driverVersion != int64_t(device.caps.driverVersion))
       return ignore("made with another driver (" + printable(driver) + ", driver_version " +
