@@ -251,7 +251,7 @@ IntegerCaseData integerCaseData(const IntCase& c, std::mt19937& rng) {
   IntegerCaseData d;
   d.node = integerNode(c, rng);
   d.in = randomQuantized(c.in, d.node.quant->input, rng);
-  d.ref = opKind(c.kind).integerReference(d.node, d.in);
+  d.ref = opKind(c.kind).integerReference(d.node, {&d.in});
   return d;
 }
 

@@ -485,7 +485,7 @@ TEST_CASE("MaxPool2D matches the CPU reference exactly, in fp32 and fp16 storage
         for (auto& v : in.data) v = halfToFloat(floatToHalf(v));
       const auto op = makeGpuOp(InternalAccess::gpu(context()), node, precision, nullptr);
       const HostTensor gpu = runGpu(*op, in, precision);
-      const HostTensor ref = cpu::runMaxPool2D(node, in);
+      const HostTensor ref = cpu::runMaxPool2D(node, {&in});
       CHECK(gpu.shape == ref.shape);
       recordError(precision == Precision::FP16 ? "MaxPool2D fp16" : "MaxPool2D",
                   expectClose(gpu, ref, std::vector<float>(ref.data.size(), 0.0f), "MaxPool2D " + c.s.str()));

@@ -398,7 +398,8 @@ TEST_CASE("fused depthwise + pointwise: a cache that fuses the late layers runs 
     size_t pairs = 0;
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       if (graph.nodes[i].kind != NodeKind::DepthwiseConv) continue;
-      const bool small = shapes[i].h * shapes[i].w <= 14 * 14;
+      const Shape& out = shapes[size_t(graph.outputOf(NodeId(i)))];
+      const bool small = out.h * out.w <= 14 * 14;
       CHECK(variants[i] == (small ? variant : "ox4"));  // large maps: refused with a message, the default runs
       CHECK(variants[i + 1] == (small ? "fused" : "px4-oc8"));
       pairs += small;

@@ -5,6 +5,7 @@
 // copies the output out: no allocation, pipeline creation or recording per inference.
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "mobilevk/context.h"
@@ -83,6 +84,15 @@ struct ImageSource {
   int cropX = 0, cropY = 0, cropWidth = 0, cropHeight = 0;
 };
 
+// One of a network's outputs (a model may have several: a detector's boxes and scores).
+struct OutputInfo {
+  std::string name;  // the model's name for the tensor
+  Shape shape;       // at the network's batch
+  // Integer execution: the tensor's 8-bit grid (readOutput still gives dequantized floats).
+  bool quantized = false;
+  Quantization quantization;
+};
+
 struct RunTimings {
   double gpuMs = 0;              // first dispatch start to last dispatch end, from GPU timestamps
   std::vector<double> layerMs;   // per layer
@@ -95,9 +105,14 @@ class Network {
   Network(const Network&) = delete;
   Network& operator=(const Network&) = delete;
 
-  // input: NHWC float, shape inputShape() (already normalized). Returns the last layer's output,
-  // shape outputShape(). One run at a time per Network (calls are serialized).
+  // input: NHWC float, shape inputShape() (already normalized). Returns output 0, shape
+  // outputShape(). One run at a time per Network (calls are serialized).
   HostTensor run(const HostTensor& input);
+  // The same, giving every output in order (outputCount() tensors).
+  std::vector<HostTensor> runOutputs(const HostTensor& input);
+  // The model's outputs: how many, and each one's name, shape and quantization.
+  size_t outputCount() const;
+  OutputInfo outputInfo(size_t i) const;
   // ---- Embedding in a host's frame (see ExternalVulkan in context.h) ----
   //
   // Synchronization contract for recordImageInput() and record(), recorded into the host's command
@@ -118,9 +133,12 @@ class Network {
   void recordImageInput(VkCommandBuffer cmd, const ImageSource& image, int batchIndex = 0, int frame = 0);
   void record(VkCommandBuffer cmd, int frame = 0);
   DeviceTensor inputTensor(int frame = 0) const;
-  DeviceTensor outputTensor(int frame = 0) const;
+  DeviceTensor outputTensor(int frame = 0) const;  // output 0
+  DeviceTensor outputTensor(size_t i, int frame) const;
   // Downloads outputTensor(frame) (after the host's submission has completed).
-  HostTensor readOutput(int frame = 0) const;
+  HostTensor readOutput(int frame = 0) const;  // output 0
+  HostTensor readOutput(size_t i, int frame) const;
+  std::vector<HostTensor> readOutputs(int frame = 0) const;  // every output
   int framesInFlight() const;
   // The same, self-submitted, for hosts that do not record: image input + network (+ a barrier
   // making the output host-readable) in mobilevk's own command buffer for `frame`, submitted to the
@@ -140,10 +158,13 @@ class Network {
   // sizes costs bounded memory. A width or height over the device's maxImageDimension2D
   // (DeviceCaps) is refused: scale such an image down first.
   static constexpr size_t kPixelPathCacheSize = 4;
-  HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);
+  HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);  // output 0
+  std::vector<HostTensor> runPixelsOutputs(const uint8_t* rgba, uint32_t width, uint32_t height);
 
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;
+  // The tensor of that name (the model's own name for it, as `mobilevk summary` lists layers).
+  HostTensor layerOutput(const std::string& tensorName) const;
   size_t layerCount() const;
   // True when this network runs integer arithmetic (NetworkOptions::execution resolved).
   bool integerExecution() const;
@@ -161,7 +182,8 @@ class Network {
   RunTimings lastTimings() const;
 
   Shape inputShape() const;
-  Shape outputShape() const;
+  Shape outputShape() const;  // output 0
+  Shape outputShape(size_t i) const;
   // Device memory: the planned arena for input, intermediates and output; the weights; staging.
   uint64_t activationBytes() const;
   uint64_t weightBytes() const;

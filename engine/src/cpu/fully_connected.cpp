@@ -19,9 +19,10 @@ HostTensor fullyConnected(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
-HostTensor runFullyConnected(const Node& node, const HostTensor& in) { return fullyConnected(in, node.conv); }
+HostTensor runFullyConnected(const Node& node, const HostInputs& inputs) { return fullyConnected(*inputs.at(0), node.conv); }
 
-QuantizedTensor runIntegerFullyConnected(const Node& node, const QuantizedTensor& in) {
+QuantizedTensor runIntegerFullyConnected(const Node& node, const QuantizedInputs& inputs) {
+  const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
   const ConvDesc& d = node.conv;
   const Shape& s = in.shape;

@@ -20,11 +20,12 @@ HostTensor globalAvgPool(const HostTensor& in) {
   return out;
 }
 
-HostTensor runGlobalAvgPool(const Node&, const HostTensor& in) { return globalAvgPool(in); }
+HostTensor runGlobalAvgPool(const Node&, const HostInputs& inputs) { return globalAvgPool(*inputs.at(0)); }
 
 // TFLite's own quantized AVERAGE_POOL_2D: the integer mean of the window, rounded half away from
 // zero, on the input's own grid (the file must give the output the input's scale and zero point).
-QuantizedTensor runIntegerGlobalAvgPool(const Node& node, const QuantizedTensor& in) {
+QuantizedTensor runIntegerGlobalAvgPool(const Node& node, const QuantizedInputs& inputs) {
+  const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
   requireSameGrid(q, node.name);
   const Shape& s = in.shape;

@@ -8,7 +8,8 @@ namespace mobilevk::cpu {
 
 // TensorFlow's rule: positions in the padding are skipped (padding never wins the max); a window
 // with no position inside the input (impossible with SAME or VALID) gives the lowest float.
-HostTensor runMaxPool2D(const Node& node, const HostTensor& in) {
+HostTensor runMaxPool2D(const Node& node, const HostInputs& inputs) {
+  const HostTensor& in = *inputs.at(0);
   const Shape& s = in.shape;
   const WindowParams& w = node.conv.window;
   const WindowGeometry g = resolveWindow(node.name, s, w);
@@ -26,7 +27,8 @@ HostTensor runMaxPool2D(const Node& node, const HostTensor& in) {
 
 // Integer max pooling: the largest stored value of the window (the file keeps the input's
 // quantization on the output), then the activation range.
-QuantizedTensor runIntegerMaxPool2D(const Node& node, const QuantizedTensor& in) {
+QuantizedTensor runIntegerMaxPool2D(const Node& node, const QuantizedInputs& inputs) {
+  const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
   requireSameGrid(q, node.name);
   const Shape& s = in.shape;

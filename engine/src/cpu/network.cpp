@@ -9,29 +9,55 @@
 
 namespace mobilevk {
 
-HostTensor runReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
+namespace {
+// Evaluates every node in order, keeping each value until the graph is done (the reference is for
+// checking, not for memory). Returns every value.
+template <class Tensor, class Run>
+std::vector<Tensor> evaluate(const Graph& g, Tensor input, Run run) {
+  std::vector<Tensor> values(g.values.size());
+  values[size_t(g.inputValue)] = std::move(input);
+  std::vector<const Tensor*> in;
+  for (const auto& n : g.nodes) {
+    in.clear();
+    for (ValueId v : n.inputs) in.push_back(&values[size_t(v)]);
+    values[size_t(n.outputs.at(0))] = run(n, in);
+  }
+  return values;
+}
+}  // namespace
+
+std::vector<HostTensor> runReferenceOutputs(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
   const Graph& g = ModelAccess::graph(model);
   const Shape expected = g.inputShape(input.shape.n);
   if (input.shape != expected)
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());
-  HostTensor cur = input;
-  for (const auto& n : g.nodes) {
-    cur = opKind(n.kind).reference(n, cur);
-    if (layerOutputs) layerOutputs->push_back(cur);
-  }
-  return cur;
+  auto values = evaluate(g, input, [](const Node& n, const HostInputs& in) { return opKind(n.kind).reference(n, in); });
+  if (layerOutputs)
+    for (const auto& n : g.nodes) layerOutputs->push_back(values[size_t(n.outputs.at(0))]);
+  std::vector<HostTensor> outputs;
+  for (ValueId v : g.outputs) outputs.push_back(values[size_t(v)]);
+  return outputs;
 }
 
-QuantizedTensor runIntegerReference(const Graph& g, const QuantizedTensor& input, std::vector<QuantizedTensor>* layerOutputs) {
+HostTensor runReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
+  return runReferenceOutputs(model, input, layerOutputs).at(0);
+}
+
+std::vector<QuantizedTensor> runIntegerReferenceOutputs(const Graph& g, const QuantizedTensor& input,
+                                                        std::vector<QuantizedTensor>* layerOutputs) {
   const Shape expected = g.inputShape(input.shape.n);
   if (input.shape != expected)
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());
-  QuantizedTensor cur = input;
-  for (const auto& n : g.nodes) {
-    cur = opKind(n.kind).integerReference(n, cur);
-    if (layerOutputs) layerOutputs->push_back(cur);
-  }
-  return cur;
+  auto values = evaluate(g, input, [](const Node& n, const QuantizedInputs& in) { return opKind(n.kind).integerReference(n, in); });
+  if (layerOutputs)
+    for (const auto& n : g.nodes) layerOutputs->push_back(values[size_t(n.outputs.at(0))]);
+  std::vector<QuantizedTensor> outputs;
+  for (ValueId v : g.outputs) outputs.push_back(values[size_t(v)]);
+  return outputs;
+}
+
+QuantizedTensor runIntegerReference(const Graph& g, const QuantizedTensor& input, std::vector<QuantizedTensor>* layerOutputs) {
+  return runIntegerReferenceOutputs(g, input, layerOutputs).at(0);
 }
 
 std::vector<int32_t> quantizeInput(const Model& model, const HostTensor& input) {
@@ -45,7 +71,7 @@ std::vector<int32_t> quantizeInput(const Model& model, const HostTensor& input) 
   return out;
 }
 
-HostTensor runIntegerReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
+std::vector<HostTensor> runIntegerReferenceOutputs(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
   const Graph& g = ModelAccess::graph(model);
   if (!g.integerExecutable())
     throw Error(ErrorCode::Unsupported, "model '" + model.name() + "' " +
@@ -54,7 +80,7 @@ HostTensor runIntegerReference(const Model& model, const HostTensor& input, std:
                 "; only the float path runs it");
   QuantizedTensor in;
   in.shape = input.shape;
-  in.quant = g.nodes.front().quant->input;
+  in.quant = *g.values[size_t(g.inputValue)].quant;
   in.data = quantizeInput(model, input);
   auto dequantize = [](const QuantizedTensor& t) {
     HostTensor real(t.shape);
@@ -62,10 +88,16 @@ HostTensor runIntegerReference(const Model& model, const HostTensor& input, std:
     return real;
   };
   std::vector<QuantizedTensor> layers;
-  const QuantizedTensor out = runIntegerReference(g, in, layerOutputs ? &layers : nullptr);
+  const auto outs = runIntegerReferenceOutputs(g, in, layerOutputs ? &layers : nullptr);
   if (layerOutputs)
     for (const auto& l : layers) layerOutputs->push_back(dequantize(l));
-  return dequantize(out);
+  std::vector<HostTensor> outputs;
+  for (const auto& o : outs) outputs.push_back(dequantize(o));
+  return outputs;
+}
+
+HostTensor runIntegerReference(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
+  return runIntegerReferenceOutputs(model, input, layerOutputs).at(0);
 }
 
 }  // namespace mobilevk

@@ -6,6 +6,7 @@
 #include "mobilevk/tensor.h"
 #include "graph/graph.h"
 #include "graph/layer.h"
+#include "graph/op_table.h"
 
 namespace mobilevk::cpu {
 
@@ -15,17 +16,18 @@ HostTensor pointwiseConv(const HostTensor& in, const ConvDesc& d);
 HostTensor fullyConnected(const HostTensor& in, const ConvDesc& d);
 HostTensor globalAvgPool(const HostTensor& in);
 HostTensor softmax(const HostTensor& in);
+HostTensor add(const HostTensor& a, const HostTensor& b, const Activation& activation);
 
 // Each node kind's reference as the op table calls it (one per row of graph/op_list.h, defined
 // beside the function above that it forwards to).
-#define MVK_CPU_RUN(kind, weights, outputShape) HostTensor run##kind(const Node& node, const HostTensor& in);
+#define MVK_CPU_RUN(kind, ...) HostTensor run##kind(const Node& node, const HostInputs& inputs);
 MVK_OP_KINDS(MVK_CPU_RUN)
 #undef MVK_CPU_RUN
 
 // Each node kind's integer twin: TFLite's runtime arithmetic on the node's quantized integers
 // (Node::quant), in plain integer code; the GPU integer path must equal it bit for bit.
-#define MVK_CPU_RUN_INTEGER(kind, weights, outputShape) \
-  QuantizedTensor runInteger##kind(const Node& node, const QuantizedTensor& in);
+#define MVK_CPU_RUN_INTEGER(kind, ...) \
+  QuantizedTensor runInteger##kind(const Node& node, const QuantizedInputs& inputs);
 MVK_OP_KINDS(MVK_CPU_RUN_INTEGER)
 #undef MVK_CPU_RUN_INTEGER
 
@@ -60,5 +62,7 @@ namespace mobilevk {
 // runReference.
 QuantizedTensor runIntegerReference(const Graph& graph, const QuantizedTensor& input,
                                     std::vector<QuantizedTensor>* layerOutputs = nullptr);
+std::vector<QuantizedTensor> runIntegerReferenceOutputs(const Graph& graph, const QuantizedTensor& input,
+                                                        std::vector<QuantizedTensor>* layerOutputs = nullptr);
 
 }  // namespace mobilevk

@@ -22,12 +22,13 @@ HostTensor softmax(const HostTensor& in) {
   return out;
 }
 
-HostTensor runSoftmax(const Node&, const HostTensor& in) { return softmax(in); }
+HostTensor runSoftmax(const Node&, const HostInputs& inputs) { return softmax(*inputs.at(0)); }
 
 // TFLite's quantized SOFTMAX (its optimized kernel, beta 1): exp from a 256-entry float table indexed
 // by the distance to the row's maximum, a float sum in channel order, each output rounded onto the
 // output grid (scale 1/256): uint8 by adding 0.5 and truncating, int8 by rounding half away from 0.
-QuantizedTensor runIntegerSoftmax(const Node& node, const QuantizedTensor& in) {
+QuantizedTensor runIntegerSoftmax(const Node& node, const QuantizedInputs& inputs) {
+  const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
   float table[256];
   const float scale = -q.input.scale;  // * beta (1)

@@ -57,18 +57,79 @@ void checkFinite(const Node& n) {
 
 }  // namespace
 
+bool Graph::integerExecutable() const {
+  if (nodes.empty()) return false;
+  for (const auto& v : values)
+    if (!v.quant) return false;
+  for (const auto& n : nodes)
+    if (!n.quant) return false;
+  return true;
+}
+
+NodeId Graph::soleConsumer(NodeId n) const {
+  const Value& v = values.at(size_t(outputOf(n)));
+  return v.consumers.size() == 1 && !v.graphOutput ? v.consumers[0] : -1;
+}
+
 std::vector<Shape> Graph::inferShapes(int batch) const {
   if (batch <= 0) throw Error(ErrorCode::InvalidArgument, "batch size must be positive, got " + std::to_string(batch));
-  std::vector<Shape> shapes;
-  Shape cur = inputShape(batch);
-  checkTensorSize(cur, "the input");
+  std::vector<Shape> shapes(values.size());
+  shapes.at(size_t(inputValue)) = inputShape(batch);
+  checkTensorSize(shapes[size_t(inputValue)], "the input");
+  std::vector<Shape> in;
   for (const auto& n : nodes) {
-    cur = opKind(n.kind).outputShape(n, cur);
-    checkTensorSize(cur, "the output of '" + n.name + "'");
-    shapes.push_back(cur);
+    in.clear();
+    for (ValueId v : n.inputs) in.push_back(shapes.at(size_t(v)));
+    const Shape out = opKind(n.kind).outputShape(n, in);
+    checkTensorSize(out, "the output of '" + n.name + "'");
+    for (ValueId v : n.outputs) shapes.at(size_t(v)) = out;
   }
   return shapes;
 }
+
+namespace {
+std::string valueName(const Graph& g, ValueId v) { return "value " + std::to_string(v) + " ('" + g.values[size_t(v)].name + "')"; }
+
+// One producer per value, each read after it is written (so no cycle), every id in range, the
+// arity of each kind, and outputs that are computed values.
+void validateTopology(const Graph& g) {
+  const auto inRange = [&](ValueId v) { return v >= 0 && size_t(v) < g.values.size(); };
+  if (!inRange(g.inputValue)) throw Error(ErrorCode::InvalidModel, "the graph input is not a value");
+  std::vector<NodeId> producer(g.values.size(), -1);
+  std::vector<bool> written(g.values.size(), false);
+  written[size_t(g.inputValue)] = true;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    const std::string who = std::string(nodeKindName(n.kind)) + " '" + n.name + "'";
+    const int arity = opKind(n.kind).inputs;
+    if (int(n.inputs.size()) != arity)
+      throw Error(ErrorCode::InvalidModel, who + " has " + std::to_string(n.inputs.size()) + " inputs, expected " + std::to_string(arity));
+    if (n.outputs.size() != 1) throw Error(ErrorCode::InvalidModel, who + " has " + std::to_string(n.outputs.size()) + " outputs, expected 1");
+    for (ValueId v : n.inputs) {
+      if (!inRange(v)) throw Error(ErrorCode::InvalidModel, who + " reads value " + std::to_string(v) + ", which does not exist");
+      if (!written[size_t(v)])
+        throw Error(ErrorCode::InvalidModel, who + " reads " + valueName(g, v) +
+                    (producer[size_t(v)] < 0 ? " before any node writes it (a cycle, or a value no node produces)"
+                                            : " before it is written"));
+    }
+    for (ValueId v : n.outputs) {
+      if (!inRange(v)) throw Error(ErrorCode::InvalidModel, who + " writes value " + std::to_string(v) + ", which does not exist");
+      if (v == g.inputValue) throw Error(ErrorCode::InvalidModel, who + " writes the graph input " + valueName(g, v));
+      if (producer[size_t(v)] >= 0)
+        throw Error(ErrorCode::InvalidModel, valueName(g, v) + " has two producers: '" + g.nodes[size_t(producer[size_t(v)])].name +
+                    "' and '" + n.name + "'");
+      producer[size_t(v)] = NodeId(i);
+      written[size_t(v)] = true;
+    }
+  }
+  if (g.outputs.empty()) throw Error(ErrorCode::InvalidModel, "the graph has no output");
+  for (ValueId v : g.outputs) {
+    if (!inRange(v)) throw Error(ErrorCode::InvalidModel, "graph output " + std::to_string(v) + " is not a value");
+    if (v == g.inputValue) throw Error(ErrorCode::InvalidModel, "graph output " + valueName(g, v) + " is also the graph input");
+    if (producer[size_t(v)] < 0) throw Error(ErrorCode::InvalidModel, "graph output " + valueName(g, v) + " is produced by no node");
+  }
+}
+}  // namespace
 
 void Graph::validate() const {
   if (nodes.empty()) throw Error(ErrorCode::InvalidModel, "model '" + name + "' has no layers mobilevk can run");
@@ -76,15 +137,24 @@ void Graph::validate() const {
     throw Error(ErrorCode::InvalidModel, "model '" + name + "' has an invalid input shape " + std::to_string(input.height) + "x" +
                 std::to_string(input.width) + "x" + std::to_string(input.channels));
   try {
+    validateTopology(*this);
     for (const auto& n : nodes)
       if (hasWeights(n.kind)) {
         validateConvDesc(n.conv, convKindOf(n.kind));
+        checkFinite(n);
+      } else if (n.kind == NodeKind::Add) {
         checkFinite(n);
       }
     inferShapes(1);
   } catch (const Error& e) {
     throw Error(e.code(), "model '" + name + "': " + e.what());
   }
+}
+
+void Graph::resolve() {
+  validate();
+  const auto shapes = inferShapes(1);
+  for (size_t v = 0; v < values.size(); ++v) values[v].shape = shapes[v];
 }
 
 void fuseClamp(Node& n, float lo, float hi) {

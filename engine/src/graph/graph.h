@@ -1,7 +1,8 @@
 #pragma once
-// The network as mobilevk executes it: a chain of nodes, each consuming the previous node's output
-// (MobileNetV1 and every model mobilevk imports are chains; importers refuse branching graphs).
-// Batch norm is already folded into conv weights and bias, activations into each conv's clamp.
+// The network as mobilevk executes it: values (tensors) and the nodes that produce and consume
+// them, in topological order, as in XNNPACK's subgraph. A value knows its producer and consumers;
+// a node lists its input and output value ids. Batch norm is already folded into conv weights and
+// bias, activations into each conv's clamp. Built through graph/builder.h, validated once.
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -15,10 +16,10 @@
 namespace mobilevk {
 
 // What each kind is and does is declared once, in graph/op_list.h.
-#define MVK_NODE_KIND(kind, weights, outputShape) kind,
+#define MVK_NODE_KIND(kind, ...) kind,
 enum class NodeKind { MVK_OP_KINDS(MVK_NODE_KIND) };
 #undef MVK_NODE_KIND
-#define MVK_COUNT_ONE(kind, weights, outputShape) +1
+#define MVK_COUNT_ONE(kind, ...) +1
 constexpr size_t kNodeKindCount = 0 MVK_OP_KINDS(MVK_COUNT_ONE);
 #undef MVK_COUNT_ONE
 
@@ -27,35 +28,58 @@ const char* nodeKindName(NodeKind k);
 bool hasWeights(NodeKind k);
 ConvKind convKindOf(NodeKind k);  // only for nodes with weights
 
+using ValueId = int;
+using NodeId = int;
+
+struct Value {
+  std::string name;
+  Shape shape;  // at batch 1 (Graph::inferShapes gives it for any batch)
+  // Its 8-bit grid in a quantized file (what integer execution stores); absent for float tensors.
+  std::optional<TensorQuant> quant;
+  NodeId producer = -1;          // -1: the graph input
+  std::vector<NodeId> consumers;  // in node order
+  bool graphOutput = false;
+};
+
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
   std::string name;
+  std::vector<ValueId> inputs, outputs;
   // Weights, window and activation for kinds with weights; window and activation alone for
-  // windowed kinds without (pools); unused otherwise.
+  // windowed kinds without (pools); the activation alone for ADD; unused otherwise.
   ConvDesc conv;
-  // A quantized file's own integers for this layer (graph/quantization.h): what integer execution
-  // runs. Absent for float layers.
+  // A quantized file's own integers for this node (graph/quantization.h): what integer execution
+  // runs. Its tensors' grids are those of its values (copied by the builder, which the kernels
+  // read without a graph at hand). Absent for float nodes.
   std::optional<QuantizedLayer> quant;
 };
 
 struct Graph {
   std::string name, format;
   InputSpec input;
-  std::vector<Node> nodes;
+  std::vector<Value> values;
+  std::vector<Node> nodes;  // topological: a node's inputs are produced by earlier nodes
+  ValueId inputValue = 0;
+  std::vector<ValueId> outputs;
   // Why a quantized file cannot run in integers ("" when it can, or when it is not quantized).
   std::string integerProblem;
 
   Shape inputShape(int batch) const { return {batch, input.height, input.width, input.channels}; }
-  // Every node carries its quantized integers (a quantized file): integer execution can run it.
-  bool integerExecutable() const {
-    for (const auto& n : nodes)
-      if (!n.quant) return false;
-    return !nodes.empty();
-  }
-  // Output shape of every node for a batch size; throws naming the first node that does not fit.
+  // Every node carries its quantized integers and every value its grid (a quantized file):
+  // integer execution can run it.
+  bool integerExecutable() const;
+  // The shape of every value for a batch size; throws naming the first node that does not fit.
   std::vector<Shape> inferShapes(int batch) const;
-  // Checks weights, shapes and that the graph is non-empty; throws with the model name.
+  // Topology (one producer per value, no cycle, ids in range, arity), weights and shapes; throws
+  // with the model name and the node or value at fault.
   void validate() const;
+  // validate(), then each value's batch-1 shape (when a graph becomes a Model).
+  void resolve();
+  // The value a node writes (its first output).
+  ValueId outputOf(NodeId n) const { return nodes.at(size_t(n)).outputs.at(0); }
+  // The node's only consumer when it has exactly one and its output is not a graph output, else -1
+  // (what a fusion needs: the intermediate value can vanish).
+  NodeId soleConsumer(NodeId n) const;
 };
 
 // Applies to a node whose output goes through an activation: narrows its clamp (used by importers

@@ -4,6 +4,16 @@
 
 namespace mobilevk {
 
+ConvDesc withoutWeights(const ConvDesc& d) {
+  ConvDesc shape;
+  shape.name = d.name;
+  shape.inChannels = d.inChannels;
+  shape.outChannels = d.outChannels;
+  shape.window = d.window;
+  shape.activation = d.activation;
+  return shape;
+}
+
 const char* convKindName(ConvKind k) {
   switch (k) {
     case ConvKind::Standard: return "Conv2D";

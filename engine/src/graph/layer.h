@@ -26,6 +26,10 @@ struct ConvDesc {
   std::vector<float> bias;
 };
 
+// The desc without its weight and bias vectors (no allocation of them kept): what an op that has
+// its weights on the device remembers of its layer.
+ConvDesc withoutWeights(const ConvDesc& d);
+
 enum class ConvKind { Standard, Depthwise, Pointwise, FullyConnected };
 const char* convKindName(ConvKind k);
 // Checks weight/bias sizes and kind-specific constraints; throws naming desc.name.

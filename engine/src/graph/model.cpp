@@ -1,13 +1,14 @@
 #include <random>
 #include "graph/model_access.h"
 
+#include "graph/builder.h"
 #include "graph/graph.h"
 #include "import/importers.h"
 #include "mobilevk/error.h"
 
 namespace mobilevk {
 
-Model::Model(std::shared_ptr<Graph> g) : graph_(std::move(g)) { graph_->validate(); }
+Model::Model(std::shared_ptr<Graph> g) : graph_(std::move(g)) { graph_->resolve(); }
 
 const std::string& Model::name() const { return graph_->name; }
 const std::string& Model::format() const { return graph_->format; }
@@ -25,7 +26,7 @@ void Model::setInputNormalization(const float scale[3], const float offset[3], c
 }
 
 Shape Model::inputShape(int batch) const { return graph_->inputShape(batch); }
-Shape Model::outputShape(int batch) const { return graph_->inferShapes(batch).back(); }
+Shape Model::outputShape(int batch) const { return graph_->inferShapes(batch).at(size_t(graph_->outputs.at(0))); }
 
 std::vector<LayerSummary> Model::layers() const {
   const auto shapes = graph_->inferShapes(1);
@@ -35,7 +36,7 @@ std::vector<LayerSummary> Model::layers() const {
     LayerSummary s;
     s.name = n.name;
     s.type = nodeKindName(n.kind);
-    s.outputShape = shapes[i];
+    s.outputShape = shapes[size_t(graph_->outputOf(NodeId(i)))];
     if (hasWeights(n.kind)) {
       const auto& d = n.conv;
       s.strideY = d.window.strideY;
@@ -44,7 +45,7 @@ std::vector<LayerSummary> Model::layers() const {
       else if (n.kind == NodeKind::FullyConnected) s.filterShape = {d.inChannels, d.outChannels};
       else s.filterShape = {d.window.kernelH, d.window.kernelW, d.inChannels, d.outChannels};
       s.activation = d.activation.str();
-      s.macs = convMacs(d, convKindOf(n.kind), shapes[i]);
+      s.macs = convMacs(d, convKindOf(n.kind), s.outputShape);
       s.params = convParams(d);
     }
     out.push_back(std::move(s));
@@ -74,13 +75,13 @@ Quantization publicQuantization(const TensorQuant& q) { return {q.type == QuantT
 Quantization Model::inputQuantization() const {
   if (!hasIntegerExecution())
     throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' is not quantized: it has no input quantization");
-  return publicQuantization(graph_->nodes.front().quant->input);
+  return publicQuantization(*graph_->values.at(size_t(graph_->inputValue)).quant);
 }
 
 Quantization Model::outputQuantization() const {
   if (!hasIntegerExecution())
     throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' is not quantized: it has no output quantization");
-  return publicQuantization(graph_->nodes.back().quant->output);
+  return publicQuantization(*graph_->values.at(size_t(graph_->outputs.at(0))).quant);
 }
 
 Model Model::load(const std::string& path) { return ModelAccess::model(importModel(path)); }
@@ -96,11 +97,11 @@ Model Model::mobileNetV1(const MobileNetV1Options& o) {
   if (o.resolution < 32 || o.resolution > 2048)
     throw Error(ErrorCode::InvalidArgument, "resolution must be in [32, 2048], got " + std::to_string(o.resolution));
   if (o.classes < 0) throw Error(ErrorCode::InvalidArgument, "classes must be >= 0, got " + std::to_string(o.classes));
-  auto g = std::make_shared<Graph>();
   char buf[64];
   std::snprintf(buf, sizeof buf, "mobilenet_v1_%g_%d", double(o.alpha), o.resolution);
-  g->name = buf;
-  g->format = "builtin";
+  GraphBuilder b(buf, "builtin");
+  Graph* g = &b.graph();
+  ValueId cur = b.input();
   g->input.height = g->input.width = o.resolution;
   g->input.source = "MobileNet convention [-1, 1]";
   std::mt19937 rng(o.seed);
@@ -123,11 +124,11 @@ Model Model::mobileNetV1(const MobileNetV1Options& o) {
     std::normal_distribution<float> w(0.0f, std::sqrt(2.0f / float(fanIn)));
     d.weights.resize(count);
     for (auto& v : d.weights) v = w(rng);
-    std::uniform_real_distribution<float> b(-0.1f, 0.1f);
+    std::uniform_real_distribution<float> bias(-0.1f, 0.1f);
     d.bias.resize(out);
-    for (auto& v : d.bias) v = b(rng);
+    for (auto& v : d.bias) v = bias(rng);
     d.activation = kind == NodeKind::FullyConnected ? Activation::none() : Activation::relu6();
-    g->nodes.push_back(std::move(n));
+    cur = b.add(std::move(n), {cur});
   };
 
   addConv(NodeKind::Conv2D, "conv1", 3, ch(32), 3, 2);
@@ -144,17 +145,18 @@ Model Model::mobileNetV1(const MobileNetV1Options& o) {
   Node pool;
   pool.kind = NodeKind::GlobalAvgPool;
   pool.name = "global_avg_pool";
-  g->nodes.push_back(pool);
+  cur = b.add(pool, {cur});
   if (o.classes > 0) {
     addConv(NodeKind::FullyConnected, "fc", c, o.classes, 1, 1);
     if (o.softmax) {
       Node sm;
       sm.kind = NodeKind::Softmax;
       sm.name = "softmax";
-      g->nodes.push_back(sm);
+      cur = b.add(sm, {cur});
     }
   }
-  return Model(std::move(g));
+  b.markOutput(cur);
+  return Model(b.finish());
 }
 
 }  // namespace mobilevk

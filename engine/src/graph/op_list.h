@@ -1,26 +1,29 @@
 #pragma once
 // Every layer kind mobilevk runs, one row each: the one place a new op is declared.
 //
-//   X(Kind, Weights, OutputShape)
+//   X(Kind, Weights, OutputShape, Inputs, Placement)
 //     Kind         the NodeKind, also the op's name in summaries and errors;
 //     Weights      the weight layout (a ConvKind) for kinds that carry weights, else std::nullopt;
-//     OutputShape  how the output shape follows from the input (graph/op_table.cpp): convShape
+//     OutputShape  how the output shape follows from the inputs (graph/op_table.cpp): convShape
 //                  (window and weights), windowShape (window, channels kept), pooledShape
-//                  ([N,1,1,C]), sameShape.
+//                  ([N,1,1,C]), sameShape (the first input's), sameShapes (every input alike);
+//     Inputs       how many input values a node of the kind reads;
+//     Placement    where it runs: Device (a GPU op), or Host (on the CPU, after the readback of its
+//                  inputs: decoders whose work is branchy and small).
 //
 // A row promises two functions by name, and a missing one fails to link:
-//   HostTensor cpu::run<Kind>(const Node&, const HostTensor&)    the CPU reference, engine/src/cpu/
-//   std::unique_ptr<GpuOp> makeGpuOp<Kind>(Gpu&, const Node&, Precision, weights)   engine/src/ops/
-// and their integer variants (integer execution of quantized files, graph/quantization.h):
-//   QuantizedTensor cpu::runInteger<Kind>(const Node&, const QuantizedTensor&)
-//   std::unique_ptr<GpuOp> makeIntegerGpuOp<Kind>(Gpu&, const Node&, integer weights)
+//   HostTensor cpu::run<Kind>(const Node&, const HostInputs&)    the CPU reference, engine/src/cpu/
+//   std::unique_ptr<GpuOp> makeGpuOp<Kind>(Gpu&, const GpuOpRequest&)   engine/src/ops/
+// and the integer twin (integer execution of quantized files, graph/quantization.h):
+//   QuantizedTensor cpu::runInteger<Kind>(const Node&, const QuantizedInputs&)
 // Sources, shaders and their fp16 variants are found by the build (globs), so a new op is: its
 // shader, its op file, its CPU file, its row here, and its importer case.
-#define MVK_OP_KINDS(X)                                  \
-  X(Conv2D, ConvKind::Standard, convShape)               \
-  X(DepthwiseConv, ConvKind::Depthwise, convShape)       \
-  X(PointwiseConv, ConvKind::Pointwise, convShape)       \
-  X(FullyConnected, ConvKind::FullyConnected, convShape) \
-  X(GlobalAvgPool, std::nullopt, pooledShape)            \
-  X(Softmax, std::nullopt, sameShape)                    \
-  X(MaxPool2D, std::nullopt, windowShape)
+#define MVK_OP_KINDS(X)                                                   \
+  X(Conv2D, ConvKind::Standard, convShape, 1, Device)                     \
+  X(DepthwiseConv, ConvKind::Depthwise, convShape, 1, Device)             \
+  X(PointwiseConv, ConvKind::Pointwise, convShape, 1, Device)             \
+  X(FullyConnected, ConvKind::FullyConnected, convShape, 1, Device)       \
+  X(GlobalAvgPool, std::nullopt, pooledShape, 1, Device)                  \
+  X(Softmax, std::nullopt, sameShape, 1, Device)                          \
+  X(MaxPool2D, std::nullopt, windowShape, 1, Device)                      \
+  X(Add, std::nullopt, sameShapes, 2, Device)

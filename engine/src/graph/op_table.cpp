@@ -7,16 +7,24 @@ namespace mobilevk {
 
 namespace {
 
-Shape convShape(const Node& n, const Shape& in) { return convOutputShape(n.conv, *opKind(n.kind).conv, in); }
+Shape convShape(const Node& n, const std::vector<Shape>& in) { return convOutputShape(n.conv, *opKind(n.kind).conv, in.at(0)); }
 // A window over H and W with the channels kept (pools).
-Shape windowShape(const Node& n, const Shape& in) { return windowOutputShape(n.name, in, n.conv.window); }
-Shape pooledShape(const Node&, const Shape& in) { return {in.n, 1, 1, in.c}; }
-Shape sameShape(const Node&, const Shape& in) { return in; }
+Shape windowShape(const Node& n, const std::vector<Shape>& in) { return windowOutputShape(n.name, in.at(0), n.conv.window); }
+Shape pooledShape(const Node&, const std::vector<Shape>& in) { return {in.at(0).n, 1, 1, in.at(0).c}; }
+Shape sameShape(const Node&, const std::vector<Shape>& in) { return in.at(0); }
+// Elementwise over inputs of one shape (no broadcasting).
+Shape sameShapes(const Node& n, const std::vector<Shape>& in) {
+  for (size_t i = 1; i < in.size(); ++i)
+    if (in[i] != in[0])
+      throw Error(ErrorCode::InvalidModel, std::string(nodeKindName(n.kind)) + " '" + n.name + "': input " + std::to_string(i) + " has shape " +
+                  in[i].str() + ", input 0 has " + in[0].str() + " (mobilevk adds tensors of one shape, without broadcasting)");
+  return in.at(0);
+}
 
 // In NodeKind order (both come from op_list.h).
 const OpKindInfo kTable[] = {
-#define MVK_ROW(kind, weights, outputShape) \
-  {NodeKind::kind, #kind, weights, outputShape, cpu::run##kind, cpu::runInteger##kind},
+#define MVK_ROW(kind, weights, outputShape, inputs, placement) \
+  {NodeKind::kind, #kind, weights, inputs, Placement::placement, outputShape, cpu::run##kind, cpu::runInteger##kind},
     MVK_OP_KINDS(MVK_ROW)
 #undef MVK_ROW
 };

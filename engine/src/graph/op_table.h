@@ -1,23 +1,31 @@
 #pragma once
 // The rows of graph/op_list.h as data: what each kind is called, whether it carries weights (and
-// which convolution they describe), how its output shape follows from its input, and its CPU
-// reference; every place that used to switch on the kind reads them. The GPU side of each row
-// (which op class records it) is ops/gpu_op_table.cpp, kept apart so that this description stays
-// free of Vulkan.
+// which convolution they describe), how many inputs it reads, where it runs, how its output shape
+// follows from its inputs, and its CPU references; every place that used to switch on the kind
+// reads them. The GPU side of each row (which op class records it) is ops/gpu_op_table.cpp, kept
+// apart so that this description stays free of Vulkan.
 #include <optional>
+#include <vector>
 
 #include "graph/graph.h"
 #include "mobilevk/tensor.h"
 
 namespace mobilevk {
 
+using HostInputs = std::vector<const HostTensor*>;
+using QuantizedInputs = std::vector<const QuantizedTensor*>;
+
+enum class Placement { Device, Host };
+
 struct OpKindInfo {
   NodeKind kind;
   const char* name;
   std::optional<ConvKind> conv;  // the weight layout, for kinds that carry weights
-  Shape (*outputShape)(const Node& node, const Shape& input);
-  HostTensor (*reference)(const Node& node, const HostTensor& input);
-  QuantizedTensor (*integerReference)(const Node& node, const QuantizedTensor& input);
+  int inputs;                    // input values a node of the kind reads
+  Placement placement;
+  Shape (*outputShape)(const Node& node, const std::vector<Shape>& inputs);
+  HostTensor (*reference)(const Node& node, const HostInputs& inputs);
+  QuantizedTensor (*integerReference)(const Node& node, const QuantizedInputs& inputs);
 };
 
 const OpKindInfo& opKind(NodeKind kind);

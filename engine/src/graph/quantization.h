@@ -27,7 +27,10 @@ struct TensorQuant {
 
 // The integers of one layer of a quantized file.
 struct QuantizedLayer {
+  // The grids of the node's first input and its output, and of its other inputs (ADD's second):
+  // copies of its values' (graph/builder.h).
   TensorQuant input, output;
+  std::vector<TensorQuant> otherInputs;
   // Weights as stored (uint8 or int8 values), in ConvDesc::weights' layout; one scale and zero point,
   // or one per output channel. Empty for layers without weights.
   QuantType weightType = QuantType::UInt8;
@@ -79,5 +82,29 @@ void requireSameGrid(const QuantizedLayer& q, const std::string& layer);
 // The fused activation as output integers: TFLite's CalculateActivationRangeQuantized
 // (none: the type's range; ReLU: from the zero point; ReLU6: the zero point to the quantized 6).
 void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi);
+
+}  // namespace mobilevk
+
+namespace mobilevk {
+
+// Quantized ADD as XNNPACK computes it (where LiteRT's default CPU path sends it): each input's
+// scale over the output's becomes an integer multiplier with one shared shift (the larger ratio's
+// multiplier has 21 bits), the zero points and the rounding half fold into one bias, and a single
+// arithmetic shift rounds: out = ((bias + a * aMultiplier + b * bMultiplier) >> shift) + zero point,
+// then clamped to the activation range.
+struct AddParams {
+  int32_t aMultiplier = 0, bMultiplier = 0, bias = 0;
+  int32_t shift = 0;
+  int32_t outputZeroPoint = 0, activationMin = 0, activationMax = 0;
+};
+// Throws (Unsupported, naming `layer`) when a ratio of scales lies outside [2^-10, 2^8), which
+// XNNPACK's integer ADD does not take.
+AddParams addParams(const TensorQuant& a, const TensorQuant& b, const TensorQuant& out, int32_t activationMin,
+                    int32_t activationMax, const std::string& layer);
+inline int32_t quantizedAdd(int32_t a, int32_t b, const AddParams& p) {
+  const int32_t acc = p.bias + a * p.aMultiplier + b * p.bMultiplier;
+  const int32_t v = (acc >> p.shift) + p.outputZeroPoint;  // arithmetic shift: floor
+  return v < p.activationMin ? p.activationMin : v > p.activationMax ? p.activationMax : v;
+}
 
 }  // namespace mobilevk

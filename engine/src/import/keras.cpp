@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "graph/builder.h"
 #include "import/importers.h"
 #include "io/file_io.h"
 #include "io/json_read.h"
@@ -52,10 +53,10 @@ class KerasReader {
 
     readWeights(doc.value("weightsManifest", json::array()));
 
-    auto g = std::make_shared<Graph>();
-    graph_ = g.get();
-    g->name = dir_.substr(dir_.find_last_of('/') + 1);
-    g->format = "keras";
+    GraphBuilder builder(dir_.substr(dir_.find_last_of('/') + 1), "keras");
+    builder_ = &builder;
+    graph_ = &builder.graph();
+    Graph* g = graph_;
     g->input.source = "Keras MobileNet preprocessing (x/127.5 - 1)";
     for (size_t i = 0; i < layers.size(); ++i) {
       try {
@@ -65,7 +66,8 @@ class KerasReader {
       }
     }
     if (pendingPad_) fail("ZeroPadding2D '" + pendingPadName_ + "' is not followed by a convolution");
-    return g;  // validated once, when it becomes a Model
+    builder.markOutput(current_);
+    return builder.finish();  // validated once, when it becomes a Model
   }
 
  private:
@@ -193,16 +195,16 @@ class KerasReader {
   }
 
   Node* lastConv(const std::string& who) {
-    if (graph_->nodes.empty() || !hasWeights(graph_->nodes.back().kind) || !lastIsOpenConv_)
-      fail(who + " must directly follow a Conv2D or DepthwiseConv2D");
-    return &graph_->nodes.back();
+    Node* n = builder_->producerOf(current_);
+    if (!n || !hasWeights(n->kind) || !lastIsOpenConv_) fail(who + " must directly follow a Conv2D or DepthwiseConv2D");
+    return n;
   }
 
   void addWeightlessNode(NodeKind kind, const std::string& name) {
     Node n;
     n.kind = kind;
     n.name = name;
-    graph_->nodes.push_back(n);
+    current_ = builder_->add(n, {current_});
     lastIsOpenConv_ = false;
   }
 
@@ -281,8 +283,8 @@ class KerasReader {
         if (n.kind == NodeKind::PointwiseConv) d.window.padding = Padding::valid();
       }
       if (option(c, "use_bias", true, who)) d.bias = weight(name, "bias", {d.outChannels});
-      graph_->nodes.push_back(std::move(n));
       channels_ = d.outChannels;
+      current_ = builder_->add(std::move(n), {current_});
       lastIsOpenConv_ = true;
       fuseActivation(option(c, "activation", std::string("linear"), who), who);
       return;
@@ -377,7 +379,9 @@ class KerasReader {
   };
   std::string jsonPath_, dir_;
   std::map<std::string, Weight> weights_;
+  GraphBuilder* builder_ = nullptr;
   Graph* graph_ = nullptr;
+  ValueId current_ = 0;  // the value the next layer reads (a chain: Keras layers here have one input)
   bool sequential_ = false, inputSeen_ = false, lastIsOpenConv_ = false, spatial1x1_ = false;
   std::string previous_;
   int channels_ = 0;

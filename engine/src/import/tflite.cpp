@@ -1,14 +1,16 @@
-// TFLite (.tflite) importer: CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global), MAX_POOL_2D, FULLY_CONNECTED,
+// TFLite (.tflite) importer: ADD (same shapes), CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global), MAX_POOL_2D, FULLY_CONNECTED,
 // RESHAPE (of a 1x1 map), SOFTMAX; float32, float16, uint8 and int8 (per-tensor and per-channel)
 // weights dequantized to float. Quantized outputs carry their representable range as a clamp, which
 // is how old TOCO uint8 files express ReLU6.
 #include <flatbuffers/flatbuffers.h>
 
+#include <map>
 #include <optional>
 
 #include <cmath>
 #include <cstring>
 
+#include "graph/builder.h"
 #include "half.h"
 #include "import/importers.h"
 #include "io/file_io.h"
@@ -20,7 +22,7 @@ namespace mobilevk {
 namespace {
 
 namespace op {
-constexpr int kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
+constexpr int kAdd = 0, kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
               kSoftmax = 25;
 }
 namespace type {
@@ -71,19 +73,24 @@ class TfliteReader {
     sg_ = model_->subgraphs()->Get(0);
     if (!sg_->tensors() || !sg_->operators() || !sg_->inputs() || !sg_->outputs()) fail("subgraph 0 is incomplete");
     if (sg_->inputs()->size() != 1) fail("expected 1 input tensor, found " + std::to_string(sg_->inputs()->size()));
-    if (sg_->outputs()->size() != 1) fail("expected 1 output tensor, found " + std::to_string(sg_->outputs()->size()));
+    if (sg_->outputs()->size() == 0) fail("the subgraph has no output tensor");
 
-    auto g = std::make_shared<Graph>();
-    graph_ = g.get();
     const std::string base = path_.substr(path_.find_last_of('/') + 1);
-    g->name = base.substr(0, base.rfind(".tflite"));
-    g->format = "tflite";
+    GraphBuilder builder(base.substr(0, base.rfind(".tflite")), "tflite");
+    builder_ = &builder;
+    graph_ = &builder.graph();
     readInput();
     for (uint32_t i = 0; i < sg_->operators()->size(); ++i) readOperator(i);
-    if (int(sg_->outputs()->Get(0)) != current_)
-      fail("the model output is tensor " + std::to_string(sg_->outputs()->Get(0)) +
-           ", but the operator chain ends at tensor " + std::to_string(current_));
-    return g;  // validated once, when it becomes a Model
+    for (uint32_t i = 0; i < sg_->outputs()->size(); ++i) {
+      const int t = sg_->outputs()->Get(i);
+      const std::string what = "the subgraph's output " + std::to_string(i) + " (tensor " + std::to_string(t) + ")";
+      tensor(t, what);
+      const auto found = valueOf_.find(t);
+      if (found == valueOf_.end()) fail(what + " is computed by no operator mobilevk runs");
+      if (found->second == builder.input()) fail(what + " is the model input itself");
+      builder.markOutput(found->second);
+    }
+    return builder.finish();  // validated once, when it becomes a Model
   }
 
  private:
@@ -246,8 +253,9 @@ class TfliteReader {
   }
 
   void readInput() {
-    current_ = sg_->inputs()->Get(0);
-    const auto* t = tensor(current_, "the subgraph input");
+    const int index = sg_->inputs()->Get(0);
+    const auto* t = tensor(index, "the subgraph input");
+    valueOf_[index] = builder_->setInput(tensorName(t));
     const auto s = shapeOf(t);
     if (s.size() != 4 || (s[0] != 1 && s[0] != -1) || s[1] <= 0 || s[2] <= 0 || s[3] <= 0)
       fail("input '" + tensorName(t) + "' has shape " + shapeStr(s) + ", expected [1, H, W, C]");
@@ -274,6 +282,7 @@ class TfliteReader {
       in.scale[c] = scale;
       in.offset[c] = float(double(scale) * (shift - double(zp)));
     }
+    builder_->setInput(tensorName(t), activationQuant(t));
     in.source = "input quantization (" + typeName(ty) + ", scale " + std::to_string(scale) + ", zero point " +
                 std::to_string(zp) + ")";
   }
@@ -317,10 +326,21 @@ class TfliteReader {
     const tfl::Tensor* out = tensor(o->outputs()->Get(0), opName + " output");
     const std::string who = "operator " + std::to_string(index) + " (" + opName + ", output '" + tensorName(out) + "')";
     const int in0 = o->inputs()->Get(0);
-    if (in0 != current_)
-      fail(who + " reads tensor " + std::to_string(in0) + ", not the previous output " + std::to_string(current_) +
-           ": only chains of operators are supported");
     const tfl::Tensor* inT = tensor(in0, who + " input");
+    // The values this operator reads: its activation inputs, each computed by an earlier operator
+    // (operators are stored in execution order, so this also refuses a cycle).
+    auto valueAt = [&](uint32_t i) {
+      const int t = o->inputs()->Get(i);
+      tensor(t, who + " input " + std::to_string(i));
+      const auto found = valueOf_.find(t);
+      if (found == valueOf_.end())
+        fail(who + " reads tensor " + std::to_string(t) + " ('" + tensorName(sg_->tensors()->Get(uint32_t(t))) +
+             "'), which is neither the model input nor the output of an earlier operator");
+      return found->second;
+    };
+    std::vector<ValueId> reads{valueAt(0)};
+    const int outIndex = o->outputs()->Get(0);
+    if (valueOf_.count(outIndex)) fail(who + " writes tensor " + std::to_string(outIndex) + ", which already has a producer");
     const auto inShape = shapeOf(inT);
     auto input = [&](uint32_t i) -> const tfl::Tensor* {
       if (o->inputs()->size() <= i || o->inputs()->Get(i) < 0) return nullptr;
@@ -429,7 +449,7 @@ class TfliteReader {
         if (!mapIs1x1 || os.empty() || inCount != outCount || os.back() != inShape.back())
           unsupported(who + ": reshape " + shapeStr(inShape) + " -> " + shapeStr(os) +
                " is not supported (only flattening a 1x1 map)");
-        current_ = o->outputs()->Get(0);
+        valueOf_[outIndex] = reads[0];
         return;  // no node: the data is unchanged
       }
       case op::kSoftmax: {
@@ -438,13 +458,33 @@ class TfliteReader {
         n.kind = NodeKind::Softmax;
         break;
       }
+      case op::kAdd: {
+        if (o->inputs()->size() != 2) fail(who + ": expected 2 inputs, found " + std::to_string(o->inputs()->size()));
+        const auto* opt = o->builtin_options_as_AddOptions();
+        const tfl::Tensor* other = tensor(o->inputs()->Get(1), who + " input 1");
+        if (shapeOf(other) != inShape || shapeOf(out) != inShape)
+          unsupported(who + ": inputs " + shapeStr(inShape) + " and " + shapeStr(shapeOf(other)) + " -> " + shapeStr(shapeOf(out)) +
+                      "; mobilevk adds tensors of one shape (no broadcasting)");
+        if (isQuantized(inT) != isQuantized(other) || (isQuantized(inT) && inT->type() != other->type()))
+          fail(who + ": input 0 is " + typeName(inT->type()) + " and input 1 " + typeName(other->type()));
+        reads.push_back(valueAt(1));
+        d.activation = fusedActivation(opt ? opt->fused_activation_function() : 0, who);
+        n.kind = NodeKind::Add;
+        break;
+      }
       default:
-        unsupported(who + " is not supported (mobilevk runs CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
+        unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
                    "MAX_POOL_2D, RESHAPE, SOFTMAX)");
     }
-    n.quant = quantizedLayer(n, inT, out, input(1), input(2), who);
-    graph_->nodes.push_back(std::move(n));
-    current_ = o->outputs()->Get(0);
+    n.quant = quantizedLayer(n, inT, out, n.kind == NodeKind::Add ? nullptr : input(1), n.kind == NodeKind::Add ? nullptr : input(2), who);
+    valueOf_[outIndex] = builder_->add(std::move(n), std::move(reads), activationQuant(out), tensorName(out));
+  }
+
+  // An activation tensor's grid, where it is 8-bit with one scale (what a value carries).
+  std::optional<TensorQuant> activationQuant(const tfl::Tensor* t) const {
+    if (!isQuantized(t) || !t->quantization() || !t->quantization()->scale() || t->quantization()->scale()->size() != 1)
+      return std::nullopt;
+    return tensorQuant(t, "tensor '" + tensorName(t) + "'");
   }
 
   static bool isQuantized(const tfl::Tensor* t) { return t && (t->type() == type::kUInt8 || t->type() == type::kInt8); }
@@ -513,8 +553,9 @@ class TfliteReader {
   std::vector<uint8_t> bytes_;
   const tfl::Model* model_ = nullptr;
   const tfl::SubGraph* sg_ = nullptr;
+  GraphBuilder* builder_ = nullptr;
   Graph* graph_ = nullptr;
-  int current_ = -1;
+  std::map<int, ValueId> valueOf_;  // file tensor index -> value
 };
 
 }  // namespace

@@ -11,7 +11,7 @@ using Factory = std::unique_ptr<GpuOp> (*)(Gpu&, const Node&, Precision, const s
 
 // In NodeKind order (both come from graph/op_list.h).
 const Factory kFactories[] = {
-#define MVK_FACTORY(kind, weights, outputShape) &makeGpuOp##kind,
+#define MVK_FACTORY(kind, ...) &makeGpuOp##kind,
     MVK_OP_KINDS(MVK_FACTORY)
 #undef MVK_FACTORY
 };
@@ -20,7 +20,7 @@ static_assert(sizeof(kFactories) / sizeof(kFactories[0]) == kNodeKindCount, "one
 using IntegerFactory = std::unique_ptr<GpuOp> (*)(Gpu&, const Node&, const std::shared_ptr<const IntegerWeights>&,
                                                  const KernelVariant*);
 const IntegerFactory kIntegerFactories[] = {
-#define MVK_INTEGER_FACTORY(kind, weights, outputShape) &makeIntegerGpuOp##kind,
+#define MVK_INTEGER_FACTORY(kind, ...) &makeIntegerGpuOp##kind,
     MVK_OP_KINDS(MVK_INTEGER_FACTORY)
 #undef MVK_INTEGER_FACTORY
 };

@@ -21,12 +21,12 @@ struct IntegerWeights;
 std::unique_ptr<GpuOp> makeIntegerGpuOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
                                         const KernelVariant* variant = nullptr);
 
-#define MVK_GPU_FACTORY(kind, weights, outputShape)                                       \
+#define MVK_GPU_FACTORY(kind, ...)                                       \
   std::unique_ptr<GpuOp> makeGpuOp##kind(Gpu& gpu, const Node& node, Precision precision, \
                                          const std::shared_ptr<const PackedWeights>& packed, const KernelVariant* variant);
 MVK_OP_KINDS(MVK_GPU_FACTORY)
 #undef MVK_GPU_FACTORY
-#define MVK_INTEGER_GPU_FACTORY(kind, weights, outputShape) \
+#define MVK_INTEGER_GPU_FACTORY(kind, ...) \
   std::unique_ptr<GpuOp> makeIntegerGpuOp##kind(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& packed, \
                                                 const KernelVariant* variant);
 MVK_OP_KINDS(MVK_INTEGER_GPU_FACTORY)

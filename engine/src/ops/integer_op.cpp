@@ -128,16 +128,16 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
   return w;
 }
 
-IntegerOp::IntegerOp(Gpu& gpu, const Node& node) : GpuOp(gpu, Precision::FP32), name_(node.name), desc_(node.conv) {
+IntegerOp::IntegerOp(Gpu& gpu, const Node& node)
+    : GpuOp(gpu, Precision::FP32), name_(node.name), desc_(withoutWeights(node.conv)) {
   const QuantizedLayer& q = requireQuant(node);
   quant_.input = q.input;
   quant_.output = q.output;
+  quant_.otherInputs = q.otherInputs;
   quant_.activationMin = q.activationMin;
   quant_.activationMax = q.activationMax;
   isSigned_ = q.input.type == QuantType::Int8 ? 1 : 0;
   int8Storage_ = true;
-  desc_.weights.clear();
-  desc_.bias.clear();
 }
 
 PipelineDesc IntegerOp::integerPipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec,

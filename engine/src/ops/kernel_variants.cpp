@@ -100,9 +100,10 @@ const KernelVariant* findKernelVariant(NodeKind kind, KernelPath path, const std
   return nullptr;
 }
 
-std::string fusionProblem(const Graph& graph, size_t i, const Shape& depthwiseOutput) {
-  if (i + 1 >= graph.nodes.size() || graph.nodes[i + 1].kind != NodeKind::PointwiseConv)
-    return "fuses the pointwise layer after it, and none follows";
+std::string fusionProblem(const Graph& graph, NodeId i, const Shape& depthwiseOutput) {
+  const NodeId consumer = graph.soleConsumer(i);
+  if (consumer < 0 || graph.nodes[size_t(consumer)].kind != NodeKind::PointwiseConv)
+    return "fuses the pointwise layer that alone reads its output, and there is none";
   if (depthwiseOutput.h * depthwiseOutput.w > 14 * 14)
     return "is for maps up to 14x14, this one is " + std::to_string(depthwiseOutput.h) + "x" + std::to_string(depthwiseOutput.w);
   return "";

@@ -42,10 +42,11 @@ struct KernelVariant {
   uint32_t tileChannelGroups = 0;
 };
 
-// Why depthwise node `i` of `graph` cannot run a FusedPointwise variant, or "" when it can: the
-// node after it must be a pointwise convolution, and the map at most 14x14 (the late layers, where
-// two dispatches' overhead is a large share of little work).
-std::string fusionProblem(const Graph& graph, size_t i, const Shape& depthwiseOutput);
+// Why depthwise node `i` of `graph` cannot run a FusedPointwise variant, or "" when it can: its
+// output's only consumer must be a pointwise convolution (and the output no graph output), and the
+// map at most 14x14 (the late layers, where two dispatches' overhead is a large share of little
+// work).
+std::string fusionProblem(const Graph& graph, NodeId i, const Shape& depthwiseOutput);
 
 // Shared memory a SharedTiles variant uses with the device's subgroup size (0 for other builds).
 uint32_t sharedMemoryBytes(const KernelVariant& variant, uint32_t subgroupSize);

@@ -40,6 +40,14 @@ void GpuOp::bindBuffers(const OpBinding& b, std::vector<BufferView> params) {
   set_ = DescriptorSet(gpu_, *pipeline_, params);
 }
 
+void GpuOp::bindInputs(const OpBinding& b) {
+  if (b.moreInputs.size() != b.moreInputShapes.size())
+    throw Error(ErrorCode::Internal, std::string(kind()) + ": " + std::to_string(b.moreInputs.size()) + " more inputs with " +
+                std::to_string(b.moreInputShapes.size()) + " shapes");
+  for (size_t i = 0; i < b.moreInputs.size(); ++i) checkBuffer(b.moreInputs[i], b.moreInputShapes[i], "input");
+  bindBuffers(b, b.moreInputs);
+}
+
 void GpuOp::readThroughStorageWhereTexelBuffersTooSmall(const std::vector<BufferView>& params) {
   const PipelineDesc& d = pipeline_->desc();
   const uint64_t limit = gpu_.info().caps.maxTexelBufferElements;

@@ -30,9 +30,12 @@ void requirePrecision(Gpu& gpu, Precision p);
 // Where an op reads and writes and the geometry it runs with: one step of a network's plan
 // (runtime/plan.h), computed once, or made by GpuOp::bindStandalone for an op used on its own.
 struct OpBinding {
-  BufferView input, output;
+  BufferView input, output;  // the first input and the output
   Shape inputShape, outputShape;
   WindowGeometry window;  // resolved output size and padding, for ops with a window
+  // The inputs after the first (ADD's second), with their shapes.
+  std::vector<BufferView> moreInputs;
+  std::vector<Shape> moreInputShapes;
 };
 
 // The push-constant head the windowed shaders share (max pool, integer depthwise and max pool):
@@ -101,6 +104,9 @@ class GpuOp {
   // Checks that the input and output ranges hold their shapes, then binds them (bindings 0 and 1)
   // and `params` (bindings 2..) as the op's descriptor set.
   void bindBuffers(const OpBinding& b, std::vector<BufferView> params = {});
+  // bindBuffers for elementwise ops of several inputs: the inputs after the first as bindings 2..,
+  // each checked against its shape.
+  void bindInputs(const OpBinding& b);
 
  private:
   void checkBuffer(const BufferView& b, const Shape& s, const char* role) const;

@@ -16,15 +16,41 @@ Network::Network(Context& context, const Model& model, const NetworkOptions& opt
 
 Network::~Network() = default;
 
-HostTensor Network::run(const HostTensor& input) { return impl_->run(input); }
+HostTensor Network::run(const HostTensor& input) { return impl_->run(input).at(0); }
+std::vector<HostTensor> Network::runOutputs(const HostTensor& input) { return impl_->run(input); }
 
 HostTensor Network::layerOutput(size_t i) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
   if (i >= impl_->layers()) throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  std::vector<uint8_t> out(impl_->plan.bytes[i + 1]);
-  impl_->gpu.download(impl_->frames[0].arena, out.data(), out.size(), impl_->plan.offsets[i + 1]);
-  return impl_->fromDevice(out, i + 1);
+  return impl_->readValue(InternalAccess::graph(impl_->model).outputOf(NodeId(i)));
+}
+
+HostTensor Network::layerOutput(const std::string& valueName) const {
+  if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
+  const Graph& graph = InternalAccess::graph(impl_->model);
+  for (size_t v = 0; v < graph.values.size(); ++v)
+    if (graph.values[v].name == valueName) {
+      std::lock_guard<std::mutex> lock(impl_->mutex);
+      return impl_->readValue(ValueId(v));
+    }
+  throw Error(ErrorCode::InvalidArgument, "model '" + impl_->model.name() + "' has no tensor named '" + valueName + "'");
+}
+
+size_t Network::outputCount() const { return impl_->outputCount(); }
+
+OutputInfo Network::outputInfo(size_t i) const {
+  const ValueId v = impl_->outputValue(i);
+  const Graph& graph = InternalAccess::graph(impl_->model);
+  OutputInfo info;
+  info.name = graph.values.at(size_t(v)).name;
+  info.shape = impl_->plan.shapes.at(size_t(v));
+  if (impl_->integer) {
+    const TensorQuant& q = impl_->quants.at(size_t(v));
+    info.quantized = true;
+    info.quantization = {q.type == QuantType::Int8, q.scale, q.zeroPoint};
+  }
+  return info;
 }
 
 size_t Network::layerCount() const { return impl_->layers(); }
@@ -33,7 +59,7 @@ std::vector<std::string> Network::kernelVariants() const {
   std::vector<std::string> out;
   const auto& ops = impl_->frames.front().ops;
   for (size_t i = 0; i < ops.size(); ++i)
-    out.push_back(impl_->plan.steps[i].fusedIntoPrevious ? "fused" : ops[i]->variant() ? ops[i]->variant()->name : "");
+    out.push_back(impl_->plan.steps[i].fusedIntoEarlier ? "fused" : ops[i]->variant() ? ops[i]->variant()->name : "");
   return out;
 }
 Precision Network::precision() const { return impl_->options.precision; }
@@ -53,10 +79,12 @@ RunTimings Network::lastTimings() const {
 
 Shape Network::inputShape() const { return impl_->plan.inputShape(); }
 Shape Network::outputShape() const { return impl_->plan.outputShape(); }
+Shape Network::outputShape(size_t i) const { return impl_->plan.shapes.at(size_t(impl_->outputValue(i))); }
 uint64_t Network::activationBytes() const { return impl_->frames[0].arena.size() * impl_->frames.size(); }
 uint64_t Network::stagingBytes() const {
   uint64_t bytes = impl_->inStaging.size();
-  for (const auto& f : impl_->frames) bytes += f.readback.size();
+  for (const auto& f : impl_->frames)
+    for (const auto& r : f.readbacks) bytes += r.size();
   return bytes;
 }
 size_t Network::barrierCount() const { return impl_->plan.barriers; }
@@ -94,11 +122,11 @@ void Network::record(VkCommandBuffer cmd, int frame) {
   impl_->recordFrame(cmd, size_t(frame), Impl::RecordSteps{});
 }
 
-DeviceTensor Network::Impl::deviceTensor(size_t frame, size_t tensor) const {
-  const auto v = view(frame, tensor);
-  DeviceTensor t{v.buffer->handle(), v.offset, v.size, plan.shapes.at(tensor), options.precision};
+DeviceTensor Network::Impl::deviceTensor(size_t frame, ValueId value) const {
+  const auto v = view(frame, value);
+  DeviceTensor t{v.buffer->handle(), v.offset, v.size, plan.shapes.at(size_t(value)), options.precision};
   if (integer) {
-    const TensorQuant& q = quants.at(tensor);
+    const TensorQuant& q = quants.at(size_t(value));
     t.quantized = true;
     t.quantization = {q.type == QuantType::Int8, q.scale, q.zeroPoint};
   }
@@ -107,18 +135,29 @@ DeviceTensor Network::Impl::deviceTensor(size_t frame, size_t tensor) const {
 
 DeviceTensor Network::inputTensor(int frame) const {
   checkFrame(frame, impl_->frames.size());
-  return impl_->deviceTensor(size_t(frame), 0);
+  return impl_->deviceTensor(size_t(frame), impl_->plan.input);
 }
 
-DeviceTensor Network::outputTensor(int frame) const {
+DeviceTensor Network::outputTensor(int frame) const { return outputTensor(size_t(0), frame); }
+
+DeviceTensor Network::outputTensor(size_t i, int frame) const {
   checkFrame(frame, impl_->frames.size());
-  return impl_->deviceTensor(size_t(frame), impl_->plan.shapes.size() - 1);
+  return impl_->deviceTensor(size_t(frame), impl_->outputValue(i));
 }
 
-HostTensor Network::readOutput(int frame) const {
+HostTensor Network::readOutput(int frame) const { return readOutput(size_t(0), frame); }
+
+HostTensor Network::readOutput(size_t i, int frame) const {
+  checkFrame(frame, impl_->frames.size());
+  impl_->outputValue(i);
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->readFrameOutputs(size_t(frame)).at(i);
+}
+
+std::vector<HostTensor> Network::readOutputs(int frame) const {
   checkFrame(frame, impl_->frames.size());
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->readFrameOutput(size_t(frame));
+  return impl_->readFrameOutputs(size_t(frame));
 }
 
 void Network::submitImage(const ImageSource& image, int frame, VkSemaphore wait, VkPipelineStageFlags waitStage,
@@ -146,6 +185,10 @@ void Network::forgetImageView(VkImageView view) {
 }
 
 HostTensor Network::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
+  return impl_->runPixels(rgba, width, height).at(0);
+}
+
+std::vector<HostTensor> Network::runPixelsOutputs(const uint8_t* rgba, uint32_t width, uint32_t height) {
   return impl_->runPixels(rgba, width, height);
 }
 

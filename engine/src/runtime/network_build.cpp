@@ -24,8 +24,7 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
                   (graph.integerProblem.empty() ? "is not a quantized file with integers for every layer"
                                                 : "cannot run in integers: " + graph.integerProblem) +
                   "; use Execution::Float");
-    quants.push_back(graph.nodes.front().quant->input);
-    for (const auto& n : graph.nodes) quants.push_back(n.quant->output);
+    for (const auto& v : graph.values) quants.push_back(*v.quant);
     const DeviceCapabilities& caps = gpu.info().caps;
     if (o.dotProduct == NetworkOptions::DotProduct::Packed && !caps.integerDotProduct)
       throw Error(ErrorCode::Unsupported, "packed 8-bit dot products: " + gpu.describe() +
@@ -42,7 +41,7 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
   choosePrecision(graph);
   chooseKernelVariants(graph);
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-  plan = planExecution(graph, o.batch, options.precision, integer, o.keepLayerOutputs, align, fuseWithNext);
+  plan = planExecution(graph, o.batch, options.precision, integer, o.keepLayerOutputs, align, fusedWith);
   checkTensorsFitDevice(graph);
   if (o.framesInFlight < 1 || o.framesInFlight > 16)
     throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
@@ -64,24 +63,34 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
                              false);
     for (size_t i = 0; i < graph.nodes.size(); ++i) {
       const PlannedStep& step = plan.steps[i];
-      if (step.fusedWithNext) {  // this node and the next in one dispatch, from tensor i to tensor i + 2
-        frames[f].ops.push_back(std::make_unique<DepthwisePointwiseConv>(gpu, weights[i], weights[i + 1], variants[i]));
-        frames[f].ops[i]->bind({view(f, i), view(f, i + 2), step.input, plan.steps[i + 1].output, step.window});
+      const Node& node = graph.nodes[i];
+      OpBinding binding{view(f, node.inputs.at(0)), view(f, node.outputs.at(0)), step.inputShapes.at(0), step.output, step.window, {}, {}};
+      for (size_t k = 1; k < node.inputs.size(); ++k) {
+        binding.moreInputs.push_back(view(f, node.inputs[k]));
+        binding.moreInputShapes.push_back(step.inputShapes[k]);
+      }
+      if (step.fusedWith >= 0) {  // this node and its pointwise consumer in one dispatch
+        const size_t j = size_t(step.fusedWith);
+        frames[f].ops.push_back(std::make_unique<DepthwisePointwiseConv>(gpu, weights[i], weights[j], variants[i]));
+        binding.output = view(f, graph.nodes[j].outputs.at(0));
+        binding.outputShape = plan.steps[j].output;
+        frames[f].ops[i]->bind(binding);
         continue;
       }
-      // A node fused into the previous one keeps its op (its default variant, bound but never
+      // A node fused into an earlier one keeps its op (its default variant, bound but never
       // recorded) so that every node has one.
-      const KernelVariant* variant = step.fusedIntoPrevious ? nullptr : variants[i];
-      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, graph.nodes[i], integerWeights[i], variant)
-                                      : makeGpuOp(gpu, graph.nodes[i], options.precision, weights[i], variant));
-      frames[f].ops[i]->bind({view(f, i), view(f, i + 1), step.input, step.output, step.window});
+      const KernelVariant* variant = step.fusedIntoEarlier ? nullptr : variants[i];
+      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, node, integerWeights[i], variant)
+                                      : makeGpuOp(gpu, node, options.precision, weights[i], variant));
+      frames[f].ops[i]->bind(binding);
     }
   }
   if (gpu.usesStaging()) {
-    inStaging = Buffer(gpu, plan.bytes.front(), MemoryUsage::Upload, "input staging");
+    inStaging = Buffer(gpu, plan.bytes.at(size_t(plan.input)), MemoryUsage::Upload, "input staging");
     for (size_t f = 0; f < frames.size(); ++f)
-      frames[f].readback = Buffer(gpu, plan.bytes.back(), MemoryUsage::Readback,
-                                  "output readback of frame " + std::to_string(f));
+      for (size_t i = 0; i < plan.outputs.size(); ++i)
+        frames[f].readbacks.push_back(Buffer(gpu, plan.bytes.at(size_t(plan.outputs[i])), MemoryUsage::Readback,
+                                             "readback of output " + std::to_string(i) + " of frame " + std::to_string(f)));
   }
   if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
   record();
@@ -94,7 +103,8 @@ void Network::Impl::checkTensorsFitDevice(const Graph& graph) const {
   const auto& shapes = plan.shapes;
   for (size_t t = 0; t < shapes.size(); ++t) {
     if (plan.bytes[t] <= range) continue;
-    const std::string what = t == 0 ? "the input" : "the output of '" + graph.nodes[t - 1].name + "'";
+    const NodeId producer = graph.values[t].producer;
+    const std::string what = producer < 0 ? "the input" : "the output of '" + graph.nodes[size_t(producer)].name + "'";
     const std::string advice =
         options.batch == 1 ? "the input resolution " + std::to_string(shapes[0].h) + "x" + std::to_string(shapes[0].w) +
                                  " is too large for this device"
@@ -108,7 +118,7 @@ void Network::Impl::recordFrame(VkCommandBuffer c, size_t frame, const RecordSte
   const VulkanFunctions& vk = gpu.vk();
   if (s.timestamps) s.timestamps->reset(c);
   if (s.hostInput) {
-    VkBufferCopy region{0, plan.offsets.front(), s.hostInput->size()};
+    VkBufferCopy region{0, plan.offsets.at(size_t(plan.input)), s.hostInput->size()};
     vk.CmdCopyBuffer(c, s.hostInput->handle(), frames.at(frame).arena.handle(), 1, &region);
     transferToComputeBarrier(vk, c);
   }
@@ -142,7 +152,7 @@ void Network::Impl::recordDispatches(VkCommandBuffer c, const TimestampPool* ts,
   if (ts) ts->write(c, 0);
   for (size_t i = 0; i < ops.size(); ++i) {
     if (plan.steps[i].barrierBefore) computeToComputeBarrier(vk, c);
-    if (!plan.steps[i].fusedIntoPrevious) ops[i]->record(c);
+    if (!plan.steps[i].fusedIntoEarlier) ops[i]->record(c);
     if (ts) ts->write(c, uint32_t(i + 1));
   }
 }
@@ -150,17 +160,19 @@ void Network::Impl::recordDispatches(VkCommandBuffer c, const TimestampPool* ts,
 void Network::Impl::recordOutputCopy(VkCommandBuffer c, bool download, size_t frame) const {
   const VulkanFunctions& vk = gpu.vk();
   const Frame& fr = frames.at(frame);
-  if (download && fr.readback) {
+  if (download && !fr.readbacks.empty()) {
     computeToTransferBarrier(vk, c);
-    VkBufferCopy region{plan.offsets.back(), 0, fr.readback.size()};
-    vk.CmdCopyBuffer(c, fr.arena.handle(), fr.readback.handle(), 1, &region);
+    for (size_t i = 0; i < fr.readbacks.size(); ++i) {
+      VkBufferCopy region{plan.offsets.at(size_t(plan.outputs[i])), 0, fr.readbacks[i].size()};
+      vk.CmdCopyBuffer(c, fr.arena.handle(), fr.readbacks[i].handle(), 1, &region);
+    }
   }
   anyToHostBarrier(vk, c);
 }
 
 void Network::Impl::recordReadbacks() {
   for (size_t f = 0; f < frames.size(); ++f) {
-    if (!frames[f].readback) continue;  // host-visible: readOutput copies from the arena
+    if (frames[f].readbacks.empty()) continue;  // host-visible: readOutput copies from the arena
     RecordSteps s;
     s.dispatches = false;
     s.toHost = true;
@@ -171,25 +183,25 @@ void Network::Impl::recordReadbacks() {
 
 ImageInput& Network::Impl::images(size_t frame) {
   auto& in = frames.at(frame).imageInput;
-  if (!in) in = integer ? std::make_unique<ImageInput>(gpu, quants.front()) : std::make_unique<ImageInput>(gpu, options.precision);
+  if (!in) in = integer ? std::make_unique<ImageInput>(gpu, quants.at(size_t(plan.input))) : std::make_unique<ImageInput>(gpu, options.precision);
   return *in;
 }
 
 void Network::Impl::recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex, size_t frame) {
   images(frame).record(c, src.view, src.layout, src.width, src.height, src.format,
-                       {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(frame, 0),
+                       {src.cropX, src.cropY, src.cropWidth, src.cropHeight}, model.input(), view(frame, plan.input),
                        plan.inputShape(), batchIndex);
 }
 
 std::vector<uint8_t> Network::Impl::toDevice(const HostTensor& t) const {
   if (!integer) return encodeStorage(packNC4HW4(t), options.precision);
-  return packQuantizedNC4HW4(t.shape, quantizeInput(model, t), quants.front().zeroPoint);
+  return packQuantizedNC4HW4(t.shape, quantizeInput(model, t), quants.at(size_t(plan.input)).zeroPoint);
 }
 
-HostTensor Network::Impl::fromDevice(const std::vector<uint8_t>& raw, size_t tensor) const {
-  const Shape& s = plan.shapes.at(tensor);
+HostTensor Network::Impl::fromDevice(const std::vector<uint8_t>& raw, ValueId value) const {
+  const Shape& s = plan.shapes.at(size_t(value));
   if (!integer) return unpackNC4HW4(decodeStorage(raw, options.precision), s);
-  const TensorQuant& q = quants.at(tensor);
+  const TensorQuant& q = quants.at(size_t(value));
   const std::vector<int32_t> values = unpackQuantizedNC4HW4(raw, s, q.type == QuantType::Int8);
   HostTensor real(s);
   for (size_t i = 0; i < values.size(); ++i) real.data[i] = q.scale * float(values[i] - q.zeroPoint);
@@ -227,15 +239,16 @@ void Network::Impl::choosePrecision(const Graph& graph) {
 void Network::Impl::chooseKernelVariants(const Graph& graph) {
   const KernelPath path = integer ? KernelPath::Integer : KernelPath::Float;
   const TuningTable& table = tuning;
-  std::vector<Shape> shapes{graph.inputShape(options.batch)};
-  for (const Shape& s : graph.inferShapes(options.batch)) shapes.push_back(s);
+  const std::vector<Shape> shapes = graph.inferShapes(options.batch);
   variants.assign(graph.nodes.size(), nullptr);
-  fuseWithNext.assign(graph.nodes.size(), false);
+  fusedWith.assign(graph.nodes.size(), -1);
+  std::vector<bool> fusedIntoEarlier(graph.nodes.size(), false);
   tuningKeys.clear();
   size_t covered = 0;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
-    const std::string key = layerTuningKey(node, shapes[i], shapes[i + 1], path, storageName());
+    const Shape& out = shapes[size_t(node.outputs.at(0))];
+    const std::string key = layerTuningKey(node, shapes[size_t(node.inputs.at(0))], out, path, storageName());
     tuningKeys.push_back(key);
     const auto tuned = table.layers.find(key);
     if (tuned == table.layers.end()) continue;  // the op takes the device's default
@@ -244,10 +257,14 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
     std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, options.precision);
     const bool fuses = v && v->build == KernelVariant::Build::FusedPointwise;
     if (why.empty() && fuses) {
-      why = i > 0 && fuseWithNext[i - 1] ? "its layer already runs fused into the previous one"
-            : options.keepLayerOutputs    ? "keepLayerOutputs needs the depthwise output in memory"
-                                          : fusionProblem(graph, i, shapes[i + 1]);
-      fuseWithNext[i] = why.empty();
+      const NodeId consumer = graph.soleConsumer(NodeId(i));
+      why = fusedIntoEarlier[i]        ? "its layer already runs fused into an earlier one"
+            : options.keepLayerOutputs ? "keepLayerOutputs needs the depthwise output in memory"
+                                       : fusionProblem(graph, NodeId(i), out);
+      if (why.empty()) {
+        fusedWith[i] = consumer;
+        fusedIntoEarlier[size_t(consumer)] = true;
+      }
     }
     if (why.empty()) variants[i] = v;
     else

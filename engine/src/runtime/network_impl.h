@@ -38,15 +38,17 @@ struct Network::Impl {
   Model model;
   NetworkOptions options;
   ExecutionPlan plan;
-  // Integer execution (NetworkOptions::Execution::Integer): 8-bit tensors, each with its file's
-  // quantization ([0] the input, [i + 1] node i's output).
+  // Integer execution (NetworkOptions::Execution::Integer): 8-bit tensors, each value with its
+  // file's quantization (quants, by value id).
   bool integer = false;
   InnerProduct innerProduct = InnerProduct::Plain;  // NetworkOptions::DotProduct resolved
   // Per node: the kernel variant from the tuning cache, or null (the op's default for the device).
   std::vector<const KernelVariant*> variants;
   std::vector<std::string> tuningKeys;  // per node (runtime/tuning_cache.h)
   TuningTable tuning;                   // options.tuningCache, parsed (empty when absent or ignored)
-  std::vector<bool> fuseWithNext;       // per node: runs fused with the next (a FusedPointwise variant)
+  // Per node: the node it runs fused with (a FusedPointwise variant: the pointwise consumer of its
+  // output), or -1.
+  std::vector<NodeId> fusedWith;
   void chooseKernelVariants(const Graph& graph);
   // NetworkOptions::PrecisionPolicy::Auto: sets options.precision from the tuning cache's decision
   // for this model and batch, and precisionReason to why.
@@ -61,17 +63,17 @@ struct Network::Impl {
     Buffer arena;
     std::unique_ptr<ImageInput> imageInput;
     std::unique_ptr<CommandBuffer> submitCmd;  // for submitImage()
-    // Where memory is not host-visible: the frame's output is copied here for the host (by run(),
+    // Where memory is not host-visible: the frame's outputs are copied here for the host (by run(),
     // runPixels() and readOutput(frame), all of which wait for it under the network's lock), the
     // last by readbackCmd, recorded once, so that readOutput allocates and records nothing per call.
-    Buffer readback;
+    std::vector<Buffer> readbacks;  // one per graph output
     std::unique_ptr<CommandBuffer> readbackCmd;
   };
   std::vector<Frame> frames;
   Buffer inStaging;
   std::unique_ptr<CommandBuffer> cmd;
   std::unique_ptr<Fence> fence;
-  std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after dispatch i
+  std::unique_ptr<TimestampPool> timestamps;  // [0] before the first dispatch, [i+1] after node i's step
   std::mutex mutex;
   struct PixelPath {
     std::unique_ptr<Rgba8Image> image;
@@ -90,13 +92,16 @@ struct Network::Impl {
   // Host floats -> the device's storage format of the input (integers: put on the input's grid),
   // and tensor t's device bytes back to floats (integers: dequantized).
   std::vector<uint8_t> toDevice(const HostTensor& t) const;
-  HostTensor fromDevice(const std::vector<uint8_t>& raw, size_t tensor) const;
+  HostTensor fromDevice(const std::vector<uint8_t>& raw, ValueId value) const;
 
-  BufferView view(size_t frame, size_t t) const {
-    return BufferView(frames.at(frame).arena, plan.offsets[t], plan.bytes[t]);
+  BufferView view(size_t frame, ValueId v) const {
+    return BufferView(frames.at(frame).arena, plan.offsets.at(size_t(v)), plan.bytes.at(size_t(v)));
   }
   size_t layers() const { return plan.steps.size(); }
-  DeviceTensor deviceTensor(size_t frame, size_t tensor) const;
+  DeviceTensor deviceTensor(size_t frame, ValueId value) const;
+  size_t outputCount() const { return plan.outputs.size(); }
+  // Throws naming the count when `i` is not an output.
+  ValueId outputValue(size_t i) const;
 
   // What one recording of a frame holds around (or instead of) the network's dispatches. Every
   // path records through recordFrame: run() (host tensor in, output to the host), runPixels()
@@ -125,30 +130,33 @@ struct Network::Impl {
   // dispatch waits for any earlier compute write (the image input, or the host's).
   void recordDispatches(VkCommandBuffer c, const TimestampPool* ts, size_t frame) const;
 
-  // Output to the host: with `download`, into the frame's readback buffer where memory is not
+  // Outputs to the host: with `download`, into the frame's readback buffers where memory is not
   // host-visible; then a host barrier.
   void recordOutputCopy(VkCommandBuffer c, bool download, size_t frame) const;
 
 
   void recordReadbacks();
 
-  // The output of a frame the host recorded and waited for.
-  HostTensor readFrameOutput(size_t frame) const;
+  // The outputs of a frame the host recorded and waited for.
+  std::vector<HostTensor> readFrameOutputs(size_t frame) const;
 
-  // The output of `frame` once a copy to its readback buffer (where there is one) has completed.
-  HostTensor readOutput(size_t frame) const;
+  // Output `i` of `frame` once a copy to its readback buffer (where there is one) has completed.
+  HostTensor readOutput(size_t frame, size_t i) const;
+  std::vector<HostTensor> readOutputs(size_t frame) const;
+  // Any value of frame 0 (keepLayerOutputs keeps them all).
+  HostTensor readValue(ValueId v) const;
 
   ImageInput& images(size_t frame);
 
   void recordImage(VkCommandBuffer c, const ImageSource& src, int batchIndex, size_t frame);
 
-  HostTensor run(const HostTensor& input);
+  std::vector<HostTensor> run(const HostTensor& input);
 
-  // Replays a recorded frame-0 command buffer, waits for it and reads the output (via `readback`
-  // where memory is not host-visible).
-  HostTensor submitAndRead(VkCommandBuffer c, const char* what);
+  // Replays a recorded frame-0 command buffer, waits for it and reads the outputs (via the
+  // readback buffers where memory is not host-visible).
+  std::vector<HostTensor> submitAndRead(VkCommandBuffer c, const char* what);
 
-  HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);
+  std::vector<HostTensor> runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);
 };
 
 }  // namespace mobilevk

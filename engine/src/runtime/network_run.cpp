@@ -8,25 +8,45 @@
 
 namespace mobilevk {
 
-HostTensor Network::Impl::readFrameOutput(size_t frame) const {
+std::vector<HostTensor> Network::Impl::readFrameOutputs(size_t frame) const {
   const Frame& fr = frames.at(frame);
   if (fr.readbackCmd) {
     fence->reset();
     gpu.submit(fr.readbackCmd->handle(), fence->handle(), "output readback");
     fence->wait("output readback");
   }
-  return readOutput(frame);
+  return readOutputs(frame);
 }
 
-HostTensor Network::Impl::readOutput(size_t frame) const {
-  const Buffer& staging = frames.at(frame).readback;
-  std::vector<uint8_t> out(plan.bytes.back());
-  if (staging) std::memcpy(out.data(), staging.mapped(), out.size());
-  else gpu.download(frames.at(frame).arena, out.data(), out.size(), plan.offsets.back());
-  return fromDevice(out, plan.shapes.size() - 1);
+ValueId Network::Impl::outputValue(size_t i) const {
+  if (i >= plan.outputs.size())
+    throw Error(ErrorCode::InvalidArgument, "output " + std::to_string(i) + " does not exist: the network has " +
+                std::to_string(plan.outputs.size()) + " output" + (plan.outputs.size() == 1 ? "" : "s"));
+  return plan.outputs[i];
 }
 
-HostTensor Network::Impl::run(const HostTensor& input) {
+HostTensor Network::Impl::readOutput(size_t frame, size_t i) const {
+  const ValueId v = outputValue(i);
+  const Frame& fr = frames.at(frame);
+  std::vector<uint8_t> out(plan.bytes.at(size_t(v)));
+  if (!fr.readbacks.empty()) std::memcpy(out.data(), fr.readbacks.at(i).mapped(), out.size());
+  else gpu.download(fr.arena, out.data(), out.size(), plan.offsets.at(size_t(v)));
+  return fromDevice(out, v);
+}
+
+HostTensor Network::Impl::readValue(ValueId v) const {
+  std::vector<uint8_t> out(plan.bytes.at(size_t(v)));
+  gpu.download(frames[0].arena, out.data(), out.size(), plan.offsets.at(size_t(v)));
+  return fromDevice(out, v);
+}
+
+std::vector<HostTensor> Network::Impl::readOutputs(size_t frame) const {
+  std::vector<HostTensor> outs;
+  for (size_t i = 0; i < plan.outputs.size(); ++i) outs.push_back(readOutput(frame, i));
+  return outs;
+}
+
+std::vector<HostTensor> Network::Impl::run(const HostTensor& input) {
   if (input.shape != plan.inputShape())
     throw Error(ErrorCode::InvalidArgument, "input of shape " + input.shape.str() + " does not match the network's " + plan.inputShape().str());
   if (input.data.size() != input.shape.elements())
@@ -35,18 +55,18 @@ HostTensor Network::Impl::run(const HostTensor& input) {
   std::lock_guard<std::mutex> lock(mutex);
   const auto in = toDevice(input);
   if (inStaging) std::memcpy(inStaging.mapped(), in.data(), in.size());
-  else gpu.upload(frames[0].arena, in.data(), in.size(), plan.offsets.front());
+  else gpu.upload(frames[0].arena, in.data(), in.size(), plan.offsets.at(size_t(plan.input)));
   return submitAndRead(cmd->handle(), "inference");
 }
 
-HostTensor Network::Impl::submitAndRead(VkCommandBuffer c, const char* what) {
+std::vector<HostTensor> Network::Impl::submitAndRead(VkCommandBuffer c, const char* what) {
   fence->reset();
   gpu.submit(c, fence->handle(), what);
   fence->wait(what);
-  return readOutput(0);
+  return readOutputs(0);
 }
 
-HostTensor Network::Impl::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
+std::vector<HostTensor> Network::Impl::runPixels(const uint8_t* rgba, uint32_t width, uint32_t height) {
   if (!rgba || width == 0 || height == 0) throw Error(ErrorCode::InvalidArgument, "runPixels: no pixels given");
   if (plan.inputShape().n != 1) throw Error(ErrorCode::InvalidArgument, "runPixels classifies one image; the network has batch " + std::to_string(plan.inputShape().n));
   const uint32_t maxSide = gpu.info().caps.maxImageDimension2D;

@@ -1,25 +1,33 @@
 #include "runtime/plan.h"
 
+#include <algorithm>
+
 #include "graph/op_table.h"
 #include "half.h"
+#include "mobilevk/error.h"
 
 namespace mobilevk {
 
 namespace {
 
 // Accesses since the last barrier, to place a barrier only on a real hazard (read-after-write,
-// write-after-read, write-after-write on overlapping bytes).
+// write-after-read, write-after-write on overlapping bytes); two reads never conflict.
 class HazardTracker {
  public:
-  bool needsBarrier(uint64_t readLo, uint64_t readHi, uint64_t writeLo, uint64_t writeHi) const {
+  struct Range {
+    uint64_t lo, hi;
+  };
+  bool needsBarrier(const std::vector<Range>& reads, const std::vector<Range>& writes) const {
+    const auto overlaps = [](const Range& x, const Access& a) { return x.lo < a.hi && a.lo < x.hi; };
     for (const auto& a : accesses_) {
-      const bool overlapRead = readLo < a.hi && a.lo < readHi;
-      const bool overlapWrite = writeLo < a.hi && a.lo < writeHi;
-      if ((a.write && (overlapRead || overlapWrite)) || (!a.write && overlapWrite)) return true;
+      for (const auto& r : reads)
+        if (a.write && overlaps(r, a)) return true;
+      for (const auto& w : writes)
+        if (overlaps(w, a)) return true;
     }
     return false;
   }
-  void add(uint64_t lo, uint64_t hi, bool write) { accesses_.push_back({lo, hi, write}); }
+  void add(const Range& r, bool write) { accesses_.push_back({r.lo, r.hi, write}); }
   void clear() { accesses_.clear(); }
 
  private:
@@ -33,53 +41,76 @@ class HazardTracker {
 }  // namespace
 
 ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment,
-                            const std::vector<bool>& fuseWithNext) {
-  const auto fused = [&](size_t i) { return i < fuseWithNext.size() && fuseWithNext[i]; };
+                            const std::vector<NodeId>& fusedWith) {
+  const auto partner = [&](size_t i) { return i < fusedWith.size() ? fusedWith[i] : -1; };
   ExecutionPlan plan;
-  plan.shapes.push_back(graph.inputShape(batch));
-  for (const auto& s : graph.inferShapes(batch)) plan.shapes.push_back(s);
+  plan.input = graph.inputValue;
+  plan.outputs = graph.outputs;
+  plan.shapes = graph.inferShapes(batch);
   for (const auto& s : plan.shapes) plan.bytes.push_back(int8 ? s.packedElements() : deviceTensorBytes(s, precision));
 
-  // Tensor t is written at step t (t = 0: the upload) and read at step t + 1; the output is read
-  // by the download after the last node.
-  const int last = int(plan.shapes.size());
-  std::vector<TensorLifetime> lifetimes;
-  for (int t = 0; t < last; ++t) lifetimes.push_back({plan.bytes[t], t, keepAll || t == last - 1 ? last : t + 1});
-  // A fused pair's output is written at the first step, while that step still reads its input:
-  // their lifetimes must overlap so that they never share memory.
-  for (size_t i = 0; i < graph.nodes.size(); ++i)
-    if (fused(i)) lifetimes[i + 2].firstStep = int(i + 1);
+  std::vector<NodeId> fusedInto(graph.nodes.size(), -1);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const NodeId j = partner(i);
+    if (j < 0) continue;
+    if (graph.soleConsumer(NodeId(i)) != j || fusedInto[i] >= 0 || fusedInto[size_t(j)] >= 0)
+      throw Error(ErrorCode::Internal, "node '" + graph.nodes[i].name + "' cannot run fused with node " + std::to_string(j));
+    fusedInto[size_t(j)] = NodeId(i);
+  }
+
+  // Step s = node s + 1; step 0 is the upload of the input. A value lives from the step that
+  // writes it to the last that reads it; graph outputs until the downloads after the last step.
+  const int end = int(graph.nodes.size()) + 1;
+  std::vector<TensorLifetime> lifetimes(graph.values.size());
+  for (size_t v = 0; v < graph.values.size(); ++v) {
+    const Value& value = graph.values[v];
+    const int written = value.producer < 0 ? 0 : value.producer + 1;
+    int lastRead = written;
+    for (NodeId c : value.consumers) lastRead = std::max(lastRead, c + 1);
+    lifetimes[v] = {plan.bytes[v], written, keepAll || value.graphOutput ? end : lastRead};
+  }
+  // A fused pair writes the second node's output at the first node's step, while that step still
+  // reads its input: their lifetimes must overlap so that they never share memory.
+  for (size_t j = 0; j < graph.nodes.size(); ++j)
+    if (fusedInto[j] >= 0) {
+      auto& life = lifetimes[size_t(graph.outputOf(NodeId(j)))];
+      life.firstStep = std::min(life.firstStep, fusedInto[j] + 1);
+    }
   const MemoryPlan memory = planMemory(lifetimes, alignment);
   plan.offsets = memory.offsets;
   plan.arenaBytes = memory.arenaBytes;
 
   // The same for every frame, whose arenas share one layout. The first dispatch always waits for
   // any earlier compute write (the image input, or the host's).
+  const auto range = [&](ValueId v) { return HazardTracker::Range{plan.offsets[size_t(v)], plan.offsets[size_t(v)] + plan.bytes[size_t(v)]}; };
   HazardTracker hazards;
-  hazards.add(plan.offsets[0], plan.offsets[0] + plan.bytes[0], true);
+  hazards.add(range(plan.input), true);
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
     PlannedStep step;
-    step.input = plan.shapes[i];
-    step.output = plan.shapes[i + 1];
+    step.node = NodeId(i);
+    for (ValueId v : node.inputs) step.inputShapes.push_back(plan.shapes[size_t(v)]);
+    step.output = plan.shapes[size_t(node.outputs.at(0))];
     // Kinds without a window keep the default 1x1 one, which resolves to the input size.
-    step.window = resolveWindow(node.name, step.input, node.conv.window);
-    step.fusedWithNext = fused(i);
-    step.fusedIntoPrevious = i > 0 && fused(i - 1);
-    if (step.fusedIntoPrevious) {  // no dispatch of its own
+    step.window = resolveWindow(node.name, step.inputShapes.at(0), node.conv.window);
+    step.fusedWith = partner(i);
+    step.fusedIntoEarlier = fusedInto[i] >= 0;
+    if (step.fusedIntoEarlier) {  // no dispatch of its own
       plan.steps.push_back(step);
       continue;
     }
-    const size_t written = step.fusedWithNext ? i + 2 : i + 1;
-    const uint64_t rLo = plan.offsets[i], rHi = rLo + plan.bytes[i];
-    const uint64_t wLo = plan.offsets[written], wHi = wLo + plan.bytes[written];
-    step.barrierBefore = hazards.needsBarrier(rLo, rHi, wLo, wHi);
+    step.reads = node.inputs;
+    step.writes = step.fusedWith >= 0 ? graph.nodes[size_t(step.fusedWith)].outputs : node.outputs;
+    std::vector<HazardTracker::Range> reads, writes;
+    for (ValueId v : step.reads) reads.push_back(range(v));
+    for (ValueId v : step.writes) writes.push_back(range(v));
+    step.barrierBefore = hazards.needsBarrier(reads, writes);
     if (step.barrierBefore) {
       hazards.clear();
       if (i > 0) ++plan.barriers;
     }
-    hazards.add(rLo, rHi, false);
-    hazards.add(wLo, wHi, true);
+    for (const auto& r : reads) hazards.add(r, false);
+    for (const auto& w : writes) hazards.add(w, true);
     plan.steps.push_back(step);
   }
   return plan;

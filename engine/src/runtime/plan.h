@@ -1,7 +1,8 @@
 #pragma once
 // Everything about running a graph that is the same for every frame, computed once when a Network
-// is made: each tensor's shape, size and place in the frame's arena, each step's resolved window,
-// and where a barrier must separate two dispatches. Ops bind from its steps; recording reads it.
+// is made: each value's shape, size and place in the frame's arena (lifetimes from its producer to
+// its last consumer), each step's reads, writes and resolved window, and where a barrier must
+// separate two dispatches. Ops bind from its steps; recording reads it.
 #include <cstdint>
 #include <vector>
 
@@ -12,32 +13,39 @@
 namespace mobilevk {
 
 struct PlannedStep {
-  Shape input, output;
-  WindowGeometry window;       // the node's window resolved on `input` (output size, padding)
-  bool barrierBefore = false;  // a compute barrier before this step's dispatch
-  // Fused steps: this one's dispatch also does the next node's work and writes the next node's
-  // output (tensor i + 2), and the next step records nothing. Tensor i + 1 is never written.
-  bool fusedWithNext = false, fusedIntoPrevious = false;
+  NodeId node = 0;
+  std::vector<ValueId> reads, writes;  // what this step's dispatch reads and writes
+  std::vector<Shape> inputShapes;      // of the node's inputs
+  Shape output;                        // of the node's output
+  WindowGeometry window;               // the node's window resolved on its first input
+  bool barrierBefore = false;          // a compute barrier before this step's dispatch
+  // A fused pair (a depthwise node and the pointwise node that is its output's only consumer):
+  // the first step's dispatch does both and writes the second's output; the second records
+  // nothing. The value between them is never written.
+  NodeId fusedWith = -1;         // on the first: the node it does the work of as well
+  bool fusedIntoEarlier = false;  // on the second
 };
 
 struct ExecutionPlan {
-  // Tensor t: [0] the input, [i + 1] the output of step i.
-  std::vector<Shape> shapes;
-  std::vector<uint64_t> bytes;    // device bytes of each tensor
-  std::vector<uint64_t> offsets;  // of each tensor in a frame's arena
+  std::vector<Shape> shapes;      // per value
+  std::vector<uint64_t> bytes;    // device bytes of each value
+  std::vector<uint64_t> offsets;  // of each value in a frame's arena
   uint64_t arenaBytes = 0;
-  std::vector<PlannedStep> steps;  // one per node
+  std::vector<PlannedStep> steps;  // one per node, in node order
   size_t barriers = 0;             // barriers between dispatches (the first dispatch's not counted)
+  ValueId input = 0;
+  std::vector<ValueId> outputs;
 
-  const Shape& inputShape() const { return shapes.front(); }
-  const Shape& outputShape() const { return shapes.back(); }
+  const Shape& inputShape() const { return shapes.at(size_t(input)); }
+  const Shape& outputShape(size_t i = 0) const { return shapes.at(size_t(outputs.at(i))); }
 };
 
-// `keepAll` keeps every tensor alive to the end (for reading layer outputs); `alignment` is the
+// `keepAll` keeps every value alive to the end (for reading layer outputs); `alignment` is the
 // device's storage-buffer offset alignment.
 // `int8` plans the 8-bit tensors of integer execution (one byte per element; `precision` unused).
-// `fuseWithNext` (empty, or one per node): node i runs fused with node i + 1 (PlannedStep).
+// `fusedWith` (empty, or one per node): node i runs fused with node fusedWith[i] (-1: alone), which
+// must be the only consumer of node i's output (PlannedStep).
 ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment,
-                            const std::vector<bool>& fuseWithNext = {});
+                            const std::vector<NodeId>& fusedWith = {});
 
 }  // namespace mobilevk

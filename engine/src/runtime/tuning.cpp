@@ -115,7 +115,8 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
     for (const KernelVariant* v : kernelVariants(graph.nodes[i].kind, path)) {
       if (!unsupportedReason(*v, device.caps, base.precision).empty()) continue;
       if (v->build != KernelVariant::Build::FusedPointwise) candidates[i].push_back(v);
-      else if (fusionProblem(graph, i, impl.plan.shapes[i + 1]).empty()) fusedCandidates[i].push_back(v);
+      else if (fusionProblem(graph, NodeId(i), impl.plan.shapes[size_t(graph.outputOf(NodeId(i)))]).empty())
+        fusedCandidates[i].push_back(v);
     }
     trials = std::max(trials, candidates[i].size());
   }
@@ -195,15 +196,16 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
     layer.defaultVariant = def ? def->name : "";
     for (const auto& [name, ms] : samples[key]) layer.measured.push_back({name, median(ms)});
     if (layer.measured.empty()) continue;  // every trial of this layer was rejected
-    // A fused variant's time is this layer's and the next one's: it wins only against the best
-    // unfused variant plus the next layer's best.
+    // A fused variant's time is this layer's and its consumer's: it wins only against the best
+    // unfused variant plus the consumer's best.
     const auto fuses = [&](const std::string& name) {
       const KernelVariant* v = findKernelVariant(node.kind, path, name);
       return v && v->build == KernelVariant::Build::FusedPointwise;
     };
     double nextBest = INFINITY;
-    if (i + 1 < graph.nodes.size())
-      for (const auto& [name, ms] : samples[impl.tuningKeys[i + 1]]) nextBest = std::min(nextBest, median(ms));
+    const NodeId consumer = graph.soleConsumer(NodeId(i));
+    if (consumer >= 0)
+      for (const auto& [name, ms] : samples[impl.tuningKeys[size_t(consumer)]]) nextBest = std::min(nextBest, median(ms));
     layer.ms = INFINITY;
     for (const auto& [name, ms] : layer.measured) {
       const double cost = fuses(name) ? ms : ms + (std::isfinite(nextBest) ? nextBest : 0.0);

@@ -39,7 +39,11 @@ std::string modelPrecisionKey(const Graph& graph, int batch) {
     const auto* b = static_cast<const unsigned char*>(data);
     for (size_t i = 0; i < bytes; ++i) h = (h ^ b[i]) * 1099511628211ull;
   };
-  for (const Node& n : graph.nodes) {
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& n = graph.nodes[i];
+    // A chain's edges need no hashing (each node reads the one before); any other edge does.
+    const bool chained = n.inputs.size() == 1 && n.inputs[0] == (i == 0 ? graph.inputValue : graph.outputOf(NodeId(i - 1)));
+    if (!chained) mix(n.inputs.data(), n.inputs.size() * sizeof(ValueId));
     mix(&n.kind, sizeof n.kind);
     mix(n.name.data(), n.name.size());
     mix(n.conv.weights.data(), n.conv.weights.size() * sizeof(float));
