@@ -23,14 +23,16 @@ const imagesDir = path.join(shared, 'images');
 const images = fs.readdirSync(imagesDir).filter((f) => /\.(bmp|jpe?g|png)$/i.test(f)).sort()
                  .map((f) => path.join(imagesDir, f));
 const modelsDir = path.join(shared, 'models');
+const only = option('--only', '');
 const models = [
-  // The MobileNetV1 files (the networks mobilevk runs; ../shared also holds V2, SSD, DeepLab and
-  // PoseNet files for the graph work to come, which join this list as they become runnable).
-  ...fs.readdirSync(modelsDir).filter((f) => /^mobilenet_v1_.*_quant(_embedding_extractor)?\.tflite$/.test(f)).sort()
+  // The MobileNetV1 and V2 classifiers (../shared also holds SSD, DeepLab and PoseNet files for the
+  // work to come, which join this list as they become runnable).
+  ...fs.readdirSync(modelsDir).filter((f) => /^mobilenet_v1_.*_quant(_embedding_extractor)?\.tflite$/.test(f) ||
+                                             /^(tf2_)?mobilenet_v2_.*(_quant|_ptq)\.tflite$/.test(f)).sort()
        .map((f) => path.join(modelsDir, f)),
   ...fs.readdirSync(path.join(modelsDir, 'mlir')).filter((f) => f.endsWith('.tflite')).sort()
        .map((f) => path.join(modelsDir, 'mlir', f)),
-];
+].filter((m) => !only || new RegExp(only).test(path.basename(m)));
 fs.mkdirSync(work, {recursive: true});
 
 let failed = false;

@@ -26,4 +26,6 @@
   X(GlobalAvgPool, std::nullopt, pooledShape, 1, Device)                  \
   X(Softmax, std::nullopt, sameShape, 1, Device)                          \
   X(MaxPool2D, std::nullopt, windowShape, 1, Device)                      \
-  X(Add, std::nullopt, sameShapes, 2, Device)
+  X(Add, std::nullopt, sameShapes, 2, Device)                             \
+  X(Mean, std::nullopt, pooledShape, 1, Device)                           \
+  X(Quantize, std::nullopt, sameShape, 1, Device)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cfloat>
+#include <climits>
+#include <cstdint>
 #include <cmath>
 #include <cstring>
 
@@ -70,6 +72,69 @@ AddParams addParams(const TensorQuant& a, const TensorQuant& b, const TensorQuan
   p.activationMin = activationMin;
   p.activationMax = activationMax;
   return p;
+}
+
+}  // namespace mobilevk
+
+namespace mobilevk {
+
+FixedPointMultiplier fixedPointMultiplier(double factor) {
+  FixedPointMultiplier m;
+  if (factor == 0.0) return m;
+  int exponent = 0;
+  const double q = std::frexp(factor, &exponent);  // factor = q * 2^exponent, q in [0.5, 1)
+  int64_t fixed = int64_t(std::round(q * double(1ll << 31)));
+  if (fixed == (1ll << 31)) {
+    fixed /= 2;
+    ++exponent;
+  }
+  if (exponent < -31) {
+    exponent = 0;
+    fixed = 0;
+  }
+  m.multiplier = int32_t(fixed);
+  m.shift = exponent;
+  return m;
+}
+
+int32_t multiplyByQuantizedMultiplier(int32_t x, const FixedPointMultiplier& m) {
+  const int leftShift = m.shift > 0 ? m.shift : 0, rightShift = m.shift > 0 ? 0 : -m.shift;
+  const int64_t a = int64_t(x) * (int64_t(1) << leftShift);
+  int32_t high;
+  if (a == INT32_MIN && m.multiplier == INT32_MIN) {
+    high = INT32_MAX;
+  } else {
+    const int64_t ab = a * int64_t(m.multiplier);
+    const int64_t nudge = ab >= 0 ? (int64_t(1) << 30) : 1 - (int64_t(1) << 30);
+    high = int32_t((ab + nudge) / (int64_t(1) << 31));  // truncates toward zero, as gemmlowp's
+  }
+  const int32_t mask = int32_t((int64_t(1) << rightShift) - 1);
+  const int32_t remainder = high & mask;
+  const int32_t threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+  return (high >> rightShift) + (remainder > threshold ? 1 : 0);
+}
+
+RequantizeParams requantizeParams(const TensorQuant& in, const TensorQuant& out, const std::string& layer) {
+  const double factor = double(in.scale) / double(out.scale);
+  // TFLite's Requantize takes effective scales its fixed-point multiplier can hold: below 2^31.
+  if (!(factor > 0.0 && factor < double(1u << 31)))
+    throw Error(ErrorCode::Unsupported, layer + ": requantizing " + in.str() + " to " + out.str() + " needs factor " +
+                std::to_string(factor) + ", which integer QUANTIZE does not take");
+  RequantizeParams p;
+  p.m = fixedPointMultiplier(factor);
+  p.inputZeroPoint = in.zeroPoint;
+  p.outputZeroPoint = out.zeroPoint;
+  p.outputMin = out.qmin();
+  p.outputMax = out.qmax();
+  return p;
+}
+
+float meanScale(const TensorQuant& in, const TensorQuant& out, int32_t count, const std::string& layer) {
+  const float scale = in.scale / (out.scale * float(count));
+  if (!std::isfinite(scale) || scale <= 0.0f || scale >= 256.0f)
+    throw Error(ErrorCode::Unsupported, layer + ": MEAN's scale " + std::to_string(scale) + " (input " + in.str() + ", output " +
+                out.str() + ", " + std::to_string(count) + " values) is outside (0, 256), which integer execution supports");
+  return scale;
 }
 
 }  // namespace mobilevk

@@ -108,3 +108,36 @@ inline int32_t quantizedAdd(int32_t a, int32_t b, const AddParams& p) {
 }
 
 }  // namespace mobilevk
+
+namespace mobilevk {
+
+// TFLite's fixed-point multiplier of a real factor: factor = multiplier * 2^(shift - 31), the
+// multiplier in [2^30, 2^31) (QuantizeMultiplier), and the product of an int32 with it: a
+// saturating rounding doubling high multiply, then a rounding right shift (MultiplyByQuantizedMultiplier).
+struct FixedPointMultiplier {
+  int32_t multiplier = 0;
+  int32_t shift = 0;
+};
+FixedPointMultiplier fixedPointMultiplier(double factor);
+int32_t multiplyByQuantizedMultiplier(int32_t x, const FixedPointMultiplier& m);
+
+// QUANTIZE between 8-bit grids as TFLite's builtin computes it (XNNPACK takes no mixed-type
+// requantization): out = clamp(MultiplyByQuantizedMultiplier(q - inZeroPoint, in/out scales) +
+// outZeroPoint) on the output type. Throws (Unsupported, naming `layer`) for a pair of types
+// LiteRT does not convert.
+struct RequantizeParams {
+  FixedPointMultiplier m;
+  int32_t inputZeroPoint = 0, outputZeroPoint = 0, outputMin = 0, outputMax = 255;
+};
+RequantizeParams requantizeParams(const TensorQuant& in, const TensorQuant& out, const std::string& layer);
+inline int32_t requantizeValue(int32_t q, const RequantizeParams& p) {
+  const int32_t v = multiplyByQuantizedMultiplier(q - p.inputZeroPoint, p.m) + p.outputZeroPoint;
+  return v < p.outputMin ? p.outputMin : v > p.outputMax ? p.outputMax : v;
+}
+
+// MEAN over height and width (global pooling in TF2 files) as XNNPACK computes it for LiteRT: the
+// integer sum less count * input zero point, times inputScale / (outputScale * count) in float,
+// rounded to nearest even, plus the output zero point, clamped to the output type.
+float meanScale(const TensorQuant& in, const TensorQuant& out, int32_t count, const std::string& layer);
+
+}  // namespace mobilevk

@@ -4,6 +4,7 @@
 // is how old TOCO uint8 files express ReLU6.
 #include <flatbuffers/flatbuffers.h>
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -23,7 +24,7 @@ namespace {
 
 namespace op {
 constexpr int kAdd = 0, kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
-              kSoftmax = 25;
+              kSoftmax = 25, kMean = 40, kQuantize = 114;
 }
 namespace type {
 constexpr int kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt8 = 9;
@@ -472,11 +473,41 @@ class TfliteReader {
         n.kind = NodeKind::Add;
         break;
       }
+      case op::kMean: {
+        // Global pooling as TF2 writes it: the mean over height and width of an NHWC tensor.
+        if (inShape.size() != 4) fail(who + ": input has shape " + shapeStr(inShape) + ", expected NHWC");
+        const tfl::Tensor* axes = input(1);
+        if (!axes) fail(who + ": missing axis tensor");
+        const std::string whoA = "axis tensor '" + tensorName(axes) + "' of " + who;
+        if (axes->type() != type::kInt32) fail(whoA + " is " + typeName(axes->type()) + ", expected INT32");
+        const auto [adata, acount] = constantBytes(axes, whoA);
+        const std::vector<int32_t> axis = integers(axes, adata, acount);
+        std::vector<int32_t> sorted;
+        for (int32_t a : axis) sorted.push_back(a < 0 ? a + 4 : a);
+        std::sort(sorted.begin(), sorted.end());
+        if (sorted != std::vector<int32_t>{1, 2}) {
+          std::string list;
+          for (int32_t a : axis) list += (list.empty() ? "" : ",") + std::to_string(a);
+          unsupported(who + ": mean over axes [" + list + "]; mobilevk takes the mean over height and width (axes [1,2])");
+        }
+        n.kind = NodeKind::Mean;
+        break;
+      }
+      case op::kQuantize: {
+        const int from = inT->type(), to = out->type();
+        const bool eightBit = (from == type::kUInt8 || from == type::kInt8) && (to == type::kUInt8 || to == type::kInt8);
+        if (!eightBit)
+          unsupported(who + ": QUANTIZE from " + typeName(from) + " to " + typeName(to) +
+                      "; mobilevk requantizes between 8-bit grids (UINT8 and INT8) only");
+        n.kind = NodeKind::Quantize;
+        break;
+      }
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "MAX_POOL_2D, RESHAPE, SOFTMAX)");
+                   "MAX_POOL_2D, MEAN, QUANTIZE, RESHAPE, SOFTMAX)");
     }
-    n.quant = quantizedLayer(n, inT, out, n.kind == NodeKind::Add ? nullptr : input(1), n.kind == NodeKind::Add ? nullptr : input(2), who);
+    const bool weighted = hasWeights(n.kind);
+    n.quant = quantizedLayer(n, inT, out, weighted ? input(1) : nullptr, weighted ? input(2) : nullptr, who);
     valueOf_[outIndex] = builder_->add(std::move(n), std::move(reads), activationQuant(out), tensorName(out));
   }
 
@@ -509,9 +540,9 @@ class TfliteReader {
                                                const tfl::Tensor* weights, const tfl::Tensor* bias,
                                                const std::string& who) const {
     if (!isQuantized(in) || !isQuantized(out)) return std::nullopt;
-    if (in->type() != out->type())
+    if (in->type() != out->type() && n.kind != NodeKind::Quantize)
       fail(who + ": input is " + typeName(in->type()) + " and output " + typeName(out->type()) +
-           "; mixed uint8/int8 layers are not executed");
+           "; mixed uint8/int8 layers are not executed (only QUANTIZE converts)");
     QuantizedLayer q;
     q.input = tensorQuant(in, who);
     q.output = tensorQuant(out, who);
