@@ -274,15 +274,30 @@ std::string tuningCacheOption(const Args& args) {
 
 mobilevk::Model modelOption(const Args& args) {
   if (args.has("model")) {
-    if (args.has("alpha") || args.has("resolution") || args.has("classes"))
-      throw UsageError{"--model cannot be combined with --alpha/--resolution/--classes"};
+    if (args.has("alpha") || args.has("resolution") || args.has("classes") || args.has("architecture"))
+      throw UsageError{"--model cannot be combined with --architecture/--alpha/--resolution/--classes"};
     return mobilevk::Model::load(args.value("model"));
   }
-  mobilevk::MobileNetV1Options o;  // random weights: speed does not depend on their values
-  o.alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
-  o.resolution = args.intValue("resolution", 224, 32, 2048);
-  o.classes = args.intValue("classes", 1000, 0, 100000);
-  return mobilevk::Model::mobileNetV1(o);
+  // Random weights: speed does not depend on their values.
+  const std::string architecture = args.value("architecture", "mobilenet_v1");
+  const float alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
+  const int resolution = args.intValue("resolution", 224, 32, 2048);
+  const int classes = args.intValue("classes", 1000, 0, 100000);
+  if (architecture == "mobilenet_v1") {
+    mobilevk::MobileNetV1Options o;
+    o.alpha = alpha;
+    o.resolution = resolution;
+    o.classes = classes;
+    return mobilevk::Model::mobileNetV1(o);
+  }
+  if (architecture == "mobilenet_v2") {
+    mobilevk::MobileNetV2Options o;
+    o.alpha = alpha;
+    o.resolution = resolution;
+    o.classes = classes;
+    return mobilevk::Model::mobileNetV2(o);
+  }
+  throw UsageError{"--architecture must be mobilenet_v1 or mobilenet_v2, got '" + architecture + "'"};
 }
 
 mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args) {

@@ -88,8 +88,8 @@ constexpr uint64_t kTuningCacheLimit = 64ull << 20;
 // not given or over kTuningCacheLimit (with a warning naming it). A file that cannot be read is an
 // error naming it; one for another device, stale or corrupt is the library's to ignore with a warning.
 std::string tuningCacheOption(const Args& args);
-// The model of bench and tune: --model PATH, or MobileNetV1 with random weights from --alpha,
-// --resolution, --classes.
+// The model of summary, bench and tune: --model PATH, or the paper's network with random weights
+// from --architecture mobilenet_v1|mobilenet_v2 (default v1), --alpha, --resolution, --classes.
 mobilevk::Model modelOption(const Args& args);
 // --dot-product auto|packed|plain: integer execution's inner product (NetworkOptions::DotProduct).
 mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args);

@@ -69,7 +69,7 @@ int runPeak(const cli::Args& args) {
 
 int cmdBench(const std::vector<std::string>& argv) {
   cli::Args args("bench", argv,
-                 {"model", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "device-profile", "precision",
+                 {"model", "architecture", "alpha", "resolution", "classes", "batch", "iterations", "warmup", "device", "device-profile", "precision",
                   "pipeline-cache", "execution", "dot-product", "tuning-cache"},
                  {"per-layer", "json", "peak"});
   if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};

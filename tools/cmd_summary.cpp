@@ -9,20 +9,9 @@
 using nlohmann::json;
 
 int cmdSummary(const std::vector<std::string>& argv) {
-  cli::Args args("summary", argv, {"alpha", "resolution", "classes", "model"}, {"json"});
+  cli::Args args("summary", argv, {"architecture", "alpha", "resolution", "classes", "model"}, {"json"});
   if (!args.positional().empty()) throw cli::UsageError{"unexpected argument '" + args.positional()[0] + "'"};
-  mobilevk::Model model = [&] {
-    if (args.has("model")) {
-      if (args.has("alpha") || args.has("resolution") || args.has("classes"))
-        throw cli::UsageError{"--model cannot be combined with --alpha/--resolution/--classes"};
-      return mobilevk::Model::load(args.value("model"));
-    }
-    mobilevk::MobileNetV1Options o;
-    o.alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
-    o.resolution = args.intValue("resolution", 224, 32, 2048);
-    o.classes = args.intValue("classes", 1000, 0, 100000);
-    return mobilevk::Model::mobileNetV1(o);
-  }();
+  mobilevk::Model model = cli::modelOption(args);
   const auto layers = model.layers();
   auto shapeVec = [](const mobilevk::Shape& s) { return std::vector<int>{s.n, s.h, s.w, s.c}; };
   if (args.has("json")) {

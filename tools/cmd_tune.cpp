@@ -18,7 +18,7 @@
 
 int cmdTune(const std::vector<std::string>& argv) {
   cli::Args args("tune", argv,
-                 {"model", "alpha", "resolution", "classes", "batch", "iterations", "device", "device-profile", "precision", "execution",
+                 {"model", "architecture", "alpha", "resolution", "classes", "batch", "iterations", "device", "device-profile", "precision", "execution",
                   "dot-product", "tuning-cache", "pipeline-cache", "input-range"},
                  {"overwrite", "json"});
   if (!args.has("tuning-cache")) throw cli::UsageError{"--tuning-cache FILE is required (where the cache is written)"};

@@ -33,14 +33,14 @@ const Command kCommands[] = {
      "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
      "                      run GPU and CPU reference side by side; per-layer differences\n"},
     {"bench", cmdBench,
-     "  bench [--model PATH | --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
+     "  bench [--model PATH | --architecture mobilenet_v1|mobilenet_v2 --alpha A --resolution R] [--batch N] [--iterations K] [--warmup W]\n"
      "        [--device D] [--precision fp32|fp16|auto] [--per-layer] [--json] [--pipeline-cache FILE]\n"
      "        [--tuning-cache FILE] [--execution E] [--dot-product D] [--device-profile P]\n"
      "                      time replays of the recorded network: GPU timestamps, host end-to-end\n"
      "  bench --peak [--device D] [--json]\n"
      "                      the device's measured FMA rate and memory bandwidth\n"},
     {"tune", cmdTune,
-     "  tune [--model PATH | --alpha A --resolution R] [--batch N] [--precision fp32|fp16|auto] [--iterations K]\n"
+     "  tune [--model PATH | --architecture mobilenet_v1|mobilenet_v2 --alpha A --resolution R] [--batch N] [--precision fp32|fp16|auto] [--iterations K]\n"
      "       [--device D] [--json] --tuning-cache FILE [--overwrite] [PHOTO... with --precision auto]\n"
      "       [--input-range LO,HI] [--execution E] [--dot-product D] [--device-profile P] [--pipeline-cache FILE]\n"
      "                      time every kernel variant on each layer; write the fastest per layer shape\n"
@@ -49,7 +49,7 @@ const Command kCommands[] = {
      "                      and max |dprob| <= 0.01 against fp32 on the photos (--precision auto then\n"
      "                      in classify, bench and webcam runs it)\n"},
     {"summary", cmdSummary,
-     "  summary [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
+     "  summary [--architecture mobilenet_v1|mobilenet_v2] [--alpha A] [--resolution R] [--classes N] [--model PATH] [--json]\n"
      "                      per-layer table: shapes, mult-adds, parameters\n"},
     {"devices", cmdDevices,
      "  devices [--json]    list Vulkan devices and their compute capabilities, and the built-in device profiles\n"

@@ -313,6 +313,35 @@ mvk_result mvk_output_buffer(mvk_network network, VkBuffer* buffer, VkDeviceSize
   return MVK_OK;
 }
 
+size_t mvk_network_output_count(mvk_network network) { return network ? network->network->outputCount() : 0; }
+
+mvk_result mvk_network_output_info(mvk_network network, size_t index, mvk_output_info* info) {
+  if (!network || !info) return invalid("mvk_network_output_info: network or info is NULL");
+  return guarded([&] {
+    const mobilevk::OutputInfo o = network->network->outputInfo(index);
+    if (network->outputNames.empty()) network->outputNames.resize(network->network->outputCount());
+    network->outputNames[index] = o.name;
+    *info = {};
+    info->name = network->outputNames[index].c_str();
+    info->shape[0] = o.shape.n;
+    info->shape[1] = o.shape.h;
+    info->shape[2] = o.shape.w;
+    info->shape[3] = o.shape.c;
+    info->count = o.shape.elements();
+    info->quantized = o.quantized;
+    info->is_signed = o.quantization.isSigned;
+    info->scale = o.quantization.scale;
+    info->zero_point = o.quantization.zeroPoint;
+  });
+}
+
+mvk_result mvk_read_output_at(mvk_network network, size_t index, int frame, float* out, size_t count) {
+  if (!network || !out) return invalid("mvk_read_output_at: network or out is NULL");
+  mobilevk::HostTensor result;
+  const mvk_result r = guarded([&] { result = network->network->readOutput(index, frame); });
+  return r == MVK_OK ? copyOut(result, out, count) : r;
+}
+
 void mvk_forget_image_view(mvk_network network, VkImageView view) {
   if (network) network->network->forgetImageView(view);
 }

@@ -127,6 +127,22 @@ mvk_result mvk_record_frame(mvk_network network, VkCommandBuffer cmd, int frame)
 mvk_result mvk_read_output(mvk_network network, float* out, size_t out_count);
 mvk_result mvk_read_output_frame(mvk_network network, int frame, float* out, size_t out_count);
 mvk_result mvk_output_buffer(mvk_network network, VkBuffer* buffer, VkDeviceSize* offset, VkDeviceSize* size);
+
+/* A model's several outputs (a detector's boxes and scores; the calls above read output 0). */
+size_t mvk_network_output_count(mvk_network network);
+typedef struct mvk_output_info {
+  const char* name;       /* the model's name for the tensor; valid while the network lives */
+  int32_t shape[4];       /* N, H, W, C at the network's batch */
+  size_t count;           /* floats mvk_read_output_at writes: N * H * W * C */
+  int quantized;          /* integer execution: the tensor's 8-bit grid follows */
+  int is_signed;          /* int8 (1) or uint8 (0) */
+  float scale;
+  int32_t zero_point;
+} mvk_output_info;
+mvk_result mvk_network_output_info(mvk_network network, size_t index, mvk_output_info* info);
+/* Output `index` of frame slot `frame` as floats (dequantized in integer execution), after the
+ * host's submission completed, or after mvk_classify_rgba8. */
+mvk_result mvk_read_output_at(mvk_network network, size_t index, int frame, float* out, size_t count);
 /* Forget a view passed to mvk_record_image_input before destroying it. */
 void mvk_forget_image_view(mvk_network network, VkImageView view);
 

@@ -39,6 +39,18 @@ struct MobileNetV1Options {
   uint32_t seed = 1;      // random weights (speed does not depend on their values)
 };
 
+// MobileNetV2 (Sandler et al. 2018): the stem conv, 17 inverted residual blocks (1x1 expand by 6,
+// 3x3 depthwise, linear 1x1 project; a residual ADD where shapes match), a 1x1 conv to 1280, pooling,
+// FC. Channels are int(c * alpha) rounded to a multiple of 8 (at least 90% of it), as the paper's
+// code does; the last conv keeps 1280 below alpha 1.
+struct MobileNetV2Options {
+  float alpha = 1.0f;     // 0.35 .. 1.4 in the paper
+  int resolution = 224;   // 96 .. 224 in the paper
+  int classes = 1000;
+  bool softmax = true;
+  uint32_t seed = 1;
+};
+
 // How a quantized file maps a tensor's integers to real numbers: real = scale * (q - zeroPoint),
 // q a uint8 (isSigned false) or int8 value.
 struct Quantization {
@@ -57,6 +69,8 @@ class Model {
   static Model fromTflite(const void* data, size_t size, const std::string& name = "TFLite model in memory");
   // The paper's MobileNetV1 with random weights (BN folded, ReLU6 after every conv).
   static Model mobileNetV1(const MobileNetV1Options& options);
+  // The paper's MobileNetV2 with random weights, likewise.
+  static Model mobileNetV2(const MobileNetV2Options& options);
 
   const std::string& name() const;
   const std::string& format() const;  // "tflite", "keras", "builtin"

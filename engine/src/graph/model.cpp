@@ -1,7 +1,5 @@
-#include <random>
 #include "graph/model_access.h"
 
-#include "graph/builder.h"
 #include "graph/graph.h"
 #include "import/importers.h"
 #include "mobilevk/error.h"
@@ -90,73 +88,6 @@ Model Model::fromTflite(const void* data, size_t size, const std::string& name) 
   if (!data && size) throw Error(ErrorCode::InvalidArgument, name + ": no data given");
   const auto* bytes = static_cast<const uint8_t*>(data);
   return ModelAccess::model(importTfliteBytes(std::vector<uint8_t>(bytes, bytes + size), name));
-}
-
-Model Model::mobileNetV1(const MobileNetV1Options& o) {
-  if (!(o.alpha > 0.0f) || o.alpha > 4.0f) throw Error(ErrorCode::InvalidArgument, "alpha must be in (0, 4], got " + std::to_string(o.alpha));
-  if (o.resolution < 32 || o.resolution > 2048)
-    throw Error(ErrorCode::InvalidArgument, "resolution must be in [32, 2048], got " + std::to_string(o.resolution));
-  if (o.classes < 0) throw Error(ErrorCode::InvalidArgument, "classes must be >= 0, got " + std::to_string(o.classes));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "mobilenet_v1_%g_%d", double(o.alpha), o.resolution);
-  GraphBuilder b(buf, "builtin");
-  Graph* g = &b.graph();
-  ValueId cur = b.input();
-  g->input.height = g->input.width = o.resolution;
-  g->input.source = "MobileNet convention [-1, 1]";
-  std::mt19937 rng(o.seed);
-
-  auto ch = [&](int c) { return std::max(1, int(c * o.alpha)); };
-  // He-style scaling keeps activations O(1) through 27 layers, so the random network's numbers
-  // stay in a realistic range (speed does not depend on them, but comparisons do).
-  auto addConv = [&](NodeKind kind, const std::string& name, int in, int out, int k, int stride) {
-    Node n;
-    n.kind = kind;
-    n.name = name;
-    auto& d = n.conv;
-    d.name = name;
-    d.inChannels = in;
-    d.outChannels = out;
-    const bool window = kind == NodeKind::Conv2D || kind == NodeKind::DepthwiseConv;
-    d.window = {window ? k : 1, window ? k : 1, stride, stride, window ? Padding::same() : Padding::valid()};
-    const size_t count = kind == NodeKind::DepthwiseConv ? size_t(k) * k * in : size_t(out) * k * k * in;
-    const int fanIn = kind == NodeKind::DepthwiseConv ? k * k : k * k * in;
-    std::normal_distribution<float> w(0.0f, std::sqrt(2.0f / float(fanIn)));
-    d.weights.resize(count);
-    for (auto& v : d.weights) v = w(rng);
-    std::uniform_real_distribution<float> bias(-0.1f, 0.1f);
-    d.bias.resize(out);
-    for (auto& v : d.bias) v = bias(rng);
-    d.activation = kind == NodeKind::FullyConnected ? Activation::none() : Activation::relu6();
-    cur = b.add(std::move(n), {cur});
-  };
-
-  addConv(NodeKind::Conv2D, "conv1", 3, ch(32), 3, 2);
-  struct Block { int out, stride; };
-  const Block blocks[] = {{64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1},
-                          {512, 1}, {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
-  int c = ch(32);
-  for (int i = 0; i < 13; ++i) {
-    const std::string id = std::to_string(i + 1);
-    addConv(NodeKind::DepthwiseConv, "conv_dw_" + id, c, c, 3, blocks[i].stride);
-    addConv(NodeKind::PointwiseConv, "conv_pw_" + id, c, ch(blocks[i].out), 1, 1);
-    c = ch(blocks[i].out);
-  }
-  Node pool;
-  pool.kind = NodeKind::GlobalAvgPool;
-  pool.name = "global_avg_pool";
-  cur = b.add(pool, {cur});
-  if (o.classes > 0) {
-    addConv(NodeKind::FullyConnected, "fc", c, o.classes, 1, 1);
-    if (o.softmax) {
-      Node sm;
-      sm.kind = NodeKind::Softmax;
-      sm.name = "softmax";
-      cur = b.add(sm, {cur});
-    }
-  }
-  b.markOutput(cur);
-  return Model(b.finish());
 }
 
 }  // namespace mobilevk

@@ -27,7 +27,7 @@ constexpr int kAdd = 0, kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, k
               kSoftmax = 25, kMean = 40, kQuantize = 114;
 }
 namespace type {
-constexpr int kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt8 = 9;
+constexpr int kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt16 = 7, kInt8 = 9;
 }
 
 const char* builtinName(int code) {
@@ -51,6 +51,7 @@ std::string typeName(int t) {
     case type::kInt32: return "INT32";
     case type::kUInt8: return "UINT8";
     case type::kInt64: return "INT64";
+    case type::kInt16: return "INT16";
     case type::kInt8: return "INT8";
     default: return "type " + std::to_string(t);
   }

@@ -1,0 +1,295 @@
+// The ops MobileNetV2 added (ADD, MEAN, QUANTIZE): each GPU kernel against its CPU twin, integers bit
+// for bit, floats within bounds justified per op; the twins themselves against independent
+// arithmetic where it is exact.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <set>
+
+#include "cpu/reference.h"
+#include "graph/op_table.h"
+#include "helpers.h"
+#include "internal_access.h"
+#include "mobilevk/error.h"
+#include "ops/gpu_op_table.h"
+#include "ops/integer_op.h"
+#include "half.h"
+#include "vulkan/command.h"
+#include "vulkan/gpu.h"
+
+using namespace mobilevk;
+
+namespace {
+
+int32_t randomIn(std::mt19937& rng, int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng); }
+
+QuantizedTensor randomQuantized(const Shape& s, const TensorQuant& q, std::mt19937& rng) {
+  QuantizedTensor t(s, q);
+  for (auto& v : t.data) v = randomIn(rng, q.qmin(), q.qmax());
+  return t;
+}
+
+// Runs `op` on the GPU over device copies of `inputs` (8-bit tensors with `int8`, else float of
+// `precision`), the output buffer first filled with a sentinel so an unwritten element cannot pass.
+std::vector<uint8_t> runGpuRaw(GpuOp& op, const std::vector<std::vector<uint8_t>>& inputs, const std::vector<Shape>& shapes,
+                               const Shape& outShape, uint64_t outBytes) {
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  std::vector<Buffer> in;
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    in.emplace_back(gpu, inputs[i].size(), MemoryUsage::Device, "graph op test input");
+    gpu.upload(in.back(), inputs[i].data(), inputs[i].size());
+  }
+  Buffer out(gpu, outBytes, MemoryUsage::Device, "graph op test output");
+  const std::vector<uint8_t> sentinel(outBytes, 0xA5);
+  gpu.upload(out, sentinel.data(), sentinel.size());
+  OpBinding b{in[0], out, shapes[0], outShape, op.window(shapes[0]), {}, {}};
+  for (size_t i = 1; i < in.size(); ++i) {
+    b.moreInputs.push_back(in[i]);
+    b.moreInputShapes.push_back(shapes[i]);
+  }
+  op.bind(b);
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        op.record(cmd);
+        anyToHostBarrier(gpu.vk(), cmd);
+      },
+      "graph op test");
+  std::vector<uint8_t> raw(outBytes);
+  gpu.download(out, raw.data(), raw.size());
+  return raw;
+}
+
+QuantizedTensor runIntegerGpu(const Node& node, const std::vector<const QuantizedTensor*>& inputs) {
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  const auto op = makeIntegerGpuOp(gpu, node, nullptr);
+  std::vector<std::vector<uint8_t>> bytes;
+  std::vector<Shape> shapes;
+  for (const auto* t : inputs) {
+    bytes.push_back(packQuantizedNC4HW4(t->shape, t->data, t->quant.zeroPoint));
+    shapes.push_back(t->shape);
+  }
+  const Shape outShape = op->outputShape(shapes[0]);
+  const TensorQuant& oq = node.quant->output;
+  const auto raw = runGpuRaw(*op, bytes, shapes, outShape, outShape.packedElements());
+  // Lanes past the channel count hold the output zero point.
+  const int c4 = outShape.channelGroups();
+  for (int n = 0; n < outShape.n; ++n)
+    for (int p = 0; p < outShape.h * outShape.w; ++p)
+      for (int lane = outShape.c; lane < c4 * 4; ++lane) {
+        const size_t at = ((size_t(n) * c4 + c4 - 1) * outShape.h * outShape.w + p) * 4 + lane % 4;
+        CHECK(int32_t(oq.type == QuantType::Int8 ? int8_t(raw[at]) : raw[at]) == oq.zeroPoint);
+      }
+  QuantizedTensor out;
+  out.shape = outShape;
+  out.quant = oq;
+  out.data = unpackQuantizedNC4HW4(raw, outShape, oq.type == QuantType::Int8);
+  return out;
+}
+
+HostTensor runFloatGpu(const Node& node, const std::vector<const HostTensor*>& inputs, Precision precision) {
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  const auto op = makeGpuOp(gpu, node, precision, nullptr);
+  std::vector<std::vector<uint8_t>> bytes;
+  std::vector<Shape> shapes;
+  for (const auto* t : inputs) {
+    bytes.push_back(encodeStorage(packNC4HW4(*t), precision));
+    shapes.push_back(t->shape);
+  }
+  const Shape outShape = op->outputShape(shapes[0]);
+  const auto raw = runGpuRaw(*op, bytes, shapes, outShape, deviceTensorBytes(outShape, precision));
+  return unpackNC4HW4(decodeStorage(raw, precision), outShape);
+}
+
+void checkBitExact(const QuantizedTensor& got, const QuantizedTensor& ref) {
+  REQUIRE(got.shape == ref.shape);
+  size_t mismatches = 0, first = 0;
+  for (size_t i = 0; i < ref.data.size(); ++i)
+    if (got.data[i] != ref.data[i] && mismatches++ == 0) first = i;
+  CHECK_MESSAGE(mismatches == 0, mismatches << " of " << ref.data.size() << " differ; first at " << first << ": GPU "
+                                            << got.data[first] << ", CPU " << ref.data[first]);
+}
+
+Node quantNode(NodeKind kind, const std::vector<TensorQuant>& inputs, const TensorQuant& out, bool relu6 = false) {
+  Node n;
+  n.kind = kind;
+  n.name = n.conv.name = nodeKindName(kind);
+  QuantizedLayer q;
+  q.input = inputs.at(0);
+  q.otherInputs.assign(inputs.begin() + 1, inputs.end());
+  q.output = out;
+  q.activationMin = out.qmin();
+  q.activationMax = out.qmax();
+  if (relu6) {
+    n.conv.activation = Activation::relu6();
+    activationRange(out, 0.0f, 6.0f, &q.activationMin, &q.activationMax);
+  }
+  n.quant = q;
+  return n;
+}
+
+const std::vector<Shape> kShapes = {{1, 5, 7, 3}, {3, 4, 4, 13}, {2, 9, 1, 8}, {1, 1, 1, 1}};
+
+}  // namespace
+
+TEST_CASE("integer ADD: GPU equals the CPU twin bit for bit; the twin is exact where the scales are powers of two") {
+  std::mt19937 rng(22001);
+  const QuantType u8 = QuantType::UInt8, s8 = QuantType::Int8;
+  struct Case {
+    QuantType type;
+    float aRatio, bRatio;  // input scale over output scale
+    int32_t za, zb, zo;
+    bool relu6;
+  };
+  const std::vector<Case> cases = {
+      {u8, 1.0f, 1.0f, 128, 128, 128, false},       {u8, 1.0f / 256, 255.9f, 0, 255, 0, false},
+      {s8, 255.9f, 1.0f / 256, -128, 127, -128, false}, {s8, 0.37f, 2.6f, 127, -128, -128, true},
+      {u8, 7.5f, 0.5f, 255, 0, 0, true},            {s8, 1.0f / 1000, 1.0f / 3, 0, 5, -7, false},
+  };
+  for (const Case& c : cases)
+    for (const Shape& s : kShapes) {
+      CAPTURE(s.str());
+      CAPTURE(c.aRatio);
+      CAPTURE(c.bRatio);
+      const float outScale = 0.05f;
+      const TensorQuant a{c.type, c.aRatio * outScale, c.za}, b{c.type, c.bRatio * outScale, c.zb}, o{c.type, outScale, c.zo};
+      const Node node = quantNode(NodeKind::Add, {a, b}, o, c.relu6);
+      const QuantizedTensor x = randomQuantized(s, a, rng), y = randomQuantized(s, b, rng);
+      const QuantizedTensor ref = opKind(NodeKind::Add).integerReference(node, {&x, &y});
+      if (s.elements() > 50 && std::max(c.aRatio, c.bRatio) < 100) CHECK(std::set<int32_t>(ref.data.begin(), ref.data.end()).size() >= 3);
+      if (s.elements() > 50 && std::max(c.aRatio, c.bRatio) > 100) {  // saturation: most outputs at the type's ends
+        size_t ends = 0;
+        for (int32_t v : ref.data) ends += v == o.qmin() || v == o.qmax();
+        CHECK(ends * 2 > ref.data.size());
+      }
+      checkBitExact(runIntegerGpu(node, {&x, &y}), ref);
+    }
+  // Powers of two make every multiplier exact: the result is then the exact sum rounded half up
+  // (one arithmetic shift of the sum plus half), saturated.
+  for (int trial = 0; trial < 2000; ++trial) {
+    const int ea = randomIn(rng, -8, 7), eb = randomIn(rng, -8, 7);
+    const QuantType t = trial % 2 ? s8 : u8;
+    const TensorQuant a{t, std::ldexp(0.05f, ea), randomIn(rng, t == u8 ? 0 : -128, t == u8 ? 255 : 127)};
+    const TensorQuant b{t, std::ldexp(0.05f, eb), randomIn(rng, t == u8 ? 0 : -128, t == u8 ? 255 : 127)};
+    const TensorQuant o{t, 0.05f, randomIn(rng, t == u8 ? 0 : -128, t == u8 ? 255 : 127)};
+    const AddParams p = addParams(a, b, o, o.qmin(), o.qmax(), "add");
+    const int32_t qa = randomIn(rng, a.qmin(), a.qmax()), qb = randomIn(rng, b.qmin(), b.qmax());
+    const double exact = std::ldexp(double(qa - a.zeroPoint), ea) + std::ldexp(double(qb - b.zeroPoint), eb);
+    const double expected = std::min(std::max(std::floor(exact + 0.5) + o.zeroPoint, double(o.qmin())), double(o.qmax()));
+    REQUIRE(quantizedAdd(qa, qb, p) == int32_t(expected));
+  }
+  // XNNPACK's limits: a ratio of 256 or more (or under 2^-10) is refused by name.
+  const TensorQuant big{u8, 256.0f * 0.05f, 0}, out{u8, 0.05f, 0};
+  CHECK_THROWS_WITH_AS(addParams(big, out, out, 0, 255, "residual"), doctest::Contains("residual"), Error);
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("integer MEAN: GPU equals the CPU twin bit for bit, within one quantum of the exact mean") {
+  std::mt19937 rng(22002);
+  const QuantType u8 = QuantType::UInt8, s8 = QuantType::Int8;
+  struct Case {
+    QuantType type;
+    float ratio;  // input scale over output scale
+    int32_t zi, zo;
+  };
+  const std::vector<Case> cases = {{u8, 1.0f, 128, 128}, {s8, 1.0f / 256, -128, 127}, {s8, 255.0f, 127, -128},
+                                   {u8, 3.7f, 0, 255},   {u8, 0.21f, 255, 0},          {s8, 1.0f, -128, -128}};
+  for (const Case& c : cases)
+    for (const Shape& s : {Shape{2, 7, 7, 13}, Shape{1, 3, 5, 4}, Shape{3, 1, 1, 5}, Shape{1, 10, 10, 1}}) {
+      CAPTURE(s.str());
+      CAPTURE(c.ratio);
+      const TensorQuant in{c.type, c.ratio * 0.02f, c.zi}, out{c.type, 0.02f, c.zo};
+      const Node node = quantNode(NodeKind::Mean, {in}, out);
+      const QuantizedTensor x = randomQuantized(s, in, rng);
+      const QuantizedTensor ref = opKind(NodeKind::Mean).integerReference(node, {&x});
+      for (int n = 0; n < s.n; ++n)
+        for (int ch = 0; ch < s.c; ++ch) {
+          double sum = 0;
+          for (int y = 0; y < s.h; ++y)
+            for (int xx = 0; xx < s.w; ++xx) sum += x.at(n, y, xx, ch) - c.zi;
+          const double exact = std::min(std::max(sum * c.ratio / (s.h * s.w) + c.zo, double(out.qmin())), double(out.qmax()));
+          CHECK(std::fabs(ref.at(n, 0, 0, ch) - exact) <= 0.5 + 1e-3);
+        }
+      checkBitExact(runIntegerGpu(node, {&x}), ref);
+    }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("integer QUANTIZE between uint8 and int8: GPU equals the CPU twin bit for bit, within half a quantum of exact") {
+  std::mt19937 rng(22003);
+  const QuantType u8 = QuantType::UInt8, s8 = QuantType::Int8;
+  struct Case {
+    QuantType from, to;
+    float factor;  // input scale over output scale
+    int32_t zi, zo;
+  };
+  const std::vector<Case> cases = {{u8, s8, 1.0f, 128, 0},       {s8, u8, 1.0f, -128, 0},       {u8, u8, 1.0f / 256, 0, 255},
+                                   {s8, s8, 255.5f, 127, -128},   {u8, s8, 0.37f, 255, -128},    {s8, u8, 3.3f, -5, 128}};
+  for (const Case& c : cases)
+    for (const Shape& s : kShapes) {
+      CAPTURE(s.str());
+      CAPTURE(c.factor);
+      const TensorQuant in{c.from, c.factor * 0.01f, c.zi}, out{c.to, 0.01f, c.zo};
+      const Node node = quantNode(NodeKind::Quantize, {in}, out);
+      const QuantizedTensor x = randomQuantized(s, in, rng);
+      const QuantizedTensor ref = opKind(NodeKind::Quantize).integerReference(node, {&x});
+      const double factor = double(in.scale) / double(out.scale);
+      for (size_t i = 0; i < x.data.size(); ++i) {
+        const double exact = std::min(std::max((x.data[i] - c.zi) * factor + c.zo, double(out.qmin())), double(out.qmax()));
+        CHECK(std::fabs(ref.data[i] - exact) <= 0.5 + 1e-6);
+      }
+      if (c.factor == 1.0f && c.zi - c.zo == (c.from == u8 ? 128 : -128))  // the edges of a model: a plain shift
+        for (size_t i = 0; i < x.data.size(); ++i) CHECK(ref.data[i] == x.data[i] - c.zi + c.zo);
+      checkBitExact(runIntegerGpu(node, {&x}), ref);
+    }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("float ADD, MEAN and QUANTIZE: GPU against the CPU reference, fp32 and fp16 storage") {
+  std::mt19937 rng(22004);
+  const bool fp16 = testing::fp16StorageOrRefused();
+  for (Precision precision : {Precision::FP32, Precision::FP16}) {
+    if (precision == Precision::FP16 && !fp16) break;
+    const auto storage = [&](HostTensor t) {
+      if (precision == Precision::FP16)
+        for (auto& v : t.data) v = halfToFloat(floatToHalf(v));
+      return t;
+    };
+    for (const Shape& s : kShapes) {
+      CAPTURE(s.str());
+      CAPTURE(int(precision));
+      const HostTensor a = storage(testing::randomTensor(s, rng, -8.0f, 8.0f)), b = storage(testing::randomTensor(s, rng, -8.0f, 8.0f));
+      for (const Activation act : {Activation::none(), Activation::relu6()}) {
+        Node add;
+        add.kind = NodeKind::Add;
+        add.name = "add";
+        add.conv.activation = act;
+        const HostTensor ref = opKind(NodeKind::Add).reference(add, {&a, &b});
+        const HostTensor got = runFloatGpu(add, {&a, &b}, precision);
+        // fp32: one correctly rounded addition on both sides (the reference's double sum of two
+        // floats rounds to the same float). fp16 storage: the stored sum is within half an fp16
+        // ulp (2^-11 relative) of it.
+        std::vector<float> tol(ref.data.size(), 0.0f);
+        if (precision == Precision::FP16)
+          for (size_t i = 0; i < tol.size(); ++i) tol[i] = std::fabs(ref.data[i]) * 0x1.0p-11f;
+        testing::recordError(precision == Precision::FP16 ? "Add fp16" : "Add", testing::expectClose(got, ref, tol, "Add " + s.str()));
+      }
+      Node mean;
+      mean.kind = NodeKind::Mean;
+      mean.name = "mean";
+      const HostTensor meanRef = opKind(NodeKind::Mean).reference(mean, {&a});
+      // As GlobalAvgPool: float sums of h*w terms of magnitude <= 8, each rounding 2^-24 relative
+      // (fp32), plus the fp16 store's 2^-11 of the result.
+      std::vector<float> meanTol(meanRef.data.size(), 8.0f * float(s.h * s.w) * 0x1.0p-23f);
+      if (precision == Precision::FP16)
+        for (size_t i = 0; i < meanTol.size(); ++i) meanTol[i] += std::fabs(meanRef.data[i]) * 0x1.0p-11f;
+      testing::expectClose(runFloatGpu(mean, {&a}, precision), meanRef, meanTol, "Mean " + s.str());
+      Node quantize;
+      quantize.kind = NodeKind::Quantize;
+      quantize.name = "quantize";
+      const HostTensor same = runFloatGpu(quantize, {&a}, precision);  // a copy: exact
+      testing::expectClose(same, a, std::vector<float>(a.data.size(), 0.0f), "Quantize " + s.str());
+    }
+  }
+  testing::expectNoValidationMessages();
+}
