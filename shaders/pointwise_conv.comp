@@ -44,7 +44,18 @@ f16vec4 mulBlock(f16vec4 w0, f16vec4 w1, f16vec4 w2, f16vec4 w3, f16vec4 v) {
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
   float clampMin, clampMax;
+  float addMin, addMax;  // MOBILEVK_RESIDUAL: the ADD's clamp
 } p;
+
+#ifdef MOBILEVK_RESIDUAL
+// The _residual builds (a pointwise conv step that also does the residual ADD consuming its
+// output): the conv's clamped result plus the skip tensor (laid out as the output), then the ADD's
+// clamp. Lanes past the channel count stay zero (both operands' are).
+READONLY_VEC4S(4, skip);
+vec4 epilogue(vec4 v, int at) { return clamp(v + FETCH4(skip, at), p.addMin, p.addMax); }
+#else
+vec4 epilogue(vec4 v, int at) { return v; }
+#endif
 
 void main() {
   const int total = p.batch * p.pixels;
@@ -82,7 +93,9 @@ void main() {
     if (oc4 + j >= p.outC4) break;
     const int valid = p.outC - (oc4 + j) * 4;
     for (int i = 0; i < PX; ++i)
-      if (q0 + i < total)
-        outp[dstBase[i] + (oc4 + j) * p.pixels] = STORE_VEC4(maskLanes(clamp(vec4(acc[j * PX + i]), p.clampMin, p.clampMax), valid));
+      if (q0 + i < total) {
+        const int at = dstBase[i] + (oc4 + j) * p.pixels;
+        outp[at] = STORE_VEC4(maskLanes(epilogue(clamp(vec4(acc[j * PX + i]), p.clampMin, p.clampMax), at), valid));
+      }
   }
 }

@@ -38,7 +38,27 @@ READONLY_WORDS(2, weights);  // [Cout4][Cin4 * 4]: 4 output channels per texel
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
   int inZero, outZero, actMin, actMax, isSigned;
+  // MOBILEVK_RESIDUAL: the ADD's parameters (graph/quantization.h, AddParams).
+  int aMultiplier, bMultiplier, addBias, addShift, addZero, addMin, addMax;
 } p;
+
+#ifdef MOBILEVK_RESIDUAL
+// The _residual builds: the conv's requantized integers (on the grid of its own output, which no
+// longer exists in memory) and the skip tensor's go through the XNNPACK ADD of add_int.comp onto
+// the ADD's output grid: bit for bit the two dispatches' result.
+READONLY_WORDS(4, skip);
+ivec4 epilogue(ivec4 q, int at) {
+#ifdef MOBILEVK_DOT
+  const uvec4 bytes = (uvec4(FETCHU(skip, at).x) >> uvec4(0u, 8u, 16u, 24u)) & 0xFFu;  // R32_UINT texels: whole words
+#else
+  const uvec4 bytes = FETCHU(skip, at);
+#endif
+  const ivec4 acc = p.addBias + q * p.aMultiplier + values(bytes, SIGNED) * p.bMultiplier;
+  return clamp((acc >> p.addShift) + p.addZero, ivec4(p.addMin), ivec4(p.addMax));
+}
+#else
+ivec4 epilogue(ivec4 q, int at) { return q; }
+#endif
 
 void main() {
   const int first = int(gl_GlobalInvocationID.x) * PX;
@@ -113,9 +133,14 @@ void main() {
     const vec4 scale = vec4(ch[o].scale, ch[o + 1].scale, ch[o + 2].scale, ch[o + 3].scale);
     for (int i = 0; i < PX; ++i) {
       if (base[i] < 0) break;
-      const ivec4 q = requantize(folded + acc[i][g] - wz * xsum[i], scale, p.outZero, p.actMin, p.actMax);
       const int index = first + i, n = index / p.pixels;
-      outp[(n * p.outC4 + g0 + g) * p.pixels + (index - n * p.pixels)] = packBytes(padLanes(q, p.outC - o, p.outZero));
+      const int at = (n * p.outC4 + g0 + g) * p.pixels + (index - n * p.pixels);
+      const ivec4 q = epilogue(requantize(folded + acc[i][g] - wz * xsum[i], scale, p.outZero, p.actMin, p.actMax), at);
+#ifdef MOBILEVK_RESIDUAL
+      outp[at] = packBytes(padLanes(q, p.outC - o, p.addZero));
+#else
+      outp[at] = packBytes(padLanes(q, p.outC - o, p.outZero));
+#endif
     }
   }
 }

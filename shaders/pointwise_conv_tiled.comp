@@ -31,7 +31,16 @@ READONLY_VEC4S(3, bias);
 layout(push_constant) uniform Params {
   int batch, pixels, inC4, outC4, outC;
   float clampMin, clampMax;
+  float addMin, addMax;  // MOBILEVK_RESIDUAL: the ADD's clamp
 } p;
+
+#ifdef MOBILEVK_RESIDUAL
+// The residual ADD fused after the conv, as in pointwise_conv.comp.
+READONLY_VEC4S(4, skip);
+vec4 epilogue(vec4 v, int at) { return clamp(v + FETCH4(skip, at), p.addMin, p.addMax); }
+#else
+vec4 epilogue(vec4 v, int at) { return v; }
+#endif
 
 shared vec4 tileIn[KC * TM];       // [k][pixel]
 shared vec4 tileW[TN * KC * 4];    // [output group][k][input lane]
@@ -96,8 +105,8 @@ void main() {
       const int q = qTile + tx + i * LX;
       if (q >= total) break;
       const int n = q / p.pixels, pix = q - n * p.pixels;
-      outp[n * p.outC4 * p.pixels + g * p.pixels + pix] =
-          STORE_VEC4(maskLanes(clamp(acc[j * PX + i], p.clampMin, p.clampMax), valid));
+      const int at = n * p.outC4 * p.pixels + g * p.pixels + pix;
+      outp[at] = STORE_VEC4(maskLanes(epilogue(clamp(acc[j * PX + i], p.clampMin, p.clampMax), at), valid));
     }
   }
 }

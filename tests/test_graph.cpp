@@ -330,3 +330,42 @@ TEST_CASE("QUANTIZE between types LiteRT does not convert is refused by name") {
   CHECK_THROWS_WITH_AS(Model::fromTflite(bytes.data(), bytes.size(), "q16"),
                        doctest::Contains("QUANTIZE from INT8 to INT16; mobilevk requantizes between 8-bit grids"), Error);
 }
+
+TEST_CASE("the residual ADD fused into the pointwise conv before it: no dispatch of its own, results unchanged") {
+  // keepLayerOutputs keeps every value, so nothing fuses there: the unfused network to compare with.
+  const auto check = [](const Model& model, const HostTensor& in, NetworkOptions o) {
+    Network fused(testing::context(), model, o);
+    o.keepLayerOutputs = true;
+    Network unfused(testing::context(), model, o);
+    const auto& graph = InternalAccess::graph(model);
+    const auto variants = fused.kernelVariants();
+    size_t adds = 0, fusedAdds = 0;
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+      if (graph.nodes[i].kind == NodeKind::Add) {
+        ++adds;
+        fusedAdds += variants[i] == "fused";
+      }
+    CHECK(adds == 10);
+    CHECK(fusedAdds == adds);
+    CHECK(fused.barrierCount() + adds == unfused.barrierCount());
+    // Integers bit for bit; fp32 too (the conv's result is added exactly as it would have been
+    // stored and read back).
+    CHECK(fused.run(in).data == unfused.run(in).data);
+  };
+  std::mt19937 rng(23005);
+  const Model quant = Model::load(testing::shared("models/mobilenet_v2_1.0_224_quant.tflite"));
+  NetworkOptions integer;
+  integer.execution = NetworkOptions::Execution::Integer;
+  for (auto dot : {NetworkOptions::DotProduct::Plain, NetworkOptions::DotProduct::Auto}) {
+    integer.dotProduct = dot;
+    check(quant, testing::randomTensor(quant.inputShape(), rng), integer);
+  }
+  MobileNetV2Options o;
+  o.alpha = 0.35f;
+  o.resolution = 96;
+  const Model v2 = Model::mobileNetV2(o);
+  NetworkOptions batch2;
+  batch2.batch = 2;
+  check(v2, testing::randomTensor(v2.inputShape(2), rng), batch2);
+  testing::expectNoValidationMessages();
+}

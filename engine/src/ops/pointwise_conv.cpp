@@ -13,6 +13,7 @@ namespace {
 struct Push {
   int32_t batch, pixels, inC4, outC4, outC;
   float clampMin, clampMax;
+  float addMin, addMax;  // the _residual builds
 };
 const ShaderInterface kInterface{shader::pointwise_conv, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
 // The storage-buffer build of the same source (KernelVariant::Build::StorageReads).
@@ -29,22 +30,41 @@ ShaderInterface texelInterface(const char* shader) {
 const ShaderInterface kTiledInterface = texelInterface(shader::pointwise_conv_tiled);
 const ShaderInterface kHalfInterface = texelInterface("pointwise_conv_f16math");
 const ShaderInterface kHalfAcc32Interface = texelInterface("pointwise_conv_f16math_acc32");
+// The _residual twin of a build (shaders/CMakeLists.txt): the skip tensor as binding 4, read as
+// the input is.
+ShaderInterface residualTwin(const ShaderInterface& i, const char* shader) {
+  ShaderInterface r = i;
+  r.shader = shader;
+  r.bindings.push_back(i.bindings[0]);
+  return r;
+}
+const ShaderInterface kResidualInterface = residualTwin(kInterface, "pointwise_conv_residual");
+const ShaderInterface kResidualStorageInterface = residualTwin(kStorageInterface, "pointwise_conv_residual_ssbo");
+const ShaderInterface kResidualTiledInterface = residualTwin(kTiledInterface, "pointwise_conv_tiled_residual");
+const ShaderInterface kResidualHalfInterface = residualTwin(kHalfInterface, "pointwise_conv_residual_f16math");
+const ShaderInterface kResidualHalfAcc32Interface = residualTwin(kHalfAcc32Interface, "pointwise_conv_residual_f16math_acc32");
 // The build of pointwise_conv (8x8 workgroups of register blocks) a variant runs.
-const ShaderInterface& registerBlockInterface(KernelVariant::Build build) {
+const ShaderInterface& registerBlockInterface(KernelVariant::Build build, bool residual) {
   switch (build) {
-    case KernelVariant::Build::StorageReads: return kStorageInterface;
-    case KernelVariant::Build::Half: return kHalfInterface;
-    case KernelVariant::Build::HalfAcc32: return kHalfAcc32Interface;
-    default: return kInterface;
+    case KernelVariant::Build::StorageReads: return residual ? kResidualStorageInterface : kStorageInterface;
+    case KernelVariant::Build::Half: return residual ? kResidualHalfInterface : kHalfInterface;
+    case KernelVariant::Build::HalfAcc32: return residual ? kResidualHalfAcc32Interface : kHalfAcc32Interface;
+    default: return residual ? kResidualInterface : kInterface;
   }
+}
+
+void checkSkip(const char* op, const OpBinding& b) {
+  if (b.moreInputShapes.size() != 1 || b.moreInputShapes[0] != b.outputShape)
+    throw Error(ErrorCode::Internal, std::string(op) + ": the residual's skip tensor must have the output's shape " + b.outputShape.str());
 }
 }  // namespace
 
 PointwiseConv::PointwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const KernelVariant* variant)
     : PointwiseConv(gpu, PackedWeights::create(gpu, std::move(desc), ConvKind::Pointwise, precision), variant) {}
 
-PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant)
-    : WeightedOp(gpu, std::move(weights), ConvKind::Pointwise) {
+PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant,
+                             std::optional<Activation> residual)
+    : WeightedOp(gpu, std::move(weights), ConvKind::Pointwise), residual_(residual) {
   // Register block (the variant): pixels x groups of 4 output channels per invocation, in
   // 64-invocation workgroups. On lavapipe every fetch is a per-lane gather, and 4 x 8 measured
   // fastest among 2-16 pixels x 4-16 channels (the closing note of the performance issue).
@@ -52,18 +72,25 @@ PointwiseConv::PointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   const uint32_t px = variant_->block[0], ocb = variant_->block[1];
   if (variant_->build == KernelVariant::Build::SharedTiles) {
     tiledWorkgroup(*variant_, gpu.info().caps.subgroupSize, workgroup_);
-    pipeline_ = gpu.pipeline(pipelineDesc(kTiledInterface, {workgroup_[0], workgroup_[1], 1, px, ocb, variant_->tileChannelGroups}));
+    pipeline_ = gpu.pipeline(pipelineDesc(residual_ ? kResidualTiledInterface : kTiledInterface,
+                                          {workgroup_[0], workgroup_[1], 1, px, ocb, variant_->tileChannelGroups}));
   } else {
-    pipeline_ = gpu.pipeline(pipelineDesc(registerBlockInterface(variant_->build), {8, 8, 1, px, ocb}));
+    pipeline_ = gpu.pipeline(pipelineDesc(registerBlockInterface(variant_->build, residual_.has_value()), {8, 8, 1, px, ocb}));
   }
 }
 
 void PointwiseConv::bind(const OpBinding& b) {
   const Shape& in = b.inputShape;
   const Shape& out = b.outputShape;
-  bindBuffers(b);
+  if (residual_) {
+    checkSkip(kind(), b);
+    GpuOp::bindBuffers(b, {weights_, bias_, b.moreInputs.at(0)});
+  } else {
+    bindBuffers(b);
+  }
   const int pixels = in.h * in.w;
-  Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max};
+  const Activation add = residual_.value_or(Activation::none());
+  Push p{in.n, pixels, in.channelGroups(), out.channelGroups(), out.c, desc_.activation.min, desc_.activation.max, add.min, add.max};
   const uint32_t px = variant_->block[0], ocb = variant_->block[1];
   const uint64_t flat = uint64_t(pixels) * uint64_t(in.n);
   if (flat > uint64_t(INT32_MAX)) throw Error("PointwiseConv '" + desc_.name + "': " + in.str() + " has too many pixels");
@@ -88,44 +115,71 @@ namespace {
 struct IntegerPush {
   int32_t batch, pixels, inC4, outC4, outC;
   int32_t inZero, outZero, actMin, actMax, isSigned;
+  int32_t aMultiplier, bMultiplier, addBias, addShift, addZero, addMin, addMax;  // the _residual builds
 };
 const ShaderInterface kIntegerInterface{
     shader::pointwise_conv_int,
     {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */,
      BindingType::Storage /* channels */},
     sizeof(IntegerPush)};
+const ShaderInterface kIntegerResidualInterface = residualTwin(kIntegerInterface, "pointwise_conv_int_residual");
 
 // Also runs FullyConnected: a 1x1 convolution of a 1x1 map. Register block (the variant): pixels x
 // groups of 4 output channels per invocation, as the float op's.
 class IntegerPointwiseConv : public IntegerWeightedOp {
  public:
   IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights,
-                       const KernelVariant* variant)
+                       const KernelVariant* variant, const Node* residualAdd)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
     chooseVariant("PointwiseConv (integer)", NodeKind::PointwiseConv, KernelPath::Integer, variant);
-    pipeline_ = gpu.pipeline(weightedPipelineDesc(
-        kIntegerInterface, {8, 8, 1, variant_->block[0], variant_->block[1], uint32_t(isSigned_)}));
+    if (residualAdd) {
+      // The ADD's grids: the conv's output is one input; the other is the skip tensor's.
+      if (!residualAdd->quant || residualAdd->quant->otherInputs.size() != 1)
+        throw Error(ErrorCode::Internal, "Add '" + residualAdd->name + "' fused without its integers");
+      const QuantizedLayer& q = *residualAdd->quant;
+      const bool convFirst = q.input.scale == quant_.output.scale && q.input.zeroPoint == quant_.output.zeroPoint;
+      const TensorQuant& skip = convFirst ? q.otherInputs[0] : q.input;
+      add_ = addParams(quant_.output, skip, q.output, q.activationMin, q.activationMax, residualAdd->name);
+    }
+    pipeline_ = gpu.pipeline(weightedPipelineDesc(add_ ? kIntegerResidualInterface : kIntegerInterface,
+                                                  {8, 8, 1, variant_->block[0], variant_->block[1], uint32_t(isSigned_)}));
   }
   const char* kind() const override {
+    if (add_) return weights_->innerProduct == InnerProduct::PackedDot ? "PointwiseConv + Add (integer, packed dot)" : "PointwiseConv + Add (integer)";
     return weights_->innerProduct == InnerProduct::PackedDot ? "PointwiseConv (integer, packed dot)" : "PointwiseConv (integer)";
   }
   void bind(const OpBinding& b) override {
     const Shape& in = b.inputShape;
     const Shape& out = b.outputShape;
-    bindBuffers(b);
+    if (add_) {
+      checkSkip(kind(), b);
+      GpuOp::bindBuffers(b, {weights_->weights, weights_->channels, b.moreInputs.at(0)});
+    } else {
+      bindBuffers(b);
+    }
+    const AddParams a = add_.value_or(AddParams{});
     const IntegerPush p{in.n, in.h * in.w, in.channelGroups(), out.channelGroups(), out.c, quant_.input.zeroPoint,
-                        quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax, isSigned_};
+                        quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax, isSigned_,
+                        a.aMultiplier, a.bMultiplier, a.bias, a.shift, a.outputZeroPoint, a.activationMin, a.activationMax};
     const uint32_t pixels = variant_->block[0], groups = variant_->block[1];
     setDispatch(p, (uint32_t(in.n * in.h * in.w) + pixels - 1) / pixels,
                 (uint32_t(out.channelGroups()) + groups - 1) / groups, 1);
   }
+
+ private:
+  std::optional<AddParams> add_;
 };
 
 }  // namespace
 
 std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
                                            const KernelVariant* variant) {
-  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant);
+  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant, nullptr);
+}
+
+std::unique_ptr<GpuOp> makeIntegerPointwiseConv(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
+                                                const KernelVariant* variant, const Node* residualAdd) {
+  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant, residualAdd);
 }
 
 std::unique_ptr<GpuOp> makeIntegerGpuOpPointwiseConv(Gpu& gpu, const Node& node,

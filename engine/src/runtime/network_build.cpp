@@ -4,6 +4,7 @@
 #include "mobilevk/error.h"
 #include "ops/gpu_op_table.h"
 #include "ops/depthwise_pointwise_conv.h"
+#include "ops/pointwise_conv.h"
 #include "ops/integer_op.h"
 #include "mobilevk/reference.h"
 #include "runtime/network_impl.h"
@@ -69,11 +70,20 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
         binding.moreInputs.push_back(view(f, node.inputs[k]));
         binding.moreInputShapes.push_back(step.inputShapes[k]);
       }
-      if (step.fusedWith >= 0) {  // this node and its pointwise consumer in one dispatch
+      if (step.fusedWith >= 0) {  // this node and its consumer in one dispatch
         const size_t j = size_t(step.fusedWith);
-        frames[f].ops.push_back(std::make_unique<DepthwisePointwiseConv>(gpu, weights[i], weights[j], variants[i]));
-        binding.output = view(f, graph.nodes[j].outputs.at(0));
+        const Node& partner = graph.nodes[j];
+        binding.output = view(f, partner.outputs.at(0));
         binding.outputShape = plan.steps[j].output;
+        if (partner.kind == NodeKind::Add) {  // a pointwise conv and the residual ADD after it
+          const ValueId skip = partner.inputs[0] == node.outputs.at(0) ? partner.inputs[1] : partner.inputs[0];
+          binding.moreInputs = {view(f, skip)};
+          binding.moreInputShapes = {plan.shapes[size_t(skip)]};
+          frames[f].ops.push_back(integer ? makeIntegerPointwiseConv(gpu, node, integerWeights[i], variants[i], &partner)
+                                          : std::make_unique<PointwiseConv>(gpu, weights[i], variants[i], partner.conv.activation));
+        } else {
+          frames[f].ops.push_back(std::make_unique<DepthwisePointwiseConv>(gpu, weights[i], weights[j], variants[i]));
+        }
         frames[f].ops[i]->bind(binding);
         continue;
       }
@@ -236,6 +246,21 @@ void Network::Impl::choosePrecision(const Graph& graph) {
   precisionReason = (found->second.choice == Precision::FP16 ? "fp16: " : "fp32: ") + found->second.reason;
 }
 
+void Network::Impl::fuseResidualAdds(const Graph& graph, std::vector<bool>& fusedIntoEarlier) {
+  // Always, where it applies: the ADD then costs no dispatch, barrier or memory pass of its own,
+  // and its result is the unfused one (integers bit for bit; fp32 too, as the conv's output is
+  // added before it would have been stored; fp16 storage skips one rounding of it).
+  if (options.keepLayerOutputs) return;  // the conv's output must stay readable
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const NodeId add = graph.soleConsumer(NodeId(i));
+    if (graph.nodes[i].kind != NodeKind::PointwiseConv || add < 0 || graph.nodes[size_t(add)].kind != NodeKind::Add) continue;
+    const Node& a = graph.nodes[size_t(add)];
+    if (fusedIntoEarlier[i] || fusedWith[i] >= 0 || fusedIntoEarlier[size_t(add)] || a.inputs[0] == a.inputs[1]) continue;
+    fusedWith[i] = add;
+    fusedIntoEarlier[size_t(add)] = true;
+  }
+}
+
 void Network::Impl::chooseKernelVariants(const Graph& graph) {
   const KernelPath path = integer ? KernelPath::Integer : KernelPath::Float;
   const TuningTable& table = tuning;
@@ -271,6 +296,7 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
       gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + tuned->second.variant +
                                      "' ignored (" + why + "); the default runs");
   }
+  fuseResidualAdds(graph, fusedIntoEarlier);
   // A valid cache tuned for other shapes or storage (batch 1 when this runs batch 2, packed dot
   // products when this runs plain ones) silently changed nothing: say so.
   if (covered == 0 && !table.layers.empty())

@@ -50,6 +50,9 @@ struct Network::Impl {
   // output), or -1.
   std::vector<NodeId> fusedWith;
   void chooseKernelVariants(const Graph& graph);
+  // Sets fusedWith for each pointwise node whose output only a residual ADD reads (not with
+  // keepLayerOutputs): one dispatch does both (ops/pointwise_conv.h).
+  void fuseResidualAdds(const Graph& graph, std::vector<bool>& fusedIntoEarlier);
   // NetworkOptions::PrecisionPolicy::Auto: sets options.precision from the tuning cache's decision
   // for this model and batch, and precisionReason to why.
   void choosePrecision(const Graph& graph);

@@ -100,7 +100,13 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
       continue;
     }
     step.reads = node.inputs;
-    step.writes = step.fusedWith >= 0 ? graph.nodes[size_t(step.fusedWith)].outputs : node.outputs;
+    step.writes = node.outputs;
+    if (step.fusedWith >= 0) {  // the partner's other inputs too (a residual's skip tensor), and its output
+      const Node& partnerNode = graph.nodes[size_t(step.fusedWith)];
+      for (ValueId v : partnerNode.inputs)
+        if (v != node.outputs.at(0)) step.reads.push_back(v);
+      step.writes = partnerNode.outputs;
+    }
     std::vector<HazardTracker::Range> reads, writes;
     for (ValueId v : step.reads) reads.push_back(range(v));
     for (ValueId v : step.writes) writes.push_back(range(v));

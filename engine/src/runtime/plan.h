@@ -19,9 +19,10 @@ struct PlannedStep {
   Shape output;                        // of the node's output
   WindowGeometry window;               // the node's window resolved on its first input
   bool barrierBefore = false;          // a compute barrier before this step's dispatch
-  // A fused pair (a depthwise node and the pointwise node that is its output's only consumer):
-  // the first step's dispatch does both and writes the second's output; the second records
-  // nothing. The value between them is never written.
+  // A fused pair (a depthwise node and the pointwise node that is its output's only consumer; a
+  // pointwise node and the residual ADD that is its output's only consumer): the first step's
+  // dispatch does both, reading the second's other inputs and writing its output; the second
+  // records nothing. The value between them is never written.
   NodeId fusedWith = -1;         // on the first: the node it does the work of as well
   bool fusedIntoEarlier = false;  // on the second
 };
