@@ -389,7 +389,7 @@ TEST_CASE("fused depthwise + pointwise: a cache that fuses the late layers runs 
     CAPTURE(variant);
     json layers = json::object();
     for (size_t i = 0; i < graph.nodes.size(); ++i)
-      if (graph.nodes[i].kind == NodeKind::DepthwiseConv) layers[impl.tuningKeys[i]] = {{"variant", variant}};
+      if (graph.nodes[i].kind == NodeKind::DepthwiseConv) layers[impl.fusionKeys[i]] = {{"variant", variant}};
     o.tuningCache = handWrittenCache(lc.context->device(), layers).dump();
     lc.warnings.clear();
     Network net(*lc.context, model, o);
@@ -418,6 +418,17 @@ TEST_CASE("fused depthwise + pointwise: a cache that fuses the late layers runs 
     for (const auto& v : kept.kernelVariants()) CHECK(v.rfind("fused", 0) != 0);
     CHECK(lc.warned("keepLayerOutputs needs the depthwise output"));
     CHECK(maxAbsDiff(kept.run(in), expected) <= 1e-4);
+    // The same variant under a depthwise layer's own key decides nothing: a fusion is the pair's
+    // decision, keyed by both layers, so it cannot carry over to another pointwise layer.
+    json alone = json::object();
+    for (size_t i = 0; i < graph.nodes.size(); ++i)
+      if (graph.nodes[i].kind == NodeKind::DepthwiseConv) alone[impl.tuningKeys[i]] = {{"variant", variant}};
+    NetworkOptions single = o;
+    single.tuningCache = handWrittenCache(lc.context->device(), alone).dump();
+    lc.warnings.clear();
+    Network one(*lc.context, model, single);
+    for (const auto& v : one.kernelVariants()) CHECK(v.rfind("fused", 0) != 0);
+    CHECK(lc.warned("a fused variant is decided for a depthwise + pointwise pair"));
   }
   CHECK(lc.context->validationMessages().empty());
 }

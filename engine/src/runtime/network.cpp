@@ -62,7 +62,7 @@ std::vector<std::string> Network::kernelVariants() const {
     out.push_back(impl_->plan.steps[i].fusedIntoEarlier ? "fused" : ops[i]->variant() ? ops[i]->variant()->name : "");
   return out;
 }
-Precision Network::precision() const { return impl_->options.precision; }
+Precision Network::precision() const { return impl_->precision; }
 std::string Network::precisionReason() const { return impl_->precisionReason; }
 bool Network::packedDotProduct() const { return impl_->integer && impl_->innerProduct == InnerProduct::PackedDot; }
 int Network::framesInFlight() const { return int(impl_->frames.size()); }
@@ -124,7 +124,7 @@ void Network::record(VkCommandBuffer cmd, int frame) {
 
 DeviceTensor Network::Impl::deviceTensor(size_t frame, ValueId value) const {
   const auto v = view(frame, value);
-  DeviceTensor t{v.buffer->handle(), v.offset, v.size, plan.shapes.at(size_t(value)), options.precision};
+  DeviceTensor t{v.buffer->handle(), v.offset, v.size, plan.shapes.at(size_t(value)), precision};
   if (integer) {
     const TensorQuant& q = quants.at(size_t(value));
     t.quantized = true;

@@ -16,7 +16,7 @@
 namespace mobilevk {
 
 Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions& o)
-    : gpuOwner(std::move(g)), gpu(*gpuOwner), model(m), options(o) {
+    : gpuOwner(std::move(g)), gpu(*gpuOwner), model(m), options(o), precision(o.precision) {
   const Graph& graph = InternalAccess::graph(model);
   integer = runsInteger(o, graph);
   if (integer) {
@@ -42,7 +42,7 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
   choosePrecision(graph);
   chooseKernelVariants(graph);
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-  plan = planExecution(graph, o.batch, options.precision, integer, o.keepLayerOutputs, align, fusedWith);
+  plan = planExecution(graph, o.batch, precision, integer, o.keepLayerOutputs, align, fusedWith);
   checkTensorsFitDevice(graph);
   if (o.framesInFlight < 1 || o.framesInFlight > 16)
     throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
@@ -51,7 +51,7 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
   Gpu::UploadBatch uploads(gpu);
   for (const auto& n : graph.nodes) {
     const bool packed = hasWeights(n.kind);
-    weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), options.precision, uploads)
+    weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), precision, uploads)
                                          : nullptr);
     integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads, innerProduct) : nullptr);
   }
@@ -91,7 +91,7 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
       // recorded) so that every node has one.
       const KernelVariant* variant = step.fusedIntoEarlier ? nullptr : variants[i];
       frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, node, integerWeights[i], variant)
-                                      : makeGpuOp(gpu, node, options.precision, weights[i], variant));
+                                      : makeGpuOp(gpu, node, precision, weights[i], variant));
       frames[f].ops[i]->bind(binding);
     }
   }
@@ -193,7 +193,7 @@ void Network::Impl::recordReadbacks() {
 
 ImageInput& Network::Impl::images(size_t frame) {
   auto& in = frames.at(frame).imageInput;
-  if (!in) in = integer ? std::make_unique<ImageInput>(gpu, quants.at(size_t(plan.input))) : std::make_unique<ImageInput>(gpu, options.precision);
+  if (!in) in = integer ? std::make_unique<ImageInput>(gpu, quants.at(size_t(plan.input))) : std::make_unique<ImageInput>(gpu, precision);
   return *in;
 }
 
@@ -204,13 +204,13 @@ void Network::Impl::recordImage(VkCommandBuffer c, const ImageSource& src, int b
 }
 
 std::vector<uint8_t> Network::Impl::toDevice(const HostTensor& t) const {
-  if (!integer) return encodeStorage(packNC4HW4(t), options.precision);
+  if (!integer) return encodeStorage(packNC4HW4(t), precision);
   return packQuantizedNC4HW4(t.shape, quantizeInput(model, t), quants.at(size_t(plan.input)).zeroPoint);
 }
 
 HostTensor Network::Impl::fromDevice(const std::vector<uint8_t>& raw, ValueId value) const {
   const Shape& s = plan.shapes.at(size_t(value));
-  if (!integer) return unpackNC4HW4(decodeStorage(raw, options.precision), s);
+  if (!integer) return unpackNC4HW4(decodeStorage(raw, precision), s);
   const TensorQuant& q = quants.at(size_t(value));
   const std::vector<int32_t> values = unpackQuantizedNC4HW4(raw, s, q.type == QuantType::Int8);
   HostTensor real(s);
@@ -220,12 +220,12 @@ HostTensor Network::Impl::fromDevice(const std::vector<uint8_t>& raw, ValueId va
 
 std::string Network::Impl::storageName() const {
   if (integer) return innerProduct == InnerProduct::PackedDot ? "int8-dot" : "int8";
-  return options.precision == Precision::FP16 ? "fp16" : "fp32";
+  return precision == Precision::FP16 ? "fp16" : "fp32";
 }
 
 void Network::Impl::choosePrecision(const Graph& graph) {
   if (options.precisionPolicy != NetworkOptions::PrecisionPolicy::Auto) return;
-  options.precision = Precision::FP32;
+  precision = Precision::FP32;
   if (integer) {
     precisionReason = "integer execution (8-bit tensors)";
     return;
@@ -242,7 +242,7 @@ void Network::Impl::choosePrecision(const Graph& graph) {
                             "(tune with --precision auto)";
     return;
   }
-  options.precision = found->second.choice;
+  precision = found->second.choice;
   precisionReason = (found->second.choice == Precision::FP16 ? "fp16: " : "fp32: ") + found->second.reason;
 }
 
@@ -269,32 +269,49 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
   fusedWith.assign(graph.nodes.size(), -1);
   std::vector<bool> fusedIntoEarlier(graph.nodes.size(), false);
   tuningKeys.clear();
+  fusionKeys.assign(graph.nodes.size(), "");
+  for (const Node& node : graph.nodes)
+    tuningKeys.push_back(layerTuningKey(node, shapes[size_t(node.inputs.at(0))], shapes[size_t(node.outputs.at(0))], path, storageName()));
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const NodeId consumer = graph.soleConsumer(NodeId(i));
+    if (graph.nodes[i].kind == NodeKind::DepthwiseConv && consumer >= 0 && graph.nodes[size_t(consumer)].kind == NodeKind::PointwiseConv)
+      fusionKeys[i] = fusedPairTuningKey(tuningKeys[i], tuningKeys[size_t(consumer)]);
+  }
   size_t covered = 0;
+  const auto ignored = [&](const Node& node, const std::string& variant, const std::string& why) {
+    gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + variant + "' ignored (" + why + "); the default runs");
+  };
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
     const Shape& out = shapes[size_t(node.outputs.at(0))];
-    const std::string key = layerTuningKey(node, shapes[size_t(node.inputs.at(0))], out, path, storageName());
-    tuningKeys.push_back(key);
-    const auto tuned = table.layers.find(key);
+    // A fusion is decided for the pair: looked up under the key naming both layers.
+    const auto pair = fusionKeys[i].empty() ? table.layers.end() : table.layers.find(fusionKeys[i]);
+    if (pair != table.layers.end()) {
+      ++covered;
+      const KernelVariant* v = findKernelVariant(node.kind, path, pair->second.variant);
+      const NodeId consumer = graph.soleConsumer(NodeId(i));
+      const std::string why = !v || v->build != KernelVariant::Build::FusedPointwise ? "no fused variant of that name"
+                              : !unsupportedReason(*v, gpu.info().caps, precision).empty() ? unsupportedReason(*v, gpu.info().caps, precision)
+                              : fusedIntoEarlier[i]                                      ? "its layer already runs fused into an earlier one"
+                              : options.keepLayerOutputs ? "keepLayerOutputs needs the depthwise output in memory"
+                                                         : fusionProblem(graph, NodeId(i), out);
+      if (why.empty()) {
+        variants[i] = v;
+        fusedWith[i] = consumer;
+        fusedIntoEarlier[size_t(consumer)] = true;
+        continue;
+      }
+      ignored(node, pair->second.variant, why);
+    }
+    const auto tuned = table.layers.find(tuningKeys[i]);
     if (tuned == table.layers.end()) continue;  // the op takes the device's default
     ++covered;
     const KernelVariant* v = findKernelVariant(node.kind, path, tuned->second.variant);
-    std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, options.precision);
-    const bool fuses = v && v->build == KernelVariant::Build::FusedPointwise;
-    if (why.empty() && fuses) {
-      const NodeId consumer = graph.soleConsumer(NodeId(i));
-      why = fusedIntoEarlier[i]        ? "its layer already runs fused into an earlier one"
-            : options.keepLayerOutputs ? "keepLayerOutputs needs the depthwise output in memory"
-                                       : fusionProblem(graph, NodeId(i), out);
-      if (why.empty()) {
-        fusedWith[i] = consumer;
-        fusedIntoEarlier[size_t(consumer)] = true;
-      }
-    }
+    std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, precision);
+    if (why.empty() && v->build == KernelVariant::Build::FusedPointwise)
+      why = "a fused variant is decided for a depthwise + pointwise pair, under the key naming both layers";
     if (why.empty()) variants[i] = v;
-    else
-      gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + tuned->second.variant +
-                                     "' ignored (" + why + "); the default runs");
+    else ignored(node, tuned->second.variant, why);
   }
   fuseResidualAdds(graph, fusedIntoEarlier);
   // A valid cache tuned for other shapes or storage (batch 1 when this runs batch 2, packed dot

@@ -36,7 +36,10 @@ struct Network::Impl {
   std::shared_ptr<Gpu> gpuOwner;
   Gpu& gpu;
   Model model;
-  NetworkOptions options;
+  const NetworkOptions options;  // as the caller gave them; what they resolve to is below
+  // The resolved configuration, computed once at construction: the storage precision (the policy
+  // applied), integer execution and its inner product, each node's variant and fusion, and why.
+  Precision precision;
   ExecutionPlan plan;
   // Integer execution (NetworkOptions::Execution::Integer): 8-bit tensors, each value with its
   // file's quantization (quants, by value id).
@@ -45,6 +48,9 @@ struct Network::Impl {
   // Per node: the kernel variant from the tuning cache, or null (the op's default for the device).
   std::vector<const KernelVariant*> variants;
   std::vector<std::string> tuningKeys;  // per node (runtime/tuning_cache.h)
+  // Per node: for a depthwise node whose output only a pointwise node reads, the key of fusing the
+  // two (fusedPairTuningKey); "" otherwise.
+  std::vector<std::string> fusionKeys;
   TuningTable tuning;                   // options.tuningCache, parsed (empty when absent or ignored)
   // Per node: the node it runs fused with (a FusedPointwise variant: the pointwise consumer of its
   // output), or -1.
@@ -53,8 +59,8 @@ struct Network::Impl {
   // Sets fusedWith for each pointwise node whose output only a residual ADD reads (not with
   // keepLayerOutputs): one dispatch does both (ops/pointwise_conv.h).
   void fuseResidualAdds(const Graph& graph, std::vector<bool>& fusedIntoEarlier);
-  // NetworkOptions::PrecisionPolicy::Auto: sets options.precision from the tuning cache's decision
-  // for this model and batch, and precisionReason to why.
+  // NetworkOptions::PrecisionPolicy::Auto: sets `precision` from the tuning cache's decision for
+  // this model and batch, and precisionReason to why.
   void choosePrecision(const Graph& graph);
   std::string precisionReason;
   // "fp32", "fp16", "int8" or "int8-dot": the storage part of a layer's tuning key.

@@ -140,7 +140,8 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   for (size_t k = 0; k < trials; ++k) {
     for (size_t i = 0; i < graph.nodes.size(); ++i)
       if (k < candidates[i].size() && candidates[i][k])
-        forced[k].layers[impl.tuningKeys[i]].variant = candidates[i][k]->name;
+        forced[k].layers[candidates[i][k]->build == KernelVariant::Build::FusedPointwise ? impl.fusionKeys[i] : impl.tuningKeys[i]]
+            .variant = candidates[i][k]->name;
     NetworkOptions trial = base;
     trial.tuningCache = serializeTuningCache(forced[k], device);
     nets.push_back(std::make_unique<Network>(context, model, trial));
@@ -219,7 +220,13 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
     }
     for (const auto& [name, ms] : layer.measured)
       if (name == layer.defaultVariant) layer.defaultMs = ms;
-    table.layers[key] = {layer.variant, layer.defaultVariant, layer.ms, layer.defaultMs};
+    // A fused winner is the pair's decision (its own key); the layer's key keeps its best unfused
+    // variant, for pairs and layers the decision does not cover.
+    std::pair<std::string, double> unfused{"", INFINITY};
+    for (const auto& [name, ms] : layer.measured)
+      if (!fuses(name) && ms < unfused.second) unfused = {name, ms};
+    if (fuses(layer.variant)) table.layers[impl.fusionKeys[i]] = {layer.variant, layer.defaultVariant, layer.ms, layer.defaultMs};
+    if (!unfused.first.empty()) table.layers[key] = {unfused.first, layer.defaultVariant, unfused.second, layer.defaultMs};
     result.layers.push_back(std::move(layer));
   }
   result.cache = serializeTuningCache(table, device);

@@ -42,6 +42,12 @@ std::string modelPrecisionKey(const Graph& graph, int batch);
 std::string layerTuningKey(const Node& node, const Shape& input, const Shape& output, KernelPath path,
                            const std::string& storage);
 
+// The key of a fusion decision: a depthwise layer's key and the key of the pointwise layer it runs
+// fused with, so that a decision measured for one pair never carries over to another.
+inline std::string fusedPairTuningKey(const std::string& depthwise, const std::string& pointwise) {
+  return depthwise + " + " + pointwise;
+}
+
 // The table in `text` when it was made for `device`; otherwise an empty table, and `log` (when set)
 // is told why the cache was ignored.
 TuningTable parseTuningCache(const std::string& text, const DeviceInfo& device,
