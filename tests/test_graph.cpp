@@ -5,10 +5,13 @@
 
 #include <flatbuffers/flatbuffers.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include "cpu/reference.h"
 #include "graph/builder.h"
+#include "graph/passes.h"
 #include "helpers.h"
 #include "internal_access.h"
 #include "mobilevk/error.h"
@@ -368,4 +371,59 @@ TEST_CASE("the residual ADD fused into the pointwise conv before it: no dispatch
   batch2.batch = 2;
   check(v2, testing::randomTensor(v2.inputShape(2), rng), batch2);
   testing::expectNoValidationMessages();
+}
+
+TEST_CASE("fusion passes (no device): ordinary nodes of the fused kinds, every imported node done once, references unchanged") {
+  std::mt19937 rng(23006);
+  const auto checkSources = [](const Graph& before, const Graph& after) {
+    std::vector<int> done(before.nodes.size(), 0);
+    for (size_t e = 0; e < after.nodes.size(); ++e)
+      for (NodeId s : sourcesOf(after, NodeId(e))) ++done.at(size_t(s));
+    for (int d : done) CHECK(d == 1);
+    CHECK(after.values.size() + (before.nodes.size() - after.nodes.size()) == before.values.size());
+    CHECK(after.outputs.size() == before.outputs.size());
+    for (size_t i = 0; i < after.outputs.size(); ++i)
+      CHECK(after.values[size_t(after.outputs[i])].name == before.values[size_t(before.outputs[i])].name);
+  };
+  const auto count = [](const Graph& g, NodeKind k) {
+    return std::count_if(g.nodes.begin(), g.nodes.end(), [&](const Node& n) { return n.kind == k; });
+  };
+  MobileNetV2Options o;
+  o.alpha = 0.35f;
+  o.resolution = 96;
+  const Model v2 = Model::mobileNetV2(o);
+  const Graph& g = InternalAccess::graph(v2);
+  const auto residual = fuseResidualAdds(g);
+  CHECK(count(*residual, NodeKind::PointwiseConvAdd) == 10);
+  CHECK(count(*residual, NodeKind::Add) == 0);
+  CHECK(residual->nodes.size() == g.nodes.size() - 10);
+  checkSources(g, *residual);
+  const HostTensor in = testing::randomTensor(v2.inputShape(2), rng);
+  // The fused kind's reference composes the same functions: bit for bit.
+  CHECK(runReferenceOutputs(*residual, in).at(0).data == runReference(v2, in).data);
+  // Every depthwise layer with its pointwise consumer (V1: all 13; V2: the 17 projections, whose
+  // outputs no ADD can then take).
+  const auto pairs = fuseDepthwisePointwise(g, [](NodeId, NodeId) { return true; });
+  CHECK(count(*pairs, NodeKind::DepthwisePointwiseConv) == 17);
+  checkSources(g, *pairs);
+  CHECK(count(*fuseResidualAdds(*pairs), NodeKind::PointwiseConvAdd) == 0);
+  CHECK(runReferenceOutputs(*pairs, in).at(0).data == runReference(v2, in).data);
+  // Integers: the real V2 file, bit for bit.
+  const Model quant = Model::load(testing::shared("models/mobilenet_v2_1.0_224_quant.tflite"));
+  const Graph& qg = InternalAccess::graph(quant);
+  const auto qfused = fuseResidualAdds(qg);
+  CHECK(count(*qfused, NodeKind::PointwiseConvAdd) == 10);
+  QuantizedTensor qin(quant.inputShape(), *qg.values[size_t(qg.inputValue)].quant);
+  for (auto& v : qin.data) v = int32_t(rng() % 256);
+  CHECK(runIntegerReferenceOutputs(*qfused, qin).at(0).data == runIntegerReferenceOutputs(qg, qin).at(0).data);
+  // An output the host reads is never fused away; nor is a value read twice.
+  auto keep = std::make_shared<Graph>(g);
+  for (size_t i = 0; i < keep->nodes.size(); ++i)
+    if (keep->nodes[i].kind == NodeKind::Add) {
+      const ValueId project = keep->nodes[i].inputs[1];
+      keep->values[size_t(project)].graphOutput = true;
+      keep->outputs.push_back(project);
+      break;
+    }
+  CHECK(count(*fuseResidualAdds(*keep), NodeKind::PointwiseConvAdd) == 9);
 }

@@ -288,7 +288,6 @@ TEST_CASE("every kernel variant matches the CPU reference (odd sizes, odd channe
                                     std::pair{NodeKind::Conv2D, standard}}) {
     REQUIRE(kernelVariants(kind, KernelPath::Float).size() >= 2);
     for (const KernelVariant* v : kernelVariants(kind, KernelPath::Float)) {
-      if (v->build == KernelVariant::Build::FusedPointwise) continue;  // two layers: its own test case below
       const bool half = v->build == KernelVariant::Build::Half || v->build == KernelVariant::Build::HalfAcc32;
       // lavapipe runs them all; the fp16-arithmetic ones only on fp16 tensors. Under a device
       // profile (the profile/ ctest entries) a variant the profile forbids must be refused by name.
@@ -352,8 +351,7 @@ TEST_CASE("DepthwisePointwiseConv (the fused-pw kernel variants) matches the CPU
   auto& g = InternalAccess::gpu(context());
   const auto& caps = context().device().caps;
   size_t variants = 0;
-  for (const KernelVariant* v : kernelVariants(NodeKind::DepthwiseConv, KernelPath::Float)) {
-    if (v->build != KernelVariant::Build::FusedPointwise) continue;
+  for (const KernelVariant* v : kernelVariants(NodeKind::DepthwisePointwiseConv, KernelPath::Float)) {
     ++variants;
     for (const FusedCase& c : cases)
       for (Precision precision : {Precision::FP32, Precision::FP16}) {
@@ -396,16 +394,16 @@ TEST_CASE("DepthwisePointwiseConv (the fused-pw kernel variants) matches the CPU
       }
   }
   CHECK(variants >= 2);
-  // The separate depthwise op refuses a fused variant, and the fused op a plain one, by name.
+  // The separate depthwise op refuses a fused variant (the fused kind's own), and the fused op a
+  // plain one, by name.
   ConvDesc dw;
   dw.name = "dw";
   dw.inChannels = dw.outChannels = 4;
   dw.window = {3, 3, 1, 1, kSame};
   dw.weights.assign(36, 0.5f);
-  const KernelVariant* fused = findKernelVariant(NodeKind::DepthwiseConv, KernelPath::Float, "fused-pw-px4-oc8");
+  const KernelVariant* fused = findKernelVariant(NodeKind::DepthwisePointwiseConv, KernelPath::Float, "fused-pw-px4-oc8");
   REQUIRE(fused);
-  CHECK_THROWS_WITH_AS(DepthwiseConv(g, dw, Precision::FP32, fused), doctest::Contains("runs with the pointwise layer after it"),
-                       Error);
+  CHECK_THROWS_WITH_AS(DepthwiseConv(g, dw, Precision::FP32, fused), doctest::Contains("is for DepthwisePointwiseConv"), Error);
   ConvDesc pw;
   pw.name = "pw";
   pw.inChannels = 5;
@@ -419,7 +417,7 @@ TEST_CASE("DepthwisePointwiseConv (the fused-pw kernel variants) matches the CPU
   pw.weights.assign(16, 0.5f);
   CHECK_THROWS_WITH_AS(DepthwisePointwiseConv(g, dwPacked, PackedWeights::create(g, pw, ConvKind::Pointwise, Precision::FP32),
                                               kernelVariants(NodeKind::DepthwiseConv, KernelPath::Float)[0]),
-                       doctest::Contains("does not fuse"), Error);
+                       doctest::Contains("is for DepthwiseConv"), Error);
   expectNoValidationMessages();
 }
 

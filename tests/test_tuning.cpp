@@ -96,11 +96,15 @@ TEST_CASE("tuning: the tuner's cache picks measured variants; the tuned network 
     REQUIRE(layerIt != layers.end());
     const bool smallMap = layerIt->outputShape.h * layerIt->outputShape.w <= 14 * 14;
     for (const KernelVariant* v : kernelVariants(kind, KernelPath::Float))
-      supported += unsupportedReason(*v, lc.context->device().caps, Precision::FP32).empty() &&
-                   (v->build != KernelVariant::Build::FusedPointwise || smallMap);  // fused: the late maps only
+      supported += unsupportedReason(*v, lc.context->device().caps, Precision::FP32).empty();
+    // A depthwise layer on a late map is also measured fused with the pointwise one after it.
+    if (kind == NodeKind::DepthwiseConv && smallMap)
+      for (const KernelVariant* v : kernelVariants(NodeKind::DepthwisePointwiseConv, KernelPath::Float))
+        supported += unsupportedReason(*v, lc.context->device().caps, Precision::FP32).empty();
     CHECK(l.measured.size() == supported);
     CHECK(l.storage == "fp32");
-    CHECK(findKernelVariant(kind, KernelPath::Float, l.variant) != nullptr);
+    CHECK((findKernelVariant(kind, KernelPath::Float, l.variant) != nullptr ||
+           (kind == NodeKind::DepthwiseConv && findKernelVariant(NodeKind::DepthwisePointwiseConv, KernelPath::Float, l.variant))));
     // The fastest unfused variant wins unless a fused one (its time: this layer and the next) does.
     const auto fused = [&](const std::string& name) { return name.rfind("fused-pw-", 0) == 0; };
     for (const auto& [name, ms] : l.measured)

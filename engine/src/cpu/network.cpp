@@ -27,7 +27,10 @@ std::vector<Tensor> evaluate(const Graph& g, Tensor input, Run run) {
 }  // namespace
 
 std::vector<HostTensor> runReferenceOutputs(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
-  const Graph& g = ModelAccess::graph(model);
+  return runReferenceOutputs(ModelAccess::graph(model), input, layerOutputs);
+}
+
+std::vector<HostTensor> runReferenceOutputs(const Graph& g, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
   const Shape expected = g.inputShape(input.shape.n);
   if (input.shape != expected)
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());

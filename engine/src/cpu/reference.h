@@ -62,6 +62,8 @@ namespace mobilevk {
 // runReference.
 QuantizedTensor runIntegerReference(const Graph& graph, const QuantizedTensor& input,
                                     std::vector<QuantizedTensor>* layerOutputs = nullptr);
+std::vector<HostTensor> runReferenceOutputs(const Graph& graph, const HostTensor& input,
+                                            std::vector<HostTensor>* layerOutputs = nullptr);
 std::vector<QuantizedTensor> runIntegerReferenceOutputs(const Graph& graph, const QuantizedTensor& input,
                                                         std::vector<QuantizedTensor>* layerOutputs = nullptr);
 

@@ -44,16 +44,21 @@ void GraphBuilder::markOutput(ValueId v) {
   graph_->outputs.push_back(v);
 }
 
-std::shared_ptr<Graph> GraphBuilder::finish() {
-  Graph& g = *graph_;
+void linkConsumers(Graph& g) {
   for (auto& v : g.values) v.consumers.clear();
-  for (size_t n = 0; n < g.nodes.size(); ++n) {
-    Node& node = g.nodes[n];
-    for (ValueId v : node.inputs)
+  for (size_t n = 0; n < g.nodes.size(); ++n)
+    for (ValueId v : g.nodes[n].inputs)
       if (v >= 0 && size_t(v) < g.values.size()) {
         auto& c = g.values[size_t(v)].consumers;
         if (c.empty() || c.back() != NodeId(n)) c.push_back(NodeId(n));
       }
+}
+
+std::shared_ptr<Graph> GraphBuilder::finish() {
+  Graph& g = *graph_;
+  linkConsumers(g);
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    Node& node = g.nodes[n];
     // The kernels read a node's grids from the node: copy them from its values.
     if (!node.quant) continue;
     auto grid = [&](ValueId v) -> std::optional<TensorQuant> {

@@ -11,6 +11,9 @@
 
 namespace mobilevk {
 
+// Recomputes every value's consumers from the nodes' inputs (in node order).
+void linkConsumers(Graph& graph);
+
 class GraphBuilder {
  public:
   GraphBuilder(std::string name, std::string format);

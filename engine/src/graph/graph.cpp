@@ -142,6 +142,10 @@ void Graph::validate() const {
       if (hasWeights(n.kind)) {
         validateConvDesc(n.conv, convKindOf(n.kind));
         checkFinite(n);
+        if (n.kind == NodeKind::DepthwisePointwiseConv) {
+          if (!n.second) throw Error(ErrorCode::InvalidModel, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
+          validateConvDesc(n.second->conv, ConvKind::Pointwise);
+        }
       } else if (n.kind == NodeKind::Add) {
         checkFinite(n);
       }

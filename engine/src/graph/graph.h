@@ -52,6 +52,18 @@ struct Node {
   // runs. Its tensors' grids are those of its values (copied by the builder, which the kernels
   // read without a graph at hand). Absent for float nodes.
   std::optional<QuantizedLayer> quant;
+  // The fused kinds' second layer (graph/passes.h): DepthwisePointwiseConv's pointwise conv (its
+  // weights, window and clamp in `conv`); PointwiseConvAdd's ADD (its clamp in conv.activation, its
+  // integers in `quant`: the conv's output grid, the skip tensor's and the sum's). `quant` above
+  // then describes the first layer, whose output grid is that of a value the pass removed.
+  struct SecondLayer {
+    ConvDesc conv;
+    std::optional<QuantizedLayer> quant;
+  };
+  std::optional<SecondLayer> second;
+  // The nodes of the graph as imported whose work this node does (a fused node: both), in order;
+  // empty for a node of the imported graph itself.
+  std::vector<NodeId> sources;
 };
 
 struct Graph {

@@ -6,7 +6,9 @@
 //     Weights      the weight layout (a ConvKind) for kinds that carry weights, else std::nullopt;
 //     OutputShape  how the output shape follows from the inputs (graph/op_table.cpp): convShape
 //                  (window and weights), windowShape (window, channels kept), pooledShape
-//                  ([N,1,1,C]), sameShape (the first input's), sameShapes (every input alike);
+//                  ([N,1,1,C]), sameShape (the first input's), sameShapes (every input alike),
+//                  fusedPointwiseShape (the window's, then the second layer's channels),
+//                  residualShape (the conv's, which the skip input must have);
 //     Inputs       how many input values a node of the kind reads;
 //     Placement    where it runs: Device (a GPU op), or Host (on the CPU, after the readback of its
 //                  inputs: decoders whose work is branchy and small).
@@ -17,7 +19,8 @@
 // and the integer twin (integer execution of quantized files, graph/quantization.h):
 //   QuantizedTensor cpu::runInteger<Kind>(const Node&, const QuantizedInputs&)
 // Sources, shaders and their fp16 variants are found by the build (globs), so a new op is: its
-// shader, its op file, its CPU file, its row here, and its importer case.
+// shader, its op file, its CPU file, its row here, and its importer case. The last rows are the
+// fused kinds, which no importer makes: the passes of graph/passes.h do.
 #define MVK_OP_KINDS(X)                                                   \
   X(Conv2D, ConvKind::Standard, convShape, 1, Device)                     \
   X(DepthwiseConv, ConvKind::Depthwise, convShape, 1, Device)             \
@@ -28,4 +31,6 @@
   X(MaxPool2D, std::nullopt, windowShape, 1, Device)                      \
   X(Add, std::nullopt, sameShapes, 2, Device)                             \
   X(Mean, std::nullopt, pooledShape, 1, Device)                           \
-  X(Quantize, std::nullopt, sameShape, 1, Device)
+  X(Quantize, std::nullopt, sameShape, 1, Device)                         \
+  X(DepthwisePointwiseConv, ConvKind::Depthwise, fusedPointwiseShape, 1, Device) \
+  X(PointwiseConvAdd, ConvKind::Pointwise, residualShape, 2, Device)

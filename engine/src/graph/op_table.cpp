@@ -10,6 +10,19 @@ namespace {
 Shape convShape(const Node& n, const std::vector<Shape>& in) { return convOutputShape(n.conv, *opKind(n.kind).conv, in.at(0)); }
 // A window over H and W with the channels kept (pools).
 Shape windowShape(const Node& n, const std::vector<Shape>& in) { return windowOutputShape(n.name, in.at(0), n.conv.window); }
+// A depthwise conv, then the pointwise conv of the node's second layer.
+Shape fusedPointwiseShape(const Node& n, const std::vector<Shape>& in) {
+  const Shape mid = convOutputShape(n.conv, ConvKind::Depthwise, in.at(0));
+  if (!n.second) throw Error(ErrorCode::Internal, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
+  return convOutputShape(n.second->conv, ConvKind::Pointwise, mid);
+}
+// A pointwise conv whose result the second input is added to.
+Shape residualShape(const Node& n, const std::vector<Shape>& in) {
+  const Shape out = convOutputShape(n.conv, ConvKind::Pointwise, in.at(0));
+  if (in.at(1) != out)
+    throw Error(ErrorCode::InvalidModel, "PointwiseConvAdd '" + n.name + "': skip input " + in[1].str() + " differs from the conv's output " + out.str());
+  return out;
+}
 Shape pooledShape(const Node&, const std::vector<Shape>& in) { return {in.at(0).n, 1, 1, in.at(0).c}; }
 Shape sameShape(const Node&, const std::vector<Shape>& in) { return in.at(0); }
 // Elementwise over inputs of one shape (no broadcasting).

@@ -42,7 +42,7 @@ void Add::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(s.h * s.w), uint32_t(s.n * s.channelGroups()), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpAdd(Gpu& gpu, const Node& node, Precision precision, const std::shared_ptr<const PackedWeights>&,
+static std::unique_ptr<GpuOp> floatOpAdd(Gpu& gpu, const Node& node, Precision precision, const std::shared_ptr<const PackedWeights>&,
                                     const KernelVariant*) {
   return std::make_unique<Add>(gpu, node.conv.activation, precision);
 }
@@ -84,8 +84,13 @@ class IntegerAdd : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpAdd(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
+static std::unique_ptr<GpuOp> integerOpAdd(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerAdd>(gpu, node);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpAdd(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpAdd(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpAdd(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

@@ -42,7 +42,7 @@ void Conv2D::bind(const OpBinding& b) {
               uint32_t(out.n) * ((uint32_t(out.channelGroups()) + groups - 1) / groups));
 }
 
-std::unique_ptr<GpuOp> makeGpuOpConv2D(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights,
+static std::unique_ptr<GpuOp> floatOpConv2D(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights,
                                        const KernelVariant* variant) {
   return std::make_unique<Conv2D>(gpu, weights, variant);
 }
@@ -87,8 +87,13 @@ class IntegerConv2D : public IntegerWeightedOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpConv2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
+static std::unique_ptr<GpuOp> integerOpConv2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
   return std::make_unique<IntegerConv2D>(gpu, node, weights, variant);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpConv2D(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpConv2D(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpConv2D(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

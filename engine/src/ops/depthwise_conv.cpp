@@ -35,9 +35,6 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, ConvDesc desc, Precision precision, const
 DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weights, const KernelVariant* variant)
     : WeightedOp(gpu, std::move(weights), ConvKind::Depthwise) {
   chooseVariant("DepthwiseConv", NodeKind::DepthwiseConv, KernelPath::Float, variant);
-  if (variant_->build == KernelVariant::Build::FusedPointwise)
-    throw Error(ErrorCode::InvalidArgument, "DepthwiseConv '" + desc_.name + "': kernel variant '" + variant_->name +
-                                                "' runs with the pointwise layer after it (DepthwisePointwiseConv)");
   const auto& w = desc_.window;
   const uint32_t outX = depthwiseOutputsPerInvocation(*variant_, w);
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
@@ -55,7 +52,7 @@ void DepthwiseConv::bind(const OpBinding& b) {
   setDispatch(p, (uint32_t(out.w) + outX - 1) / outX * uint32_t(out.h), 1, uint32_t(out.n * out.channelGroups()));
 }
 
-std::unique_ptr<GpuOp> makeGpuOpDepthwiseConv(Gpu& gpu, const Node&, Precision,
+static std::unique_ptr<GpuOp> floatOpDepthwiseConv(Gpu& gpu, const Node&, Precision,
                                               const std::shared_ptr<const PackedWeights>& weights, const KernelVariant* variant) {
   return std::make_unique<DepthwiseConv>(gpu, weights, variant);
 }
@@ -100,9 +97,14 @@ class IntegerDepthwiseConv : public IntegerWeightedOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpDepthwiseConv(Gpu& gpu, const Node& node,
+static std::unique_ptr<GpuOp> integerOpDepthwiseConv(Gpu& gpu, const Node& node,
                                                      const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
   return std::make_unique<IntegerDepthwiseConv>(gpu, node, weights, variant);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpDepthwiseConv(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpDepthwiseConv(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpDepthwiseConv(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

@@ -1,4 +1,5 @@
 #include "ops/depthwise_pointwise_conv.h"
+#include "ops/gpu_op_table.h"
 
 #include "shader_names.h"
 
@@ -28,10 +29,7 @@ DepthwisePointwiseConv::DepthwisePointwiseConv(Gpu& gpu, std::shared_ptr<const P
     throw Error(ErrorCode::InvalidArgument, "DepthwisePointwiseConv: '" + pw_->desc.name + "' (" +
                                                 std::to_string(pw_->desc.inChannels) + " input channels) does not follow '" +
                                                 dw_->desc.name + "' (" + std::to_string(dw_->desc.outChannels) + ")");
-  chooseVariant("DepthwisePointwiseConv", NodeKind::DepthwiseConv, KernelPath::Float, variant);
-  if (variant_->build != KernelVariant::Build::FusedPointwise)
-    throw Error(ErrorCode::InvalidArgument, "DepthwisePointwiseConv: kernel variant '" + std::string(variant_->name) +
-                                                "' does not fuse a pointwise layer");
+  chooseVariant("DepthwisePointwiseConv", NodeKind::DepthwisePointwiseConv, KernelPath::Float, variant);
   const WindowParams& w = dw_->desc.window;
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, variant_->block[0], variant_->block[1], uint32_t(w.kernelH),
                                                      uint32_t(w.kernelW), uint32_t(w.strideY), uint32_t(w.strideX)}));
@@ -55,6 +53,12 @@ void DepthwisePointwiseConv::bind(const OpBinding& b) {
   const uint32_t px = variant_->block[0], ocb = variant_->block[1];
   setDispatch(p, (uint32_t(out.w) + px - 1) / px * uint32_t(out.h), (uint32_t(out.channelGroups()) + ocb - 1) / ocb,
               uint32_t(out.n));
+}
+
+std::unique_ptr<GpuOp> makeGpuOpDepthwisePointwiseConv(Gpu& gpu, const GpuOpRequest& r) {
+  if (r.integer)
+    throw Error(ErrorCode::Unsupported, "DepthwisePointwiseConv '" + r.node.name + "': the fused kernels are float only");
+  return std::make_unique<DepthwisePointwiseConv>(gpu, r.weights.at(0), r.weights.at(1), r.variant);
 }
 
 }  // namespace mobilevk

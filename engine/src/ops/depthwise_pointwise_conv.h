@@ -3,9 +3,9 @@
 
 namespace mobilevk {
 
-// A depthwise convolution and the pointwise convolution after it in one dispatch
-// (shaders/depthwise_pointwise_conv.comp): the DepthwiseConv kernel variants that fuse
-// (KernelVariant::Build::FusedPointwise). Input: the depthwise layer's; output: the pointwise layer's.
+// A DepthwisePointwiseConv node (graph/passes.h): a depthwise convolution and the pointwise
+// convolution reading its output in one dispatch (shaders/depthwise_pointwise_conv.comp), with the
+// kind's own kernel variants. Input: the depthwise layer's; output: the pointwise layer's.
 class DepthwisePointwiseConv : public GpuOp {
  public:
   DepthwisePointwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> depthwise,

@@ -33,13 +33,18 @@ void FullyConnected::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(out.channelGroups()), uint32_t(in.n), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpFullyConnected(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights, const KernelVariant*) {
+static std::unique_ptr<GpuOp> floatOpFullyConnected(Gpu& gpu, const Node&, Precision, const std::shared_ptr<const PackedWeights>& weights, const KernelVariant*) {
   return std::make_unique<FullyConnected>(gpu, weights);
 }
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpFullyConnected(Gpu& gpu, const Node& node,
+static std::unique_ptr<GpuOp> integerOpFullyConnected(Gpu& gpu, const Node& node,
                                                       const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
   return makeIntegerMatrixOp(gpu, node, weights, variant);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpFullyConnected(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpFullyConnected(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpFullyConnected(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

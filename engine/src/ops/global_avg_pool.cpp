@@ -34,7 +34,7 @@ void GlobalAvgPool::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(in.channelGroups()), uint32_t(in.n), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpGlobalAvgPool(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
+static std::unique_ptr<GpuOp> floatOpGlobalAvgPool(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
   return std::make_unique<GlobalAvgPool>(gpu, precision);
 }
 
@@ -66,8 +66,13 @@ class IntegerGlobalAvgPool : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpGlobalAvgPool(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
+static std::unique_ptr<GpuOp> integerOpGlobalAvgPool(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerGlobalAvgPool>(gpu, node);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpGlobalAvgPool(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpGlobalAvgPool(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpGlobalAvgPool(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

@@ -29,7 +29,7 @@ const QuantizedLayer& requireQuant(const Node& node) {
 int32_t foldedBias(const Node& node, const QuantizedLayer& q, int o) {
   const int64_t xz = q.input.zeroPoint, wz = q.weightZeroPointOf(o);
   const int64_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)];
-  const int64_t taps = node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected
+  const int64_t taps = convKindOf(node.kind) == ConvKind::Pointwise || convKindOf(node.kind) == ConvKind::FullyConnected
                            ? 1
                            : int64_t(node.conv.window.kernelH) * node.conv.window.kernelW;
   int64_t folded = bias;
@@ -67,7 +67,7 @@ std::vector<uint32_t> packIntegerWeights(const Node& node, InnerProduct innerPro
     return packed;
   }
   const int in = d.inChannels, in4 = (in + 3) / 4, out4 = (d.outChannels + 3) / 4;
-  const bool matrix = node.kind == NodeKind::PointwiseConv || node.kind == NodeKind::FullyConnected;
+  const bool matrix = convKindOf(node.kind) == ConvKind::Pointwise || convKindOf(node.kind) == ConvKind::FullyConnected;
   if (matrix && innerProduct == InnerProduct::Plain) {
     for (int o4 = 0; o4 < out4; ++o4)
       for (int i = 0; i < in4 * 4; ++i) {

@@ -20,7 +20,8 @@ struct KernelVariant {
   NodeKind kind;
   KernelPath path;
   // The block shape, as the kind's op reads it: PointwiseConv {pixels, output channel groups of 4};
-  // Conv2D float {pixels, channel groups}, integer {pixels}; DepthwiseConv {outputs along x}.
+  // Conv2D float {pixels, channel groups}, integer {pixels}; DepthwiseConv {outputs along x};
+  // DepthwisePointwiseConv {pixels along x, output channel groups}.
   uint32_t block[2];
   uint32_t workgroupInvocations;  // the device must allow this many per workgroup
   // Which build of the kind's kernel runs it; the builds other than Texel are PointwiseConv float's.
@@ -30,9 +31,6 @@ struct KernelVariant {
     SharedTiles,   // pointwise_conv_tiled: a workgroup stages input and weight tiles in shared memory
     Half,          // its f16math build: f16vec4 multiply-adds, accumulated in fp16
     HalfAcc32,     // its f16math_acc32 build: f16vec4 products of 4 input channels, accumulated in fp32
-    // DepthwiseConv: depthwise_pointwise_conv, this layer and the pointwise layer after it in one
-    // dispatch (ops/depthwise_pointwise_conv.h); block = {pixels along x, output channel groups}.
-    FusedPointwise,
   };
   Build build = Build::Texel;
   // SharedTiles: input channel groups staged per step; the workgroup is subgroupSize x
@@ -42,7 +40,8 @@ struct KernelVariant {
   uint32_t tileChannelGroups = 0;
 };
 
-// Why depthwise node `i` of `graph` cannot run a FusedPointwise variant, or "" when it can: its
+// Why depthwise node `i` of `graph` cannot run fused with the pointwise node reading its output
+// (DepthwisePointwiseConv, graph/passes.h), or "" when it can: its
 // output's only consumer must be a pointwise convolution (and the output no graph output), and the
 // map at most 14x14 (the late layers, where two dispatches' overhead is a large share of little
 // work).

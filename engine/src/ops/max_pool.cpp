@@ -39,7 +39,7 @@ class MaxPool2D : public GpuOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeGpuOpMaxPool2D(Gpu& gpu, const Node& node, Precision precision,
+static std::unique_ptr<GpuOp> floatOpMaxPool2D(Gpu& gpu, const Node& node, Precision precision,
                                           const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
   return std::make_unique<MaxPool2D>(gpu, node, precision);
 }
@@ -74,8 +74,13 @@ class IntegerMaxPool2D : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpMaxPool2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
+static std::unique_ptr<GpuOp> integerOpMaxPool2D(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerMaxPool2D>(gpu, node);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpMaxPool2D(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpMaxPool2D(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpMaxPool2D(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

@@ -39,14 +39,19 @@ class IntegerMean : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeGpuOpMean(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&,
+static std::unique_ptr<GpuOp> floatOpMean(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&,
                                      const KernelVariant*) {
   return std::make_unique<GlobalAvgPool>(gpu, precision);
 }
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpMean(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&,
+static std::unique_ptr<GpuOp> integerOpMean(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&,
                                             const KernelVariant*) {
   return std::make_unique<IntegerMean>(gpu, node);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpMean(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpMean(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpMean(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

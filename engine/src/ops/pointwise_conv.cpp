@@ -105,7 +105,7 @@ void PointwiseConv::bind(const OpBinding& b) {
   }
 }
 
-std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const Node&, Precision,
+static std::unique_ptr<GpuOp> floatOpPointwiseConv(Gpu& gpu, const Node&, Precision,
                                               const std::shared_ptr<const PackedWeights>& weights, const KernelVariant* variant) {
   return std::make_unique<PointwiseConv>(gpu, weights, variant);
 }
@@ -129,17 +129,15 @@ const ShaderInterface kIntegerResidualInterface = residualTwin(kIntegerInterface
 class IntegerPointwiseConv : public IntegerWeightedOp {
  public:
   IntegerPointwiseConv(Gpu& gpu, const Node& node, std::shared_ptr<const IntegerWeights> weights,
-                       const KernelVariant* variant, const Node* residualAdd)
+                       const KernelVariant* variant)
       : IntegerWeightedOp(gpu, node, std::move(weights)) {
     chooseVariant("PointwiseConv (integer)", NodeKind::PointwiseConv, KernelPath::Integer, variant);
-    if (residualAdd) {
-      // The ADD's grids: the conv's output is one input; the other is the skip tensor's.
-      if (!residualAdd->quant || residualAdd->quant->otherInputs.size() != 1)
-        throw Error(ErrorCode::Internal, "Add '" + residualAdd->name + "' fused without its integers");
-      const QuantizedLayer& q = *residualAdd->quant;
-      const bool convFirst = q.input.scale == quant_.output.scale && q.input.zeroPoint == quant_.output.zeroPoint;
-      const TensorQuant& skip = convFirst ? q.otherInputs[0] : q.input;
-      add_ = addParams(quant_.output, skip, q.output, q.activationMin, q.activationMax, residualAdd->name);
+    if (node.kind == NodeKind::PointwiseConvAdd) {
+      // The ADD's grids (graph/passes.h): the conv's result, the skip tensor, the sum.
+      if (!node.second || !node.second->quant || node.second->quant->otherInputs.size() != 1)
+        throw Error(ErrorCode::Internal, "PointwiseConvAdd '" + node.name + "' without the ADD's integers");
+      const QuantizedLayer& q = *node.second->quant;
+      add_ = addParams(q.input, q.otherInputs[0], q.output, q.activationMin, q.activationMax, node.name);
     }
     pipeline_ = gpu.pipeline(weightedPipelineDesc(add_ ? kIntegerResidualInterface : kIntegerInterface,
                                                   {8, 8, 1, variant_->block[0], variant_->block[1], uint32_t(isSigned_)}));
@@ -174,17 +172,24 @@ class IntegerPointwiseConv : public IntegerWeightedOp {
 
 std::unique_ptr<GpuOp> makeIntegerMatrixOp(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
                                            const KernelVariant* variant) {
-  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant, nullptr);
+  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant);
 }
 
-std::unique_ptr<GpuOp> makeIntegerPointwiseConv(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>& weights,
-                                                const KernelVariant* variant, const Node* residualAdd) {
-  return std::make_unique<IntegerPointwiseConv>(gpu, node, weights, variant, residualAdd);
-}
-
-std::unique_ptr<GpuOp> makeIntegerGpuOpPointwiseConv(Gpu& gpu, const Node& node,
+static std::unique_ptr<GpuOp> integerOpPointwiseConv(Gpu& gpu, const Node& node,
                                                      const std::shared_ptr<const IntegerWeights>& weights, const KernelVariant* variant) {
   return makeIntegerMatrixOp(gpu, node, weights, variant);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpPointwiseConv(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpPointwiseConv(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
+}
+
+// The ADD's clamp of a PointwiseConvAdd node (graph/passes.h).
+std::unique_ptr<GpuOp> makeGpuOpPointwiseConvAdd(Gpu& gpu, const GpuOpRequest& r) {
+  if (!r.node.second) throw Error(ErrorCode::Internal, "PointwiseConvAdd '" + r.node.name + "' without its ADD");
+  if (r.integer) return std::make_unique<IntegerPointwiseConv>(gpu, r.node, r.integerWeights, r.variant);
+  return std::make_unique<PointwiseConv>(gpu, r.weights.at(0), r.variant, r.node.second->conv.activation);
 }
 
 }  // namespace mobilevk

@@ -62,14 +62,19 @@ class IntegerQuantize : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeGpuOpQuantize(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&,
+static std::unique_ptr<GpuOp> floatOpQuantize(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&,
                                          const KernelVariant*) {
   return std::make_unique<Quantize>(gpu, precision);
 }
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpQuantize(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&,
+static std::unique_ptr<GpuOp> integerOpQuantize(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&,
                                                 const KernelVariant*) {
   return std::make_unique<IntegerQuantize>(gpu, node);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpQuantize(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpQuantize(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpQuantize(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

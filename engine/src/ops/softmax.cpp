@@ -37,7 +37,7 @@ void Softmax::bind(const OpBinding& b) {
   setDispatch(p, uint32_t(in.h * in.w), uint32_t(in.n), 1);
 }
 
-std::unique_ptr<GpuOp> makeGpuOpSoftmax(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
+static std::unique_ptr<GpuOp> floatOpSoftmax(Gpu& gpu, const Node&, Precision precision, const std::shared_ptr<const PackedWeights>&, const KernelVariant*) {
   return std::make_unique<Softmax>(gpu, precision);
 }
 
@@ -79,8 +79,13 @@ class IntegerSoftmax : public IntegerOp {
 
 }  // namespace
 
-std::unique_ptr<GpuOp> makeIntegerGpuOpSoftmax(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
+static std::unique_ptr<GpuOp> integerOpSoftmax(Gpu& gpu, const Node& node, const std::shared_ptr<const IntegerWeights>&, const KernelVariant*) {
   return std::make_unique<IntegerSoftmax>(gpu, node);
+}
+
+std::unique_ptr<GpuOp> makeGpuOpSoftmax(Gpu& gpu, const GpuOpRequest& r) {
+  return r.integer ? integerOpSoftmax(gpu, r.node, r.integerWeights, r.variant)
+                   : floatOpSoftmax(gpu, r.node, r.precision, r.weights.empty() ? nullptr : r.weights[0], r.variant);
 }
 
 }  // namespace mobilevk

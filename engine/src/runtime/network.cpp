@@ -1,6 +1,7 @@
 // mobilevk::Network's public methods: argument checks and locking around Network::Impl.
 #include "mobilevk/network.h"
 #include "internal_access.h"
+#include "graph/passes.h"
 
 #include <mutex>
 
@@ -23,12 +24,12 @@ HostTensor Network::layerOutput(size_t i) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
   if (i >= impl_->layers()) throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
-  return impl_->readValue(InternalAccess::graph(impl_->model).outputOf(NodeId(i)));
+  return impl_->readValue(impl_->exec->outputOf(NodeId(i)));  // keepLayerOutputs: nothing fused
 }
 
 HostTensor Network::layerOutput(const std::string& valueName) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
-  const Graph& graph = InternalAccess::graph(impl_->model);
+  const Graph& graph = *impl_->exec;
   for (size_t v = 0; v < graph.values.size(); ++v)
     if (graph.values[v].name == valueName) {
       std::lock_guard<std::mutex> lock(impl_->mutex);
@@ -41,7 +42,7 @@ size_t Network::outputCount() const { return impl_->outputCount(); }
 
 OutputInfo Network::outputInfo(size_t i) const {
   const ValueId v = impl_->outputValue(i);
-  const Graph& graph = InternalAccess::graph(impl_->model);
+  const Graph& graph = *impl_->exec;
   OutputInfo info;
   info.name = graph.values.at(size_t(v)).name;
   info.shape = impl_->plan.shapes.at(size_t(v));
@@ -56,10 +57,15 @@ OutputInfo Network::outputInfo(size_t i) const {
 size_t Network::layerCount() const { return impl_->layers(); }
 bool Network::integerExecution() const { return impl_->integer; }
 std::vector<std::string> Network::kernelVariants() const {
-  std::vector<std::string> out;
+  // Per layer of the Model: an executed node's variant for the first layer it does the work of,
+  // "fused" for the others.
+  std::vector<std::string> out(impl_->layers());
   const auto& ops = impl_->frames.front().ops;
-  for (size_t i = 0; i < ops.size(); ++i)
-    out.push_back(impl_->plan.steps[i].fusedIntoEarlier ? "fused" : ops[i]->variant() ? ops[i]->variant()->name : "");
+  for (size_t e = 0; e < ops.size(); ++e) {
+    const auto sources = sourcesOf(*impl_->exec, NodeId(e));
+    for (size_t k = 0; k < sources.size(); ++k)
+      out.at(size_t(sources[k])) = k > 0 ? "fused" : ops[e]->variant() ? ops[e]->variant()->name : "";
+  }
   return out;
 }
 Precision Network::precision() const { return impl_->precision; }
@@ -73,7 +79,9 @@ RunTimings Network::lastTimings() const {
   const auto ns = impl_->timestamps->readNs();
   RunTimings t;
   t.gpuMs = ns.back() / 1e6;
-  for (size_t i = 1; i < ns.size(); ++i) t.layerMs.push_back((ns[i] - ns[i - 1]) / 1e6);
+  // An executed node's time goes to the first layer it does the work of; the others it fused take 0.
+  t.layerMs.assign(impl_->layers(), 0.0);
+  for (size_t i = 1; i < ns.size(); ++i) t.layerMs.at(size_t(sourcesOf(*impl_->exec, NodeId(i - 1)).front())) = (ns[i] - ns[i - 1]) / 1e6;
   return t;
 }
 

@@ -1,10 +1,9 @@
 // Making a Network (plan, weights in one upload, ops bound per frame from the plan's steps) and
 // recording it: every path goes through recordFrame.
 #include "internal_access.h"
+#include "graph/passes.h"
 #include "mobilevk/error.h"
 #include "ops/gpu_op_table.h"
-#include "ops/depthwise_pointwise_conv.h"
-#include "ops/pointwise_conv.h"
 #include "ops/integer_op.h"
 #include "mobilevk/reference.h"
 #include "runtime/network_impl.h"
@@ -25,7 +24,6 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
                   (graph.integerProblem.empty() ? "is not a quantized file with integers for every layer"
                                                 : "cannot run in integers: " + graph.integerProblem) +
                   "; use Execution::Float");
-    for (const auto& v : graph.values) quants.push_back(*v.quant);
     const DeviceCapabilities& caps = gpu.info().caps;
     if (o.dotProduct == NetworkOptions::DotProduct::Packed && !caps.integerDotProduct)
       throw Error(ErrorCode::Unsupported, "packed 8-bit dot products: " + gpu.describe() +
@@ -40,58 +38,51 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
   if (!options.tuningCache.empty())
     tuning = parseTuningCache(options.tuningCache, gpu.info(), [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
   choosePrecision(graph);
-  chooseKernelVariants(graph);
+  chooseKernelVariants(graph);  // also runs the fusion passes: `exec`
+  if (integer)
+    for (const auto& v : exec->values) quants.push_back(*v.quant);
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
-  plan = planExecution(graph, o.batch, precision, integer, o.keepLayerOutputs, align, fusedWith);
-  checkTensorsFitDevice(graph);
+  plan = planExecution(*exec, o.batch, precision, integer, o.keepLayerOutputs, align);
+  checkTensorsFitDevice(*exec);
   if (o.framesInFlight < 1 || o.framesInFlight > 16)
     throw Error(ErrorCode::InvalidArgument, "framesInFlight must be in [1, 16], got " + std::to_string(o.framesInFlight));
-  std::vector<std::shared_ptr<const PackedWeights>> weights;
-  std::vector<std::shared_ptr<const IntegerWeights>> integerWeights;
+  // Each weighted layer's weights, packed and uploaded once (one submission), shared by the frames.
+  std::vector<std::vector<std::shared_ptr<const PackedWeights>>> weights(exec->nodes.size());
+  std::vector<std::shared_ptr<const IntegerWeights>> integerWeights(exec->nodes.size());
   Gpu::UploadBatch uploads(gpu);
-  for (const auto& n : graph.nodes) {
-    const bool packed = hasWeights(n.kind);
-    weights.push_back(packed && !integer ? PackedWeights::create(gpu, n.conv, convKindOf(n.kind), precision, uploads)
-                                         : nullptr);
-    integerWeights.push_back(packed && integer ? IntegerWeights::create(gpu, n, uploads, innerProduct) : nullptr);
+  for (size_t i = 0; i < exec->nodes.size(); ++i) {
+    const Node& n = exec->nodes[i];
+    if (!hasWeights(n.kind)) continue;
+    if (integer) {
+      integerWeights[i] = IntegerWeights::create(gpu, n, uploads, innerProduct);
+      continue;
+    }
+    weights[i].push_back(PackedWeights::create(gpu, n.conv, convKindOf(n.kind), precision, uploads));
+    if (n.kind == NodeKind::DepthwisePointwiseConv)
+      weights[i].push_back(PackedWeights::create(gpu, n.second->conv, ConvKind::Pointwise, precision, uploads));
   }
-  uploads.flush();  // every layer's weights in one submission
+  uploads.flush();
   frames.resize(size_t(o.framesInFlight));
   for (size_t f = 0; f < frames.size(); ++f) {
     frames[f].arena = Buffer(gpu, plan.arenaBytes, MemoryUsage::Device,
                              "activations of " + model.name() + " (batch " + std::to_string(o.batch) + ", frame " +
                                  std::to_string(f) + ")",
                              false);
-    for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    for (size_t i = 0; i < exec->nodes.size(); ++i) {
       const PlannedStep& step = plan.steps[i];
-      const Node& node = graph.nodes[i];
+      const Node& node = exec->nodes[i];
       OpBinding binding{view(f, node.inputs.at(0)), view(f, node.outputs.at(0)), step.inputShapes.at(0), step.output, step.window, {}, {}};
       for (size_t k = 1; k < node.inputs.size(); ++k) {
         binding.moreInputs.push_back(view(f, node.inputs[k]));
         binding.moreInputShapes.push_back(step.inputShapes[k]);
       }
-      if (step.fusedWith >= 0) {  // this node and its consumer in one dispatch
-        const size_t j = size_t(step.fusedWith);
-        const Node& partner = graph.nodes[j];
-        binding.output = view(f, partner.outputs.at(0));
-        binding.outputShape = plan.steps[j].output;
-        if (partner.kind == NodeKind::Add) {  // a pointwise conv and the residual ADD after it
-          const ValueId skip = partner.inputs[0] == node.outputs.at(0) ? partner.inputs[1] : partner.inputs[0];
-          binding.moreInputs = {view(f, skip)};
-          binding.moreInputShapes = {plan.shapes[size_t(skip)]};
-          frames[f].ops.push_back(integer ? makeIntegerPointwiseConv(gpu, node, integerWeights[i], variants[i], &partner)
-                                          : std::make_unique<PointwiseConv>(gpu, weights[i], variants[i], partner.conv.activation));
-        } else {
-          frames[f].ops.push_back(std::make_unique<DepthwisePointwiseConv>(gpu, weights[i], weights[j], variants[i]));
-        }
-        frames[f].ops[i]->bind(binding);
-        continue;
-      }
-      // A node fused into an earlier one keeps its op (its default variant, bound but never
-      // recorded) so that every node has one.
-      const KernelVariant* variant = step.fusedIntoEarlier ? nullptr : variants[i];
-      frames[f].ops.push_back(integer ? makeIntegerGpuOp(gpu, node, integerWeights[i], variant)
-                                      : makeGpuOp(gpu, node, precision, weights[i], variant));
+      GpuOpRequest request{node};
+      request.integer = integer;
+      request.precision = precision;
+      request.weights = weights[i];
+      request.integerWeights = integerWeights[i];
+      request.variant = variants[i];
+      frames[f].ops.push_back(makeGpuOp(gpu, request));
       frames[f].ops[i]->bind(binding);
     }
   }
@@ -102,7 +93,7 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
         frames[f].readbacks.push_back(Buffer(gpu, plan.bytes.at(size_t(plan.outputs[i])), MemoryUsage::Readback,
                                              "readback of output " + std::to_string(i) + " of frame " + std::to_string(f)));
   }
-  if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(graph.nodes.size() + 1));
+  if (options.profile) timestamps = std::make_unique<TimestampPool>(gpu, uint32_t(exec->nodes.size() + 1));
   record();
   recordReadbacks();
   fence = std::make_unique<Fence>(gpu);
@@ -162,7 +153,7 @@ void Network::Impl::recordDispatches(VkCommandBuffer c, const TimestampPool* ts,
   if (ts) ts->write(c, 0);
   for (size_t i = 0; i < ops.size(); ++i) {
     if (plan.steps[i].barrierBefore) computeToComputeBarrier(vk, c);
-    if (!plan.steps[i].fusedIntoEarlier) ops[i]->record(c);
+    ops[i]->record(c);
     if (ts) ts->write(c, uint32_t(i + 1));
   }
 }
@@ -246,28 +237,10 @@ void Network::Impl::choosePrecision(const Graph& graph) {
   precisionReason = (found->second.choice == Precision::FP16 ? "fp16: " : "fp32: ") + found->second.reason;
 }
 
-void Network::Impl::fuseResidualAdds(const Graph& graph, std::vector<bool>& fusedIntoEarlier) {
-  // Always, where it applies: the ADD then costs no dispatch, barrier or memory pass of its own,
-  // and its result is the unfused one (integers bit for bit; fp32 too, as the conv's output is
-  // added before it would have been stored; fp16 storage skips one rounding of it).
-  if (options.keepLayerOutputs) return;  // the conv's output must stay readable
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const NodeId add = graph.soleConsumer(NodeId(i));
-    if (graph.nodes[i].kind != NodeKind::PointwiseConv || add < 0 || graph.nodes[size_t(add)].kind != NodeKind::Add) continue;
-    const Node& a = graph.nodes[size_t(add)];
-    if (fusedIntoEarlier[i] || fusedWith[i] >= 0 || fusedIntoEarlier[size_t(add)] || a.inputs[0] == a.inputs[1]) continue;
-    fusedWith[i] = add;
-    fusedIntoEarlier[size_t(add)] = true;
-  }
-}
-
 void Network::Impl::chooseKernelVariants(const Graph& graph) {
   const KernelPath path = integer ? KernelPath::Integer : KernelPath::Float;
   const TuningTable& table = tuning;
   const std::vector<Shape> shapes = graph.inferShapes(options.batch);
-  variants.assign(graph.nodes.size(), nullptr);
-  fusedWith.assign(graph.nodes.size(), -1);
-  std::vector<bool> fusedIntoEarlier(graph.nodes.size(), false);
   tuningKeys.clear();
   fusionKeys.assign(graph.nodes.size(), "");
   for (const Node& node : graph.nodes)
@@ -281,39 +254,49 @@ void Network::Impl::chooseKernelVariants(const Graph& graph) {
   const auto ignored = [&](const Node& node, const std::string& variant, const std::string& why) {
     gpu.log(LogLevel::Warning, "tuning cache: layer '" + node.name + "' variant '" + variant + "' ignored (" + why + "); the default runs");
   };
+  // The depthwise + pointwise pairs the cache fuses: a decision of the pair, under its own key.
+  std::vector<const KernelVariant*> fused(graph.nodes.size(), nullptr), own(graph.nodes.size(), nullptr);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const auto pair = fusionKeys[i].empty() ? table.layers.end() : table.layers.find(fusionKeys[i]);
+    if (pair == table.layers.end()) continue;
+    ++covered;
+    const Node& node = graph.nodes[i];
+    const KernelVariant* v = findKernelVariant(NodeKind::DepthwisePointwiseConv, path, pair->second.variant);
+    const std::string why = !v ? "no fused variant of that name"
+                            : !unsupportedReason(*v, gpu.info().caps, precision).empty() ? unsupportedReason(*v, gpu.info().caps, precision)
+                            : options.keepLayerOutputs ? "keepLayerOutputs needs the depthwise output in memory"
+                                                       : fusionProblem(graph, NodeId(i), shapes[size_t(node.outputs.at(0))]);
+    if (why.empty()) fused[i] = v;
+    else ignored(node, pair->second.variant, why);
+  }
+  // Each layer's own variant.
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
-    const Shape& out = shapes[size_t(node.outputs.at(0))];
-    // A fusion is decided for the pair: looked up under the key naming both layers.
-    const auto pair = fusionKeys[i].empty() ? table.layers.end() : table.layers.find(fusionKeys[i]);
-    if (pair != table.layers.end()) {
-      ++covered;
-      const KernelVariant* v = findKernelVariant(node.kind, path, pair->second.variant);
-      const NodeId consumer = graph.soleConsumer(NodeId(i));
-      const std::string why = !v || v->build != KernelVariant::Build::FusedPointwise ? "no fused variant of that name"
-                              : !unsupportedReason(*v, gpu.info().caps, precision).empty() ? unsupportedReason(*v, gpu.info().caps, precision)
-                              : fusedIntoEarlier[i]                                      ? "its layer already runs fused into an earlier one"
-                              : options.keepLayerOutputs ? "keepLayerOutputs needs the depthwise output in memory"
-                                                         : fusionProblem(graph, NodeId(i), out);
-      if (why.empty()) {
-        variants[i] = v;
-        fusedWith[i] = consumer;
-        fusedIntoEarlier[size_t(consumer)] = true;
-        continue;
-      }
-      ignored(node, pair->second.variant, why);
-    }
     const auto tuned = table.layers.find(tuningKeys[i]);
     if (tuned == table.layers.end()) continue;  // the op takes the device's default
     ++covered;
     const KernelVariant* v = findKernelVariant(node.kind, path, tuned->second.variant);
-    std::string why = !v ? "no such variant" : unsupportedReason(*v, gpu.info().caps, precision);
-    if (why.empty() && v->build == KernelVariant::Build::FusedPointwise)
-      why = "a fused variant is decided for a depthwise + pointwise pair, under the key naming both layers";
-    if (why.empty()) variants[i] = v;
+    std::string why = v ? unsupportedReason(*v, gpu.info().caps, precision)
+                      : findKernelVariant(NodeKind::DepthwisePointwiseConv, path, tuned->second.variant)
+                          ? "a fused variant is decided for a depthwise + pointwise pair, under the key naming both layers"
+                          : "no such variant";
+    if (why.empty()) own[i] = v;
     else ignored(node, tuned->second.variant, why);
   }
-  fuseResidualAdds(graph, fusedIntoEarlier);
+  // The passes (graph/passes.h): not with keepLayerOutputs, which must keep every value readable.
+  exec = &graph;
+  execOwner.reset();
+  if (!options.keepLayerOutputs) {
+    if (std::any_of(fused.begin(), fused.end(), [](const KernelVariant* v) { return v != nullptr; }))
+      execOwner = fuseDepthwisePointwise(graph, [&](NodeId dw, NodeId) { return fused[size_t(dw)] != nullptr; });
+    execOwner = fuseResidualAdds(execOwner ? *execOwner : graph);
+    exec = execOwner.get();
+  }
+  variants.clear();
+  for (size_t e = 0; e < exec->nodes.size(); ++e) {
+    const NodeId first = sourcesOf(*exec, NodeId(e)).front();
+    variants.push_back(exec->nodes[e].kind == NodeKind::DepthwisePointwiseConv ? fused[size_t(first)] : own[size_t(first)]);
+  }
   // A valid cache tuned for other shapes or storage (batch 1 when this runs batch 2, packed dot
   // products when this runs plain ones) silently changed nothing: say so.
   if (covered == 0 && !table.layers.empty())

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "graph/model_access.h"
 #include "half.h"
 #include "mobilevk/network.h"
 #include "ops/image_input.h"
@@ -45,20 +46,21 @@ struct Network::Impl {
   // file's quantization (quants, by value id).
   bool integer = false;
   InnerProduct innerProduct = InnerProduct::Plain;  // NetworkOptions::DotProduct resolved
-  // Per node: the kernel variant from the tuning cache, or null (the op's default for the device).
+  // Per executed node: the kernel variant from the tuning cache, or null (the op's default).
   std::vector<const KernelVariant*> variants;
   std::vector<std::string> tuningKeys;  // per node (runtime/tuning_cache.h)
   // Per node: for a depthwise node whose output only a pointwise node reads, the key of fusing the
   // two (fusedPairTuningKey); "" otherwise.
   std::vector<std::string> fusionKeys;
   TuningTable tuning;                   // options.tuningCache, parsed (empty when absent or ignored)
-  // Per node: the node it runs fused with (a FusedPointwise variant: the pointwise consumer of its
-  // output), or -1.
-  std::vector<NodeId> fusedWith;
+  // The graph as it runs: the Model's after the fusion passes (graph/passes.h), or the Model's
+  // itself when none applies or with keepLayerOutputs. Nodes, values, the plan, ops and variants
+  // below are the executed graph's; tuning keys and the per-layer API are the Model's layers'.
+  std::shared_ptr<const Graph> execOwner;
+  const Graph* exec = nullptr;
+  // Variants from the tuning cache, the fusions it decides and those that always apply: sets
+  // tuningKeys, fusionKeys, exec and variants.
   void chooseKernelVariants(const Graph& graph);
-  // Sets fusedWith for each pointwise node whose output only a residual ADD reads (not with
-  // keepLayerOutputs): one dispatch does both (ops/pointwise_conv.h).
-  void fuseResidualAdds(const Graph& graph, std::vector<bool>& fusedIntoEarlier);
   // NetworkOptions::PrecisionPolicy::Auto: sets `precision` from the tuning cache's decision for
   // this model and batch, and precisionReason to why.
   void choosePrecision(const Graph& graph);
@@ -106,7 +108,7 @@ struct Network::Impl {
   BufferView view(size_t frame, ValueId v) const {
     return BufferView(frames.at(frame).arena, plan.offsets.at(size_t(v)), plan.bytes.at(size_t(v)));
   }
-  size_t layers() const { return plan.steps.size(); }
+  size_t layers() const { return ModelAccess::graph(model).nodes.size(); }  // the Model's
   DeviceTensor deviceTensor(size_t frame, ValueId value) const;
   size_t outputCount() const { return plan.outputs.size(); }
   // Throws naming the count when `i` is not an output.

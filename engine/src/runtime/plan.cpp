@@ -4,7 +4,6 @@
 
 #include "graph/op_table.h"
 #include "half.h"
-#include "mobilevk/error.h"
 
 namespace mobilevk {
 
@@ -40,23 +39,12 @@ class HazardTracker {
 
 }  // namespace
 
-ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment,
-                            const std::vector<NodeId>& fusedWith) {
-  const auto partner = [&](size_t i) { return i < fusedWith.size() ? fusedWith[i] : -1; };
+ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, bool int8, bool keepAll, uint64_t alignment) {
   ExecutionPlan plan;
   plan.input = graph.inputValue;
   plan.outputs = graph.outputs;
   plan.shapes = graph.inferShapes(batch);
   for (const auto& s : plan.shapes) plan.bytes.push_back(int8 ? s.packedElements() : deviceTensorBytes(s, precision));
-
-  std::vector<NodeId> fusedInto(graph.nodes.size(), -1);
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const NodeId j = partner(i);
-    if (j < 0) continue;
-    if (graph.soleConsumer(NodeId(i)) != j || fusedInto[i] >= 0 || fusedInto[size_t(j)] >= 0)
-      throw Error(ErrorCode::Internal, "node '" + graph.nodes[i].name + "' cannot run fused with node " + std::to_string(j));
-    fusedInto[size_t(j)] = NodeId(i);
-  }
 
   // Step s = node s + 1; step 0 is the upload of the input. A value lives from the step that
   // writes it to the last that reads it; graph outputs until the downloads after the last step.
@@ -69,13 +57,6 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
     for (NodeId c : value.consumers) lastRead = std::max(lastRead, c + 1);
     lifetimes[v] = {plan.bytes[v], written, keepAll || value.graphOutput ? end : lastRead};
   }
-  // A fused pair writes the second node's output at the first node's step, while that step still
-  // reads its input: their lifetimes must overlap so that they never share memory.
-  for (size_t j = 0; j < graph.nodes.size(); ++j)
-    if (fusedInto[j] >= 0) {
-      auto& life = lifetimes[size_t(graph.outputOf(NodeId(j)))];
-      life.firstStep = std::min(life.firstStep, fusedInto[j] + 1);
-    }
   const MemoryPlan memory = planMemory(lifetimes, alignment);
   plan.offsets = memory.offsets;
   plan.arenaBytes = memory.arenaBytes;
@@ -93,20 +74,8 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
     step.output = plan.shapes[size_t(node.outputs.at(0))];
     // Kinds without a window keep the default 1x1 one, which resolves to the input size.
     step.window = resolveWindow(node.name, step.inputShapes.at(0), node.conv.window);
-    step.fusedWith = partner(i);
-    step.fusedIntoEarlier = fusedInto[i] >= 0;
-    if (step.fusedIntoEarlier) {  // no dispatch of its own
-      plan.steps.push_back(step);
-      continue;
-    }
     step.reads = node.inputs;
     step.writes = node.outputs;
-    if (step.fusedWith >= 0) {  // the partner's other inputs too (a residual's skip tensor), and its output
-      const Node& partnerNode = graph.nodes[size_t(step.fusedWith)];
-      for (ValueId v : partnerNode.inputs)
-        if (v != node.outputs.at(0)) step.reads.push_back(v);
-      step.writes = partnerNode.outputs;
-    }
     std::vector<HazardTracker::Range> reads, writes;
     for (ValueId v : step.reads) reads.push_back(range(v));
     for (ValueId v : step.writes) writes.push_back(range(v));

@@ -111,13 +111,14 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   std::vector<std::vector<const KernelVariant*>> candidates(graph.nodes.size());
   std::vector<std::vector<const KernelVariant*>> fusedCandidates(graph.nodes.size());
   size_t trials = 0;
+  const std::vector<Shape> shapes = graph.inferShapes(base.batch);
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    for (const KernelVariant* v : kernelVariants(graph.nodes[i].kind, path)) {
-      if (!unsupportedReason(*v, device.caps, base.precision).empty()) continue;
-      if (v->build != KernelVariant::Build::FusedPointwise) candidates[i].push_back(v);
-      else if (fusionProblem(graph, NodeId(i), impl.plan.shapes[size_t(graph.outputOf(NodeId(i)))]).empty())
-        fusedCandidates[i].push_back(v);
-    }
+    for (const KernelVariant* v : kernelVariants(graph.nodes[i].kind, path))
+      if (unsupportedReason(*v, device.caps, base.precision).empty()) candidates[i].push_back(v);
+    // A depthwise layer and the pointwise one reading its output: the fused kind's variants.
+    if (!impl.fusionKeys[i].empty() && fusionProblem(graph, NodeId(i), shapes[size_t(graph.outputOf(NodeId(i)))]).empty())
+      for (const KernelVariant* v : kernelVariants(NodeKind::DepthwisePointwiseConv, path))
+        if (unsupportedReason(*v, device.caps, base.precision).empty()) fusedCandidates[i].push_back(v);
     trials = std::max(trials, candidates[i].size());
   }
   size_t fusedTrials = 0;
@@ -140,7 +141,7 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
   for (size_t k = 0; k < trials; ++k) {
     for (size_t i = 0; i < graph.nodes.size(); ++i)
       if (k < candidates[i].size() && candidates[i][k])
-        forced[k].layers[candidates[i][k]->build == KernelVariant::Build::FusedPointwise ? impl.fusionKeys[i] : impl.tuningKeys[i]]
+        forced[k].layers[candidates[i][k]->kind == NodeKind::DepthwisePointwiseConv ? impl.fusionKeys[i] : impl.tuningKeys[i]]
             .variant = candidates[i][k]->name;
     NetworkOptions trial = base;
     trial.tuningCache = serializeTuningCache(forced[k], device);
@@ -200,8 +201,7 @@ TuningResult tuneOnce(Context& context, const Model& model, const TuningOptions&
     // A fused variant's time is this layer's and its consumer's: it wins only against the best
     // unfused variant plus the consumer's best.
     const auto fuses = [&](const std::string& name) {
-      const KernelVariant* v = findKernelVariant(node.kind, path, name);
-      return v && v->build == KernelVariant::Build::FusedPointwise;
+      return node.kind == NodeKind::DepthwiseConv && findKernelVariant(NodeKind::DepthwisePointwiseConv, path, name) != nullptr;
     };
     double nextBest = INFINITY;
     const NodeId consumer = graph.soleConsumer(NodeId(i));
