@@ -25,6 +25,16 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+// The process's resident set (Linux /proc/self/statm), 0 where it cannot be read.
+uint64_t residentBytes() {
+  FILE* f = std::fopen("/proc/self/statm", "r");
+  if (!f) return 0;
+  unsigned long long pages = 0, resident = 0;
+  const bool ok = std::fscanf(f, "%llu %llu", &pages, &resident) == 2;
+  std::fclose(f);
+  return ok ? uint64_t(resident) * uint64_t(sysconf(_SC_PAGESIZE)) : 0;
+}
+
 struct Stats {
   double min = 0, median = 0, p90 = 0;
 };
@@ -94,6 +104,9 @@ int cmdBench(const std::vector<std::string>& argv) {
   const bool onCpu = !ctx;
   const std::string deviceName = ctx ? ctx->device().name : integer ? "CPU integer twin" : "CPU reference";
   std::unique_ptr<mobilevk::Network> net;
+  // The process's resident memory before and after making the network: what the network holds on
+  // the host (its objects, the driver's pipelines; on a CPU driver its device memory too).
+  const uint64_t rssBefore = residentBytes();
   if (!onCpu) {
     mobilevk::NetworkOptions no;
     no.batch = batch;
@@ -114,6 +127,7 @@ int cmdBench(const std::vector<std::string>& argv) {
                                          " has none on its compute queue"
                                    : std::string("the CPU reference path (--device cpu) has none")) +
                               "; run without --per-layer for whole-network times");
+  const uint64_t hostBytes = residentBytes() > rssBefore ? residentBytes() - rssBefore : 0;
   const std::string precision = net ? cli::precisionName(*net) : integer ? "int8" : "fp32";
   // Context + pipelines + recording: what a pipeline cache shortens on the second start.
   const double setupMs = std::chrono::duration<double, std::milli>(Clock::now() - setupStart).count();
@@ -168,7 +182,8 @@ int cmdBench(const std::vector<std::string>& argv) {
   if (net) {
     out["memory"] = {{"weights_bytes", net->weightBytes()},
                      {"activations_bytes", net->activationBytes()},
-                     {"staging_bytes", net->stagingBytes()}};
+                     {"staging_bytes", net->stagingBytes()},
+                     {"host_bytes", hostBytes}};
   }
   json perLayer = json::array();
   const std::vector<std::string> variants = net ? net->kernelVariants() : std::vector<std::string>(layers.size());
@@ -201,6 +216,9 @@ int cmdBench(const std::vector<std::string>& argv) {
   if (net)
     std::printf("  device memory    weights %.2f MB, activations %.2f MB, staging %.2f MB\n", net->weightBytes() / 1e6,
                 net->activationBytes() / 1e6, net->stagingBytes() / 1e6);
+  if (net)
+    std::printf("  host memory      %.2f MB held by the network (process resident memory while making it; on a CPU driver\n"
+                "                   its device memory too)\n", hostBytes / 1e6);
   if (!perLayer.empty()) {
     std::printf("\n  %-22s %-15s %-17s %9s %7s %9s %8s\n", "layer", "type", "variant", "ms", "share", "GFLOP/s", "GB/s");
     for (const auto& r : perLayer)
