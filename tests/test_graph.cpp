@@ -6,6 +6,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <random>
 
@@ -426,4 +427,38 @@ TEST_CASE("fusion passes (no device): ordinary nodes of the fused kinds, every i
       break;
     }
   CHECK(count(*fuseResidualAdds(*keep), NodeKind::PointwiseConvAdd) == 9);
+}
+
+TEST_CASE("activation folding (the Model's pass): a Clamp merges into the conv it alone follows, and runs on its own elsewhere") {
+  std::mt19937 rng(23007);
+  const auto clamp = [](const std::string& name, float lo, float hi) {
+    Node n = weightless(NodeKind::Clamp, name);
+    n.conv.activation = Activation::clamp(lo, hi);
+    return n;
+  };
+  GraphBuilder b("activations", "test");
+  b.graph().input = {6, 5, 7};
+  const ValueId y = b.add(pointwise("pw", 7, 9, rng), {b.input()});
+  const ValueId relu6 = b.add(clamp("relu6", 0.0f, 6.0f), {y});   // folds: pw alone feeds it
+  const ValueId z = b.add(pointwise("pw2", 9, 9, rng), {relu6});
+  const ValueId r = b.add(clamp("relu", 0.0f, FLT_MAX), {z});    // pw2's output is read twice: no fold
+  const ValueId sum = b.add(weightless(NodeKind::Add, "add"), {z, r});
+  const ValueId pooled = b.add(weightless(NodeKind::GlobalAvgPool, "pool"), {sum});
+  b.markOutput(b.add(clamp("tanh_like", -1.0f, 1.0f), {pooled}));  // a pool takes no clamp: no fold
+  const Model model = InternalAccess::model(b.finish());
+  const Graph& g = InternalAccess::graph(model);
+  REQUIRE(g.nodes.size() == 6);
+  CHECK(g.nodes[0].name == "pw");
+  CHECK(g.nodes[0].conv.activation.max == 6.0f);
+  CHECK(g.values[size_t(g.nodes[0].outputs[0])].name == "relu6");  // the folded value keeps the later name
+  size_t clamps = 0;
+  for (const Node& n : g.nodes) clamps += n.kind == NodeKind::Clamp;
+  CHECK(clamps == 2);
+  const HostTensor in = testing::randomTensor(model.inputShape(2), rng, -2.0f, 2.0f);
+  NetworkOptions o;
+  o.batch = 2;
+  Network net(testing::context(), model, o);
+  const HostTensor ref = runReference(model, in);
+  testing::expectClose(net.run(in), ref, std::vector<float>(ref.data.size(), 1e-5f), "activations");
+  testing::expectNoValidationMessages();
 }

@@ -3,6 +3,7 @@
 // arithmetic where it is exact.
 #include <doctest/doctest.h>
 
+#include <cfloat>
 #include <cmath>
 #include <random>
 #include <set>
@@ -291,5 +292,43 @@ TEST_CASE("float ADD, MEAN and QUANTIZE: GPU against the CPU reference, fp32 and
       testing::expectClose(same, a, std::vector<float>(a.data.size(), 0.0f), "Quantize " + s.str());
     }
   }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("Clamp (a standalone activation): integer GPU equals the twin bit for bit, float exact") {
+  std::mt19937 rng(22005);
+  const std::vector<std::pair<float, float>> ranges = {{0.0f, FLT_MAX}, {0.0f, 6.0f}, {-1.0f, 1.0f}};
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8})
+    for (int32_t zero : {0, 128, 255, -128, 127})
+      for (const auto& [lo, hi] : ranges) {
+        const TensorQuant grid{t, 0.03f, zero};
+        if (zero < grid.qmin() || zero > grid.qmax()) continue;
+        Node node = quantNode(NodeKind::Clamp, {grid}, grid);
+        node.conv.activation = Activation::clamp(lo, hi);
+        activationRange(grid, lo, hi, &node.quant->activationMin, &node.quant->activationMax);
+        for (const Shape& s : kShapes) {
+          CAPTURE(s.str());
+          CAPTURE(zero);
+          const QuantizedTensor x = randomQuantized(s, grid, rng);
+          const QuantizedTensor ref = opKind(NodeKind::Clamp).integerReference(node, {&x});
+          for (size_t i = 0; i < x.data.size(); ++i)
+            CHECK(ref.data[i] == std::min(std::max(x.data[i], node.quant->activationMin), node.quant->activationMax));
+          checkBitExact(runIntegerGpu(node, {&x}), ref);
+        }
+      }
+  // Requantizing RELUs (another output grid) are not run in integers.
+  const Node other = quantNode(NodeKind::Clamp, {{QuantType::UInt8, 0.03f, 0}}, {QuantType::UInt8, 0.05f, 0});
+  const QuantizedTensor x = randomQuantized({1, 2, 2, 3}, other.quant->input, rng);
+  CHECK_THROWS_AS(opKind(NodeKind::Clamp).integerReference(other, {&x}), Error);
+  for (const auto& [lo, hi] : ranges)
+    for (const Shape& s : kShapes) {
+      Node node;
+      node.kind = NodeKind::Clamp;
+      node.name = "clamp";
+      node.conv.activation = Activation::clamp(lo, hi);
+      const HostTensor a = testing::randomTensor(s, rng, -8.0f, 8.0f);
+      const HostTensor ref = opKind(NodeKind::Clamp).reference(node, {&a});
+      testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 0.0f), "Clamp " + s.str());
+    }
   testing::expectNoValidationMessages();
 }

@@ -1,12 +1,24 @@
 #include "graph/model_access.h"
 
+#include <algorithm>
+
 #include "graph/graph.h"
+#include "graph/passes.h"
 #include "import/importers.h"
 #include "mobilevk/error.h"
 
 namespace mobilevk {
 
-Model::Model(std::shared_ptr<Graph> g) : graph_(std::move(g)) { graph_->resolve(); }
+Model::Model(std::shared_ptr<Graph> g) : graph_(std::move(g)) {
+  graph_->resolve();
+  // Standalone activations fold into their producers where they can (graph/passes.h): the Model
+  // describes the network as it computes.
+  if (std::any_of(graph_->nodes.begin(), graph_->nodes.end(), [](const Node& n) { return n.kind == NodeKind::Clamp; }))
+  {
+    graph_ = foldActivations(*graph_);
+    for (Node& n : graph_->nodes) n.sources.clear();  // the Model's nodes are the layers others refer to
+  }
+}
 
 const std::string& Model::name() const { return graph_->name; }
 const std::string& Model::format() const { return graph_->format; }

@@ -32,5 +32,6 @@
   X(Add, std::nullopt, sameShapes, 2, Device)                             \
   X(Mean, std::nullopt, pooledShape, 1, Device)                           \
   X(Quantize, std::nullopt, sameShape, 1, Device)                         \
+  X(Clamp, std::nullopt, sameShape, 1, Device)                            \
   X(DepthwisePointwiseConv, ConvKind::Depthwise, fusedPointwiseShape, 1, Device) \
   X(PointwiseConvAdd, ConvKind::Pointwise, residualShape, 2, Device)

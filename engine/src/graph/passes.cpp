@@ -1,5 +1,7 @@
 #include "graph/passes.h"
 
+#include <algorithm>
+
 #include "graph/builder.h"
 #include "mobilevk/error.h"
 
@@ -16,8 +18,8 @@ namespace {
 // its output) as `merge` makes them one; the value between them goes. A pair whose second node
 // reads a value written after the first node is left alone (the merged node takes the first's
 // place, so everything it reads must exist there).
-std::shared_ptr<const Graph> mergePairs(const Graph& g, std::vector<NodeId> partner,
-                                        const std::function<Node(const Node& first, const Node& second)>& merge) {
+std::shared_ptr<Graph> mergePairs(const Graph& g, std::vector<NodeId> partner,
+                                  const std::function<Node(const Node& first, const Node& second)>& merge) {
   partner.resize(g.nodes.size(), -1);
   std::vector<bool> absorbed(g.nodes.size(), false);
   for (size_t i = 0; i < g.nodes.size(); ++i) {
@@ -76,6 +78,32 @@ std::shared_ptr<const Graph> mergePairs(const Graph& g, std::vector<NodeId> part
 }
 
 }  // namespace
+
+std::shared_ptr<Graph> foldActivations(const Graph& graph) {
+  std::vector<NodeId> partner(graph.nodes.size(), -1);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& p = graph.nodes[i];
+    const NodeId c = graph.soleConsumer(NodeId(i));
+    if (c < 0 || graph.nodes[size_t(c)].kind != NodeKind::Clamp) continue;
+    if (!hasWeights(p.kind) && p.kind != NodeKind::MaxPool2D && p.kind != NodeKind::Add) continue;
+    if (p.kind == NodeKind::DepthwisePointwiseConv || p.kind == NodeKind::PointwiseConvAdd) continue;
+    const Node& clamp = graph.nodes[size_t(c)];
+    const auto& a = graph.values[size_t(graph.outputOf(NodeId(i)))].quant;
+    const auto& b = graph.values[size_t(clamp.outputs.at(0))].quant;
+    const bool sameGrid = (!a && !b) || (a && b && a->type == b->type && a->scale == b->scale && a->zeroPoint == b->zeroPoint);
+    if (sameGrid && p.quant.has_value() == clamp.quant.has_value()) partner[i] = c;
+  }
+  return mergePairs(graph, partner, [](const Node& producer, const Node& clamp) {
+    Node folded = producer;
+    fuseClamp(folded, clamp.conv.activation.min, clamp.conv.activation.max);
+    if (folded.quant && clamp.quant) {
+      folded.quant->activationMin = std::max(folded.quant->activationMin, clamp.quant->activationMin);
+      folded.quant->activationMax = std::min(folded.quant->activationMax, clamp.quant->activationMax);
+      if (folded.quant->activationMin > folded.quant->activationMax) folded.quant->activationMin = folded.quant->activationMax;
+    }
+    return folded;
+  });
+}
 
 std::shared_ptr<const Graph> fuseDepthwisePointwise(const Graph& graph, const std::function<bool(NodeId, NodeId)>& choose) {
   std::vector<NodeId> partner(graph.nodes.size(), -1);

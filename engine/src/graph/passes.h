@@ -11,6 +11,12 @@
 
 namespace mobilevk {
 
+// A Clamp (a standalone RELU, RELU6, RELU_N1_TO_1; Keras ReLU and Activation layers) folded into
+// the node producing its input, where that node takes a clamp (a conv-like layer, MAX_POOL_2D, ADD)
+// and the Clamp alone reads it, on one grid in a quantized file: the producer's clamp narrows.
+// Exact: clamping twice is clamping to the intersection. Run when a graph becomes a Model.
+std::shared_ptr<Graph> foldActivations(const Graph& graph);
+
 // DepthwiseConv + the PointwiseConv reading its output -> DepthwisePointwiseConv, for the pairs
 // `choose` takes (a tuning decision: the fused kernel wins only on some maps and devices). Float
 // only: the fused kernels keep the depthwise result in registers instead of storing it.

@@ -208,11 +208,23 @@ class KerasReader {
     lastIsOpenConv_ = false;
   }
 
-  void fuseActivation(const std::string& act, const std::string& who) {
+  void addClamp(const std::string& name, float lo, float hi) {
+    Node n;
+    n.kind = NodeKind::Clamp;
+    n.name = n.conv.name = name;
+    n.conv.activation = Activation::clamp(lo, hi);
+    current_ = builder_->add(n, {current_});
+    lastIsOpenConv_ = false;
+  }
+
+  // A conv's own activation (its config) narrows its clamp; an Activation layer is a Clamp node of
+  // its own, which Model's foldActivations pass merges into its producer where it can.
+  void applyActivation(const std::string& act, const std::string& who, bool convsOwn) {
     if (act == "linear") return;
     if (act == "relu6" || act == "relu") {
-      Node* n = lastConv(who + " (activation " + act + ")");
-      fuseClamp(*n, 0.0f, act == "relu6" ? 6.0f : FLT_MAX);
+      const float hi = act == "relu6" ? 6.0f : FLT_MAX;
+      if (convsOwn) fuseClamp(*lastConv(who + " (activation " + act + ")"), 0.0f, hi);
+      else addClamp(who, 0.0f, hi);
       lastIsOpenConv_ = false;  // batch norm after an activation cannot be folded
       return;
     }
@@ -286,7 +298,7 @@ class KerasReader {
       channels_ = d.outChannels;
       current_ = builder_->add(std::move(n), {current_});
       lastIsOpenConv_ = true;
-      fuseActivation(option(c, "activation", std::string("linear"), who), who);
+      applyActivation(option(c, "activation", std::string("linear"), who), who, true);
       return;
     }
     if (cls == "BatchNormalization") {
@@ -325,15 +337,15 @@ class KerasReader {
       return;
     }
     if (cls == "Activation") {
-      fuseActivation(str(c, "activation", who), name);
+      applyActivation(str(c, "activation", who), name, false);
       return;
     }
     if (cls == "ReLU") {
       const double slope = option(c, "negative_slope", 0.0, who), threshold = option(c, "threshold", 0.0, who);
       if (slope != 0.0 || threshold != 0.0) unsupported(who + ": negative_slope/threshold other than 0 is not supported");
       const float maxValue = c.contains("max_value") && c["max_value"].is_number() ? c["max_value"].get<float>() : FLT_MAX;
-      fuseClamp(*lastConv(who), 0.0f, maxValue);
-      lastIsOpenConv_ = false;
+      if (!(maxValue >= 0.0f)) fail(who + ": max_value " + std::to_string(maxValue) + " must be >= 0");
+      addClamp(name, 0.0f, maxValue);
       return;
     }
     if (cls == "GlobalAveragePooling2D") {

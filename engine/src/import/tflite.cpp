@@ -24,7 +24,8 @@ namespace {
 
 namespace op {
 constexpr int kAdd = 0, kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
-              kSoftmax = 25, kMean = 40, kQuantize = 114;
+              kSoftmax = 25, kMean = 40, kQuantize = 114,
+              kRelu = 19, kReluN1To1 = 20, kRelu6 = 21;
 }
 namespace type {
 constexpr int kFloat32 = 0, kFloat16 = 1, kInt32 = 2, kUInt8 = 3, kInt64 = 4, kInt16 = 7, kInt8 = 9;
@@ -494,6 +495,14 @@ class TfliteReader {
         n.kind = NodeKind::Mean;
         break;
       }
+      case op::kRelu:
+      case op::kReluN1To1:
+      case op::kRelu6: {
+        // A Clamp node, which the Model's fold pass merges into its producer where it can.
+        d.activation = code == op::kRelu ? Activation::relu() : code == op::kRelu6 ? Activation::relu6() : Activation::clamp(-1.0f, 1.0f);
+        n.kind = NodeKind::Clamp;
+        break;
+      }
       case op::kQuantize: {
         const int from = inT->type(), to = out->type();
         const bool eightBit = (from == type::kUInt8 || from == type::kInt8) && (to == type::kUInt8 || to == type::kInt8);
@@ -505,7 +514,7 @@ class TfliteReader {
       }
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "MAX_POOL_2D, MEAN, QUANTIZE, RESHAPE, SOFTMAX)");
+                   "MAX_POOL_2D, MEAN, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX)");
     }
     const bool weighted = hasWeights(n.kind);
     n.quant = quantizedLayer(n, inT, out, weighted ? input(1) : nullptr, weighted ? input(2) : nullptr, who);
