@@ -104,6 +104,41 @@ TEST_CASE("bad Keras/TF.js models") {
     doc["modelTopology"]["model_config"]["config"]["layers"][1]["config"]["dilation_rate"] = {2, 2};
     expectLoadError(makeDir("dilated", doc, true), {"conv1", "dilation"});
   }
+  // Functional graphs: layers read earlier layers by name, and an Add joins two of them.
+  const auto layersOf = [](nlohmann::json& doc) -> nlohmann::json& { return doc["modelTopology"]["model_config"]["config"]["layers"]; };
+  const auto inbound = [](const std::vector<std::string>& names) {
+    nlohmann::json node = nlohmann::json::array();
+    for (const auto& n : names) node.push_back({n, 0, 0, nlohmann::json::object()});
+    return nlohmann::json::array({node});
+  };
+  {
+    // conv_pw_1_relu + conv_pw_1_relu, read by conv_dw_2: the graph gains an ADD; the result is
+    // the reference's.
+    auto doc = json;
+    auto& layers = layersOf(doc);
+    size_t at = 0;
+    while (layers[at]["name"] != "conv_dw_2") ++at;
+    nlohmann::json add = {{"class_name", "Add"}, {"name", "twice"}, {"config", {{"name", "twice"}}},
+                          {"inbound_nodes", inbound({"conv_pw_1_relu", "conv_pw_1_relu"})}};
+    layers[at]["inbound_nodes"] = inbound({"twice"});
+    layers.insert(layers.begin() + long(at), add);
+    const Model model = Model::load(makeDir("add", doc, true));
+    const auto& g = InternalAccess::graph(model);
+    size_t adds = 0;
+    for (const auto& n : g.nodes) adds += n.kind == NodeKind::Add;
+    CHECK(adds == 1);
+    CHECK(model.layers().size() == Model::load(src).layers().size() + 1);
+    // A layer may not read a conv whose output a batch norm folded into: its value changed.
+    auto bad = json;
+    auto& badLayers = layersOf(bad);
+    size_t pw = 0;
+    while (badLayers[pw]["name"] != "conv_dw_2") ++pw;
+    badLayers[pw]["inbound_nodes"] = inbound({"conv_pw_1"});
+    expectLoadError(makeDir("readsfolded", bad, true), {"conv_dw_2", "reads 'conv_pw_1'", "folded"});
+    // Nor a layer no earlier layer produces.
+    badLayers[pw]["inbound_nodes"] = inbound({"nowhere"});
+    expectLoadError(makeDir("readsnowhere", bad, true), {"conv_dw_2", "reads 'nowhere', which no earlier layer produces"});
+  }
   // Shards missing.
   expectLoadError(makeDir("noshards", json, false), {"group1-shard1of1", "no such file"});
   {

@@ -178,25 +178,64 @@ class KerasReader {
     return it->second.values;
   }
 
-  void checkChain(const json& layer, const std::string& name) {
-    if (sequential_) return;
+  // The layers a layer reads: the one before it in a Sequential model, its inbound nodes in a
+  // functional one (each an earlier layer's name).
+  std::vector<std::string> inboundNames(const json& layer, const std::string& name) const {
+    if (sequential_) return {previous_};
     const json& inbound = layer.value("inbound_nodes", json::array());
-    if (previous_.empty()) return;  // first layer after the input is checked against it below
-    std::string from;
-    if (inbound.is_array() && inbound.size() == 1 && inbound[0].is_array() && inbound[0].size() == 1 &&
-        inbound[0][0].is_array() && !inbound[0][0].empty() && inbound[0][0][0].is_string())
-      from = inbound[0][0][0].get<std::string>();
-    else if (inbound.is_array() && inbound.size() == 1 && inbound[0].is_object() && inbound[0].contains("args"))
+    if (inbound.is_array() && inbound.size() == 1 && inbound[0].is_object() && inbound[0].contains("args"))
       unsupported("layer '" + name + "': Keras 3 inbound node format is not supported");
-    else fail("layer '" + name + "' must take exactly one input");
-    if (from != previous_)
-      fail("layer '" + name + "' reads '" + from + "', not the layer before it ('" + previous_ +
-           "'): only chains of layers are supported");
+    if (!inbound.is_array() || inbound.size() != 1 || !inbound[0].is_array() || inbound[0].empty())
+      fail("layer '" + name + "' must be called once on its inputs (inbound_nodes " + describeJson(inbound) + ")");
+    std::vector<std::string> names;
+    for (const json& node : inbound[0]) {
+      if (!node.is_array() || node.empty() || !node[0].is_string())
+        fail("layer '" + name + "': inbound node " + describeJson(node) + " does not name a layer");
+      names.push_back(node[0].get<std::string>());
+    }
+    return names;
+  }
+
+  // What an earlier layer's output is, as the next layers read it.
+  struct LayerOutput {
+    ValueId value = 0;
+    int channels = 0;
+    bool spatial1x1 = false, openConv = false;
+    bool pendingPad = false;
+    std::string pendingPadName;
+    Padding pendingPadding;
+  };
+
+  const LayerOutput& outputOf(const std::string& from, const std::string& who) const {
+    const auto found = outputs_.find(from);
+    if (found == outputs_.end()) fail(who + " reads '" + from + "', which no earlier layer produces");
+    const auto folded = foldedInto_.find(from);
+    if (folded != foldedInto_.end())
+      unsupported(who + " reads '" + from + "', whose output '" + folded->second +
+                  "' folded into the layer (batch norm is folded into the conv it follows)");
+    return found->second;
+  }
+
+  // Makes `from` the tensor the layer reads (the reader state below).
+  void readFrom(const LayerOutput& in) {
+    ++readers_[in.value];
+    current_ = in.value;
+    channels_ = in.channels;
+    spatial1x1_ = in.spatial1x1;
+    lastIsOpenConv_ = in.openConv;
+    pendingPad_ = in.pendingPad;
+    pendingPadName_ = in.pendingPadName;
+    pendingPadding_ = in.pendingPadding;
+  }
+
+  LayerOutput written() const {
+    return {current_, channels_, spatial1x1_, lastIsOpenConv_, pendingPad_, pendingPadName_, pendingPadding_};
   }
 
   Node* lastConv(const std::string& who) {
     Node* n = builder_->producerOf(current_);
     if (!n || !hasWeights(n->kind) || !lastIsOpenConv_) fail(who + " must directly follow a Conv2D or DepthwiseConv2D");
+    if (readers_[current_] > 1) unsupported(who + " would fold into a conv whose output another layer also reads");
     return n;
   }
 
@@ -255,11 +294,41 @@ class KerasReader {
       inputSeen_ = true;
       previous_ = name;
       channels_ = graph_->input.channels;
+      current_ = builder_->input();
+      outputs_[name] = written();
       return;
     }
     if (!inputSeen_) fail(who + " comes before the InputLayer");
-    checkChain(layer, name);
+    const std::vector<std::string> from = inboundNames(layer, name);
     previous_ = name;
+    if (cls == "Add") {
+      if (from.size() != 2) unsupported(who + ": adds " + std::to_string(from.size()) + " tensors; mobilevk adds two");
+      const LayerOutput a = outputOf(from[0], who), b = outputOf(from[1], who);
+      if (a.pendingPad || b.pendingPad) fail(who + " reads a ZeroPadding2D output (padding only goes into a conv)");
+      Node n;
+      n.kind = NodeKind::Add;
+      n.name = n.conv.name = name;
+      readFrom(a);
+      ++readers_[b.value];
+      current_ = builder_->add(n, {a.value, b.value});
+      lastIsOpenConv_ = false;
+      outputs_[name] = written();
+      return;
+    }
+    if (from.size() != 1) fail(who + " must take exactly one input, takes " + std::to_string(from.size()));
+    readFrom(outputOf(from[0], who));
+    const size_t nodesBefore = graph_->nodes.size();
+    readLayerBody(cls, c, name, who, from[0]);
+    // A layer folded into the conv it reads (batch norm) changes that conv's output: no other layer
+    // may read the conv as it was.
+    if (graph_->nodes.size() == nodesBefore && current_ == outputs_.at(from[0]).value && cls == "BatchNormalization")
+      foldedInto_[from[0]] = name;
+    outputs_[name] = written();
+  }
+
+  void readLayerBody(const std::string& cls, const json& c, const std::string& name, const std::string& who,
+                     const std::string& from) {
+    (void)from;
 
     if (cls == "Conv2D" || cls == "DepthwiseConv2D") {
       const bool depthwise = cls == "DepthwiseConv2D";
@@ -381,7 +450,7 @@ class KerasReader {
       lastIsOpenConv_ = false;
       return;
     }
-    unsupported(who + " is not supported (mobilevk imports Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, "
+    unsupported(who + " is not supported (mobilevk imports Add, Conv2D, DepthwiseConv2D, BatchNormalization, Activation, ReLU, "
                "GlobalAveragePooling2D, Reshape, Dropout, Flatten, ZeroPadding2D)");
   }
 
@@ -393,7 +462,11 @@ class KerasReader {
   std::map<std::string, Weight> weights_;
   GraphBuilder* builder_ = nullptr;
   Graph* graph_ = nullptr;
-  ValueId current_ = 0;  // the value the next layer reads (a chain: Keras layers here have one input)
+  // The layer being read: the value it reads and what is known of it (readFrom), then what it writes.
+  ValueId current_ = 0;
+  std::map<std::string, LayerOutput> outputs_;      // by layer name
+  std::map<std::string, std::string> foldedInto_;  // a conv's name -> the batch norm folded into it
+  std::map<ValueId, int> readers_;                  // layers reading each value so far
   bool sequential_ = false, inputSeen_ = false, lastIsOpenConv_ = false, spatial1x1_ = false;
   std::string previous_;
   int channels_ = 0;
