@@ -29,18 +29,19 @@ namespace {
 Node pointwise(const std::string& name, int in, int out, std::mt19937& rng) {
   Node n;
   n.kind = NodeKind::PointwiseConv;
-  n.name = n.conv.name = name;
-  n.conv.inChannels = in;
-  n.conv.outChannels = out;
-  n.conv.weights = testing::randomVector(size_t(in) * out, rng, -0.5f, 0.5f);
-  n.conv.bias = testing::randomVector(size_t(out), rng);
+  n.name = n.conv().name = name;
+  n.conv().inChannels = in;
+  n.conv().outChannels = out;
+  n.conv().weights = testing::randomVector(size_t(in) * out, rng, -0.5f, 0.5f);
+  n.conv().bias = testing::randomVector(size_t(out), rng);
   return n;
 }
 
 Node weightless(NodeKind kind, const std::string& name) {
   Node n;
   n.kind = kind;
-  n.name = n.conv.name = name;
+  n.name = name;
+  if (kind == NodeKind::Add || kind == NodeKind::Clamp) n.params = ElementwiseParams{};
   return n;
 }
 
@@ -433,7 +434,7 @@ TEST_CASE("activation folding (the Model's pass): a Clamp merges into the conv i
   std::mt19937 rng(23007);
   const auto clamp = [](const std::string& name, float lo, float hi) {
     Node n = weightless(NodeKind::Clamp, name);
-    n.conv.activation = Activation::clamp(lo, hi);
+    n.elementwise().activation = Activation::clamp(lo, hi);
     return n;
   };
   GraphBuilder b("activations", "test");
@@ -449,7 +450,7 @@ TEST_CASE("activation folding (the Model's pass): a Clamp merges into the conv i
   const Graph& g = InternalAccess::graph(model);
   REQUIRE(g.nodes.size() == 6);
   CHECK(g.nodes[0].name == "pw");
-  CHECK(g.nodes[0].conv.activation.max == 6.0f);
+  CHECK(g.nodes[0].conv().activation.max == 6.0f);
   CHECK(g.values[size_t(g.nodes[0].outputs[0])].name == "relu6");  // the folded value keeps the later name
   size_t clamps = 0;
   for (const Node& n : g.nodes) clamps += n.kind == NodeKind::Clamp;

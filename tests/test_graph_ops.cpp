@@ -114,7 +114,8 @@ void checkBitExact(const QuantizedTensor& got, const QuantizedTensor& ref) {
 Node quantNode(NodeKind kind, const std::vector<TensorQuant>& inputs, const TensorQuant& out, bool relu6 = false) {
   Node n;
   n.kind = kind;
-  n.name = n.conv.name = nodeKindName(kind);
+  n.name = nodeKindName(kind);
+  if (kind == NodeKind::Add || kind == NodeKind::Clamp) n.params = ElementwiseParams{};
   QuantizedLayer q;
   q.input = inputs.at(0);
   q.otherInputs.assign(inputs.begin() + 1, inputs.end());
@@ -122,7 +123,7 @@ Node quantNode(NodeKind kind, const std::vector<TensorQuant>& inputs, const Tens
   q.activationMin = out.qmin();
   q.activationMax = out.qmax();
   if (relu6) {
-    n.conv.activation = Activation::relu6();
+    n.elementwise().activation = Activation::relu6();
     activationRange(out, 0.0f, 6.0f, &q.activationMin, &q.activationMax);
   }
   n.quant = q;
@@ -264,7 +265,7 @@ TEST_CASE("float ADD, MEAN and QUANTIZE: GPU against the CPU reference, fp32 and
         Node add;
         add.kind = NodeKind::Add;
         add.name = "add";
-        add.conv.activation = act;
+        add.params = ElementwiseParams{act};
         const HostTensor ref = opKind(NodeKind::Add).reference(add, {&a, &b});
         const HostTensor got = runFloatGpu(add, {&a, &b}, precision);
         // fp32: one correctly rounded addition on both sides (the reference's double sum of two
@@ -304,7 +305,7 @@ TEST_CASE("Clamp (a standalone activation): integer GPU equals the twin bit for 
         const TensorQuant grid{t, 0.03f, zero};
         if (zero < grid.qmin() || zero > grid.qmax()) continue;
         Node node = quantNode(NodeKind::Clamp, {grid}, grid);
-        node.conv.activation = Activation::clamp(lo, hi);
+        node.params = ElementwiseParams{Activation::clamp(lo, hi)};
         activationRange(grid, lo, hi, &node.quant->activationMin, &node.quant->activationMax);
         for (const Shape& s : kShapes) {
           CAPTURE(s.str());
@@ -325,7 +326,7 @@ TEST_CASE("Clamp (a standalone activation): integer GPU equals the twin bit for 
       Node node;
       node.kind = NodeKind::Clamp;
       node.name = "clamp";
-      node.conv.activation = Activation::clamp(lo, hi);
+      node.params = ElementwiseParams{Activation::clamp(lo, hi)};
       const HostTensor a = testing::randomTensor(s, rng, -8.0f, 8.0f);
       const HostTensor ref = opKind(NodeKind::Clamp).reference(node, {&a});
       testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 0.0f), "Clamp " + s.str());

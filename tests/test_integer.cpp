@@ -78,12 +78,12 @@ TEST_CASE("the importer keeps a quantized file's integers; a float file has none
   CHECK(first.quant->input.type == QuantType::UInt8);
   CHECK(first.quant->input.zeroPoint == 128);
   CHECK(first.quant->input.scale == doctest::Approx(1.0 / 128));
-  CHECK(first.quant->weights.size() == first.conv.weights.size());
-  CHECK(first.quant->bias.size() == size_t(first.conv.outChannels));
+  CHECK(first.quant->weights.size() == first.conv().weights.size());
+  CHECK(first.quant->bias.size() == size_t(first.conv().outChannels));
   // Dequantizing the kept integers gives the float path's weights.
-  for (size_t i = 0; i < first.conv.weights.size(); i += 97) {
+  for (size_t i = 0; i < first.conv().weights.size(); i += 97) {
     const float real = first.quant->weightScale[0] * float(first.quant->weights[i] - first.quant->weightZeroPoint[0]);
-    CHECK(real == doctest::Approx(first.conv.weights[i]).epsilon(1e-6));
+    CHECK(real == doctest::Approx(first.conv().weights[i]).epsilon(1e-6));
   }
   CHECK(quant.outputQuantization().scale == doctest::Approx(1.0 / 256));
   CHECK_FALSE(quant.outputQuantization().isSigned);
@@ -92,7 +92,7 @@ TEST_CASE("the importer keeps a quantized file's integers; a float file has none
   REQUIRE(int8.hasIntegerExecution());
   const Node& conv = ModelAccess::graph(int8).nodes.front();
   CHECK(conv.quant->weightType == QuantType::Int8);
-  CHECK(conv.quant->weightScale.size() == size_t(conv.conv.outChannels));  // per channel
+  CHECK(conv.quant->weightScale.size() == size_t(conv.conv().outChannels));  // per channel
   CHECK(int8.inputQuantization().isSigned);
 
   const Model keras = Model::load(shared("models/mobilenet_v1_0.75_224_keras"));
@@ -159,8 +159,9 @@ int32_t randomIn(std::mt19937& rng, int32_t lo, int32_t hi) { return std::unifor
 Node integerNode(const IntCase& c, std::mt19937& rng) {
   Node node;
   node.kind = c.kind;
-  node.name = node.conv.name = "int_op";
-  ConvDesc& d = node.conv;
+  node.name = "int_op";
+  ConvDesc d;
+  d.name = node.name;
   d.inChannels = c.in.c;
   d.outChannels = c.kind == NodeKind::DepthwiseConv || !hasWeights(c.kind) ? c.in.c : c.outChannels;
   d.window = {c.k, c.k, c.stride, c.stride, c.padding};
@@ -198,6 +199,8 @@ Node integerNode(const IntCase& c, std::mt19937& rng) {
     for (int o = 0; o < d.outChannels; ++o) q.bias.push_back(randomIn(rng, -20000, 20000));
     if (c.relu6) activationRange(q.output, 0.0f, 6.0f, &q.activationMin, &q.activationMax);
   }
+  if (hasWeights(c.kind)) node.params = d;
+  else if (c.kind == NodeKind::MaxPool2D) node.params = PoolParams{d.window, Activation::none()};
   node.quant = q;
   return node;
 }

@@ -475,9 +475,8 @@ TEST_CASE("MaxPool2D matches the CPU reference exactly, in fp32 and fp16 storage
       CAPTURE(int(precision));
       Node node;
       node.kind = NodeKind::MaxPool2D;
-      node.name = node.conv.name = "pool";
-      node.conv.window = {c.kH, c.kW, c.strideY, c.strideX, c.padding};
-      node.conv.activation = c.activation;
+      node.name = "pool";
+      node.params = PoolParams{{c.kH, c.kW, c.strideY, c.strideX, c.padding}, c.activation};
       HostTensor in = randomTensor(c.s, rng, -8.0f, 8.0f);
       if (precision == Precision::FP16)
         for (auto& v : in.data) v = halfToFloat(floatToHalf(v));

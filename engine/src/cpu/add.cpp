@@ -11,7 +11,7 @@ HostTensor add(const HostTensor& a, const HostTensor& b, const Activation& activ
 }
 
 HostTensor runAdd(const Node& node, const HostInputs& inputs) {
-  return add(*inputs.at(0), *inputs.at(1), node.conv.activation);
+  return add(*inputs.at(0), *inputs.at(1), node.elementwise().activation);
 }
 
 // XNNPACK's quantized ADD (graph/quantization.h: addParams), which LiteRT's default path runs.

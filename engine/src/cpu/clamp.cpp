@@ -8,7 +8,7 @@ namespace mobilevk::cpu {
 // A standalone activation: its clamp on every value.
 HostTensor runClamp(const Node& node, const HostInputs& inputs) {
   HostTensor out = *inputs.at(0);
-  for (float& v : out.data) v = activate(v, node.conv.activation);
+  for (float& v : out.data) v = activate(v, node.elementwise().activation);
   return out;
 }
 

@@ -23,12 +23,12 @@ HostTensor conv2d(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
-HostTensor runConv2D(const Node& node, const HostInputs& inputs) { return conv2d(*inputs.at(0), node.conv); }
+HostTensor runConv2D(const Node& node, const HostInputs& inputs) { return conv2d(*inputs.at(0), node.conv()); }
 
 QuantizedTensor runIntegerConv2D(const Node& node, const QuantizedInputs& inputs) {
   const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  const ConvDesc& d = node.conv;
+  const ConvDesc& d = node.conv();
   checkInputChannels(d, ConvKind::Standard, in.shape);
   const auto g = resolveWindow("Conv2D '" + d.name + "'", in.shape, d.window);
   const auto& w = d.window;

@@ -22,12 +22,12 @@ HostTensor depthwiseConv(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
-HostTensor runDepthwiseConv(const Node& node, const HostInputs& inputs) { return depthwiseConv(*inputs.at(0), node.conv); }
+HostTensor runDepthwiseConv(const Node& node, const HostInputs& inputs) { return depthwiseConv(*inputs.at(0), node.conv()); }
 
 QuantizedTensor runIntegerDepthwiseConv(const Node& node, const QuantizedInputs& inputs) {
   const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  const ConvDesc& d = node.conv;
+  const ConvDesc& d = node.conv();
   checkInputChannels(d, ConvKind::Depthwise, in.shape);
   const auto g = resolveWindow("DepthwiseConv '" + d.name + "'", in.shape, d.window);
   const auto& w = d.window;

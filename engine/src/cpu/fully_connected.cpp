@@ -19,12 +19,12 @@ HostTensor fullyConnected(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
-HostTensor runFullyConnected(const Node& node, const HostInputs& inputs) { return fullyConnected(*inputs.at(0), node.conv); }
+HostTensor runFullyConnected(const Node& node, const HostInputs& inputs) { return fullyConnected(*inputs.at(0), node.conv()); }
 
 QuantizedTensor runIntegerFullyConnected(const Node& node, const QuantizedInputs& inputs) {
   const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  const ConvDesc& d = node.conv;
+  const ConvDesc& d = node.conv();
   const Shape& s = in.shape;
   if (s.h != 1 || s.w != 1)
     throw Error("FullyConnected '" + d.name + "': input " + s.str() + " must be 1x1 spatially (pool first)");

@@ -13,7 +13,7 @@ const Node::SecondLayer& secondOf(const Node& node) {
 }  // namespace
 
 HostTensor runDepthwisePointwiseConv(const Node& node, const HostInputs& inputs) {
-  return pointwiseConv(depthwiseConv(*inputs.at(0), node.conv), secondOf(node).conv);
+  return pointwiseConv(depthwiseConv(*inputs.at(0), node.conv()), secondOf(node).pointwise);
 }
 
 QuantizedTensor runIntegerDepthwisePointwiseConv(const Node& node, const QuantizedInputs&) {
@@ -21,7 +21,7 @@ QuantizedTensor runIntegerDepthwisePointwiseConv(const Node& node, const Quantiz
 }
 
 HostTensor runPointwiseConvAdd(const Node& node, const HostInputs& inputs) {
-  return add(pointwiseConv(*inputs.at(0), node.conv), *inputs.at(1), secondOf(node).conv.activation);
+  return add(pointwiseConv(*inputs.at(0), node.conv()), *inputs.at(1), secondOf(node).residual.activation);
 }
 
 QuantizedTensor runIntegerPointwiseConvAdd(const Node& node, const QuantizedInputs& inputs) {
@@ -32,7 +32,7 @@ QuantizedTensor runIntegerPointwiseConvAdd(const Node& node, const QuantizedInpu
   Node sum;
   sum.kind = NodeKind::Add;
   sum.name = node.name;
-  sum.conv = add.conv;
+  sum.params = add.residual;
   sum.quant = add.quant;
   return runIntegerAdd(sum, {&mid, inputs.at(1)});
 }

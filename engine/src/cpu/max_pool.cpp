@@ -11,7 +11,7 @@ namespace mobilevk::cpu {
 HostTensor runMaxPool2D(const Node& node, const HostInputs& inputs) {
   const HostTensor& in = *inputs.at(0);
   const Shape& s = in.shape;
-  const WindowParams& w = node.conv.window;
+  const WindowParams& w = node.pool().window;
   const WindowGeometry g = resolveWindow(node.name, s, w);
   HostTensor out({s.n, g.outH, g.outW, s.c});
   for (int n = 0; n < s.n; ++n)
@@ -20,7 +20,7 @@ HostTensor runMaxPool2D(const Node& node, const HostInputs& inputs) {
         for (int c = 0; c < s.c; ++c) {
           float m = -FLT_MAX;
           forEachTap(w, g, s, oy, ox, [&](int y, int x, int, int) { m = std::max(m, in.at(n, y, x, c)); });
-          out.at(n, oy, ox, c) = activate(m, node.conv.activation);
+          out.at(n, oy, ox, c) = activate(m, node.pool().activation);
         }
   return out;
 }
@@ -32,7 +32,7 @@ QuantizedTensor runIntegerMaxPool2D(const Node& node, const QuantizedInputs& inp
   const QuantizedLayer& q = quantizedLayerOf(node, in);
   requireSameGrid(q, node.name);
   const Shape& s = in.shape;
-  const WindowParams& w = node.conv.window;
+  const WindowParams& w = node.pool().window;
   const WindowGeometry g = resolveWindow(node.name, s, w);
   QuantizedTensor out({s.n, g.outH, g.outW, s.c}, q.output);
   for (int n = 0; n < s.n; ++n)

@@ -19,12 +19,12 @@ HostTensor pointwiseConv(const HostTensor& in, const ConvDesc& d) {
   return out;
 }
 
-HostTensor runPointwiseConv(const Node& node, const HostInputs& inputs) { return pointwiseConv(*inputs.at(0), node.conv); }
+HostTensor runPointwiseConv(const Node& node, const HostInputs& inputs) { return pointwiseConv(*inputs.at(0), node.conv()); }
 
 QuantizedTensor runIntegerPointwiseConv(const Node& node, const QuantizedInputs& inputs) {
   const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  const ConvDesc& d = node.conv;
+  const ConvDesc& d = node.conv();
   checkInputChannels(d, ConvKind::Pointwise, in.shape);
   const Shape& s = in.shape;
   const std::vector<float> scales = q.requantizationScales(d.outChannels, node.name);

@@ -32,7 +32,7 @@ class RandomLayers {
     Node n;
     n.kind = kind;
     n.name = name;
-    ConvDesc& d = n.conv;
+    ConvDesc& d = n.conv();
     d.name = name;
     d.inChannels = in;
     d.outChannels = out;
@@ -54,6 +54,7 @@ class RandomLayers {
     Node n;
     n.kind = kind;
     n.name = name;
+    if (kind == NodeKind::Add) n.params = ElementwiseParams{};
     return b_.add(std::move(n), std::move(inputs));
   }
 

@@ -20,6 +20,41 @@ ConvKind convKindOf(NodeKind k) {
 }
 
 namespace {
+template <class T>
+T& paramsAs(Node& n, const char* what) {
+  if (std::holds_alternative<std::monostate>(n.params)) n.params = T{};
+  if (T* p = std::get_if<T>(&n.params)) return *p;
+  throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' has no " + what);
+}
+template <class T>
+const T& paramsAs(const Node& n, const char* what) {
+  if (const T* p = std::get_if<T>(&n.params)) return *p;
+  throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' has no " + what);
+}
+}  // namespace
+
+ConvDesc& Node::conv() { return paramsAs<ConvDesc>(*this, "weights"); }
+const ConvDesc& Node::conv() const { return paramsAs<ConvDesc>(*this, "weights"); }
+PoolParams& Node::pool() { return paramsAs<PoolParams>(*this, "pooling window"); }
+const PoolParams& Node::pool() const { return paramsAs<PoolParams>(*this, "pooling window"); }
+ElementwiseParams& Node::elementwise() { return paramsAs<ElementwiseParams>(*this, "elementwise parameters"); }
+const ElementwiseParams& Node::elementwise() const { return paramsAs<ElementwiseParams>(*this, "elementwise parameters"); }
+
+const Activation* Node::activation() const {
+  if (const auto* c = std::get_if<ConvDesc>(&params)) return &c->activation;
+  if (const auto* p = std::get_if<PoolParams>(&params)) return &p->activation;
+  if (const auto* e = std::get_if<ElementwiseParams>(&params)) return &e->activation;
+  return nullptr;
+}
+Activation* Node::activation() { return const_cast<Activation*>(static_cast<const Node*>(this)->activation()); }
+
+WindowParams Node::window() const {
+  if (const auto* c = std::get_if<ConvDesc>(&params)) return c->window;
+  if (const auto* p = std::get_if<PoolParams>(&params)) return p->window;
+  return {};
+}
+
+namespace {
 // Shaders index tensors with 32-bit ints (in vec4 units); refusing anything past 2^31 bytes keeps
 // every index computation free of overflow, whatever a file declares.
 constexpr uint64_t kMaxTensorBytes = 1ull << 31;
@@ -42,16 +77,18 @@ void checkFinite(const Node& n) {
   auto first = [](const std::vector<float>& v) {
     return size_t(std::find_if(v.begin(), v.end(), [](float x) { return !std::isfinite(x); }) - v.begin());
   };
-  const size_t w = first(n.conv.weights), b = first(n.conv.bias);
-  if (w < n.conv.weights.size())
-    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': weight " + std::to_string(w) + " is " + std::to_string(n.conv.weights[w]) +
-                " (weights must be finite)");
-  if (b < n.conv.bias.size())
-    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': bias " + std::to_string(b) + " is " + std::to_string(n.conv.bias[b]) +
-                " (biases must be finite)");
-  const auto& a = n.conv.activation;
-  if (std::isnan(a.min) || std::isnan(a.max) || a.min > a.max)
-    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': output clamp [" + std::to_string(a.min) + ", " + std::to_string(a.max) +
+  if (const auto* d = std::get_if<ConvDesc>(&n.params)) {
+    const size_t w = first(d->weights), b = first(d->bias);
+    if (w < d->weights.size())
+      throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': weight " + std::to_string(w) + " is " + std::to_string(d->weights[w]) +
+                  " (weights must be finite)");
+    if (b < d->bias.size())
+      throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': bias " + std::to_string(b) + " is " + std::to_string(d->bias[b]) +
+                  " (biases must be finite)");
+  }
+  const Activation* a = n.activation();
+  if (a && (std::isnan(a->min) || std::isnan(a->max) || a->min > a->max))
+    throw Error(ErrorCode::InvalidModel, "layer '" + n.name + "': output clamp [" + std::to_string(a->min) + ", " + std::to_string(a->max) +
                 "] is not a valid range");
 }
 
@@ -138,17 +175,20 @@ void Graph::validate() const {
                 std::to_string(input.width) + "x" + std::to_string(input.channels));
   try {
     validateTopology(*this);
-    for (const auto& n : nodes)
-      if (hasWeights(n.kind)) {
-        validateConvDesc(n.conv, convKindOf(n.kind));
-        checkFinite(n);
-        if (n.kind == NodeKind::DepthwisePointwiseConv) {
-          if (!n.second) throw Error(ErrorCode::InvalidModel, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
-          validateConvDesc(n.second->conv, ConvKind::Pointwise);
-        }
-      } else if (n.kind == NodeKind::Add) {
-        checkFinite(n);
+    for (const auto& n : nodes) {
+      // Each kind's parameters of its own type (op_list.h): weights, a pooling window, a clamp, or none.
+      const bool typed = hasWeights(n.kind) ? std::holds_alternative<ConvDesc>(n.params)
+                         : n.kind == NodeKind::MaxPool2D ? std::holds_alternative<PoolParams>(n.params)
+                         : n.kind == NodeKind::Add || n.kind == NodeKind::Clamp ? std::holds_alternative<ElementwiseParams>(n.params)
+                                                                               : std::holds_alternative<std::monostate>(n.params);
+      if (!typed) throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' has parameters of another kind");
+      if (hasWeights(n.kind)) validateConvDesc(n.conv(), convKindOf(n.kind));
+      checkFinite(n);
+      if (n.kind == NodeKind::DepthwisePointwiseConv) {
+        if (!n.second) throw Error(ErrorCode::InvalidModel, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
+        validateConvDesc(n.second->pointwise, ConvKind::Pointwise);
       }
+    }
     inferShapes(1);
   } catch (const Error& e) {
     throw Error(e.code(), "model '" + name + "': " + e.what());
@@ -162,9 +202,10 @@ void Graph::resolve() {
 }
 
 void fuseClamp(Node& n, float lo, float hi) {
-  auto& a = n.conv.activation;
-  a.min = std::max(a.min, lo);
-  a.max = std::min(a.max, hi);
+  Activation* a = n.activation();
+  if (!a) throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' takes no clamp");
+  a->min = std::max(a->min, lo);
+  a->max = std::min(a->max, hi);
 }
 
 }  // namespace mobilevk

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "mobilevk/model.h"
@@ -41,23 +42,48 @@ struct Value {
   bool graphOutput = false;
 };
 
+// The parameters of the weightless kinds that have any (the kinds with weights carry a ConvDesc).
+struct PoolParams {  // MaxPool2D
+  WindowParams window;
+  Activation activation;
+};
+struct ElementwiseParams {  // Add, Clamp
+  Activation activation;
+};
+using NodeParams = std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams>;
+
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
   std::string name;
   std::vector<ValueId> inputs, outputs;
-  // Weights, window and activation for kinds with weights; window and activation alone for
-  // windowed kinds without (pools); the activation alone for ADD; unused otherwise.
-  ConvDesc conv;
+  // The kind's parameters: a ConvDesc (weights, window, clamp) for the kinds with weights (the op
+  // table's Weights column), PoolParams for MaxPool2D, ElementwiseParams for Add and Clamp, none for
+  // GlobalAvgPool, Mean, Softmax and Quantize. Typed access below: the const accessors throw
+  // (Internal, naming the node) for parameters of another type; the others also make them where
+  // there are none yet (builders).
+  NodeParams params;
+  ConvDesc& conv();
+  const ConvDesc& conv() const;
+  PoolParams& pool();
+  const PoolParams& pool() const;
+  ElementwiseParams& elementwise();
+  const ElementwiseParams& elementwise() const;
+  // The clamp of a node whose kind has one (weights, pools, elementwise), or null.
+  const Activation* activation() const;
+  Activation* activation();
+  // The window the node reads its input with (weights, pools), the 1x1 window for the others.
+  WindowParams window() const;
   // A quantized file's own integers for this node (graph/quantization.h): what integer execution
   // runs. Its tensors' grids are those of its values (copied by the builder, which the kernels
   // read without a graph at hand). Absent for float nodes.
   std::optional<QuantizedLayer> quant;
-  // The fused kinds' second layer (graph/passes.h): DepthwisePointwiseConv's pointwise conv (its
-  // weights, window and clamp in `conv`); PointwiseConvAdd's ADD (its clamp in conv.activation, its
-  // integers in `quant`: the conv's output grid, the skip tensor's and the sum's). `quant` above
+  // The fused kinds' second layer (graph/passes.h): DepthwisePointwiseConv's pointwise conv;
+  // PointwiseConvAdd's ADD (its clamp, and its integers in `quant`: the conv's output grid, the
+  // skip tensor's and the sum's). `quant` above
   // then describes the first layer, whose output grid is that of a value the pass removed.
   struct SecondLayer {
-    ConvDesc conv;
+    ConvDesc pointwise;           // DepthwisePointwiseConv
+    ElementwiseParams residual;   // PointwiseConvAdd: the ADD's clamp
     std::optional<QuantizedLayer> quant;
   };
   std::optional<SecondLayer> second;

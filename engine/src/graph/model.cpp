@@ -48,7 +48,7 @@ std::vector<LayerSummary> Model::layers() const {
     s.type = nodeKindName(n.kind);
     s.outputShape = shapes[size_t(graph_->outputOf(NodeId(i)))];
     if (hasWeights(n.kind)) {
-      const auto& d = n.conv;
+      const auto& d = n.conv();
       s.strideY = d.window.strideY;
       s.strideX = d.window.strideX;
       if (n.kind == NodeKind::DepthwiseConv) s.filterShape = {d.window.kernelH, d.window.kernelW, d.inChannels};

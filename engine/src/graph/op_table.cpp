@@ -7,18 +7,18 @@ namespace mobilevk {
 
 namespace {
 
-Shape convShape(const Node& n, const std::vector<Shape>& in) { return convOutputShape(n.conv, *opKind(n.kind).conv, in.at(0)); }
+Shape convShape(const Node& n, const std::vector<Shape>& in) { return convOutputShape(n.conv(), *opKind(n.kind).conv, in.at(0)); }
 // A window over H and W with the channels kept (pools).
-Shape windowShape(const Node& n, const std::vector<Shape>& in) { return windowOutputShape(n.name, in.at(0), n.conv.window); }
+Shape windowShape(const Node& n, const std::vector<Shape>& in) { return windowOutputShape(n.name, in.at(0), n.pool().window); }
 // A depthwise conv, then the pointwise conv of the node's second layer.
 Shape fusedPointwiseShape(const Node& n, const std::vector<Shape>& in) {
-  const Shape mid = convOutputShape(n.conv, ConvKind::Depthwise, in.at(0));
+  const Shape mid = convOutputShape(n.conv(), ConvKind::Depthwise, in.at(0));
   if (!n.second) throw Error(ErrorCode::Internal, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
-  return convOutputShape(n.second->conv, ConvKind::Pointwise, mid);
+  return convOutputShape(n.second->pointwise, ConvKind::Pointwise, mid);
 }
 // A pointwise conv whose result the second input is added to.
 Shape residualShape(const Node& n, const std::vector<Shape>& in) {
-  const Shape out = convOutputShape(n.conv, ConvKind::Pointwise, in.at(0));
+  const Shape out = convOutputShape(n.conv(), ConvKind::Pointwise, in.at(0));
   if (in.at(1) != out)
     throw Error(ErrorCode::InvalidModel, "PointwiseConvAdd '" + n.name + "': skip input " + in[1].str() + " differs from the conv's output " + out.str());
   return out;

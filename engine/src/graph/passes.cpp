@@ -95,7 +95,7 @@ std::shared_ptr<Graph> foldActivations(const Graph& graph) {
   }
   return mergePairs(graph, partner, [](const Node& producer, const Node& clamp) {
     Node folded = producer;
-    fuseClamp(folded, clamp.conv.activation.min, clamp.conv.activation.max);
+    fuseClamp(folded, clamp.elementwise().activation.min, clamp.elementwise().activation.max);
     if (folded.quant && clamp.quant) {
       folded.quant->activationMin = std::max(folded.quant->activationMin, clamp.quant->activationMin);
       folded.quant->activationMax = std::min(folded.quant->activationMax, clamp.quant->activationMax);
@@ -116,7 +116,7 @@ std::shared_ptr<const Graph> fuseDepthwisePointwise(const Graph& graph, const st
   return mergePairs(graph, partner, [](const Node& dw, const Node& pw) {
     Node fused = dw;
     fused.kind = NodeKind::DepthwisePointwiseConv;
-    fused.second = Node::SecondLayer{pw.conv, pw.quant};
+    fused.second = Node::SecondLayer{pw.conv(), {}, pw.quant};
     return fused;
   });
 }
@@ -133,7 +133,7 @@ std::shared_ptr<const Graph> fuseResidualAdds(const Graph& graph) {
   return mergePairs(graph, partner, [&](const Node& conv, const Node& add) {
     Node fused = conv;
     fused.kind = NodeKind::PointwiseConvAdd;
-    Node::SecondLayer second{add.conv, add.quant};
+    Node::SecondLayer second{{}, add.elementwise(), add.quant};
     // The ADD's grids in the merged node's order: the conv's result first, then the skip tensor
     // (XNNPACK's ADD is symmetric in its inputs, bit for bit).
     if (second.quant && add.inputs[0] != conv.outputs.at(0) && !second.quant->otherInputs.empty())

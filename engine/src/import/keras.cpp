@@ -250,8 +250,8 @@ class KerasReader {
   void addClamp(const std::string& name, float lo, float hi) {
     Node n;
     n.kind = NodeKind::Clamp;
-    n.name = n.conv.name = name;
-    n.conv.activation = Activation::clamp(lo, hi);
+    n.name = name;
+    n.params = ElementwiseParams{Activation::clamp(lo, hi)};
     current_ = builder_->add(n, {current_});
     lastIsOpenConv_ = false;
   }
@@ -307,7 +307,8 @@ class KerasReader {
       if (a.pendingPad || b.pendingPad) fail(who + " reads a ZeroPadding2D output (padding only goes into a conv)");
       Node n;
       n.kind = NodeKind::Add;
-      n.name = n.conv.name = name;
+      n.name = name;
+      n.params = ElementwiseParams{};
       readFrom(a);
       ++readers_[b.value];
       current_ = builder_->add(n, {a.value, b.value});
@@ -341,7 +342,7 @@ class KerasReader {
       if (pad != "same" && pad != "valid") unsupported(who + ": padding '" + pad + "' is not supported");
       Node n;
       n.name = name;
-      auto& d = n.conv;
+      auto& d = n.conv();
       d.name = name;
       d.inChannels = channels_;
       d.window = {k[0], k[1], s[0], s[1], pad == "same" ? Padding::same() : Padding::valid()};
@@ -376,7 +377,7 @@ class KerasReader {
       const bool lastAxis = (axis.is_number_integer() && (axis == -1 || axis == 3)) ||
                             (axis.is_array() && axis.size() == 1 && (axis[0] == -1 || axis[0] == 3));
       if (!lastAxis) fail(who + ": axis " + describeJson(axis) + " is not the channel axis");
-      const int ch = n->conv.outChannels;
+      const int ch = n->conv().outChannels;
       const double eps = option(c, "epsilon", 1e-3, who);
       if (!std::isfinite(eps) || eps < 0) fail(who + ": epsilon " + std::to_string(eps) + " must be finite and >= 0");
       const auto gamma = option(c, "scale", true, who) ? weight(name, "gamma", {ch}) : std::vector<float>(ch, 1.0f);
@@ -385,7 +386,7 @@ class KerasReader {
       const auto var = weight(name, "moving_variance", {ch});
       // y = gamma * (conv(x) + b - mean) / sqrt(var + eps) + beta: scale each output channel's
       // weights, and fold the rest into the bias (computed in double).
-      auto& d = n->conv;
+      auto& d = n->conv();
       if (d.bias.empty()) d.bias.assign(ch, 0.0f);
       const size_t perOut = d.weights.size() / size_t(ch);
       for (int o = 0; o < ch; ++o) {

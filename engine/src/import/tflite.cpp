@@ -291,16 +291,17 @@ class TfliteReader {
   }
 
   // The range a quantized output can represent, as a clamp (TOCO's implied ReLU6).
-  void clampToQuantizedRange(Node& n, const tfl::Tensor* out) const {
+  void clampToQuantizedRange(ConvDesc& d, const std::string& layer, const tfl::Tensor* out) const {
     const int ty = out->type();
     if (ty != type::kUInt8 && ty != type::kInt8) return;
     const auto* q = out->quantization();
     if (!q || !q->scale() || q->scale()->size() != 1) return;
     const double scale = q->scale()->Get(0);
     const double zp = q->zero_point() && q->zero_point()->size() ? double(q->zero_point()->Get(0)) : 0.0;
-    checkQuantization(scale, int64_t(zp), ty, "output tensor '" + tensorName(out) + "' of " + n.name, ~0u);
+    checkQuantization(scale, int64_t(zp), ty, "output tensor '" + tensorName(out) + "' of " + layer, ~0u);
     const double lo = ty == type::kUInt8 ? 0.0 : -128.0, hi = ty == type::kUInt8 ? 255.0 : 127.0;
-    fuseClamp(n, float(scale * (lo - zp)), float(scale * (hi - zp)));
+    d.activation.min = std::max(d.activation.min, float(scale * (lo - zp)));
+    d.activation.max = std::min(d.activation.max, float(scale * (hi - zp)));
   }
 
   Activation fusedActivation(int f, const std::string& who) const {
@@ -352,7 +353,7 @@ class TfliteReader {
 
     Node n;
     n.name = tensorName(out);
-    auto& d = n.conv;
+    ConvDesc d;  // what the kind's parameters are made of (below, after the switch)
     d.name = n.name;
     switch (code) {
       case op::kConv2D:
@@ -394,7 +395,7 @@ class TfliteReader {
         if (sw <= 0 || sh <= 0) fail(who + ": stride " + std::to_string(sh) + "x" + std::to_string(sw) + " must be positive");
         if (const tfl::Tensor* b = input(2)) d.bias = constant(b, "bias");
         d.activation = fusedActivation(act, who);
-        clampToQuantizedRange(n, out);
+        clampToQuantizedRange(d, n.name, out);
         break;
       }
       case op::kFullyConnected: {
@@ -410,7 +411,7 @@ class TfliteReader {
         if (const tfl::Tensor* b = input(2)) d.bias = constant(b, "bias");
         d.activation = fusedActivation(opt ? opt->fused_activation_function() : 0, who);
         n.kind = NodeKind::FullyConnected;
-        clampToQuantizedRange(n, out);
+        clampToQuantizedRange(d, n.name, out);
         break;
       }
       case op::kAveragePool2D: {
@@ -439,7 +440,7 @@ class TfliteReader {
         d.window = {opt->filter_height(), opt->filter_width(), opt->stride_h(), opt->stride_w(), padding(opt->padding())};
         d.activation = fusedActivation(opt->fused_activation_function(), who);
         n.kind = NodeKind::MaxPool2D;
-        clampToQuantizedRange(n, out);
+        clampToQuantizedRange(d, n.name, out);
         break;
       }
       case op::kReshape: {
@@ -516,6 +517,9 @@ class TfliteReader {
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
                    "MAX_POOL_2D, MEAN, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX)");
     }
+    if (hasWeights(n.kind)) n.params = std::move(d);
+    else if (n.kind == NodeKind::MaxPool2D) n.params = PoolParams{d.window, d.activation};
+    else if (n.kind == NodeKind::Add || n.kind == NodeKind::Clamp) n.params = ElementwiseParams{d.activation};
     const bool weighted = hasWeights(n.kind);
     n.quant = quantizedLayer(n, inT, out, weighted ? input(1) : nullptr, weighted ? input(2) : nullptr, who);
     valueOf_[outIndex] = builder_->add(std::move(n), std::move(reads), activationQuant(out), tensorName(out));
@@ -556,13 +560,15 @@ class TfliteReader {
     QuantizedLayer q;
     q.input = tensorQuant(in, who);
     q.output = tensorQuant(out, who);
-    activationRange(q.output, n.conv.activation.min, n.conv.activation.max, &q.activationMin, &q.activationMax);
+    const Activation none;
+    const Activation& act = n.activation() ? *n.activation() : none;
+    activationRange(q.output, act.min, act.max, &q.activationMin, &q.activationMax);
     if (!hasWeights(n.kind)) return q;
     if (!weights || !isQuantized(weights)) return std::nullopt;  // float weights: the float path only
     const std::string whoW = "weights tensor '" + tensorName(weights) + "' of " + who;
     const auto [data, count] = constantBytes(weights, whoW);
     const ChannelQuant cq = channelQuant(weights, whoW);
-    const int outChannels = n.conv.outChannels;
+    const int outChannels = n.conv().outChannels;
     const int channelAxis = n.kind == NodeKind::DepthwiseConv ? 3 : 0;
     if (cq.scales.size() > 1 && (cq.axis != channelAxis || int(cq.scales.size()) != outChannels))
       fail(whoW + " has " + std::to_string(cq.scales.size()) + " scales along dimension " + std::to_string(cq.axis) +

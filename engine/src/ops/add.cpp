@@ -44,7 +44,7 @@ void Add::bind(const OpBinding& b) {
 
 static std::unique_ptr<GpuOp> floatOpAdd(Gpu& gpu, const Node& node, Precision precision, const std::shared_ptr<const PackedWeights>&,
                                     const KernelVariant*) {
-  return std::make_unique<Add>(gpu, node.conv.activation, precision);
+  return std::make_unique<Add>(gpu, node.elementwise().activation, precision);
 }
 
 namespace {

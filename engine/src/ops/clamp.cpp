@@ -63,7 +63,7 @@ class IntegerClamp : public IntegerOp {
 
 std::unique_ptr<GpuOp> makeGpuOpClamp(Gpu& gpu, const GpuOpRequest& r) {
   if (r.integer) return std::make_unique<IntegerClamp>(gpu, r.node);
-  return std::make_unique<Clamp>(gpu, r.node.conv.activation, r.precision);
+  return std::make_unique<Clamp>(gpu, r.node.elementwise().activation, r.precision);
 }
 
 }  // namespace mobilevk

@@ -31,13 +31,13 @@ int32_t foldedBias(const Node& node, const QuantizedLayer& q, int o) {
   const int64_t bias = q.bias.empty() ? 0 : q.bias[size_t(o)];
   const int64_t taps = convKindOf(node.kind) == ConvKind::Pointwise || convKindOf(node.kind) == ConvKind::FullyConnected
                            ? 1
-                           : int64_t(node.conv.window.kernelH) * node.conv.window.kernelW;
+                           : int64_t(node.conv().window.kernelH) * node.conv().window.kernelW;
   int64_t folded = bias;
   if (node.kind == NodeKind::DepthwiseConv) {
-    const int channels = node.conv.outChannels;
+    const int channels = node.conv().outChannels;
     for (int64_t t = 0; t < taps; ++t) folded -= xz * (q.weights[size_t(t * channels + o)] - wz);
   } else {
-    const int64_t in = node.conv.inChannels, lanes = taps * ((in + 3) / 4) * 4;
+    const int64_t in = node.conv().inChannels, lanes = taps * ((in + 3) / 4) * 4;
     int64_t sumW = (lanes - taps * in) * wz;
     for (int64_t i = 0; i < taps * in; ++i) sumW += q.weights[size_t(o * taps * in + i)];
     folded += -xz * sumW + lanes * xz * wz;
@@ -49,7 +49,7 @@ int32_t foldedBias(const Node& node, const QuantizedLayer& q, int o) {
 
 std::vector<uint32_t> packIntegerWeights(const Node& node, InnerProduct innerProduct) {
   const QuantizedLayer& q = requireQuant(node);
-  const ConvDesc& d = node.conv;
+  const ConvDesc& d = node.conv();
   const int kH = d.window.kernelH, kW = d.window.kernelW;
   std::vector<uint32_t> packed;
   if (node.kind == NodeKind::DepthwiseConv) {
@@ -115,7 +115,7 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
     float scale;
     int32_t bias, weightZero, foldedBias;
   };
-  const int out = node.conv.outChannels;
+  const int out = node.conv().outChannels;
   std::vector<Channel> channels(size_t((out + 3) / 4) * 4, Channel{1.0f, 0, 0, 0});
   const std::vector<float> scales = q.requantizationScales(out, node.name);
   for (int o = 0; o < out; ++o)
@@ -129,7 +129,7 @@ std::shared_ptr<const IntegerWeights> IntegerWeights::create(Gpu& gpu, const Nod
 }
 
 IntegerOp::IntegerOp(Gpu& gpu, const Node& node)
-    : GpuOp(gpu, Precision::FP32), name_(node.name), desc_(withoutWeights(node.conv)) {
+    : GpuOp(gpu, Precision::FP32), name_(node.name), desc_(hasWeights(node.kind) ? withoutWeights(node.conv()) : ConvDesc{}) {
   const QuantizedLayer& q = requireQuant(node);
   quant_.input = q.input;
   quant_.output = q.output;

@@ -42,7 +42,7 @@ class IntegerOp : public GpuOp {
   PipelineDesc integerPipelineDesc(const ShaderInterface& interface, std::vector<uint32_t> spec,
                                    InnerProduct innerProduct = InnerProduct::Plain) const;
   std::string name_;
-  ConvDesc desc_;  // shape, window and name (no weights)
+  ConvDesc desc_;  // kinds with weights: shape, window and name (no weights); empty for the others
   QuantizedLayer quant_;  // tensors' quantization and activation range (no weights)
   int32_t isSigned_ = 0;
 };

@@ -17,7 +17,7 @@ const ShaderInterface kInterface{shader::max_pool, {BindingType::Texel /* input 
 class MaxPool2D : public GpuOp {
  public:
   MaxPool2D(Gpu& gpu, const Node& node, Precision precision)
-      : GpuOp(gpu, precision), name_(node.name), window_(node.conv.window), activation_(node.conv.activation) {
+      : GpuOp(gpu, precision), name_(node.name), window_(node.pool().window), activation_(node.pool().activation) {
     requirePrecision(gpu, precision);
     pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {8, 8, 1}));
   }
@@ -56,20 +56,23 @@ const ShaderInterface kIntegerInterface{shader::max_pool_int,
 
 class IntegerMaxPool2D : public IntegerOp {
  public:
-  IntegerMaxPool2D(Gpu& gpu, const Node& node) : IntegerOp(gpu, node) {
+  IntegerMaxPool2D(Gpu& gpu, const Node& node) : IntegerOp(gpu, node), window_(node.pool().window) {
     requireSameGrid(quant_, node.name);
     pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {8, 8, 1}));
   }
   const char* kind() const override { return "MaxPool2D (integer)"; }
-  WindowGeometry window(const Shape& in) const override { return resolveWindow(name_, in, desc_.window); }
-  Shape outputShape(const Shape& in) const override { return windowOutputShape(name_, in, desc_.window); }
+  WindowGeometry window(const Shape& in) const override { return resolveWindow(name_, in, window_); }
+  Shape outputShape(const Shape& in) const override { return windowOutputShape(name_, in, window_); }
   void bind(const OpBinding& b) override {
     const Shape& out = b.outputShape;
     bindBuffers(b);
-    const IntegerPush p{windowPushHead(b, desc_.window), quant_.input.zeroPoint, quant_.activationMin,
+    const IntegerPush p{windowPushHead(b, window_), quant_.input.zeroPoint, quant_.activationMin,
                         quant_.activationMax, isSigned_};
     setDispatch(p, uint32_t(out.w), uint32_t(out.h), uint32_t(out.n * out.channelGroups()));
   }
+
+ private:
+  WindowParams window_;
 };
 
 }  // namespace

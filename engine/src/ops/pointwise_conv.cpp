@@ -189,7 +189,7 @@ std::unique_ptr<GpuOp> makeGpuOpPointwiseConv(Gpu& gpu, const GpuOpRequest& r) {
 std::unique_ptr<GpuOp> makeGpuOpPointwiseConvAdd(Gpu& gpu, const GpuOpRequest& r) {
   if (!r.node.second) throw Error(ErrorCode::Internal, "PointwiseConvAdd '" + r.node.name + "' without its ADD");
   if (r.integer) return std::make_unique<IntegerPointwiseConv>(gpu, r.node, r.integerWeights, r.variant);
-  return std::make_unique<PointwiseConv>(gpu, r.weights.at(0), r.variant, r.node.second->conv.activation);
+  return std::make_unique<PointwiseConv>(gpu, r.weights.at(0), r.variant, r.node.second->residual.activation);
 }
 
 }  // namespace mobilevk

@@ -57,9 +57,9 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
       integerWeights[i] = IntegerWeights::create(gpu, n, uploads, innerProduct);
       continue;
     }
-    weights[i].push_back(PackedWeights::create(gpu, n.conv, convKindOf(n.kind), precision, uploads));
+    weights[i].push_back(PackedWeights::create(gpu, n.conv(), convKindOf(n.kind), precision, uploads));
     if (n.kind == NodeKind::DepthwisePointwiseConv)
-      weights[i].push_back(PackedWeights::create(gpu, n.second->conv, ConvKind::Pointwise, precision, uploads));
+      weights[i].push_back(PackedWeights::create(gpu, n.second->pointwise, ConvKind::Pointwise, precision, uploads));
   }
   uploads.flush();
   frames.resize(size_t(o.framesInFlight));

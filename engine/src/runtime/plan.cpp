@@ -73,7 +73,7 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
     for (ValueId v : node.inputs) step.inputShapes.push_back(plan.shapes[size_t(v)]);
     step.output = plan.shapes[size_t(node.outputs.at(0))];
     // Kinds without a window keep the default 1x1 one, which resolves to the input size.
-    step.window = resolveWindow(node.name, step.inputShapes.at(0), node.conv.window);
+    step.window = resolveWindow(node.name, step.inputShapes.at(0), node.window());
     step.reads = node.inputs;
     step.writes = node.outputs;
     std::vector<HazardTracker::Range> reads, writes;

@@ -46,8 +46,10 @@ std::string modelPrecisionKey(const Graph& graph, int batch) {
     if (!chained) mix(n.inputs.data(), n.inputs.size() * sizeof(ValueId));
     mix(&n.kind, sizeof n.kind);
     mix(n.name.data(), n.name.size());
-    mix(n.conv.weights.data(), n.conv.weights.size() * sizeof(float));
-    mix(n.conv.bias.data(), n.conv.bias.size() * sizeof(float));
+    if (hasWeights(n.kind)) {
+      mix(n.conv().weights.data(), n.conv().weights.size() * sizeof(float));
+      mix(n.conv().bias.data(), n.conv().bias.size() * sizeof(float));
+    }
   }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
@@ -56,7 +58,7 @@ std::string modelPrecisionKey(const Graph& graph, int batch) {
 
 std::string layerTuningKey(const Node& node, const Shape& input, const Shape& output, KernelPath path,
                            const std::string& storage) {
-  const WindowParams& w = node.conv.window;
+  const WindowParams w = node.window();
   std::string key = std::string(nodeKindName(node.kind)) + (path == KernelPath::Integer ? " integer " : " float ") +
                     storage + " " + input.str() + " -> " + output.str();
   if (node.kind == NodeKind::Conv2D || node.kind == NodeKind::DepthwiseConv)
