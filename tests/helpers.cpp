@@ -170,6 +170,22 @@ void recordError(const std::string& op, double maxAbs) {
   e = std::max(e, maxAbs);
 }
 
+QuantizedTensor quantizedOutput(const std::vector<uint8_t>& raw, const Shape& shape, const TensorQuant& quant) {
+  const bool isSigned = quant.type == QuantType::Int8;
+  const int c4 = shape.channelGroups();
+  for (int n = 0; n < shape.n; ++n)
+    for (int p = 0; p < shape.h * shape.w; ++p)
+      for (int lane = shape.c; lane < c4 * 4; ++lane) {
+        const size_t at = ((size_t(n) * c4 + c4 - 1) * shape.h * shape.w + p) * 4 + lane % 4;
+        CHECK(int32_t(isSigned ? int8_t(raw[at]) : raw[at]) == quant.zeroPoint);
+      }
+  QuantizedTensor out;
+  out.shape = shape;
+  out.quant = quant;
+  out.data = unpackQuantizedNC4HW4(raw, shape, isSigned);
+  return out;
+}
+
 std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options) {
   namespace T = mobilevk::tfl;
   flatbuffers::FlatBufferBuilder b;

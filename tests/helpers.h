@@ -6,6 +6,7 @@
 #include "mobilevk/context.h"
 #include "mobilevk/model.h"
 #include "mobilevk/tensor.h"
+#include "graph/quantization.h"
 #include "ops/op.h"
 
 namespace testing {
@@ -53,6 +54,11 @@ std::string scratchDir();
 // A tiny float TFLite model: input [1,4,4,3] -> one operator of the given builtin code -> [1,2,2,3];
 // with pool2x2Options the operator has Pool2DOptions for a 2x2 window, stride 2, VALID.
 std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options = false);
+
+// An integer op's downloaded 8-bit output as a tensor on `quant`; fails the current check where a
+// lane of the last channel group past the channel count does not hold the zero point.
+mobilevk::QuantizedTensor quantizedOutput(const std::vector<uint8_t>& raw, const mobilevk::Shape& shape,
+                                          const mobilevk::TensorQuant& quant);
 
 // Records the max abs error seen per op, printed at the end of the run for the closing note.
 void recordError(const std::string& op, double maxAbs);

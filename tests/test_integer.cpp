@@ -231,18 +231,7 @@ QuantizedTensor runGpuInteger(GpuOp& op, const QuantizedTensor& in, const Tensor
       "integer op test");
   std::vector<uint8_t> raw(outShape.packedElements());
   gpu.download(outBuf, raw.data(), raw.size());
-  const int c4 = outShape.channelGroups();
-  for (int n = 0; n < outShape.n; ++n)
-    for (int p = 0; p < outShape.h * outShape.w; ++p)
-      for (int lane = outShape.c; lane < c4 * 4; ++lane) {
-        const size_t at = ((size_t(n) * c4 + c4 - 1) * outShape.h * outShape.w + p) * 4 + lane % 4;
-        CHECK(int32_t(outQuant.type == QuantType::Int8 ? int8_t(raw[at]) : raw[at]) == outQuant.zeroPoint);
-      }
-  QuantizedTensor out;
-  out.shape = outShape;
-  out.quant = outQuant;
-  out.data = unpackQuantizedNC4HW4(raw, outShape, outQuant.type == QuantType::Int8);
-  return out;
+  return testing::quantizedOutput(raw, outShape, outQuant);
 }
 
 // One case's random layer and input, and the CPU twin's output.

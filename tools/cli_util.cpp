@@ -283,20 +283,14 @@ mobilevk::Model modelOption(const Args& args) {
   const float alpha = args.floatValue("alpha", 1.0f, 0.01f, 4.0f);
   const int resolution = args.intValue("resolution", 224, 32, 2048);
   const int classes = args.intValue("classes", 1000, 0, 100000);
-  if (architecture == "mobilenet_v1") {
-    mobilevk::MobileNetV1Options o;
+  const auto shaped = [&](auto o) {  // the options both built-in networks share
     o.alpha = alpha;
     o.resolution = resolution;
     o.classes = classes;
-    return mobilevk::Model::mobileNetV1(o);
-  }
-  if (architecture == "mobilenet_v2") {
-    mobilevk::MobileNetV2Options o;
-    o.alpha = alpha;
-    o.resolution = resolution;
-    o.classes = classes;
-    return mobilevk::Model::mobileNetV2(o);
-  }
+    return o;
+  };
+  if (architecture == "mobilenet_v1") return mobilevk::Model::mobileNetV1(shaped(mobilevk::MobileNetV1Options{}));
+  if (architecture == "mobilenet_v2") return mobilevk::Model::mobileNetV2(shaped(mobilevk::MobileNetV2Options{}));
   throw UsageError{"--architecture must be mobilenet_v1 or mobilenet_v2, got '" + architecture + "'"};
 }
 

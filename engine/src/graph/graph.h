@@ -120,8 +120,8 @@ struct Graph {
   NodeId soleConsumer(NodeId n) const;
 };
 
-// Applies to a node whose output goes through an activation: narrows its clamp (used by importers
-// to fuse ReLU/ReLU6 layers and quantized output ranges into the producing conv).
+// Narrows the clamp of a node whose kind has one (throws for the others): a conv's own activation
+// in the Keras importer, a Clamp folded into its producer (graph/passes.h).
 void fuseClamp(Node& n, float lo, float hi);
 
 }  // namespace mobilevk

@@ -318,18 +318,14 @@ class KerasReader {
     }
     if (from.size() != 1) fail(who + " must take exactly one input, takes " + std::to_string(from.size()));
     readFrom(outputOf(from[0], who));
-    const size_t nodesBefore = graph_->nodes.size();
-    readLayerBody(cls, c, name, who, from[0]);
-    // A layer folded into the conv it reads (batch norm) changes that conv's output: no other layer
-    // may read the conv as it was.
-    if (graph_->nodes.size() == nodesBefore && current_ == outputs_.at(from[0]).value && cls == "BatchNormalization")
-      foldedInto_[from[0]] = name;
+    readLayerBody(cls, c, name, who);
+    // Batch norm folds into the conv it reads (or is refused), changing that conv's output: no
+    // other layer may read the conv as it was.
+    if (cls == "BatchNormalization") foldedInto_[from[0]] = name;
     outputs_[name] = written();
   }
 
-  void readLayerBody(const std::string& cls, const json& c, const std::string& name, const std::string& who,
-                     const std::string& from) {
-    (void)from;
+  void readLayerBody(const std::string& cls, const json& c, const std::string& name, const std::string& who) {
 
     if (cls == "Conv2D" || cls == "DepthwiseConv2D") {
       const bool depthwise = cls == "DepthwiseConv2D";
