@@ -254,7 +254,7 @@ TEST_CASE("float ADD, MEAN and QUANTIZE: GPU against the CPU reference, fp32 and
         add.kind = NodeKind::Add;
         add.name = "add";
         add.params = ElementwiseParams{act};
-        const HostTensor ref = opKind(NodeKind::Add).reference(add, {&a, &b});
+        const HostTensor ref = opKind(NodeKind::Add).reference(add, {&a, &b}).at(0);
         const HostTensor got = runFloatGpu(add, {&a, &b}, precision);
         // fp32: one correctly rounded addition on both sides (the reference's double sum of two
         // floats rounds to the same float). fp16 storage: the stored sum is within half an fp16
@@ -267,7 +267,7 @@ TEST_CASE("float ADD, MEAN and QUANTIZE: GPU against the CPU reference, fp32 and
       Node mean;
       mean.kind = NodeKind::Mean;
       mean.name = "mean";
-      const HostTensor meanRef = opKind(NodeKind::Mean).reference(mean, {&a});
+      const HostTensor meanRef = opKind(NodeKind::Mean).reference(mean, {&a}).at(0);
       // As GlobalAvgPool: float sums of h*w terms of magnitude <= 8, each rounding 2^-24 relative
       // (fp32), plus the fp16 store's 2^-11 of the result.
       std::vector<float> meanTol(meanRef.data.size(), 8.0f * float(s.h * s.w) * 0x1.0p-23f);
@@ -316,7 +316,7 @@ TEST_CASE("Clamp (a standalone activation): integer GPU equals the twin bit for 
       node.name = "clamp";
       node.params = ElementwiseParams{Activation::clamp(lo, hi)};
       const HostTensor a = testing::randomTensor(s, rng, -8.0f, 8.0f);
-      const HostTensor ref = opKind(NodeKind::Clamp).reference(node, {&a});
+      const HostTensor ref = opKind(NodeKind::Clamp).reference(node, {&a}).at(0);
       testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 0.0f), "Clamp " + s.str());
     }
   testing::expectNoValidationMessages();

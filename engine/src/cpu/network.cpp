@@ -10,21 +10,42 @@
 namespace mobilevk {
 
 namespace {
-// Evaluates every node in order, keeping each value until the graph is done (the reference is for
-// checking, not for memory). Returns every value.
+// Evaluates every node in order (the device part only with `deviceOnly`), keeping each value until
+// the graph is done (the reference is for checking, not for memory). Returns every value.
 template <class Tensor, class Run>
-std::vector<Tensor> evaluate(const Graph& g, Tensor input, Run run) {
+std::vector<Tensor> evaluate(const Graph& g, Tensor input, Run run, bool deviceOnly = false) {
   std::vector<Tensor> values(g.values.size());
   values[size_t(g.inputValue)] = std::move(input);
   std::vector<const Tensor*> in;
-  for (const auto& n : g.nodes) {
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    const Node& n = g.nodes[i];
+    if (deviceOnly && g.runsOnHost(NodeId(i))) continue;
     in.clear();
     for (ValueId v : n.inputs) in.push_back(&values[size_t(v)]);
-    values[size_t(n.outputs.at(0))] = run(n, in);
+    auto outs = run(n, in);
+    for (size_t k = 0; k < n.outputs.size(); ++k) values[size_t(n.outputs[k])] = std::move(outs.at(k));
   }
   return values;
 }
+
+HostTensor dequantize(const QuantizedTensor& t) {
+  HostTensor real(t.shape);
+  for (size_t i = 0; i < real.data.size(); ++i) real.data[i] = t.quant.scale * float(t.data[i] - t.quant.zeroPoint);
+  return real;
+}
 }  // namespace
+
+void runHostNodes(const Graph& g, std::vector<HostTensor>& values) {
+  HostInputs in;
+  for (size_t i = 0; i < g.nodes.size(); ++i) {
+    if (!g.runsOnHost(NodeId(i))) continue;
+    const Node& n = g.nodes[i];
+    in.clear();
+    for (ValueId v : n.inputs) in.push_back(&values.at(size_t(v)));
+    auto outs = opKind(n.kind).reference(n, in);
+    for (size_t k = 0; k < n.outputs.size(); ++k) values.at(size_t(n.outputs[k])) = std::move(outs.at(k));
+  }
+}
 
 std::vector<HostTensor> runReferenceOutputs(const Model& model, const HostTensor& input, std::vector<HostTensor>* layerOutputs) {
   return runReferenceOutputs(ModelAccess::graph(model), input, layerOutputs);
@@ -51,7 +72,12 @@ std::vector<QuantizedTensor> runIntegerReferenceOutputs(const Graph& g, const Qu
   const Shape expected = g.inputShape(input.shape.n);
   if (input.shape != expected)
     throw Error("input of shape " + input.shape.str() + " does not match the model's " + expected.str());
-  auto values = evaluate(g, input, [](const Node& n, const QuantizedInputs& in) { return opKind(n.kind).integerReference(n, in); });
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.runsOnHost(NodeId(i)))
+      throw Error(ErrorCode::InvalidArgument, "model '" + g.name + "' ends in host nodes (" + g.nodes[i].name +
+                  "), whose outputs are floats: run it with runIntegerReferenceOutputs(Model, ...)");
+  auto values = evaluate(
+      g, input, [](const Node& n, const QuantizedInputs& in) { return std::vector<QuantizedTensor>{opKind(n.kind).integerReference(n, in)}; });
   if (layerOutputs)
     for (const auto& n : g.nodes) layerOutputs->push_back(values[size_t(n.outputs.at(0))]);
   std::vector<QuantizedTensor> outputs;
@@ -85,17 +111,18 @@ std::vector<HostTensor> runIntegerReferenceOutputs(const Model& model, const Hos
   in.shape = input.shape;
   in.quant = *g.values[size_t(g.inputValue)].quant;
   in.data = quantizeInput(model, input);
-  auto dequantize = [](const QuantizedTensor& t) {
-    HostTensor real(t.shape);
-    for (size_t i = 0; i < real.data.size(); ++i) real.data[i] = t.quant.scale * float(t.data[i] - t.quant.zeroPoint);
-    return real;
-  };
-  std::vector<QuantizedTensor> layers;
-  const auto outs = runIntegerReferenceOutputs(g, in, layerOutputs ? &layers : nullptr);
+  // The device part in integers; the host nodes on its values dequantized, as the runtime does.
+  auto values = evaluate(
+      g, std::move(in),
+      [](const Node& n, const QuantizedInputs& x) { return std::vector<QuantizedTensor>{opKind(n.kind).integerReference(n, x)}; }, true);
+  std::vector<HostTensor> real(values.size());
+  for (size_t v = 0; v < values.size(); ++v)
+    if (!values[v].data.empty() || values[v].shape.elements() == 0) real[v] = dequantize(values[v]);
+  runHostNodes(g, real);
   if (layerOutputs)
-    for (const auto& l : layers) layerOutputs->push_back(dequantize(l));
+    for (const auto& n : g.nodes) layerOutputs->push_back(real[size_t(n.outputs.at(0))]);
   std::vector<HostTensor> outputs;
-  for (const auto& o : outs) outputs.push_back(dequantize(o));
+  for (ValueId v : g.outputs) outputs.push_back(real[size_t(v)]);
   return outputs;
 }
 

@@ -20,7 +20,16 @@ HostTensor add(const HostTensor& a, const HostTensor& b, const Activation& activ
 
 // Each node kind's reference as the op table calls it (one per row of graph/op_list.h, defined
 // beside the function above that it forwards to).
-#define MVK_CPU_RUN(kind, ...) HostTensor run##kind(const Node& node, const HostInputs& inputs);
+// What a kind's reference returns: its one output, or, for a kind with several, all of them.
+template <NodeKind K>
+struct ReferenceResult {
+  using type = HostTensor;
+};
+template <>
+struct ReferenceResult<NodeKind::DetectionPostProcess> {
+  using type = HostOutputs;
+};
+#define MVK_CPU_RUN(kind, ...) ReferenceResult<NodeKind::kind>::type run##kind(const Node& node, const HostInputs& inputs);
 MVK_OP_KINDS(MVK_CPU_RUN)
 #undef MVK_CPU_RUN
 
@@ -64,6 +73,10 @@ QuantizedTensor runIntegerReference(const Graph& graph, const QuantizedTensor& i
                                     std::vector<QuantizedTensor>* layerOutputs = nullptr);
 std::vector<HostTensor> runReferenceOutputs(const Graph& graph, const HostTensor& input,
                                             std::vector<HostTensor>* layerOutputs = nullptr);
+// Runs the graph's host nodes (the op table's Placement::Host) in order on `values` (one per value
+// of the graph, those they read already computed), writing their outputs into it.
+void runHostNodes(const Graph& graph, std::vector<HostTensor>& values);
+
 std::vector<QuantizedTensor> runIntegerReferenceOutputs(const Graph& graph, const QuantizedTensor& input,
                                                         std::vector<QuantizedTensor>* layerOutputs = nullptr);
 

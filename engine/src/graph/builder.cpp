@@ -32,6 +32,19 @@ ValueId GraphBuilder::add(Node node, std::vector<ValueId> inputs, std::optional<
   return out;
 }
 
+std::vector<ValueId> GraphBuilder::addWithOutputs(Node node, std::vector<ValueId> inputs, const std::vector<std::string>& outputNames) {
+  if (outputNames.empty()) throw Error(ErrorCode::Internal, "node '" + node.name + "' writes no value");
+  Graph& g = *graph_;
+  const ValueId first = add(std::move(node), std::move(inputs), std::nullopt, outputNames[0]);
+  std::vector<ValueId> outs{first};
+  for (size_t i = 1; i < outputNames.size(); ++i) {
+    outs.push_back(ValueId(g.values.size()));
+    g.values.push_back({outputNames[i], {}, std::nullopt, g.values[size_t(first)].producer, {}, false});
+  }
+  g.nodes.back().outputs = outs;
+  return outs;
+}
+
 Node* GraphBuilder::producerOf(ValueId v) {
   const NodeId p = graph_->values.at(size_t(v)).producer;
   return p < 0 ? nullptr : &graph_->nodes.at(size_t(p));

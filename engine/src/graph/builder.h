@@ -25,6 +25,8 @@ class GraphBuilder {
   // `outputName` is given.
   ValueId add(Node node, std::vector<ValueId> inputs, std::optional<TensorQuant> outputQuant = std::nullopt,
               const std::string& outputName = "");
+  // Appends a node of several outputs (float values, one per name); returns them in order.
+  std::vector<ValueId> addWithOutputs(Node node, std::vector<ValueId> inputs, const std::vector<std::string>& outputNames);
   // The node producing `v` (null for the graph input), for importers folding a later layer into it.
   Node* producerOf(ValueId v);
   void markOutput(ValueId v);

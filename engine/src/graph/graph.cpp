@@ -39,6 +39,12 @@ PoolParams& Node::pool() { return paramsAs<PoolParams>(*this, "pooling window");
 const PoolParams& Node::pool() const { return paramsAs<PoolParams>(*this, "pooling window"); }
 ElementwiseParams& Node::elementwise() { return paramsAs<ElementwiseParams>(*this, "elementwise parameters"); }
 const ElementwiseParams& Node::elementwise() const { return paramsAs<ElementwiseParams>(*this, "elementwise parameters"); }
+ReshapeParams& Node::reshape() { return paramsAs<ReshapeParams>(*this, "target shape"); }
+const ReshapeParams& Node::reshape() const { return paramsAs<ReshapeParams>(*this, "target shape"); }
+ConcatParams& Node::concat() { return paramsAs<ConcatParams>(*this, "concatenation axis"); }
+const ConcatParams& Node::concat() const { return paramsAs<ConcatParams>(*this, "concatenation axis"); }
+DetectionParams& Node::detection() { return paramsAs<DetectionParams>(*this, "detection options"); }
+const DetectionParams& Node::detection() const { return paramsAs<DetectionParams>(*this, "detection options"); }
 
 const Activation* Node::activation() const {
   if (const auto* c = std::get_if<ConvDesc>(&params)) return &c->activation;
@@ -94,12 +100,15 @@ void checkFinite(const Node& n) {
 
 }  // namespace
 
+bool Graph::runsOnHost(NodeId n) const { return opKind(nodes.at(size_t(n)).kind).placement == Placement::Host; }
+
+// The host nodes take floats (op_list.h), so only the device part needs integers.
 bool Graph::integerExecutable() const {
   if (nodes.empty()) return false;
   for (const auto& v : values)
-    if (!v.quant) return false;
-  for (const auto& n : nodes)
-    if (!n.quant) return false;
+    if (!v.quant && (v.producer < 0 || !runsOnHost(v.producer))) return false;
+  for (size_t n = 0; n < nodes.size(); ++n)
+    if (!nodes[n].quant && !runsOnHost(NodeId(n))) return false;
   return true;
 }
 
@@ -117,9 +126,14 @@ std::vector<Shape> Graph::inferShapes(int batch) const {
   for (const auto& n : nodes) {
     in.clear();
     for (ValueId v : n.inputs) in.push_back(shapes.at(size_t(v)));
-    const Shape out = opKind(n.kind).outputShape(n, in);
-    checkTensorSize(out, "the output of '" + n.name + "'");
-    for (ValueId v : n.outputs) shapes.at(size_t(v)) = out;
+    const std::vector<Shape> out = opKind(n.kind).outputShapes(n, in);
+    if (out.size() != n.outputs.size())
+      throw Error(ErrorCode::InvalidModel, std::string(nodeKindName(n.kind)) + " '" + n.name + "' writes " + std::to_string(n.outputs.size()) +
+                  " values; its kind has " + std::to_string(out.size()) + " outputs");
+    for (size_t k = 0; k < out.size(); ++k) {
+      checkTensorSize(out[k], "the output of '" + n.name + "'");
+      shapes.at(size_t(n.outputs[k])) = out[k];
+    }
   }
   return shapes;
 }
@@ -139,9 +153,18 @@ void validateTopology(const Graph& g) {
     const Node& n = g.nodes[i];
     const std::string who = std::string(nodeKindName(n.kind)) + " '" + n.name + "'";
     const int arity = opKind(n.kind).inputs;
-    if (int(n.inputs.size()) != arity)
-      throw Error(ErrorCode::InvalidModel, who + " has " + std::to_string(n.inputs.size()) + " inputs, expected " + std::to_string(arity));
-    if (n.outputs.size() != 1) throw Error(ErrorCode::InvalidModel, who + " has " + std::to_string(n.outputs.size()) + " outputs, expected 1");
+    if (arity == kVariadic ? n.inputs.empty() : int(n.inputs.size()) != arity)
+      throw Error(ErrorCode::InvalidModel, who + " has " + std::to_string(n.inputs.size()) + " inputs, expected " +
+                  (arity == kVariadic ? std::string("one or more") : std::to_string(arity)));
+    if (n.outputs.empty()) throw Error(ErrorCode::InvalidModel, who + " writes no value");
+    // Device kinds write one value; a host kind's outputs are counted by inferShapes.
+    if (n.outputs.size() != 1 && opKind(n.kind).placement == Placement::Device)
+      throw Error(ErrorCode::InvalidModel, who + " has " + std::to_string(n.outputs.size()) + " outputs, expected 1");
+    for (ValueId v : n.inputs)
+      if (inRange(v) && written[size_t(v)] && producer[size_t(v)] >= 0 && opKind(g.nodes[size_t(producer[size_t(v)])].kind).placement == Placement::Host &&
+          opKind(n.kind).placement == Placement::Device)
+        throw Error(ErrorCode::InvalidModel, who + " runs on the device but reads " + valueName(g, v) +
+                    ", which a host node computes (host nodes run after the device part)");
     for (ValueId v : n.inputs) {
       if (!inRange(v)) throw Error(ErrorCode::InvalidModel, who + " reads value " + std::to_string(v) + ", which does not exist");
       if (!written[size_t(v)])
@@ -180,10 +203,14 @@ void Graph::validate() const {
       const bool typed = hasWeights(n.kind) ? std::holds_alternative<ConvDesc>(n.params)
                          : n.kind == NodeKind::MaxPool2D ? std::holds_alternative<PoolParams>(n.params)
                          : n.kind == NodeKind::Add || n.kind == NodeKind::Clamp ? std::holds_alternative<ElementwiseParams>(n.params)
+                         : n.kind == NodeKind::Reshape ? std::holds_alternative<ReshapeParams>(n.params)
+                         : n.kind == NodeKind::Concatenation ? std::holds_alternative<ConcatParams>(n.params)
+                         : n.kind == NodeKind::DetectionPostProcess ? std::holds_alternative<DetectionParams>(n.params)
                                                                                : std::holds_alternative<std::monostate>(n.params);
       if (!typed) throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' has parameters of another kind");
       if (hasWeights(n.kind)) validateConvDesc(n.conv(), convKindOf(n.kind));
       checkFinite(n);
+      if (n.kind == NodeKind::DetectionPostProcess) n.detection().options.validate(std::string("DetectionPostProcess '") + n.name + "'");
       if (n.kind == NodeKind::DepthwisePointwiseConv) {
         if (!n.second) throw Error(ErrorCode::InvalidModel, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
         validateConvDesc(n.second->pointwise, ConvKind::Pointwise);

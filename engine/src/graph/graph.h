@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mobilevk/model.h"
+#include "graph/detection.h"
 #include "graph/layer.h"
 #include "graph/op_list.h"
 #include "graph/quantization.h"
@@ -50,7 +51,21 @@ struct PoolParams {  // MaxPool2D
 struct ElementwiseParams {  // Add, Clamp
   Activation activation;
 };
-using NodeParams = std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams>;
+// RESHAPE: the output's batch-1 shape (its batch follows the input's).
+struct ReshapeParams {
+  Shape shape;
+};
+// CONCATENATION: the axis of the NHWC shape the inputs are joined along (1 = H, 2 = W, 3 = C).
+struct ConcatParams {
+  int axis = 3;
+};
+// TFLite_Detection_PostProcess (graph/detection.h): the options of the custom op and its anchors.
+struct DetectionParams {
+  DetectionOptions options;
+  std::vector<Anchor> anchors;
+};
+using NodeParams =
+    std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams, ReshapeParams, ConcatParams, DetectionParams>;
 
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
@@ -68,6 +83,12 @@ struct Node {
   const PoolParams& pool() const;
   ElementwiseParams& elementwise();
   const ElementwiseParams& elementwise() const;
+  ReshapeParams& reshape();
+  const ReshapeParams& reshape() const;
+  ConcatParams& concat();
+  const ConcatParams& concat() const;
+  DetectionParams& detection();
+  const DetectionParams& detection() const;
   // The clamp of a node whose kind has one (weights, pools, elementwise), or null.
   const Activation* activation() const;
   Activation* activation();
@@ -113,6 +134,8 @@ struct Graph {
   void validate() const;
   // validate(), then each value's batch-1 shape (when a graph becomes a Model).
   void resolve();
+  // The nodes that run on the host after the device part (the op table's Placement::Host), in order.
+  bool runsOnHost(NodeId n) const;
   // The value a node writes (its first output).
   ValueId outputOf(NodeId n) const { return nodes.at(size_t(n)).outputs.at(0); }
   // The node's only consumer when it has exactly one and its output is not a graph output, else -1

@@ -8,16 +8,22 @@
 //                  (window and weights), windowShape (window, channels kept), pooledShape
 //                  ([N,1,1,C]), sameShape (the first input's), sameShapes (every input alike),
 //                  fusedPointwiseShape (the window's, then the second layer's channels),
-//                  residualShape (the conv's, which the skip input must have);
-//     Inputs       how many input values a node of the kind reads;
+//                  residualShape (the conv's, which the skip input must have), reshapeShape
+//                  (the node's target), concatShape (the inputs joined along the axis),
+//                  detectionShapes (the post-process's four outputs; a kind with several outputs
+//                  returns one shape per output);
+//     Inputs       how many input values a node of the kind reads (kVariadic: one or more);
 //     Placement    where it runs: Device (a GPU op), or Host (on the CPU, after the readback of its
 //                  inputs: decoders whose work is branchy and small).
 //
 // A row promises two functions by name, and a missing one fails to link:
 //   HostTensor cpu::run<Kind>(const Node&, const HostInputs&)    the CPU reference, engine/src/cpu/
+//     (a list of tensors for a kind with several outputs: cpu/reference.h's ReferenceResult)
 //   std::unique_ptr<GpuOp> makeGpuOp<Kind>(Gpu&, const GpuOpRequest&)   engine/src/ops/
 // and the integer twin (integer execution of quantized files, graph/quantization.h):
 //   QuantizedTensor cpu::runInteger<Kind>(const Node&, const QuantizedInputs&)
+// A Host kind's inputs reach it as floats (dequantized from the device's 8-bit tensors exactly as
+// the file's runtime does), so its integer twin is never called; it says so if it is.
 // Sources, shaders and their fp16 variants are found by the build (globs), so a new op is: its
 // shader, its op file, its CPU file, its row here, and its importer case. The last rows are the
 // fused kinds, which no importer makes: the passes of graph/passes.h do.
@@ -33,5 +39,9 @@
   X(Mean, std::nullopt, pooledShape, 1, Device)                           \
   X(Quantize, std::nullopt, sameShape, 1, Device)                         \
   X(Clamp, std::nullopt, sameShape, 1, Device)                            \
+  X(Reshape, std::nullopt, reshapeShape, 1, Device)                        \
+  X(Concatenation, std::nullopt, concatShape, kVariadic, Device)           \
+  X(Logistic, std::nullopt, sameShape, 1, Device)                          \
+  X(DetectionPostProcess, std::nullopt, detectionShapes, 2, Host)          \
   X(DepthwisePointwiseConv, ConvKind::Depthwise, fusedPointwiseShape, 1, Device) \
   X(PointwiseConvAdd, ConvKind::Pointwise, residualShape, 2, Device)

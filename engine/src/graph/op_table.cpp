@@ -34,10 +34,74 @@ Shape sameShapes(const Node& n, const std::vector<Shape>& in) {
   return in.at(0);
 }
 
+// RESHAPE: the target's H, W and C at the input's batch, with as many elements per image.
+Shape reshapeShape(const Node& n, const std::vector<Shape>& in) {
+  const Shape& target = n.reshape().shape;
+  const Shape out{in.at(0).n, target.h, target.w, target.c};
+  if (uint64_t(out.h) * out.w * out.c != uint64_t(in[0].h) * in[0].w * in[0].c)
+    throw Error(ErrorCode::InvalidModel, "Reshape '" + n.name + "': " + in[0].str() + " cannot become " + out.str() +
+                " (a different number of elements per image)");
+  return out;
+}
+// CONCATENATION: every input alike but along the axis, where the output is their sum.
+Shape concatShape(const Node& n, const std::vector<Shape>& in) {
+  const int axis = n.concat().axis;
+  if (axis < 1 || axis > 3)
+    throw Error(ErrorCode::InvalidModel, "Concatenation '" + n.name + "': axis " + std::to_string(axis) +
+                " of an NHWC tensor (mobilevk joins along H, W or C: 1, 2 or 3)");
+  auto dims = [](const Shape& s) { return std::vector<int>{s.n, s.h, s.w, s.c}; };
+  std::vector<int> out = dims(in.at(0));
+  for (size_t i = 1; i < in.size(); ++i) {
+    std::vector<int> d = dims(in[i]);
+    for (int k = 0; k < 4; ++k)
+      if (k != axis && d[size_t(k)] != out[size_t(k)])
+        throw Error(ErrorCode::InvalidModel, "Concatenation '" + n.name + "': input " + std::to_string(i) + " has shape " +
+                    in[i].str() + ", input 0 has " + in[0].str() + "; only axis " + std::to_string(axis) + " may differ");
+    out[size_t(axis)] += d[size_t(axis)];
+  }
+  return {out[0], out[1], out[2], out[3]};
+}
+// TFLite_Detection_PostProcess: boxes [1, D, 4] as {1, D, 1, 4}, classes and scores [1, D] as
+// {1, 1, 1, D}, the count [1] as {1, 1, 1, 1}; D = max_detections * max_classes_per_detection.
+std::vector<Shape> detectionShapes(const Node& n, const std::vector<Shape>& in) {
+  const DetectionParams& p = n.detection();
+  const Shape& boxes = in.at(0);
+  const Shape& scores = in.at(1);
+  const std::string who = "DetectionPostProcess '" + n.name + "'";
+  if (boxes.n != 1) throw Error(ErrorCode::Unsupported, who + ": batch " + std::to_string(boxes.n) + "; the post-process takes one image");
+  if (boxes.w != 1 || boxes.c < 4)
+    throw Error(ErrorCode::InvalidModel, who + ": box encodings " + boxes.str() + ", expected [1, boxes, 4 or more]");
+  if (scores.n != 1 || scores.w != 1 || scores.h != boxes.h)
+    throw Error(ErrorCode::InvalidModel, who + ": class scores " + scores.str() + " for " + std::to_string(boxes.h) + " boxes");
+  if (size_t(boxes.h) > p.anchors.size())
+    throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(boxes.h) + " box encodings but " + std::to_string(p.anchors.size()) +
+                " anchors");
+  const int label = scores.c - p.options.numClasses;
+  if (label != 0 && label != 1)
+    throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(scores.c) + " class scores per box for num_classes " +
+                std::to_string(p.options.numClasses) + " (expected num_classes, or one more for the background)");
+  const int d = p.options.outputBoxes();
+  return {{1, d, 1, 4}, {1, 1, 1, d}, {1, 1, 1, d}, {1, 1, 1, 1}};
+}
+
+std::vector<Shape> shapesOf(Shape s) { return {s}; }
+std::vector<Shape> shapesOf(std::vector<Shape> s) { return s; }
+template <auto F>
+std::vector<Shape> outputShapesOf(const Node& n, const std::vector<Shape>& in) { return shapesOf(F(n, in)); }
+HostOutputs outputsOf(HostTensor t) {
+  HostOutputs out;
+  out.push_back(std::move(t));
+  return out;
+}
+HostOutputs outputsOf(HostOutputs t) { return t; }
+template <auto F>
+HostOutputs referenceOf(const Node& n, const HostInputs& in) { return outputsOf(F(n, in)); }
+
 // In NodeKind order (both come from op_list.h).
 const OpKindInfo kTable[] = {
-#define MVK_ROW(kind, weights, outputShape, inputs, placement) \
-  {NodeKind::kind, #kind, weights, inputs, Placement::placement, outputShape, cpu::run##kind, cpu::runInteger##kind},
+#define MVK_ROW(kind, weights, outputShape, inputs, placement)                                              \
+  {NodeKind::kind, #kind, weights, inputs, Placement::placement, outputShapesOf<outputShape>, referenceOf<cpu::run##kind>, \
+   cpu::runInteger##kind},
     MVK_OP_KINDS(MVK_ROW)
 #undef MVK_ROW
 };

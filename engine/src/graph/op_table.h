@@ -13,18 +13,21 @@
 namespace mobilevk {
 
 using HostInputs = std::vector<const HostTensor*>;
+using HostOutputs = std::vector<HostTensor>;
 using QuantizedInputs = std::vector<const QuantizedTensor*>;
 
 enum class Placement { Device, Host };
+constexpr int kVariadic = -1;  // the Inputs of a kind that reads one or more values
 
 struct OpKindInfo {
   NodeKind kind;
   const char* name;
   std::optional<ConvKind> conv;  // the weight layout, for kinds that carry weights
-  int inputs;                    // input values a node of the kind reads
+  int inputs;                    // input values a node of the kind reads (kVariadic: one or more)
   Placement placement;
-  Shape (*outputShape)(const Node& node, const std::vector<Shape>& inputs);
-  HostTensor (*reference)(const Node& node, const HostInputs& inputs);
+  // One shape per output (most kinds have one).
+  std::vector<Shape> (*outputShapes)(const Node& node, const std::vector<Shape>& inputs);
+  HostOutputs (*reference)(const Node& node, const HostInputs& inputs);  // one tensor per output
   QuantizedTensor (*integerReference)(const Node& node, const QuantizedInputs& inputs);
 };
 

@@ -138,3 +138,42 @@ float meanScale(const TensorQuant& in, const TensorQuant& out, int32_t count, co
 }
 
 }  // namespace mobilevk
+
+namespace mobilevk {
+
+ConcatRequantize concatRequantize(const TensorQuant& input, const TensorQuant& output) {
+  ConcatRequantize r;
+  r.outputZeroPoint = output.zeroPoint;
+  r.outputMin = output.qmin();
+  r.outputMax = output.qmax();
+  r.copy = input.zeroPoint == output.zeroPoint && input.scale == output.scale;
+  const float inverseOutputScale = 1.0f / output.scale;
+  r.scale = input.scale * inverseOutputScale;
+  r.bias = float(-input.zeroPoint) * r.scale;
+  return r;
+}
+
+int32_t concatRequantizeValue(int32_t q, const ConcatRequantize& r) {
+  if (r.copy) return q;
+  // Two roundings, as TFLite's (this file is built with -ffp-contract=off: no fused multiply-add).
+  const float product = float(q) * r.scale;
+  const float v = product + r.bias;
+  const int32_t value = int32_t(std::round(v)) + r.outputZeroPoint;
+  return std::max(r.outputMin, std::min(r.outputMax, value));
+}
+
+std::vector<int32_t> logisticTable(const TensorQuant& input, const TensorQuant& output, const std::string& layer) {
+  if (input.type != output.type)
+    throw Error(ErrorCode::InvalidModel, "Logistic '" + layer + "': input is " + input.str() + ", output " + output.str());
+  std::vector<int32_t> table(256);
+  const float inverseOutputScale = 1.0f / output.scale;
+  for (int32_t q = input.qmin(); q <= input.qmax(); ++q) {
+    const float x = float(q - input.zeroPoint) * input.scale;
+    const float y = std::signbit(x) ? 1.0f / (1.0f + std::exp(-x)) : 1.0f - 1.0f / (1.0f + std::exp(x));
+    const long rounded = std::lrint(y * inverseOutputScale) + long(output.zeroPoint);
+    table[size_t(uint8_t(q))] = int32_t(std::max<long>(output.qmin(), std::min<long>(output.qmax(), rounded)));
+  }
+  return table;
+}
+
+}  // namespace mobilevk

@@ -141,3 +141,26 @@ inline int32_t requantizeValue(int32_t q, const RequantizeParams& p) {
 float meanScale(const TensorQuant& in, const TensorQuant& out, int32_t count, const std::string& layer);
 
 }  // namespace mobilevk
+
+namespace mobilevk {
+
+// CONCATENATION of an input whose grid differs from the output's, as TFLite's builtin kernel
+// computes it (LiteRT runs it: XNNPACK takes only concatenations of one grid): a copy where the
+// grids are equal; else round(q * s + b) half away from zero, in float, plus the output zero
+// point, clamped to the output type; s = input scale * (1 / output scale), b = -zero point * s.
+struct ConcatRequantize {
+  bool copy = true;
+  float scale = 1.0f, bias = 0.0f;
+  int32_t outputZeroPoint = 0, outputMin = 0, outputMax = 255;
+};
+ConcatRequantize concatRequantize(const TensorQuant& input, const TensorQuant& output);
+int32_t concatRequantizeValue(int32_t q, const ConcatRequantize& r);
+
+// LOGISTIC on 8-bit grids as XNNPACK's table (what LiteRT runs): for each stored value, its real
+// value, the sigmoid in float (1 / (1 + e^-x) for x < 0, 1 - 1 / (1 + e^x) otherwise), times
+// 1 / output scale, rounded to nearest even, plus the zero point, clamped. Indexed by the stored
+// byte (an int8 value's two's complement). Throws naming `layer` where the grids are not 8-bit
+// alike.
+std::vector<int32_t> logisticTable(const TensorQuant& input, const TensorQuant& output, const std::string& layer);
+
+}  // namespace mobilevk

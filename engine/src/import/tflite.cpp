@@ -1,8 +1,9 @@
-// TFLite (.tflite) importer: ADD (same shapes), CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global), MAX_POOL_2D, FULLY_CONNECTED,
-// RESHAPE (of a 1x1 map), SOFTMAX; float32, float16, uint8 and int8 (per-tensor and per-channel)
+// TFLite (.tflite) importer: ADD (same shapes), CONCATENATION, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D (global),
+// MAX_POOL_2D, FULLY_CONNECTED, LOGISTIC, RESHAPE, SOFTMAX, the custom TFLite_Detection_PostProcess; float32, float16, uint8 and int8 (per-tensor and per-channel)
 // weights dequantized to float. Quantized outputs carry their representable range as a clamp, which
 // is how old TOCO uint8 files express ReLU6.
 #include <flatbuffers/flatbuffers.h>
+#include <flatbuffers/flexbuffers.h>
 
 #include <algorithm>
 #include <map>
@@ -23,7 +24,7 @@ namespace mobilevk {
 namespace {
 
 namespace op {
-constexpr int kAdd = 0, kAveragePool2D = 1, kConv2D = 3, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
+constexpr int kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kLogistic = 14, kCustom = 32, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
               kSoftmax = 25, kMean = 40, kQuantize = 114,
               kRelu = 19, kReluN1To1 = 20, kRelu6 = 21;
 }
@@ -316,6 +317,93 @@ class TfliteReader {
 
   static Padding padding(int p) { return p == 0 ? Padding::same() : Padding::valid(); }
 
+  // A tensor shape as mobilevk's NHWC Shape at batch 1: [1, H, W, C]; [1, N, C] (a list of N rows,
+  // as SSD's heads) as N x 1 x C; [1, C] as 1 x 1 x C. The batch must be 1 (or -1, any).
+  std::optional<Shape> nhwc(const std::vector<int>& s) const {
+    for (size_t i = 1; i < s.size(); ++i)
+      if (s[i] <= 0) return std::nullopt;
+    if (s.empty() || (s[0] != 1 && s[0] != -1)) return std::nullopt;
+    if (s.size() == 4) return Shape{1, s[1], s[2], s[3]};
+    if (s.size() == 3) return Shape{1, s[1], 1, s[2]};
+    if (s.size() == 2) return Shape{1, 1, 1, s[1]};
+    return std::nullopt;
+  }
+  // The NHWC axis (1 = H, 2 = W, 3 = C) of axis `a` of a tensor of rank `rank`, as nhwc() maps it.
+  static int nhwcAxis(int a, size_t rank) {
+    if (a < 0) a += int(rank);
+    if (rank == 4) return a >= 1 && a <= 3 ? a : -1;
+    if (rank == 3) return a == 1 ? 1 : a == 2 ? 3 : -1;
+    if (rank == 2) return a == 1 ? 3 : -1;
+    return -1;
+  }
+
+  // TFLite_Detection_PostProcess: box encodings and class scores (computed), anchors (a constant);
+  // its options from the custom op's flexbuffer map.
+  void readDetectionPostProcess(const tfl::Operator* o, const std::string& who) {
+    if (!o->inputs() || o->inputs()->size() != 3) fail(who + ": expected 3 inputs (box encodings, class scores, anchors)");
+    if (!o->outputs() || o->outputs()->size() != 4) fail(who + ": expected 4 outputs (boxes, classes, scores, count)");
+    std::vector<ValueId> reads;
+    for (uint32_t i = 0; i < 2; ++i) {
+      const int t = o->inputs()->Get(i);
+      tensor(t, who + " input " + std::to_string(i));
+      const auto found = valueOf_.find(t);
+      if (found == valueOf_.end()) fail(who + " reads tensor " + std::to_string(t) + ", which no earlier operator computes");
+      reads.push_back(found->second);
+    }
+    const tfl::Tensor* anchors = tensor(o->inputs()->Get(2), who + " anchors");
+    const auto as = shapeOf(anchors);
+    if (as.size() != 2 || as[1] != 4) fail(who + ": anchors '" + tensorName(anchors) + "' have shape " + shapeStr(as) + ", expected [N, 4]");
+    Node n;
+    n.kind = NodeKind::DetectionPostProcess;
+    n.name = tensorName(tensor(o->outputs()->Get(0), who + " output 0"));
+    DetectionParams p;
+    const std::vector<float> a = constant(anchors, "anchors");
+    for (size_t i = 0; i + 3 < a.size(); i += 4) p.anchors.push_back({a[i], a[i + 1], a[i + 2], a[i + 3]});
+    p.options = detectionOptions(o, who);
+    n.params = std::move(p);
+    std::vector<std::string> names;
+    for (uint32_t i = 0; i < 4; ++i) {
+      const int t = o->outputs()->Get(i);
+      const tfl::Tensor* out = tensor(t, who + " output " + std::to_string(i));
+      if (out->type() != type::kFloat32) fail(who + ": output " + std::to_string(i) + " is " + typeName(out->type()) + ", expected FLOAT32");
+      if (valueOf_.count(t)) fail(who + " writes tensor " + std::to_string(t) + ", which already has a producer");
+      names.push_back(tensorName(out));
+    }
+    const std::vector<ValueId> outs = builder_->addWithOutputs(std::move(n), std::move(reads), names);
+    for (uint32_t i = 0; i < 4; ++i) valueOf_[o->outputs()->Get(i)] = outs[i];
+  }
+
+  DetectionOptions detectionOptions(const tfl::Operator* o, const std::string& who) const {
+    if (!o->custom_options() || o->custom_options()->size() == 0) fail(who + ": no custom options (the post-process's flexbuffer map)");
+    const auto* bytes = o->custom_options()->data();
+    const size_t size = o->custom_options()->size();
+    std::vector<uint8_t> reuse;
+    if (!flexbuffers::VerifyBuffer(bytes, size, &reuse)) fail(who + ": its custom options are not a valid flexbuffer");
+    const flexbuffers::Reference root = flexbuffers::GetRoot(bytes, size);
+    if (!root.IsMap()) fail(who + ": its custom options are not a flexbuffer map");
+    const flexbuffers::Map m = root.AsMap();
+    auto required = [&](const char* key) {
+      const flexbuffers::Reference r = m[key];
+      if (r.IsNull()) fail(who + ": custom option '" + key + "' is missing");
+      if (!r.IsNumeric() && !r.IsBool()) fail(who + ": custom option '" + key + "' is not a number");
+      return r;
+    };
+    DetectionOptions d;
+    d.maxDetections = required("max_detections").AsInt32();
+    d.maxClassesPerDetection = required("max_classes_per_detection").AsInt32();
+    if (!m["detections_per_class"].IsNull()) d.detectionsPerClass = m["detections_per_class"].AsInt32();
+    if (!m["use_regular_nms"].IsNull()) d.useRegularNms = m["use_regular_nms"].AsBool();
+    d.scoreThreshold = required("nms_score_threshold").AsFloat();
+    d.iouThreshold = required("nms_iou_threshold").AsFloat();
+    d.numClasses = required("num_classes").AsInt32();
+    d.yScale = required("y_scale").AsFloat();
+    d.xScale = required("x_scale").AsFloat();
+    d.hScale = required("h_scale").AsFloat();
+    d.wScale = required("w_scale").AsFloat();
+    d.validate(who);
+    return d;
+  }
+
   void readOperator(uint32_t index) {
     const tfl::Operator* o = sg_->operators()->Get(index);
     if (!model_->operator_codes() || o->opcode_index() >= model_->operator_codes()->size())
@@ -325,6 +413,8 @@ class TfliteReader {
     const char* name = builtinName(code);
     std::string opName = name ? name : "builtin op " + std::to_string(code);
     if (code == 32 && oc->custom_code()) opName = "CUSTOM op '" + oc->custom_code()->str() + "'";
+    if (code == op::kCustom && oc->custom_code() && oc->custom_code()->str() == "TFLite_Detection_PostProcess")
+      return readDetectionPostProcess(o, "operator " + std::to_string(index) + " (" + opName + ")");
     if (!o->inputs() || o->inputs()->size() == 0 || !o->outputs() || o->outputs()->size() != 1)
       fail("operator " + std::to_string(index) + " (" + opName + ") must have inputs and exactly one output");
     const tfl::Tensor* out = tensor(o->outputs()->Get(0), opName + " output");
@@ -444,17 +534,40 @@ class TfliteReader {
         break;
       }
       case op::kReshape: {
-        // Only a reshape of a 1x1 map that keeps the channels last changes nothing in NC4HW4.
         const auto os = shapeOf(out);
-        uint64_t inCount = 1, outCount = 1;
-        for (int v : inShape) inCount *= uint64_t(std::max(v, 0));
-        for (int v : os) outCount *= uint64_t(std::max(v, 0));
-        const bool mapIs1x1 = inShape.size() == 2 || (inShape.size() == 4 && inShape[1] == 1 && inShape[2] == 1);
-        if (!mapIs1x1 || os.empty() || inCount != outCount || os.back() != inShape.back())
+        const auto from = nhwc(inShape), to = nhwc(os);
+        if (!from || !to || uint64_t(from->h) * from->w * from->c != uint64_t(to->h) * to->w * to->c)
           unsupported(who + ": reshape " + shapeStr(inShape) + " -> " + shapeStr(os) +
-               " is not supported (only flattening a 1x1 map)");
-        valueOf_[outIndex] = reads[0];
-        return;  // no node: the data is unchanged
+                      " is not supported (mobilevk reshapes one image: [1, ...] to [1, ...] of as many elements)");
+        if (*from == *to) {
+          valueOf_[outIndex] = reads[0];  // the same NHWC shape (a 1x1 map flattened, a squeeze): no node
+          return;
+        }
+        n.kind = NodeKind::Reshape;
+        n.params = ReshapeParams{*to};
+        break;
+      }
+      case op::kConcatenation: {
+        const auto* opt = o->builtin_options_as_ConcatenationOptions();
+        const int act = opt ? opt->fused_activation_function() : 0;
+        if (act != 0) unsupported(who + ": a fused activation on CONCATENATION is not supported");
+        const int axis = nhwcAxis(opt ? opt->axis() : 0, inShape.size());
+        if (!nhwc(inShape) || axis < 0)
+          unsupported(who + ": concatenation along axis " + std::to_string(opt ? opt->axis() : 0) + " of " + shapeStr(inShape) +
+                      " (mobilevk joins images along height, width or channels)");
+        for (uint32_t i = 1; i < o->inputs()->size(); ++i) {
+          const tfl::Tensor* other = tensor(o->inputs()->Get(i), who + " input " + std::to_string(i));
+          if (isQuantized(other) != isQuantized(inT) || other->type() != inT->type())
+            fail(who + ": input 0 is " + typeName(inT->type()) + " and input " + std::to_string(i) + " " + typeName(other->type()));
+          reads.push_back(valueAt(i));
+        }
+        n.kind = NodeKind::Concatenation;
+        n.params = ConcatParams{axis};
+        break;
+      }
+      case op::kLogistic: {
+        n.kind = NodeKind::Logistic;
+        break;
       }
       case op::kSoftmax: {
         const auto* opt = o->builtin_options_as_SoftmaxOptions();
@@ -515,9 +628,11 @@ class TfliteReader {
       }
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "MAX_POOL_2D, MEAN, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX)");
+                   "MAX_POOL_2D, MEAN, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
+                   "TFLite_Detection_PostProcess)");
     }
     if (hasWeights(n.kind)) n.params = std::move(d);
+    else if (n.kind == NodeKind::Reshape || n.kind == NodeKind::Concatenation) {}  // set above
     else if (n.kind == NodeKind::MaxPool2D) n.params = PoolParams{d.window, d.activation};
     else if (n.kind == NodeKind::Add || n.kind == NodeKind::Clamp) n.params = ElementwiseParams{d.activation};
     const bool weighted = hasWeights(n.kind);

@@ -24,6 +24,8 @@ HostTensor Network::layerOutput(size_t i) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
   if (i >= impl_->layers()) throw Error(ErrorCode::InvalidArgument, "layer " + std::to_string(i) + " does not exist");
   std::lock_guard<std::mutex> lock(impl_->mutex);
+  if (i >= impl_->exec->nodes.size())  // a host node: run the host tail on frame 0's device outputs
+    return impl_->readWithHostTail(0).at(size_t(impl_->withHostTail->outputOf(NodeId(i))));
   return impl_->readValue(impl_->exec->outputOf(NodeId(i)));  // keepLayerOutputs: nothing fused
 }
 
@@ -42,11 +44,11 @@ size_t Network::outputCount() const { return impl_->outputCount(); }
 
 OutputInfo Network::outputInfo(size_t i) const {
   const ValueId v = impl_->outputValue(i);
-  const Graph& graph = *impl_->exec;
+  const Graph& graph = impl_->withHostTail ? *impl_->withHostTail : *impl_->exec;
   OutputInfo info;
   info.name = graph.values.at(size_t(v)).name;
-  info.shape = impl_->plan.shapes.at(size_t(v));
-  if (impl_->integer) {
+  info.shape = impl_->shapes.at(size_t(v));
+  if (impl_->integer && impl_->deviceOutput(v) >= 0) {
     const TensorQuant& q = impl_->quants.at(size_t(v));
     info.quantized = true;
     info.quantization = {q.type == QuantType::Int8, q.scale, q.zeroPoint};
@@ -86,8 +88,8 @@ RunTimings Network::lastTimings() const {
 }
 
 Shape Network::inputShape() const { return impl_->plan.inputShape(); }
-Shape Network::outputShape() const { return impl_->plan.outputShape(); }
-Shape Network::outputShape(size_t i) const { return impl_->plan.shapes.at(size_t(impl_->outputValue(i))); }
+Shape Network::outputShape() const { return outputShape(size_t(0)); }
+Shape Network::outputShape(size_t i) const { return impl_->shapes.at(size_t(impl_->outputValue(i))); }
 uint64_t Network::activationBytes() const { return impl_->frames[0].arena.size() * impl_->frames.size(); }
 uint64_t Network::stagingBytes() const {
   uint64_t bytes = impl_->inStaging.size();
@@ -150,7 +152,12 @@ DeviceTensor Network::outputTensor(int frame) const { return outputTensor(size_t
 
 DeviceTensor Network::outputTensor(size_t i, int frame) const {
   checkFrame(frame, impl_->frames.size());
-  return impl_->deviceTensor(size_t(frame), impl_->outputValue(i));
+  const ValueId v = impl_->outputValue(i);
+  if (impl_->deviceOutput(v) < 0)
+    throw Error(ErrorCode::InvalidArgument, "output " + std::to_string(i) + " ('" + impl_->withHostTail->values.at(size_t(v)).name +
+                "') is computed on the host after the readback (the detection post-process): read it with readOutput, "
+                "after the frame completes");
+  return impl_->deviceTensor(size_t(frame), v);
 }
 
 HostTensor Network::readOutput(int frame) const { return readOutput(size_t(0), frame); }

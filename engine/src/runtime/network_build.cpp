@@ -1,6 +1,7 @@
 // Making a Network (plan, weights in one upload, ops bound per frame from the plan's steps) and
 // recording it: every path goes through recordFrame.
 #include "internal_access.h"
+#include "graph/builder.h"
 #include "graph/passes.h"
 #include "mobilevk/error.h"
 #include "ops/gpu_op_table.h"
@@ -39,8 +40,9 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
     tuning = parseTuningCache(options.tuningCache, gpu.info(), [&](const std::string& m) { gpu.log(LogLevel::Warning, m); });
   choosePrecision(graph);
   chooseKernelVariants(graph);  // also runs the fusion passes: `exec`
+  splitHostTail();
   if (integer)
-    for (const auto& v : exec->values) quants.push_back(*v.quant);
+    for (const auto& v : exec->values) quants.push_back(v.quant ? *v.quant : TensorQuant{});  // host outputs are floats
   const uint64_t align = std::max<uint64_t>(gpu.info().caps.minStorageBufferOffsetAlignment, 16);
   plan = planExecution(*exec, o.batch, precision, integer, o.keepLayerOutputs, align);
   checkTensorsFitDevice(*exec);
@@ -97,6 +99,50 @@ Network::Impl::Impl(std::shared_ptr<Gpu> g, const Model& m, const NetworkOptions
   record();
   recordReadbacks();
   fence = std::make_unique<Fence>(gpu);
+}
+
+void Network::Impl::splitHostTail() {
+  const Graph& whole = *exec;
+  shapes = whole.inferShapes(options.batch);
+  outputs = whole.outputs;
+  size_t firstHost = whole.nodes.size();
+  for (size_t i = 0; i < whole.nodes.size(); ++i)
+    if (whole.runsOnHost(NodeId(i))) {
+      firstHost = i;
+      break;
+    }
+  if (firstHost == whole.nodes.size()) return;
+  if (firstHost == 0) throw Error(ErrorCode::InvalidModel, "model '" + model.name() + "' has no layer that runs on the device");
+  withHostTail = execOwner ? execOwner : std::shared_ptr<const Graph>(std::shared_ptr<const Graph>{}, &whole);
+  auto device = std::make_shared<Graph>(whole);
+  device->nodes.resize(firstHost);
+  device->outputs.clear();
+  auto addOutput = [&](ValueId v) {
+    if (std::find(device->outputs.begin(), device->outputs.end(), v) == device->outputs.end()) device->outputs.push_back(v);
+  };
+  for (ValueId v : whole.outputs)
+    if (whole.values[size_t(v)].producer < NodeId(firstHost)) addOutput(v);
+  for (size_t i = firstHost; i < whole.nodes.size(); ++i) {
+    if (!whole.runsOnHost(NodeId(i)))
+      throw Error(ErrorCode::InvalidModel, "model '" + model.name() + "': '" + whole.nodes[i].name +
+                  "' runs on the device after a host node; host nodes must come last");
+    for (ValueId v : whole.nodes[i].inputs)
+      if (whole.values[size_t(v)].producer < NodeId(firstHost)) addOutput(v);
+  }
+  for (size_t v = 0; v < device->values.size(); ++v) {
+    Value& value = device->values[v];
+    if (value.producer >= NodeId(firstHost)) value.producer = -1;  // computed on the host: no device tensor
+    value.graphOutput = std::find(device->outputs.begin(), device->outputs.end(), ValueId(v)) != device->outputs.end();
+  }
+  linkConsumers(*device);
+  execOwner = device;
+  exec = device.get();
+  variants.resize(firstHost);
+}
+
+int Network::Impl::deviceOutput(ValueId v) const {
+  const auto it = std::find(plan.outputs.begin(), plan.outputs.end(), v);
+  return it == plan.outputs.end() ? -1 : int(it - plan.outputs.begin());
 }
 
 void Network::Impl::checkTensorsFitDevice(const Graph& graph) const {

@@ -58,6 +58,19 @@ struct Network::Impl {
   // below are the executed graph's; tuning keys and the per-layer API are the Model's layers'.
   std::shared_ptr<const Graph> execOwner;
   const Graph* exec = nullptr;
+  // A graph ending in host nodes (the op table's Placement::Host: the detection post-process):
+  // `exec` is its device part, whose outputs are the values the host nodes read and the graph's
+  // outputs the device computes; `withHostTail` the whole graph, whose host nodes run on the CPU
+  // after the readback (readOutputs). Null when every node runs on the device.
+  std::shared_ptr<const Graph> withHostTail;
+  // The network's outputs (the whole graph's, by value id of `withHostTail` or `exec`) and the
+  // shape of every value of the whole graph.
+  std::vector<ValueId> outputs;
+  std::vector<Shape> shapes;
+  // Cuts the host tail off `exec` (after chooseKernelVariants); sets the three above.
+  void splitHostTail();
+  // The index of value `v` among the device outputs (plan.outputs), or -1.
+  int deviceOutput(ValueId v) const;
   // Variants from the tuning cache, the fusions it decides and those that always apply: sets
   // tuningKeys, fusionKeys, exec and variants.
   void chooseKernelVariants(const Graph& graph);
@@ -110,7 +123,7 @@ struct Network::Impl {
   }
   size_t layers() const { return ModelAccess::graph(model).nodes.size(); }  // the Model's
   DeviceTensor deviceTensor(size_t frame, ValueId value) const;
-  size_t outputCount() const { return plan.outputs.size(); }
+  size_t outputCount() const { return outputs.size(); }
   // Throws naming the count when `i` is not an output.
   ValueId outputValue(size_t i) const;
 
@@ -151,8 +164,16 @@ struct Network::Impl {
   // The outputs of a frame the host recorded and waited for.
   std::vector<HostTensor> readFrameOutputs(size_t frame) const;
 
-  // Output `i` of `frame` once a copy to its readback buffer (where there is one) has completed.
+  // Output `i` of `frame` once a copy to its readback buffer (where there is one) has completed;
+  // an output of a host node runs the host tail on the device outputs.
   HostTensor readOutput(size_t frame, size_t i) const;
+  // The device outputs of `frame` and the values the host tail computes from them (the rest empty),
+  // by value id of the whole graph.
+  std::vector<HostTensor> readWithHostTail(size_t frame) const;
+  // Device output k (plan.outputs[k]) of `frame`.
+  HostTensor readDeviceOutput(size_t frame, size_t k) const;
+  // How long the host tail took the last time it ran (readOutputs), in milliseconds.
+  mutable double hostMilliseconds = 0;
   std::vector<HostTensor> readOutputs(size_t frame) const;
   // Any value of frame 0 (keepLayerOutputs keeps them all).
   HostTensor readValue(ValueId v) const;

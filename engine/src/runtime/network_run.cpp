@@ -1,9 +1,11 @@
 // Runs from the host: a tensor (run), pixels through the GPU resize (runPixels, with its cache of
 // recorded paths per frame size), and reading a frame's output.
 #include "mobilevk/error.h"
+#include "cpu/reference.h"
 #include "runtime/network_impl.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 namespace mobilevk {
@@ -19,19 +21,24 @@ std::vector<HostTensor> Network::Impl::readFrameOutputs(size_t frame) const {
 }
 
 ValueId Network::Impl::outputValue(size_t i) const {
-  if (i >= plan.outputs.size())
+  if (i >= outputs.size())
     throw Error(ErrorCode::InvalidArgument, "output " + std::to_string(i) + " does not exist: the network has " +
-                std::to_string(plan.outputs.size()) + " output" + (plan.outputs.size() == 1 ? "" : "s"));
-  return plan.outputs[i];
+                std::to_string(outputs.size()) + " output" + (outputs.size() == 1 ? "" : "s"));
+  return outputs[i];
+}
+
+HostTensor Network::Impl::readDeviceOutput(size_t frame, size_t k) const {
+  const ValueId v = plan.outputs.at(k);
+  const Frame& fr = frames.at(frame);
+  std::vector<uint8_t> out(plan.bytes.at(size_t(v)));
+  if (!fr.readbacks.empty()) std::memcpy(out.data(), fr.readbacks.at(k).mapped(), out.size());
+  else gpu.download(fr.arena, out.data(), out.size(), plan.offsets.at(size_t(v)));
+  return fromDevice(out, v);
 }
 
 HostTensor Network::Impl::readOutput(size_t frame, size_t i) const {
-  const ValueId v = outputValue(i);
-  const Frame& fr = frames.at(frame);
-  std::vector<uint8_t> out(plan.bytes.at(size_t(v)));
-  if (!fr.readbacks.empty()) std::memcpy(out.data(), fr.readbacks.at(i).mapped(), out.size());
-  else gpu.download(fr.arena, out.data(), out.size(), plan.offsets.at(size_t(v)));
-  return fromDevice(out, v);
+  const int k = deviceOutput(outputValue(i));
+  return k >= 0 ? readDeviceOutput(frame, size_t(k)) : readOutputs(frame).at(i);
 }
 
 HostTensor Network::Impl::readValue(ValueId v) const {
@@ -41,9 +48,21 @@ HostTensor Network::Impl::readValue(ValueId v) const {
 }
 
 std::vector<HostTensor> Network::Impl::readOutputs(size_t frame) const {
+  const std::vector<HostTensor> values = readWithHostTail(frame);
   std::vector<HostTensor> outs;
-  for (size_t i = 0; i < plan.outputs.size(); ++i) outs.push_back(readOutput(frame, i));
+  for (ValueId v : outputs) outs.push_back(values[size_t(v)]);
   return outs;
+}
+
+std::vector<HostTensor> Network::Impl::readWithHostTail(size_t frame) const {
+  std::vector<HostTensor> values(withHostTail ? withHostTail->values.size() : exec->values.size());
+  for (size_t k = 0; k < plan.outputs.size(); ++k) values[size_t(plan.outputs[k])] = readDeviceOutput(frame, k);
+  if (withHostTail) {
+    const auto start = std::chrono::steady_clock::now();
+    runHostNodes(*withHostTail, values);
+    hostMilliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  }
+  return values;
 }
 
 std::vector<HostTensor> Network::Impl::run(const HostTensor& input) {
