@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <string>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -41,10 +42,17 @@ int cmdSummary(const std::vector<std::string>& argv) {
   }
   std::printf("total: %.1f M mult-adds, %.3f M parameters\n", model.totalMacs() / 1e6, model.totalParams() / 1e6);
   if (model.hasIntegerExecution()) {
-    const mobilevk::Quantization in = model.inputQuantization(), out = model.outputQuantization();
-    std::printf("execution: integer by default (a quantized file: %s input scale %g zero point %d, output scale %g zero "
-                "point %d); --execution float runs it dequantized\n",
-                in.isSigned ? "int8" : "uint8", double(in.scale), in.zeroPoint, double(out.scale), out.zeroPoint);
+    const mobilevk::Quantization in = model.inputQuantization();
+    std::string out = "float outputs from the detection post-process, on the host";
+    if (!model.isDetector()) {
+      const mobilevk::Quantization q = model.outputQuantization();
+      char text[96];
+      std::snprintf(text, sizeof text, "output scale %g zero point %d", double(q.scale), q.zeroPoint);
+      out = text;
+    }
+    std::printf("execution: integer by default (a quantized file: %s input scale %g zero point %d, %s); --execution float "
+                "runs it dequantized\n",
+                in.isSigned ? "int8" : "uint8", double(in.scale), in.zeroPoint, out.c_str());
   } else {
     std::printf("execution: float\n");
   }

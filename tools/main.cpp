@@ -29,6 +29,14 @@ const Command kCommands[] = {
      "                      every readable image is classified, each unreadable one reported (exit 1);\n"
      "                      --input-npy takes float32 model input, or a quantized model's own input\n"
      "                      integers (uint8/int8, as --save-input writes them)\n"},
+    {"detect", cmdDetect,
+     "  detect --model PATH [--threshold T] [--labels PATH] [--draw OUT.png] [--device gpu|cpu|INDEX|NAME]\n"
+     "         [--execution auto|float|integer] [--precision P] [--dot-product D] [--tuning-cache FILE]\n"
+     "         [--json] [--save-output FILE.npy] [--save-input FILE.npy] [--overwrite] (IMAGE... | --input-npy FILE.npy)\n"
+     "                      detect objects with an SSD model (TFLite_Detection_PostProcess): class, score and\n"
+     "                      box (ymin, xmin, ymax, xmax, normalized) of those scoring T (0.5) or more; --json\n"
+     "                      prints one object per image; --draw writes the image with labelled boxes;\n"
+     "                      --save-output the four raw outputs (boxes, classes, scores, count) per image\n"},
     {"compare", cmdCompare,
      "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
      "                      run GPU and CPU reference side by side; per-layer differences\n"},

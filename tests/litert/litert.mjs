@@ -38,9 +38,10 @@ async function load() {
 }
 
 // A compiled .tflite on LiteRT's CPU (XNNPACK) path.
-export async function compile(modelPath) {
+// `bytes`, when given, are the model's (a patched copy), and modelPath only names it.
+export async function compile(modelPath, bytes = null) {
   const lr = await load();
-  const model = await lr.loadAndCompile(new Uint8Array(fs.readFileSync(modelPath)), {accelerator: 'wasm'});
+  const model = await lr.loadAndCompile(bytes ?? new Uint8Array(fs.readFileSync(modelPath)), {accelerator: 'wasm'});
   const input = model.getInputDetails()[0];
   return {
     input,
@@ -52,12 +53,49 @@ export async function compile(modelPath) {
       const t0 = performance.now();
       const outs = await model.run(t);
       const ms = performance.now() - t0;
-      const out = outs[0].toTypedArray().slice();
+      const all = outs.map((o) => o.toTypedArray().slice());
       t.delete();
       for (const o of outs) o.delete();
-      return {out, ms};
+      return {out: all[0], all, ms};
     },
   };
+}
+
+// A copy of a .tflite's bytes with the shapes of some tensors replaced (tensor index of subgraph 0
+// -> dims): each new shape vector is appended after the flatbuffer and the tensor's shape field is
+// pointed at it (offsets point forward, so this needs no rewrite of anything else). LiteRT.js sizes
+// outputs from the file's static shapes; the SSD file stores [] for its post-process outputs.
+export function withTensorShapes(bytes, shapes) {
+  const view = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  let size = bytes.length;
+  const pad = (4 - (size % 4)) % 4;
+  const extra = Object.values(shapes).reduce((n, dims) => n + 4 + 4 * dims.length, 0);
+  const out = new Uint8Array(size + pad + extra);
+  out.set(bytes);
+  const dv = view(out);
+  const field = (table, id) => {
+    const vtable = table - dv.getInt32(table, true);
+    if (4 + 2 * id >= dv.getUint16(vtable, true)) return 0;
+    const off = dv.getUint16(vtable + 4 + 2 * id, true);
+    return off ? table + off : 0;
+  };
+  const deref = (pos) => pos + dv.getUint32(pos, true);
+  const vectorAt = (table, id) => { const f = field(table, id); if (!f) throw new Error(`field ${id} absent`); return deref(f); };
+  const model = deref(0);
+  const subgraphs = vectorAt(model, 2);  // Model.subgraphs
+  const subgraph = deref(subgraphs + 4);
+  const tensors = vectorAt(subgraph, 0);  // SubGraph.tensors
+  let at = size + pad;
+  for (const [index, dims] of Object.entries(shapes)) {
+    const tensor = deref(tensors + 4 + 4 * Number(index));
+    const shapeField = field(tensor, 0);  // Tensor.shape
+    if (!shapeField) throw new Error(`tensor ${index} has no shape field to point elsewhere`);
+    dv.setUint32(at, dims.length, true);
+    dims.forEach((d, k) => dv.setInt32(at + 4 + 4 * k, d, true));
+    dv.setUint32(shapeField, at - shapeField, true);
+    at += 4 + 4 * dims.length;
+  }
+  return out;
 }
 
 // .npy reading and writing for the dtypes the comparison uses ('|u1', '|i1', '<f4').

@@ -87,6 +87,11 @@ class Model {
   // it can or is not quantized), e.g. a requantization scale outside what the arithmetic supports.
   bool hasIntegerExecution() const;
   std::string integerExecutionProblem() const;
+  // True for an SSD detector: the model ends in TFLite_Detection_PostProcess, whose four outputs
+  // (boxes, classes, scores, count) are the model's (mobilevk/detection.h).
+  bool isDetector() const;
+  // A detector's number of classes (num_classes: the lines of its label file); 0 for other models.
+  int detectorClasses() const;
   // The input and output tensors' quantization; throws unless hasIntegerExecution().
   Quantization inputQuantization() const;
   Quantization outputQuantization() const;

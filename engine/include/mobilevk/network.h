@@ -11,6 +11,7 @@
 #include "mobilevk/context.h"
 #include "mobilevk/model.h"
 #include "mobilevk/reference.h"
+#include "mobilevk/detection.h"
 #include "mobilevk/tensor.h"
 
 namespace mobilevk {
@@ -160,6 +161,18 @@ class Network {
   static constexpr size_t kPixelPathCacheSize = 4;
   HostTensor runPixels(const uint8_t* rgba, uint32_t width, uint32_t height);  // output 0
   std::vector<HostTensor> runPixelsOutputs(const uint8_t* rgba, uint32_t width, uint32_t height);
+
+  // ---- Detectors (Model::isDetector: SSD with TFLite_Detection_PostProcess) ----
+  // The device part ends the recorded command buffer; the post-process runs on the host when the
+  // outputs are read (run*, readOutput*). detections() reads the outputs of a frame that has
+  // completed (a host that records into its own command buffer calls it after its fence) and
+  // returns those scoring at least `scoreThreshold` (mobilevk/detection.h); detect() runs host
+  // pixels first (as runPixels). Both throw InvalidArgument for a network that is not a detector.
+  std::vector<Detection> detections(float scoreThreshold = 0.0f, int frame = 0) const;
+  std::vector<Detection> detect(const uint8_t* rgba, uint32_t width, uint32_t height, float scoreThreshold = 0.0f);
+  // How long the host part (the post-process) took the last time outputs were read, in ms; 0 for
+  // a network that runs wholly on the device.
+  double hostMilliseconds() const;
 
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;

@@ -91,7 +91,25 @@ Quantization Model::inputQuantization() const {
 Quantization Model::outputQuantization() const {
   if (!hasIntegerExecution())
     throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' is not quantized: it has no output quantization");
-  return publicQuantization(*graph_->values.at(size_t(graph_->outputs.at(0))).quant);
+  const Value& out = graph_->values.at(size_t(graph_->outputs.at(0)));
+  if (!out.quant)
+    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "': output 0 ('" + out.name + "') is float (computed on the host)");
+  return publicQuantization(*out.quant);
+}
+
+bool Model::isDetector() const {
+  const Graph& g = *graph_;
+  if (g.outputs.size() != 4) return false;
+  const NodeId p = g.values.at(size_t(g.outputs[0])).producer;
+  if (p < 0 || g.nodes.at(size_t(p)).kind != NodeKind::DetectionPostProcess) return false;
+  const Node& n = g.nodes[size_t(p)];
+  return n.outputs == g.outputs;
+}
+
+int Model::detectorClasses() const {
+  if (!isDetector()) return 0;
+  const Graph& g = *graph_;
+  return g.nodes.at(size_t(g.values.at(size_t(g.outputs[0])).producer)).detection().options.numClasses;
 }
 
 Model Model::load(const std::string& path) { return ModelAccess::model(importModel(path)); }

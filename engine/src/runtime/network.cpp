@@ -208,3 +208,24 @@ std::vector<HostTensor> Network::runPixelsOutputs(const uint8_t* rgba, uint32_t 
 }
 
 }  // namespace mobilevk
+
+namespace mobilevk {
+
+std::vector<Detection> Network::detections(float scoreThreshold, int frame) const {
+  if (!impl_->model.isDetector())
+    throw Error(ErrorCode::InvalidArgument, "model '" + impl_->model.name() + "' is not a detector (no TFLite_Detection_PostProcess)");
+  return detectionsFromOutputs(readOutputs(frame), scoreThreshold);
+}
+
+std::vector<Detection> Network::detect(const uint8_t* rgba, uint32_t width, uint32_t height, float scoreThreshold) {
+  if (!impl_->model.isDetector())
+    throw Error(ErrorCode::InvalidArgument, "model '" + impl_->model.name() + "' is not a detector (no TFLite_Detection_PostProcess)");
+  return detectionsFromOutputs(runPixelsOutputs(rgba, width, height), scoreThreshold);
+}
+
+double Network::hostMilliseconds() const {
+  std::lock_guard<std::mutex> lock(impl_->mutex);
+  return impl_->hostMilliseconds;
+}
+
+}  // namespace mobilevk
