@@ -1,4 +1,4 @@
-// The ops MobileNetV2 added (ADD, MEAN, QUANTIZE): each GPU kernel against its CPU twin, integers bit
+// The ops MobileNetV2 added (ADD, MEAN, QUANTIZE) and SSD's (RESHAPE, CONCATENATION, LOGISTIC): each GPU kernel against its CPU twin, integers bit
 // for bit, floats within bounds justified per op; the twins themselves against independent
 // arithmetic where it is exact.
 #include <doctest/doctest.h>
@@ -44,7 +44,7 @@ std::vector<uint8_t> runGpuRaw(GpuOp& op, const std::vector<std::vector<uint8_t>
   Buffer out(gpu, outBytes, MemoryUsage::Device, "graph op test output");
   const std::vector<uint8_t> sentinel(outBytes, 0xA5);
   gpu.upload(out, sentinel.data(), sentinel.size());
-  OpBinding b{in[0], out, shapes[0], outShape, op.window(shapes[0]), {}, {}};
+  OpBinding b{in[0], out, shapes[0], outShape, resolveWindow("graph op test", shapes[0], {}), {}, {}};
   for (size_t i = 1; i < in.size(); ++i) {
     b.moreInputs.push_back(in[i]);
     b.moreInputShapes.push_back(shapes[i]);
@@ -70,7 +70,7 @@ QuantizedTensor runIntegerGpu(const Node& node, const std::vector<const Quantize
     bytes.push_back(packQuantizedNC4HW4(t->shape, t->data, t->quant.zeroPoint));
     shapes.push_back(t->shape);
   }
-  const Shape outShape = op->outputShape(shapes[0]);
+  const Shape outShape = opKind(node.kind).outputShapes(node, shapes).at(0);
   const TensorQuant& oq = node.quant->output;
   const auto raw = runGpuRaw(*op, bytes, shapes, outShape, outShape.packedElements());
   return testing::quantizedOutput(raw, outShape, oq);  // lanes past the channels hold the zero point
@@ -85,7 +85,7 @@ HostTensor runFloatGpu(const Node& node, const std::vector<const HostTensor*>& i
     bytes.push_back(encodeStorage(packNC4HW4(*t), precision));
     shapes.push_back(t->shape);
   }
-  const Shape outShape = op->outputShape(shapes[0]);
+  const Shape outShape = opKind(node.kind).outputShapes(node, shapes).at(0);
   const auto raw = runGpuRaw(*op, bytes, shapes, outShape, deviceTensorBytes(outShape, precision));
   return unpackNC4HW4(decodeStorage(raw, precision), outShape);
 }
@@ -319,5 +319,165 @@ TEST_CASE("Clamp (a standalone activation): integer GPU equals the twin bit for 
       const HostTensor ref = opKind(NodeKind::Clamp).reference(node, {&a}).at(0);
       testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 0.0f), "Clamp " + s.str());
     }
+  testing::expectNoValidationMessages();
+}
+
+namespace {
+// Values from the grid's whole range, so both clamp ends and every byte occur.
+QuantizedTensor everyValue(const Shape& s, const TensorQuant& q, std::mt19937& rng) {
+  QuantizedTensor t = randomQuantized(s, q, rng);
+  for (size_t i = 0; i < t.data.size() && i < 256; ++i) t.data[i] = q.qmin() + int32_t(i % size_t(q.qmax() - q.qmin() + 1));
+  return t;
+}
+}  // namespace
+
+TEST_CASE("integer CONCATENATION along H, W and C: GPU equals the twin bit for bit; inputs on the output's grid are copied") {
+  std::mt19937 rng(23001);
+  struct Case {
+    int axis;
+    std::vector<Shape> inputs;
+  };
+  // Odd channel counts (slices that share a vec4 of the output), batch 3, eight inputs, one input.
+  const std::vector<Case> cases = {
+      {3, {{1, 5, 7, 3}, {1, 5, 7, 5}, {1, 5, 7, 2}}},
+      {3, {{3, 2, 3, 1}, {3, 2, 3, 1}, {3, 2, 3, 6}, {3, 2, 3, 4}, {3, 2, 3, 1}, {3, 2, 3, 7}, {3, 2, 3, 3}, {3, 2, 3, 2}}},
+      {1, {{3, 4, 1, 91}, {3, 2, 1, 91}, {3, 1, 1, 91}}},
+      {1, {{1, 1083, 1, 4}, {1, 600, 1, 4}, {1, 6, 1, 4}}},
+      {2, {{2, 3, 4, 5}, {2, 3, 1, 5}}},
+      {2, {{1, 2, 3, 9}}},
+  };
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8}) {
+    const int32_t lo = t == QuantType::UInt8 ? 0 : -128;
+    const TensorQuant out{t, 0.05f, lo + 100};
+    for (const Case& c : cases) {
+      std::vector<TensorQuant> grids;
+      for (size_t i = 0; i < c.inputs.size(); ++i)  // every other input on the output's grid (a copy)
+        grids.push_back(i % 2 ? out : TensorQuant{t, 0.02f + 0.031f * float(i), lo + int32_t(37 * i) % 256});
+      Node node = quantNode(NodeKind::Concatenation, grids, out);
+      node.params = ConcatParams{c.axis};
+      node.inputs.assign(grids.size(), 0);  // read by the op for its arity
+      std::vector<QuantizedTensor> xs;
+      for (size_t i = 0; i < c.inputs.size(); ++i) xs.push_back(everyValue(c.inputs[i], grids[i], rng));
+      std::vector<const QuantizedTensor*> in;
+      for (const auto& x : xs) in.push_back(&x);
+      CAPTURE(c.axis);
+      CAPTURE(c.inputs.front().str());
+      CAPTURE(int(t));
+      const QuantizedTensor ref = opKind(NodeKind::Concatenation).integerReference(node, in);
+      // The twin against the arithmetic itself: a copied input's values are unchanged, another's
+      // are within half an output quantum of its real value (where the output range holds it).
+      int offset = 0;
+      for (size_t i = 0; i < xs.size(); ++i) {
+        const Shape& s = xs[i].shape;
+        for (int n = 0; n < s.n; ++n)
+          for (int y = 0; y < s.h; ++y)
+            for (int x = 0; x < s.w; ++x)
+              for (int ch = 0; ch < s.c; ++ch) {
+                const int32_t q = xs[i].at(n, y, x, ch);
+                const int32_t o = ref.at(n, c.axis == 1 ? y + offset : y, c.axis == 2 ? x + offset : x, c.axis == 3 ? ch + offset : ch);
+                if (i % 2) {
+                  REQUIRE(o == q);
+                } else {
+                  const double real = double(grids[i].scale) * (q - grids[i].zeroPoint);
+                  const double exact = real / out.scale + out.zeroPoint;
+                  if (exact > out.qmin() && exact < out.qmax()) REQUIRE(std::fabs(double(o) - exact) <= 0.5 + 1e-4);
+                }
+              }
+        offset += c.axis == 1 ? s.h : c.axis == 2 ? s.w : s.c;
+      }
+      checkBitExact(runIntegerGpu(node, in), ref);
+    }
+  }
+  // More inputs than the kernel binds: refused by name.
+  std::vector<TensorQuant> nine(9, TensorQuant{QuantType::UInt8, 0.05f, 0});
+  Node wide = quantNode(NodeKind::Concatenation, nine, nine[0]);
+  wide.params = ConcatParams{3};
+  wide.inputs.assign(9, 0);
+  CHECK_THROWS_WITH_AS(makeIntegerGpuOp(InternalAccess::gpu(testing::context()), wide, nullptr), doctest::Contains("at most 8"), Error);
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("integer RESHAPE and LOGISTIC: GPU equals the twin bit for bit; the logistic table within one quantum of the sigmoid") {
+  std::mt19937 rng(23002);
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8}) {
+    const int32_t lo = t == QuantType::UInt8 ? 0 : -128;
+    const TensorQuant grid{t, 0.079f, lo + 191};
+    // RESHAPE: the NHWC order kept, the channel count changed (NC4HW4 moves every element).
+    const std::vector<std::pair<Shape, Shape>> reshapes = {
+        {{1, 19, 19, 12}, {1, 1083, 1, 4}}, {{3, 5, 3, 6}, {1, 9, 1, 10}}, {{2, 1, 1, 90}, {1, 2, 5, 9}}, {{1, 2, 2, 5}, {1, 1, 1, 20}}};
+    for (const auto& [from, to] : reshapes) {
+      CAPTURE(from.str());
+      Node node = quantNode(NodeKind::Reshape, {grid}, grid);
+      node.params = ReshapeParams{to};
+      const QuantizedTensor x = everyValue(from, grid, rng);
+      const QuantizedTensor ref = opKind(NodeKind::Reshape).integerReference(node, {&x});
+      CHECK(ref.data == x.data);
+      CHECK(ref.shape == Shape{from.n, to.h, to.w, to.c});
+      checkBitExact(runIntegerGpu(node, {&x}), ref);
+    }
+    // LOGISTIC onto the 1/256 grid TFLite requires (zero point 0 for uint8, -128 for int8), every
+    // stored value of the input once.
+    const TensorQuant in{t, 0.0497f, lo + 223}, out{t, 1.0f / 256.0f, lo};
+    Node logistic = quantNode(NodeKind::Logistic, {in}, out);
+    const QuantizedTensor x = everyValue({1, 1, 1, 256}, in, rng);
+    const QuantizedTensor ref = opKind(NodeKind::Logistic).integerReference(logistic, {&x});
+    for (size_t i = 0; i < 256; ++i) {
+      const double real = double(in.scale) * (x.data[i] - in.zeroPoint);
+      const double exact = 1.0 / (1.0 + std::exp(-real)) * 256.0 + out.zeroPoint;
+      CHECK(std::fabs(double(ref.data[i]) - std::min(exact, double(out.qmax()))) <= 0.5 + 1e-3);
+    }
+    for (const Shape& s : kShapes) {
+      CAPTURE(s.str());
+      const QuantizedTensor y = everyValue(s, in, rng);
+      checkBitExact(runIntegerGpu(logistic, {&y}), opKind(NodeKind::Logistic).integerReference(logistic, {&y}));
+    }
+  }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("float RESHAPE, CONCATENATION and LOGISTIC: GPU against the CPU reference, fp32 and fp16 storage") {
+  std::mt19937 rng(23003);
+  const bool fp16 = testing::fp16StorageOrRefused();
+  for (Precision precision : {Precision::FP32, Precision::FP16}) {
+    if (precision == Precision::FP16 && !fp16) break;
+    const auto storage = [&](HostTensor t) {
+      if (precision == Precision::FP16)
+        for (auto& v : t.data) v = halfToFloat(floatToHalf(v));
+      return t;
+    };
+    // Copies: exact in either storage (the inputs already hold fp16 values where it is fp16).
+    Node reshape;
+    reshape.kind = NodeKind::Reshape;
+    reshape.name = "reshape";
+    reshape.params = ReshapeParams{{1, 1083, 1, 4}};
+    const HostTensor r = storage(testing::randomTensor({1, 19, 19, 12}, rng, -8.0f, 8.0f));
+    testing::expectClose(runFloatGpu(reshape, {&r}, precision), opKind(NodeKind::Reshape).reference(reshape, {&r}).at(0),
+                         std::vector<float>(r.data.size(), 0.0f), "Reshape");
+    Node concat;
+    concat.kind = NodeKind::Concatenation;
+    concat.name = "concat";
+    for (int axis : {1, 2, 3}) {
+      concat.params = ConcatParams{axis};
+      const Shape a{2, 3, 4, 5};
+      Shape b = a;
+      (axis == 1 ? b.h : axis == 2 ? b.w : b.c) = 3;
+      const HostTensor x = storage(testing::randomTensor(a, rng)), y = storage(testing::randomTensor(b, rng));
+      const HostTensor ref = opKind(NodeKind::Concatenation).reference(concat, {&x, &y}).at(0);
+      testing::expectClose(runFloatGpu(concat, {&x, &y}, precision), ref, std::vector<float>(ref.data.size(), 0.0f),
+                           "Concatenation axis " + std::to_string(axis));
+    }
+    Node logistic;
+    logistic.kind = NodeKind::Logistic;
+    logistic.name = "logistic";
+    for (const Shape& s : kShapes) {
+      const HostTensor x = storage(testing::randomTensor(s, rng, -8.0f, 8.0f));
+      const HostTensor ref = opKind(NodeKind::Logistic).reference(logistic, {&x}).at(0);
+      // Vulkan's exp is within 3 + 2|x| ulp (<= 19 at |x| <= 8) and its division 2.5 ulp: through
+      // the sigmoid's slope (<= 1/4) that is under 2^-20 absolute; fp16 storage adds half an fp16
+      // ulp of the result (<= 2^-12, the result being below 1).
+      const float tol = precision == Precision::FP16 ? 0x1.0p-12f + 0x1.0p-20f : 0x1.0p-20f;
+      testing::expectClose(runFloatGpu(logistic, {&x}, precision), ref, std::vector<float>(ref.data.size(), tol), "Logistic " + s.str());
+    }
+  }
   testing::expectNoValidationMessages();
 }

@@ -169,8 +169,9 @@ DetectionResult detectionPostProcess(const DetectionOptions& o, const std::vecto
   if (numBoxes <= 0 || boxStride < 4)
     throw Error(ErrorCode::InvalidArgument, who + ": " + std::to_string(numBoxes) + " boxes of " + std::to_string(boxStride) +
                 " values (expected boxes of 4 or more)");
-  if (size_t(numBoxes) > anchors.size())
-    throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(numBoxes) + " box encodings but " + std::to_string(anchors.size()) + " anchors");
+  if (size_t(numBoxes) != anchors.size())
+    throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(numBoxes) + " box encodings but " + std::to_string(anchors.size()) +
+                " anchors (one anchor per box)");
   const int labelOffset = scoreStride - o.numClasses;
   if (labelOffset != 0 && labelOffset != 1)
     throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(scoreStride) + " scores per box for num_classes " +

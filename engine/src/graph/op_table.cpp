@@ -73,9 +73,9 @@ std::vector<Shape> detectionShapes(const Node& n, const std::vector<Shape>& in) 
     throw Error(ErrorCode::InvalidModel, who + ": box encodings " + boxes.str() + ", expected [1, boxes, 4 or more]");
   if (scores.n != 1 || scores.w != 1 || scores.h != boxes.h)
     throw Error(ErrorCode::InvalidModel, who + ": class scores " + scores.str() + " for " + std::to_string(boxes.h) + " boxes");
-  if (size_t(boxes.h) > p.anchors.size())
+  if (size_t(boxes.h) != p.anchors.size())
     throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(boxes.h) + " box encodings but " + std::to_string(p.anchors.size()) +
-                " anchors");
+                " anchors (one anchor per box)");
   const int label = scores.c - p.options.numClasses;
   if (label != 0 && label != 1)
     throw Error(ErrorCode::InvalidModel, who + ": " + std::to_string(scores.c) + " class scores per box for num_classes " +

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "graph/detection.h"
 #include "graph/graph.h"
 
 namespace mobilevk {
@@ -19,6 +20,10 @@ std::shared_ptr<Graph> importTfliteBytes(std::vector<uint8_t> bytes, const std::
 std::shared_ptr<Graph> importKerasJson(const std::string& json, const std::string& dir);
 // Picks the importer from the path: *.tflite, a directory, or *.json.
 std::shared_ptr<Graph> importModel(const std::string& path);
+
+// TFLite_Detection_PostProcess's options from its custom-options flexbuffer map; throws
+// InvalidModel naming `who` and the option that is missing, not a number, or out of range.
+DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const std::string& who);
 
 // Keras HWIO [kH][kW][in][out] -> mobilevk OHWI [out][kH][kW][in].
 std::vector<float> hwioToOhwi(const std::vector<float>& w, int kH, int kW, int in, int out);

@@ -21,6 +21,42 @@
 
 namespace mobilevk {
 
+// The custom op's flexbuffer map: every option LiteRT reads, the two optional ones defaulted as it
+// does (detections_per_class 100, use_regular_nms false), then validated.
+DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const std::string& who) {
+  auto fail = [&](const std::string& m) -> void { throw Error(ErrorCode::InvalidModel, who + ": " + m); };
+  std::vector<uint8_t> reuse;
+  if (!bytes || size == 0 || !flexbuffers::VerifyBuffer(bytes, size, &reuse)) fail("its custom options are not a valid flexbuffer");
+  const flexbuffers::Reference root = flexbuffers::GetRoot(bytes, size);
+  if (!root.IsMap()) fail("its custom options are not a flexbuffer map");
+  const flexbuffers::Map m = root.AsMap();
+  auto required = [&](const char* key) {
+    const flexbuffers::Reference r = m[key];
+    if (r.IsNull()) fail(std::string("custom option '") + key + "' is missing");
+    if (!r.IsNumeric() && !r.IsBool()) fail(std::string("custom option '") + key + "' is not a number");
+    return r;
+  };
+  auto optional = [&](const char* key) {
+    const flexbuffers::Reference r = m[key];
+    if (!r.IsNull() && !r.IsNumeric() && !r.IsBool()) fail(std::string("custom option '") + key + "' is not a number");
+    return r;
+  };
+  DetectionOptions d;
+  d.maxDetections = required("max_detections").AsInt32();
+  d.maxClassesPerDetection = required("max_classes_per_detection").AsInt32();
+  if (!optional("detections_per_class").IsNull()) d.detectionsPerClass = m["detections_per_class"].AsInt32();
+  if (!optional("use_regular_nms").IsNull()) d.useRegularNms = m["use_regular_nms"].AsBool();
+  d.scoreThreshold = required("nms_score_threshold").AsFloat();
+  d.iouThreshold = required("nms_iou_threshold").AsFloat();
+  d.numClasses = required("num_classes").AsInt32();
+  d.yScale = required("y_scale").AsFloat();
+  d.xScale = required("x_scale").AsFloat();
+  d.hScale = required("h_scale").AsFloat();
+  d.wScale = required("w_scale").AsFloat();
+  d.validate(who);
+  return d;
+}
+
 namespace {
 
 namespace op {
@@ -375,33 +411,11 @@ class TfliteReader {
 
   DetectionOptions detectionOptions(const tfl::Operator* o, const std::string& who) const {
     if (!o->custom_options() || o->custom_options()->size() == 0) fail(who + ": no custom options (the post-process's flexbuffer map)");
-    const auto* bytes = o->custom_options()->data();
-    const size_t size = o->custom_options()->size();
-    std::vector<uint8_t> reuse;
-    if (!flexbuffers::VerifyBuffer(bytes, size, &reuse)) fail(who + ": its custom options are not a valid flexbuffer");
-    const flexbuffers::Reference root = flexbuffers::GetRoot(bytes, size);
-    if (!root.IsMap()) fail(who + ": its custom options are not a flexbuffer map");
-    const flexbuffers::Map m = root.AsMap();
-    auto required = [&](const char* key) {
-      const flexbuffers::Reference r = m[key];
-      if (r.IsNull()) fail(who + ": custom option '" + key + "' is missing");
-      if (!r.IsNumeric() && !r.IsBool()) fail(who + ": custom option '" + key + "' is not a number");
-      return r;
-    };
-    DetectionOptions d;
-    d.maxDetections = required("max_detections").AsInt32();
-    d.maxClassesPerDetection = required("max_classes_per_detection").AsInt32();
-    if (!m["detections_per_class"].IsNull()) d.detectionsPerClass = m["detections_per_class"].AsInt32();
-    if (!m["use_regular_nms"].IsNull()) d.useRegularNms = m["use_regular_nms"].AsBool();
-    d.scoreThreshold = required("nms_score_threshold").AsFloat();
-    d.iouThreshold = required("nms_iou_threshold").AsFloat();
-    d.numClasses = required("num_classes").AsInt32();
-    d.yScale = required("y_scale").AsFloat();
-    d.xScale = required("x_scale").AsFloat();
-    d.hScale = required("h_scale").AsFloat();
-    d.wScale = required("w_scale").AsFloat();
-    d.validate(who);
-    return d;
+    try {
+      return parseDetectionOptions(o->custom_options()->data(), o->custom_options()->size(), who);
+    } catch (const Error& e) {
+      fail(std::string(e.what()));
+    }
   }
 
   void readOperator(uint32_t index) {
