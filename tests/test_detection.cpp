@@ -8,12 +8,20 @@
 #include <flatbuffers/flexbuffers.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 
 #include "graph/detection.h"
 #include "import/importers.h"
 #include "mobilevk/detection.h"
 #include "mobilevk/error.h"
+#include "mobilevk/mobilevk.h"
+#include "mobilevk/network.h"
+#include "helpers.h"
+#include "internal_access.h"
+#include "ops/integer_op.h"
+#include "vulkan/command.h"
+#include "vulkan/gpu.h"
 
 using namespace mobilevk;
 
@@ -242,4 +250,122 @@ TEST_CASE("detections from the four outputs: threshold, count, sizes checked") {
   CHECK(at(20, y1)[2] == rgb[2]);
   CHECK(at(20, 20)[0] == 128);
   CHECK(encodePng(image).size() > 8);
+}
+
+// ---- The real SSD file through the Network, the embedding path and the C API ----
+
+namespace {
+std::vector<uint8_t> rgbaOf(const Image& img) {
+  std::vector<uint8_t> rgba(size_t(img.width) * img.height * 4, 255);
+  for (size_t i = 0; i < size_t(img.width) * img.height; ++i) std::memcpy(&rgba[i * 4], &img.rgb[i * 3], 3);
+  return rgba;
+}
+constexpr int kDog = 17;  // labels/coco_90.txt, counting lines from 0
+}  // namespace
+
+TEST_CASE("SSD detector: host tail after the device part; frames recorded by the host; the twin; outputs and refusals") {
+  const Model model = Model::load(testing::shared("models/ssd_mobilenet_v1_coco_quant_postprocess.tflite"));
+  REQUIRE(model.isDetector());
+  CHECK(model.detectorClasses() == 90);
+  CHECK_FALSE(Model::load(testing::shared("models/mobilenet_v1_0.25_128_quant.tflite")).isDetector());
+  NetworkOptions options;
+  options.framesInFlight = 2;
+  Network net(testing::context(), model, options);
+  REQUIRE(net.integerExecution());
+  REQUIRE(net.outputCount() == 4);
+  CHECK(net.outputShape(0) == Shape{1, 10, 1, 4});
+  CHECK(net.outputShape(3) == Shape{1, 1, 1, 1});
+  CHECK(net.outputInfo(1).name == "TFLite_Detection_PostProcess:1");
+  CHECK_FALSE(net.outputInfo(2).quantized);  // floats from the host
+  CHECK_THROWS_WITH_AS(net.outputTensor(size_t(0), 0), doctest::Contains("computed on the host"), Error);
+
+  const Image img = loadImage(testing::shared("images/pets.jpg"));
+  const HostTensor tensor = imagesToTensor({img}, model.input());
+  const std::vector<HostTensor> outs = net.runOutputs(tensor);
+  const std::vector<HostTensor> twin = runIntegerReferenceOutputs(model, tensor);
+  REQUIRE(outs.size() == 4);
+  for (size_t i = 0; i < 4; ++i) CHECK(outs[i].data == twin[i].data);  // bit for bit
+  const auto dogs = detectionsFromOutputs(outs, 0.5f);
+  REQUIRE(dogs.size() == 2);
+  CHECK(dogs[0].classId == kDog);
+  CHECK(dogs[1].classId == kDog);
+  CHECK(net.hostMilliseconds() > 0.0);
+
+  // Frame 1 recorded into the host's own command buffer (input written by a copy), then its
+  // detections read through the API: the post-process runs on that frame's device outputs.
+  Gpu& gpu = InternalAccess::gpu(testing::context());
+  const std::vector<uint8_t> bytes = packQuantizedNC4HW4(tensor.shape, quantizeInput(model, tensor), model.inputQuantization().zeroPoint);
+  const DeviceTensor in = net.inputTensor(1);
+  Buffer staging(gpu, bytes.size(), MemoryUsage::Upload, "host input");
+  std::memcpy(staging.mapped(), bytes.data(), bytes.size());
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        const VkBufferCopy region{0, in.offset, bytes.size()};
+        gpu.vk().CmdCopyBuffer(cmd, staging.handle(), in.buffer, 1, &region);
+        transferToComputeBarrier(gpu.vk(), cmd);
+        net.record(cmd, 1);
+        anyToHostBarrier(gpu.vk(), cmd);
+      },
+      "host-recorded detector frame");
+  const auto fromFrame = net.detections(0.5f, 1);
+  REQUIRE(fromFrame.size() == 2);
+  CHECK(fromFrame[0].ymin == dogs[0].ymin);
+  CHECK(fromFrame[1].score == dogs[1].score);
+  CHECK(net.readOutput(size_t(3), 1).data == outs[3].data);
+
+  // Pixels through the GPU resize find the same two dogs.
+  const std::vector<uint8_t> rgba = rgbaOf(img);
+  const auto fromPixels = net.detect(rgba.data(), uint32_t(img.width), uint32_t(img.height), 0.5f);
+  REQUIRE(fromPixels.size() == 2);
+  CHECK(fromPixels[0].classId == kDog);
+
+  // Batch 2: the post-process takes one image, refused by name at construction.
+  NetworkOptions batch;
+  batch.batch = 2;
+  CHECK_THROWS_WITH_AS(Network(testing::context(), model, batch), doctest::Contains("one image"), Error);
+  // A classifier is no detector.
+  Network classifier(testing::context(), Model::load(testing::shared("models/mobilenet_v1_0.25_128_quant.tflite")));
+  CHECK_THROWS_WITH_AS(classifier.detections(), doctest::Contains("not a detector"), Error);
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("C API: mvk_detect and mvk_read_detections") {
+  mvk_context ctx = nullptr;
+  REQUIRE(mvk_context_create(nullptr, &ctx) == MVK_OK);
+  mvk_model model = nullptr;
+  REQUIRE(mvk_model_load(testing::shared("models/ssd_mobilenet_v1_coco_quant_postprocess.tflite").c_str(), &model) == MVK_OK);
+  mvk_network net = nullptr;
+  REQUIRE(mvk_network_create(ctx, model, 0, &net) == MVK_OK);
+  CHECK(mvk_network_output_count(net) == 4);
+  const Image img = loadImage(testing::shared("images/pets.jpg"));
+  const std::vector<uint8_t> rgba = rgbaOf(img);
+  mvk_detection found[10];
+  size_t count = 0;
+  REQUIRE(mvk_detect(net, rgba.data(), rgba.size(), uint32_t(img.width), uint32_t(img.height), 0.5f, found, 10, &count) == MVK_OK);
+  REQUIRE(count == 2);
+  CHECK(found[0].class_id == kDog);
+  CHECK(found[0].score >= found[1].score);
+  CHECK(found[0].ymin < found[0].ymax);
+  mvk_detection one[1];
+  size_t again = 0;
+  REQUIRE(mvk_read_detections(net, 0, 0.5f, one, 1, &again) == MVK_OK);
+  CHECK(again == 2);  // the count of all; only the first written
+  CHECK(one[0].score == found[0].score);
+  CHECK(mvk_read_detections(net, 0, 0.0f, nullptr, 0, &again) == MVK_OK);
+  CHECK(again == 10);  // everything the post-process kept
+  CHECK(mvk_detect(net, rgba.data(), 10, uint32_t(img.width), uint32_t(img.height), 0.5f, found, 10, &count) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_detect(net, rgba.data(), rgba.size(), 1, 1, 0.5f, nullptr, 3, &count) == MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(mvk_read_detections(nullptr, 0, 0.5f, found, 10, &count) == MVK_ERROR_INVALID_ARGUMENT);
+  mvk_network_destroy(net);
+  mvk_model classifierModel = nullptr;
+  REQUIRE(mvk_model_load(testing::shared("models/mobilenet_v1_0.25_128_quant.tflite").c_str(), &classifierModel) == MVK_OK);
+  mvk_network classifier = nullptr;
+  REQUIRE(mvk_network_create(ctx, classifierModel, 0, &classifier) == MVK_OK);
+  CHECK(mvk_detect(classifier, rgba.data(), rgba.size(), uint32_t(img.width), uint32_t(img.height), 0.5f, found, 10, &count) ==
+        MVK_ERROR_INVALID_ARGUMENT);
+  CHECK(std::string(mvk_last_error()).find("not a detector") != std::string::npos);
+  mvk_network_destroy(classifier);
+  mvk_model_destroy(classifierModel);
+  mvk_model_destroy(model);
+  mvk_context_destroy(ctx);
 }

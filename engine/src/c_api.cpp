@@ -266,6 +266,39 @@ mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, size_t r
   return r == MVK_OK ? copyOut(result, out, out_count) : r;
 }
 
+namespace {
+mvk_result copyDetections(const std::vector<mobilevk::Detection>& found, mvk_detection* out, size_t capacity, size_t* count) {
+  *count = found.size();
+  for (size_t i = 0; i < found.size() && i < capacity; ++i) {
+    const mobilevk::Detection& d = found[i];
+    out[i] = {d.classId, d.score, d.ymin, d.xmin, d.ymax, d.xmax};
+  }
+  return MVK_OK;
+}
+}  // namespace
+
+mvk_result mvk_detect(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height,
+                      float score_threshold, mvk_detection* out, size_t capacity, size_t* count) {
+  if (!network || !rgba || !count || (!out && capacity)) return invalid("mvk_detect: network, rgba, count or out is NULL");
+  if (width == 0 || height == 0)
+    return invalid("mvk_detect: the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                   "; width and height must be at least 1");
+  if (rgba_size / 4 / width < height)
+    return invalid("mvk_detect: a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 image needs " +
+                   std::to_string(uint64_t(width) * height * 4) + " bytes, rgba_size is " + std::to_string(rgba_size));
+  std::vector<mobilevk::Detection> found;
+  const mvk_result r = guarded([&] { found = network->network->detect(rgba, width, height, score_threshold); });
+  return r == MVK_OK ? copyDetections(found, out, capacity, count) : r;
+}
+
+mvk_result mvk_read_detections(mvk_network network, int frame, float score_threshold, mvk_detection* out, size_t capacity,
+                               size_t* count) {
+  if (!network || !count || (!out && capacity)) return invalid("mvk_read_detections: network, count or out is NULL");
+  std::vector<mobilevk::Detection> found;
+  const mvk_result r = guarded([&] { found = network->network->detections(score_threshold, frame); });
+  return r == MVK_OK ? copyDetections(found, out, capacity, count) : r;
+}
+
 mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
                                   uint32_t width, uint32_t height, VkFormat format, const int32_t crop[4]) {
   if (!network || !cmd || !view) return invalid("mvk_record_image_input: network, cmd or view is NULL");

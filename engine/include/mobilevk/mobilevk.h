@@ -143,6 +143,25 @@ mvk_result mvk_network_output_info(mvk_network network, size_t index, mvk_output
 /* Output `index` of frame slot `frame` as floats (dequantized in integer execution), after the
  * host's submission completed, or after mvk_classify_rgba8. */
 mvk_result mvk_read_output_at(mvk_network network, size_t index, int frame, float* out, size_t count);
+/* Detectors (SSD files ending in TFLite_Detection_PostProcess; mobilevk/detection.h): the device
+ * part runs on the GPU, the post-process on the host. One detection: the model's class (0-based,
+ * the background excluded: line class_id of its label file), its score, and its box normalized to
+ * the image. */
+typedef struct mvk_detection {
+  int class_id;
+  float score;
+  float ymin, xmin, ymax, xmax;
+} mvk_detection;
+/* Detects objects in tightly packed RGBA8 pixels (as mvk_classify_rgba8): the detections scoring at
+ * least score_threshold, best first. *count gets how many there are; the first min(*count,
+ * capacity) are written to out (out may be NULL when capacity is 0). A network that is not a
+ * detector is refused (MVK_ERROR_INVALID_ARGUMENT). */
+mvk_result mvk_detect(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height,
+                      float score_threshold, mvk_detection* out, size_t capacity, size_t* count);
+/* The same from frame slot `frame` after the host's own submission (mvk_record_frame) completed:
+ * reads the device outputs and runs the post-process. */
+mvk_result mvk_read_detections(mvk_network network, int frame, float score_threshold, mvk_detection* out, size_t capacity,
+                               size_t* count);
 /* Forget a view passed to mvk_record_image_input before destroying it. */
 void mvk_forget_image_view(mvk_network network, VkImageView view);
 
