@@ -1,6 +1,6 @@
-// mobilevk-webcam: real-time classification of a V4L2 camera, a video file or an image folder,
-// in an SDL2 window with the top-5 and timings drawn over the frame, or headless with one line per
-// frame. Uses only mobilevk's public API.
+// mobilevk-webcam: real-time classification (or, with an SSD detector, detection) of a V4L2 camera,
+// a video file or an image folder, in an SDL2 window with the top-5 (or labelled boxes) and timings
+// drawn over the frame, or headless with one line per frame. Uses only mobilevk's public API.
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
 #include <nlohmann/json.hpp>
@@ -26,6 +26,7 @@
 
 #include "../common/stdout_status.h"
 #include "mobilevk/context.h"
+#include "mobilevk/detection.h"
 #include "mobilevk/error.h"
 #include "mobilevk/labels.h"
 #include "mobilevk/model.h"
@@ -40,7 +41,9 @@ const char* kUsage =
     "usage: mobilevk-webcam (--camera DEVICE | --video FILE | --images DIR) [options]\n"
     "  --model PATH          model (repeat to switch with the m key); default: the Keras MobileNetV1 0.75\n"
     "                        in ../shared/models\n"
+    "                        (a detector, e.g. ssd_mobilenet_v1_coco_quant_postprocess.tflite, draws boxes)\n"
     "  --labels PATH         label file (default: labels/*_<classes>.txt near the model)\n"
+    "  --threshold T         a detector's boxes scoring T or more (default 0.5)\n"
     "  --crop center|none    classify a centered square, or the whole frame resized (default none)\n"
     "  --size WxH --fps N    camera format request (default 640x480 at 30)\n"
     "  --device D            Vulkan device (index or name); --headless: no window; --json: JSON lines\n"
@@ -56,7 +59,7 @@ const char* kUsage =
 struct Options {
   std::string camera, video, images, device, labels, font, tuningCache, precision = "fp32";
   bool hasInputRange = false;
-  float inputLo = 0, inputHi = 0;
+  float inputLo = 0, inputHi = 0, threshold = 0.5f;
   std::string inputRange;
   std::vector<std::string> models;
   bool centerCrop = false, headless = false, json = false, once = false;
@@ -84,6 +87,12 @@ Options parse(int argc, char** argv) {
     else if (a == "--device") o.device = value(i);
     else if (a == "--font") o.font = value(i);
     else if (a == "--tuning-cache") o.tuningCache = value(i);
+    else if (a == "--threshold") {
+      const std::string t = value(i);
+      char tail = 0;
+      if (std::sscanf(t.c_str(), "%f%c", &o.threshold, &tail) != 1 || !(o.threshold >= 0.0f && o.threshold <= 1.0f))
+        throw UsageError{"--threshold expects a score in [0, 1], got '" + t + "'"};
+    }
     else if (a == "--input-range") {
       o.inputRange = value(i);
       char tail = 0;
@@ -229,8 +238,9 @@ Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const
   options.precision = o.precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
   if (o.precision == "auto") options.precisionPolicy = mobilevk::NetworkOptions::PrecisionPolicy::Auto;
   c.net = std::make_unique<mobilevk::Network>(ctx, c.model, options);
-  // The same rule as `mobilevk classify`: a label file of another length is refused.
-  c.labels = mobilevk::labelsForModel(o.labels, path, c.model.outputShape().elements());
+  // The same rule as `mobilevk classify` and `detect`: a label file of another length is refused.
+  c.labels = mobilevk::labelsForModel(o.labels, path, c.model.isDetector() ? size_t(c.model.detectorClasses())
+                                                                           : c.model.outputShape().elements());
   return c;
 }
 
@@ -473,6 +483,47 @@ int run(const Options& o, const char* argv0) {
     }
     const Classifier& cls = classifiers[modelIndex];
     const Frame input = centerCrop_ ? centerCrop(*frame) : *frame;
+    auto label = [&](int i) { return i >= 0 && i < int(cls.labels.size()) ? cls.labels[size_t(i)] : "class " + std::to_string(i); };
+    if (cls.model.isDetector()) {
+      // Boxes are normalized to the frame given (the crop, with --crop center): drawn onto it.
+      const auto t0 = Clock::now();
+      const std::vector<mobilevk::Detection> found = cls.net->detect(input.rgba.data(), uint32_t(input.width), uint32_t(input.height), o.threshold);
+      const auto t1 = Clock::now();
+      const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+      latencies.push_back(ms);
+      const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
+      lastShown = t1;
+      fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
+      if (o.headless) {
+        if (o.json) {
+          nlohmann::json list = nlohmann::json::array();
+          for (const auto& d : found)
+            list.push_back({{"class", d.classId}, {"label", label(d.classId)}, {"score", d.score}, {"box", {d.ymin, d.xmin, d.ymax, d.xmax}}});
+          std::printf("%s\n", nlohmann::json{{"frame", frames}, {"index", frame->index}, {"model", cls.model.name()},
+                                              {"detections", list}, {"infer_ms", ms}, {"postprocess_ms", cls.net->hostMilliseconds()}}
+                                    .dump()
+                                    .c_str());
+        } else {
+          std::string text;
+          for (const auto& d : found) text += (text.empty() ? "" : ", ") + label(d.classId) + " " + std::to_string(d.score).substr(0, 4);
+          std::printf("frame %ld (source %lld): %s  infer %.1f ms\n", frames, (long long)frame->index,
+                      text.empty() ? "nothing" : text.c_str(), ms);
+        }
+        if (const int failed = samples::stdoutStatus(0, "mobilevk-webcam")) return failed;
+      } else {
+        shown = input;
+        mobilevk::drawDetections(shown.rgba.data(), shown.width, shown.height, 4, found, cls.labels);
+        overlay.clear();
+        char line[256];
+        std::snprintf(line, sizeof line, "%zu object%s scoring %.2f or more", found.size(), found.size() == 1 ? "" : "s", double(o.threshold));
+        overlay.push_back(line);
+        shownMs = ms;
+        window->draw(shown, withStatus(overlay, ms), false);
+      }
+      ++frames;
+      if (o.maxFrames > 0 && frames >= o.maxFrames) break;
+      continue;
+    }
     const auto t0 = Clock::now();
     const std::vector<float> probs = cls.net->runPixels(input.rgba.data(), uint32_t(input.width), uint32_t(input.height)).data;
     const auto t1 = Clock::now();
@@ -483,7 +534,6 @@ int run(const Options& o, const char* argv0) {
     fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
     const size_t k = std::min<size_t>(5, probs.size());
     const std::vector<int> order = mobilevk::topK(probs, k);
-    auto label = [&](int i) { return i < int(cls.labels.size()) ? cls.labels[size_t(i)] : "class " + std::to_string(i); };
     if (o.headless) {
       if (o.json)
         std::printf("%s\n", nlohmann::json{{"frame", frames},
