@@ -135,7 +135,7 @@ int cmdBench(const std::vector<std::string>& argv) {
 
   const std::string execution = cli::executionDescription(net.get(), integer);
   const bool showProgress = isatty(STDERR_FILENO) && !args.has("json");
-  std::vector<double> hostMs, gpuMs;
+  std::vector<double> hostMs, gpuMs, postMs;  // postMs: a detector's post-process on the host
   std::vector<std::vector<double>> layerMs(layers.size());
   const auto benchStart = Clock::now();
   for (int it = -warmup; it < iterations; ++it) {
@@ -146,6 +146,7 @@ int cmdBench(const std::vector<std::string>& argv) {
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (it < 0) continue;
     hostMs.push_back(ms);
+    if (net && model.isDetector()) postMs.push_back(net->hostMilliseconds());
     if (net && ctx->device().caps.timestamps) {
       const auto t = net->lastTimings();
       gpuMs.push_back(t.gpuMs);
@@ -176,6 +177,11 @@ int cmdBench(const std::vector<std::string>& argv) {
   if (!gpuMs.empty()) {
     out["gpu_ms"] = statsJson(gpu);
     out["gpu_gflops"] = flops / (gpu.median * 1e6);
+  }
+  const Stats post = stats(postMs);
+  if (!postMs.empty()) {
+    out["postprocess_ms"] = statsJson(post);
+    out["postprocess_share"] = post.median / host.median;  // of the whole frame, host end-to-end
   }
   out["setup_ms"] = setupMs;
   out["pipeline_cache_loaded"] = ctx ? ctx->pipelineCacheLoaded() : false;
@@ -211,6 +217,9 @@ int cmdBench(const std::vector<std::string>& argv) {
   if (!gpuMs.empty())
     std::printf("  GPU (timestamps) min %8.2f  median %8.2f  p90 %8.2f ms   %.1f GFLOP/s\n", gpu.min, gpu.median, gpu.p90,
                 flops / (gpu.median * 1e6));
+  if (!postMs.empty())
+    std::printf("  post-process     min %8.2f  median %8.2f  p90 %8.2f ms   on the host after the readback, %.1f%% of the frame\n",
+                post.min, post.median, post.p90, 100.0 * post.median / host.median);
   std::printf("  setup            %.1f ms (context, pipelines, recording)%s\n", setupMs,
               ctx && ctx->pipelineCacheLoaded() ? ", pipeline cache loaded" : "");
   if (net)
