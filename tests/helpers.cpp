@@ -14,6 +14,9 @@
 #include <memory>
 
 #include "mobilevk/error.h"
+#include "ops/integer_op.h"
+#include "mobilevk/reference.h"
+#include <cstring>
 #include "vulkan/command.h"
 #include "vulkan/gpu.h"
 
@@ -226,6 +229,31 @@ std::string scratchDir() {
     return std::string(tmpl);
   }();
   return dir;
+}
+
+}  // namespace testing
+
+namespace testing {
+
+void runHostRecordedIntegerFrame(mobilevk::Network& net, const mobilevk::Model& model, const mobilevk::HostTensor& tensor, int frame) {
+  using namespace mobilevk;
+  Gpu& gpu = InternalAccess::gpu(context());
+  const std::vector<uint8_t> bytes =
+      packQuantizedNC4HW4(tensor.shape, quantizeInput(model, tensor), model.inputQuantization().zeroPoint);
+  const DeviceTensor in = net.inputTensor(frame);
+  REQUIRE(in.quantized);
+  REQUIRE(in.size >= bytes.size());
+  Buffer staging(gpu, bytes.size(), MemoryUsage::Upload, "host input");
+  std::memcpy(staging.mapped(), bytes.data(), bytes.size());
+  gpu.runAndWait(
+      [&](VkCommandBuffer cmd) {
+        const VkBufferCopy region{0, in.offset, bytes.size()};
+        gpu.vk().CmdCopyBuffer(cmd, staging.handle(), in.buffer, 1, &region);
+        transferToComputeBarrier(gpu.vk(), cmd);
+        net.record(cmd, frame);
+        anyToHostBarrier(gpu.vk(), cmd);
+      },
+      "host-recorded integer frame");
 }
 
 }  // namespace testing

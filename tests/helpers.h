@@ -5,6 +5,7 @@
 
 #include "mobilevk/context.h"
 #include "mobilevk/model.h"
+#include "mobilevk/network.h"
 #include "mobilevk/tensor.h"
 #include "graph/quantization.h"
 #include "ops/op.h"
@@ -59,6 +60,11 @@ std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options = false);
 // lane of the last channel group past the channel count does not hold the zero point.
 mobilevk::QuantizedTensor quantizedOutput(const std::vector<uint8_t>& raw, const mobilevk::Shape& shape,
                                           const mobilevk::TensorQuant& quant);
+
+// Frame `frame` of an integer network recorded as an embedding host does: the input tensor's own
+// integers for `tensor` copied into inputTensor(frame), then record(cmd, frame), in one command
+// buffer of the test's, submitted and waited for. Read the frame's outputs afterwards.
+void runHostRecordedIntegerFrame(mobilevk::Network& net, const mobilevk::Model& model, const mobilevk::HostTensor& tensor, int frame);
 
 // Records the max abs error seen per op, printed at the end of the run for the closing note.
 void recordError(const std::string& op, double maxAbs);

@@ -293,20 +293,7 @@ TEST_CASE("SSD detector: host tail after the device part; frames recorded by the
 
   // Frame 1 recorded into the host's own command buffer (input written by a copy), then its
   // detections read through the API: the post-process runs on that frame's device outputs.
-  Gpu& gpu = InternalAccess::gpu(testing::context());
-  const std::vector<uint8_t> bytes = packQuantizedNC4HW4(tensor.shape, quantizeInput(model, tensor), model.inputQuantization().zeroPoint);
-  const DeviceTensor in = net.inputTensor(1);
-  Buffer staging(gpu, bytes.size(), MemoryUsage::Upload, "host input");
-  std::memcpy(staging.mapped(), bytes.data(), bytes.size());
-  gpu.runAndWait(
-      [&](VkCommandBuffer cmd) {
-        const VkBufferCopy region{0, in.offset, bytes.size()};
-        gpu.vk().CmdCopyBuffer(cmd, staging.handle(), in.buffer, 1, &region);
-        transferToComputeBarrier(gpu.vk(), cmd);
-        net.record(cmd, 1);
-        anyToHostBarrier(gpu.vk(), cmd);
-      },
-      "host-recorded detector frame");
+  testing::runHostRecordedIntegerFrame(net, model, tensor, 1);
   const auto fromFrame = net.detections(0.5f, 1);
   REQUIRE(fromFrame.size() == 2);
   CHECK(fromFrame[0].ymin == dogs[0].ymin);

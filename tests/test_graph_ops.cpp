@@ -118,6 +118,13 @@ Node quantNode(NodeKind kind, const std::vector<TensorQuant>& inputs, const Tens
   return n;
 }
 
+// The tensor as `precision` storage holds it (fp16: each value rounded to the nearest half).
+HostTensor storedAs(HostTensor t, Precision precision) {
+  if (precision == Precision::FP16)
+    for (auto& v : t.data) v = halfToFloat(floatToHalf(v));
+  return t;
+}
+
 const std::vector<Shape> kShapes = {{1, 5, 7, 3}, {3, 4, 4, 13}, {2, 9, 1, 8}, {1, 1, 1, 1}};
 
 }  // namespace
@@ -240,11 +247,7 @@ TEST_CASE("float ADD, MEAN and QUANTIZE: GPU against the CPU reference, fp32 and
   const bool fp16 = testing::fp16StorageOrRefused();
   for (Precision precision : {Precision::FP32, Precision::FP16}) {
     if (precision == Precision::FP16 && !fp16) break;
-    const auto storage = [&](HostTensor t) {
-      if (precision == Precision::FP16)
-        for (auto& v : t.data) v = halfToFloat(floatToHalf(v));
-      return t;
-    };
+    const auto storage = [&](HostTensor t) { return storedAs(std::move(t), precision); };
     for (const Shape& s : kShapes) {
       CAPTURE(s.str());
       CAPTURE(int(precision));
@@ -440,11 +443,7 @@ TEST_CASE("float RESHAPE, CONCATENATION and LOGISTIC: GPU against the CPU refere
   const bool fp16 = testing::fp16StorageOrRefused();
   for (Precision precision : {Precision::FP32, Precision::FP16}) {
     if (precision == Precision::FP16 && !fp16) break;
-    const auto storage = [&](HostTensor t) {
-      if (precision == Precision::FP16)
-        for (auto& v : t.data) v = halfToFloat(floatToHalf(v));
-      return t;
-    };
+    const auto storage = [&](HostTensor t) { return storedAs(std::move(t), precision); };
     // Copies: exact in either storage (the inputs already hold fp16 values where it is fp16).
     Node reshape;
     reshape.kind = NodeKind::Reshape;

@@ -410,22 +410,7 @@ TEST_CASE("integer networks: frames in flight recorded into a host command buffe
   CHECK(pixels.data[size_t(best(pixels))] >= 0.5f);
   // Frame 1 recorded by the host after writing the input tensor through a copy: equals run().
   const HostTensor tensor = imagesToTensor({img}, model.input());
-  const std::vector<uint8_t> bytes =
-      packQuantizedNC4HW4(tensor.shape, quantizeInput(model, tensor), model.inputQuantization().zeroPoint);
-  const DeviceTensor in = net.inputTensor(1);
-  REQUIRE(in.quantized);
-  REQUIRE(in.size >= bytes.size());
-  Buffer staging(gpu, bytes.size(), MemoryUsage::Upload, "host input");
-  std::memcpy(staging.mapped(), bytes.data(), bytes.size());
-  gpu.runAndWait(
-      [&](VkCommandBuffer cmd) {
-        const VkBufferCopy region{0, in.offset, bytes.size()};
-        gpu.vk().CmdCopyBuffer(cmd, staging.handle(), in.buffer, 1, &region);
-        transferToComputeBarrier(gpu.vk(), cmd);
-        net.record(cmd, 1);
-        anyToHostBarrier(gpu.vk(), cmd);
-      },
-      "host-recorded integer frame");
+  testing::runHostRecordedIntegerFrame(net, model, tensor, 1);
   CHECK(net.readOutput(1).data == host.data);
   testing::expectNoValidationMessages();
 }

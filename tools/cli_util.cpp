@@ -9,6 +9,7 @@
 
 #include "mobilevk/error.h"
 #include "mobilevk/labels.h"
+#include "mobilevk/reference.h"
 
 namespace cli {
 
@@ -320,6 +321,28 @@ mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t fi
   for (size_t i = 0; i < count; ++i)
     std::copy(inputs[first + i].tensor.data.begin(), inputs[first + i].tensor.data.end(), t.data.begin() + long(i * per));
   return t;
+}
+
+}  // namespace cli
+
+namespace cli {
+
+void saveInputs(const Args& args, const mobilevk::Model& model, const std::vector<NamedInput>& inputs, bool integer) {
+  if (!args.has("save-input")) return;
+  const mobilevk::Shape one = model.inputShape(1);
+  const std::vector<int> dims{int(inputs.size()), one.h, one.w, one.c};
+  if (integer) {
+    std::vector<int32_t> all;
+    for (const auto& in : inputs) {
+      const auto q = mobilevk::quantizeInput(model, in.tensor);
+      all.insert(all.end(), q.begin(), q.end());
+    }
+    mobilevk::writeNpyBytes(args.value("save-input"), all, model.inputQuantization().isSigned, dims, args.has("overwrite"));
+  } else {
+    std::vector<float> all;
+    for (const auto& in : inputs) all.insert(all.end(), in.tensor.data.begin(), in.tensor.data.end());
+    mobilevk::writeNpy(args.value("save-input"), all, dims, args.has("overwrite"));
+  }
 }
 
 }  // namespace cli

@@ -97,6 +97,9 @@ mobilevk::NetworkOptions::DotProduct dotProductOption(const Args& args);
 // network (plain "integer" on the CPU twin, net null).
 std::string executionDescription(const mobilevk::Network* net, bool integer);
 // Concatenates [1,H,W,C] tensors along N.
+// --save-input: what the network was given, floats, or on the integer path the input tensor's own
+// integers, one row per input.
+void saveInputs(const Args& args, const mobilevk::Model& model, const std::vector<NamedInput>& inputs, bool integer);
 mobilevk::HostTensor stackBatch(const std::vector<NamedInput>& inputs, size_t first, size_t count);
 
 }  // namespace cli

@@ -102,23 +102,8 @@ int cmdClassify(const std::vector<std::string>& argv) {
                                std::to_string(bad - outputs[i].begin()) + "); the input or its range is too extreme");
   }
 
-  if (args.has("save-input")) {
-    // What the network was given: floats, or on the integer path the input tensor's own integers.
-    const mobilevk::Shape one = model.inputShape(1);
-    const std::vector<int> dims{int(inputs.size()), one.h, one.w, one.c};
-    if (integer) {
-      std::vector<int32_t> all;
-      for (const auto& in : inputs) {
-        const auto q = mobilevk::quantizeInput(model, in.tensor);
-        all.insert(all.end(), q.begin(), q.end());
-      }
-      mobilevk::writeNpyBytes(args.value("save-input"), all, model.inputQuantization().isSigned, dims, args.has("overwrite"));
-    } else {
-      std::vector<float> all;
-      for (const auto& in : inputs) all.insert(all.end(), in.tensor.data.begin(), in.tensor.data.end());
-      mobilevk::writeNpy(args.value("save-input"), all, dims, args.has("overwrite"));
-    }
-  }
+  cli::saveInputs(args, model, inputs, integer);
+
   if (args.has("save-output")) {
     if (!failures.empty())
       throw mobilevk::Error("not writing " + args.value("save-output") + ": " + std::to_string(failures.size()) +

@@ -86,22 +86,8 @@ int cmdDetect(const std::vector<std::string>& argv) {
   }
   cli::savePipelineCache(args, ctx.get());
 
-  if (args.has("save-input")) {
-    const mobilevk::Shape one = model.inputShape(1);
-    const std::vector<int> dims{int(inputs.size()), one.h, one.w, one.c};
-    if (integer) {
-      std::vector<int32_t> all;
-      for (const auto& in : inputs) {
-        const auto q = mobilevk::quantizeInput(model, in.tensor);
-        all.insert(all.end(), q.begin(), q.end());
-      }
-      mobilevk::writeNpyBytes(args.value("save-input"), all, model.inputQuantization().isSigned, dims, args.has("overwrite"));
-    } else {
-      std::vector<float> all;
-      for (const auto& in : inputs) all.insert(all.end(), in.tensor.data.begin(), in.tensor.data.end());
-      mobilevk::writeNpy(args.value("save-input"), all, dims, args.has("overwrite"));
-    }
-  }
+  cli::saveInputs(args, model, inputs, integer);
+
   if (args.has("save-output"))
     mobilevk::writeNpy(args.value("save-output"), raw, {int(inputs.size()), int(raw.size() / inputs.size())}, args.has("overwrite"));
   if (args.has("draw")) {

@@ -444,6 +444,16 @@ int run(const Options& o, const char* argv0) {
     lines.push_back(line);
     return lines;
   };
+  // An inference started at t0 has ended: its latency, and the frame rate smoothed over frames.
+  const auto timed = [&](Clock::time_point t0) {
+    const auto t1 = Clock::now();
+    const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    latencies.push_back(ms);
+    const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
+    lastShown = t1;
+    fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
+    return ms;
+  };
   int status = 0;
   while (!stop) {
     if (window) {
@@ -488,12 +498,7 @@ int run(const Options& o, const char* argv0) {
       // Boxes are normalized to the frame given (the crop, with --crop center): drawn onto it.
       const auto t0 = Clock::now();
       const std::vector<mobilevk::Detection> found = cls.net->detect(input.rgba.data(), uint32_t(input.width), uint32_t(input.height), o.threshold);
-      const auto t1 = Clock::now();
-      const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-      latencies.push_back(ms);
-      const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
-      lastShown = t1;
-      fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
+      const double ms = timed(t0);
       if (o.headless) {
         if (o.json) {
           nlohmann::json list = nlohmann::json::array();
@@ -526,12 +531,7 @@ int run(const Options& o, const char* argv0) {
     }
     const auto t0 = Clock::now();
     const std::vector<float> probs = cls.net->runPixels(input.rgba.data(), uint32_t(input.width), uint32_t(input.height)).data;
-    const auto t1 = Clock::now();
-    const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-    latencies.push_back(ms);
-    const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
-    lastShown = t1;
-    fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
+    const double ms = timed(t0);
     const size_t k = std::min<size_t>(5, probs.size());
     const std::vector<int> order = mobilevk::topK(probs, k);
     if (o.headless) {

@@ -5,7 +5,7 @@
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import {compile, withTensorShapes} from './litert.mjs';
+import {compile, patchedTflite} from './litert.mjs';
 
 const args = process.argv.slice(2);
 const deviceAt = args.indexOf('--device');
@@ -29,8 +29,8 @@ function mobilevk(execution, dotProduct) {
 // Interleaved rounds, so that load from other processes on a shared machine hits all of them alike.
 // The SSD file stores [] for its post-process outputs, which LiteRT.js sizes from: a patched copy.
 const ssd = path.basename(model) === 'ssd_mobilenet_v1_coco_quant_postprocess.tflite';
-const litert = ssd ? await compile(model, withTensorShapes(new Uint8Array(fs.readFileSync(model)),
-                                                        {167: [1, 10, 4], 168: [1, 10], 169: [1, 10], 170: [1]}))
+const litert = ssd ? await compile(model, patchedTflite(new Uint8Array(fs.readFileSync(model)),
+                                                      {shapes: {167: [1, 10, 4], 168: [1, 10], 169: [1, 10], 170: [1]}}))
                    : await compile(model);
 const input = new Uint8Array(Object.values(litert.input.shape).reduce((a, b) => a * b, 1)).map((_, i) => (i * 37) % 251);
 for (let i = 0; i < 3; ++i) await litert.run(input);

@@ -61,39 +61,63 @@ export async function compile(modelPath, bytes = null) {
   };
 }
 
-// A copy of a .tflite's bytes with the shapes of some tensors replaced (tensor index of subgraph 0
-// -> dims): each new shape vector is appended after the flatbuffer and the tensor's shape field is
-// pointed at it (offsets point forward, so this needs no rewrite of anything else). LiteRT.js sizes
-// outputs from the file's static shapes; the SSD file stores [] for its post-process outputs.
-export function withTensorShapes(bytes, shapes) {
-  const view = (b) => new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let size = bytes.length;
-  const pad = (4 - (size % 4)) % 4;
-  const extra = Object.values(shapes).reduce((n, dims) => n + 4 + 4 * dims.length, 0);
-  const out = new Uint8Array(size + pad + extra);
-  out.set(bytes);
-  const dv = view(out);
-  const field = (table, id) => {
-    const vtable = table - dv.getInt32(table, true);
+// Reading and patching a .tflite's flatbuffer where LiteRT needs a copy changed: tensor shapes
+// (LiteRT.js sizes outputs from the file's static shapes; the SSD file stores [] for its
+// post-process outputs) and an operator's custom options. Each new vector is appended after the
+// flatbuffer and the field is pointed at it (offsets point forward, so nothing else moves).
+class Tflite {
+  constructor(bytes) {
+    this.bytes = bytes;
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+  field(table, id) {  // the position of field `id` of the table at `table`, or 0 when absent
+    const dv = this.dv, vtable = table - dv.getInt32(table, true);
     if (4 + 2 * id >= dv.getUint16(vtable, true)) return 0;
     const off = dv.getUint16(vtable + 4 + 2 * id, true);
     return off ? table + off : 0;
-  };
-  const deref = (pos) => pos + dv.getUint32(pos, true);
-  const vectorAt = (table, id) => { const f = field(table, id); if (!f) throw new Error(`field ${id} absent`); return deref(f); };
-  const model = deref(0);
-  const subgraphs = vectorAt(model, 2);  // Model.subgraphs
-  const subgraph = deref(subgraphs + 4);
-  const tensors = vectorAt(subgraph, 0);  // SubGraph.tensors
-  let at = size + pad;
-  for (const [index, dims] of Object.entries(shapes)) {
-    const tensor = deref(tensors + 4 + 4 * Number(index));
-    const shapeField = field(tensor, 0);  // Tensor.shape
-    if (!shapeField) throw new Error(`tensor ${index} has no shape field to point elsewhere`);
-    dv.setUint32(at, dims.length, true);
-    dims.forEach((d, k) => dv.setInt32(at + 4 + 4 * k, d, true));
-    dv.setUint32(shapeField, at - shapeField, true);
-    at += 4 + 4 * dims.length;
+  }
+  deref(pos) { return pos + this.dv.getUint32(pos, true); }
+  vector(table, id) {
+    const f = this.field(table, id);
+    if (!f) throw new Error(`flatbuffer field ${id} is absent`);
+    return this.deref(f);
+  }
+  element(vector, i) { return this.deref(vector + 4 + 4 * i); }
+  subgraph() { return this.element(this.vector(this.deref(0), 2), 0); }  // Model.subgraphs[0]
+  tensor(i) { return this.element(this.vector(this.subgraph(), 0), i); }  // SubGraph.tensors
+  operator(i) { return this.element(this.vector(this.subgraph(), 3), i); }  // SubGraph.operators
+  customOptions(op) {  // Operator.custom_options (field 5)
+    const v = this.vector(this.operator(op), 5);
+    return this.bytes.slice(v + 4, v + 4 + this.dv.getUint32(v, true));
+  }
+}
+
+export function customOptionsOf(bytes, operatorIndex) { return new Tflite(bytes).customOptions(operatorIndex); }
+
+// A copy of `bytes` with `shapes` (tensor index of subgraph 0 -> dims) and `customOptions`
+// (operator index -> bytes) replaced.
+export function patchedTflite(bytes, {shapes = {}, customOptions = {}} = {}) {
+  const vectors = [
+    ...Object.entries(shapes).map(([t, dims]) => ({kind: 'shape', index: Number(t), size: 4 + 4 * dims.length, dims})),
+    ...Object.entries(customOptions).map(([o, data]) => ({kind: 'options', index: Number(o), size: 4 + data.length, data})),
+  ];
+  let at = bytes.length + ((4 - (bytes.length % 4)) % 4);
+  const total = vectors.reduce((n, v) => n + v.size + ((4 - (v.size % 4)) % 4), at);
+  const out = new Uint8Array(total);
+  out.set(bytes);
+  const file = new Tflite(out);
+  for (const v of vectors) {
+    const fieldPos = v.kind === 'shape' ? file.field(file.tensor(v.index), 0) : file.field(file.operator(v.index), 5);
+    if (!fieldPos) throw new Error(`${v.kind} field of ${v.index} is absent: nothing to point elsewhere`);
+    if (v.kind === 'shape') {
+      file.dv.setUint32(at, v.dims.length, true);
+      v.dims.forEach((d, k) => file.dv.setInt32(at + 4 + 4 * k, d, true));
+    } else {
+      file.dv.setUint32(at, v.data.length, true);
+      out.set(v.data, at + 4);
+    }
+    file.dv.setUint32(fieldPos, at - fieldPos, true);
+    at += v.size + ((4 - (v.size % 4)) % 4);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 // TFLite_Detection_PostProcess (graph/detection.h) in the arithmetic of LiteRT's kernel: the same
-// float and double operations in the same order (this file is built with -ffp-contract=off, so no
-// multiply-add is fused), the same sorts (stable where LiteRT's is) and the same tie rules.
+// float and double operations in the same order (the build fuses no multiply-add:
+// -ffp-contract=off in CMakeLists.txt), the same sorts (stable where LiteRT's is) and the same tie rules.
 #include <algorithm>
 #include <cmath>
 #include <numeric>

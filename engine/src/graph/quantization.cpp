@@ -155,7 +155,7 @@ ConcatRequantize concatRequantize(const TensorQuant& input, const TensorQuant& o
 
 int32_t concatRequantizeValue(int32_t q, const ConcatRequantize& r) {
   if (r.copy) return q;
-  // Two roundings, as TFLite's (this file is built with -ffp-contract=off: no fused multiply-add).
+  // Two roundings, as TFLite's (the build never fuses a multiply-add: CMakeLists.txt).
   const float product = float(q) * r.scale;
   const float v = product + r.bias;
   const int32_t value = int32_t(std::round(v)) + r.outputZeroPoint;

@@ -42,18 +42,26 @@ void checkInputs(const Node& node) {
                 " tensors; mobilevk's kernel joins at most " + std::to_string(kMaxInputs));
 }
 
-// The axis extents of every input, and the inputs after the first bound twice where there are
-// fewer than eight (every binding must hold a buffer).
-Push pushOf(const OpBinding& b, int axis, std::vector<BufferView>& extra) {
+// The axis extents of every input (past the last, the total).
+Push pushOf(const OpBinding& b, int axis) {
   Push p{b.outputShape.h, b.outputShape.w, b.outputShape.c, axis, {}};
   int end = along(b.inputShape, axis);
   for (size_t k = 0; k < kMaxInputs; ++k) {
     if (k > 0 && k <= b.moreInputShapes.size()) end += along(b.moreInputShapes[k - 1], axis);
     p.ends[k] = end;
   }
-  extra = b.moreInputs;
-  while (extra.size() + 1 < kMaxInputs) extra.push_back(b.input);
   return p;
+}
+
+// The binding with all eight inputs: where there are fewer, the first again (every binding must
+// hold a buffer; the kernel never reads those).
+OpBinding everyInputBound(const OpBinding& b) {
+  OpBinding all = b;
+  while (all.moreInputs.size() + 1 < kMaxInputs) {
+    all.moreInputs.push_back(b.input);
+    all.moreInputShapes.push_back(b.inputShape);
+  }
+  return all;
 }
 
 class Concatenation : public GpuOp {
@@ -68,13 +76,8 @@ class Concatenation : public GpuOp {
     throw Error(ErrorCode::Internal, "Concatenation '" + node_.name + "': its output shape follows from all its inputs");
   }
   void bind(const OpBinding& b) override {
-    std::vector<BufferView> extra;
-    const Push p = pushOf(b, node_.concat().axis, extra);
-    OpBinding all = b;
-    all.moreInputs = extra;
-    all.moreInputShapes.resize(extra.size(), b.inputShape);
-    for (size_t i = 0; i < b.moreInputShapes.size(); ++i) all.moreInputShapes[i] = b.moreInputShapes[i];
-    bindInputs(all);
+    const Push p = pushOf(b, node_.concat().axis);
+    bindInputs(everyInputBound(b));
     setDispatch(p, uint32_t(p.outH * p.outW), uint32_t(b.outputShape.n * b.outputShape.channelGroups()), 1);
   }
 
@@ -95,19 +98,14 @@ class IntegerConcatenation : public IntegerOp {
     throw Error(ErrorCode::Internal, "Concatenation '" + node_.name + "': its output shape follows from all its inputs");
   }
   void bind(const OpBinding& b) override {
-    std::vector<BufferView> extra;
-    IntegerPush p{pushOf(b, node_.concat().axis, extra), {}, {}, 0, quant_.output.zeroPoint, isSigned_};
+    IntegerPush p{pushOf(b, node_.concat().axis), {}, {}, 0, quant_.output.zeroPoint, isSigned_};
     for (size_t k = 0; k < node_.inputs.size(); ++k) {
       const ConcatRequantize r = concatRequantize(k == 0 ? quant_.input : quant_.otherInputs[k - 1], quant_.output);
       p.scale[k] = r.scale;
       p.bias[k] = r.bias;
       if (r.copy) p.copyMask |= 1 << k;
     }
-    OpBinding all = b;
-    all.moreInputs = extra;
-    all.moreInputShapes.resize(extra.size(), b.inputShape);
-    for (size_t i = 0; i < b.moreInputShapes.size(); ++i) all.moreInputShapes[i] = b.moreInputShapes[i];
-    bindInputs(all);
+    bindInputs(everyInputBound(b));
     setDispatch(p, uint32_t(p.shape.outH * p.shape.outW), uint32_t(b.outputShape.n * b.outputShape.channelGroups()), 1);
   }
 

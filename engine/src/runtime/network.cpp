@@ -31,10 +31,13 @@ HostTensor Network::layerOutput(size_t i) const {
 
 HostTensor Network::layerOutput(const std::string& valueName) const {
   if (!impl_->options.keepLayerOutputs) throw Error(ErrorCode::InvalidArgument, "layerOutput() needs a Network made with keepLayerOutputs");
-  const Graph& graph = *impl_->exec;
+  const Graph& graph = impl_->withHostTail ? *impl_->withHostTail : *impl_->exec;
   for (size_t v = 0; v < graph.values.size(); ++v)
     if (graph.values[v].name == valueName) {
       std::lock_guard<std::mutex> lock(impl_->mutex);
+      const NodeId producer = graph.values[v].producer;
+      if (producer >= NodeId(impl_->exec->nodes.size()))  // computed by the host tail
+        return impl_->readWithHostTail(0).at(v);
       return impl_->readValue(ValueId(v));
     }
   throw Error(ErrorCode::InvalidArgument, "model '" + impl_->model.name() + "' has no tensor named '" + valueName + "'");
