@@ -12,6 +12,7 @@
 
 #include "cpu/reference.h"
 #include "graph/builder.h"
+#include "graph/model_access.h"
 #include "graph/passes.h"
 #include "helpers.h"
 #include "internal_access.h"
@@ -461,5 +462,47 @@ TEST_CASE("activation folding (the Model's pass): a Clamp merges into the conv i
   Network net(testing::context(), model, o);
   const HostTensor ref = runReference(model, in);
   testing::expectClose(net.run(in), ref, std::vector<float>(ref.data.size(), 1e-5f), "activations");
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("RESHAPE that keeps the channels is a view (no bytes, no dispatch); one that changes them copies; GPU == reference") {
+  std::mt19937 rng(23010);
+  GraphBuilder b("views", "test");
+  b.graph().input = {5, 6, 8};
+  Node view = weightless(NodeKind::Reshape, "view");
+  view.params = ReshapeParams{{1, 30, 1, 8}};  // 5x6x8 -> 30x1x8: the same NC4HW4 bytes
+  Node copy = weightless(NodeKind::Reshape, "copy");
+  copy.params = ReshapeParams{{1, 15, 1, 16}};  // channels change: elements move between planes
+  const ValueId y = b.add(pointwise("pw1", 8, 8, rng), {b.input()});
+  const ValueId r1 = b.add(std::move(view), {y});
+  const ValueId r2 = b.add(std::move(copy), {r1});
+  const ValueId out = b.add(pointwise("pw2", 16, 5, rng), {r2});
+  b.markOutput(out);
+  b.markOutput(r1);  // a view read back as an output
+  auto g = b.finish();
+  g->resolve();
+  for (Precision precision : {Precision::FP32}) {
+    const ExecutionPlan p = planExecution(*g, 2, precision, false, false, 64);
+    CHECK(p.steps[1].view);
+    CHECK_FALSE(p.steps[2].view);
+    CHECK(p.offsets[size_t(r1)] == p.offsets[size_t(y)]);
+    CHECK(p.steps[1].reads.empty());
+    CHECK(p.steps[2].barrierBefore);  // the copy reads pw1's bytes through the view
+    CHECK(!overlaps(p, r2, y));       // the view keeps pw1's output alive to the end (an output)
+  }
+  const Model model = ModelAccess::model(g);
+  const HostTensor input = testing::randomTensor(model.inputShape(2), rng);
+  const auto ref = runReferenceOutputs(model, input);
+  Network net(testing::context(), model, [] {
+    NetworkOptions o;
+    o.batch = 2;
+    return o;
+  }());
+  const auto got = net.runOutputs(input);
+  REQUIRE(got.size() == 2);
+  CHECK(got[1].shape == Shape{2, 30, 1, 8});
+  // Float sums of at most 16 products of |w| <= 0.5 and |x| <= 1 (pw1's outputs stay below 5):
+  // 16 * 2^-24 relative per term of a sum below 40, under 1e-4 in all.
+  for (size_t i = 0; i < 2; ++i) testing::expectClose(got[i], ref[i], std::vector<float>(ref[i].data.size(), 1e-4f), "views output");
   testing::expectNoValidationMessages();
 }

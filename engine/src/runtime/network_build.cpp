@@ -199,7 +199,7 @@ void Network::Impl::recordDispatches(VkCommandBuffer c, const TimestampPool* ts,
   if (ts) ts->write(c, 0);
   for (size_t i = 0; i < ops.size(); ++i) {
     if (plan.steps[i].barrierBefore) computeToComputeBarrier(vk, c);
-    ops[i]->record(c);
+    if (!plan.steps[i].view) ops[i]->record(c);  // a view's output already holds its bytes
     if (ts) ts->write(c, uint32_t(i + 1));
   }
 }

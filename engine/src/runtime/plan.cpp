@@ -46,19 +46,41 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
   plan.shapes = graph.inferShapes(batch);
   for (const auto& s : plan.shapes) plan.bytes.push_back(int8 ? s.packedElements() : deviceTensorBytes(s, precision));
 
+  // Views: the output of a RESHAPE that keeps the channel count has its input's NC4HW4 bytes
+  // (planes of H*W pixels, H*W unchanged per image), so it is stored there: storage[v] is the value
+  // whose bytes v uses (itself, or the root of a chain of views).
+  std::vector<ValueId> storage(graph.values.size());
+  for (size_t v = 0; v < storage.size(); ++v) storage[v] = ValueId(v);
+  std::vector<bool> isView(graph.nodes.size(), false);
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& node = graph.nodes[i];
+    if (node.kind != NodeKind::Reshape) continue;
+    const Shape& in = plan.shapes[size_t(node.inputs.at(0))];
+    const Shape& out = plan.shapes[size_t(node.outputs.at(0))];
+    if (in.c != out.c || plan.bytes[size_t(node.inputs[0])] != plan.bytes[size_t(node.outputs[0])]) continue;
+    isView[i] = true;
+    storage[size_t(node.outputs[0])] = storage[size_t(node.inputs[0])];
+  }
+
   // Step s = node s + 1; step 0 is the upload of the input. A value lives from the step that
-  // writes it to the last that reads it; graph outputs until the downloads after the last step.
+  // writes it to the last that reads it (its views' readers included); graph outputs until the
+  // downloads after the last step.
   const int end = int(graph.nodes.size()) + 1;
   std::vector<TensorLifetime> lifetimes(graph.values.size());
   for (size_t v = 0; v < graph.values.size(); ++v) {
     const Value& value = graph.values[v];
     const int written = value.producer < 0 ? 0 : value.producer + 1;
-    int lastRead = written;
-    for (NodeId c : value.consumers) lastRead = std::max(lastRead, c + 1);
-    lifetimes[v] = {plan.bytes[v], written, keepAll || value.graphOutput ? end : lastRead};
+    lifetimes[v] = {storage[v] == ValueId(v) ? plan.bytes[v] : 0, written, written};
+  }
+  for (size_t v = 0; v < graph.values.size(); ++v) {
+    const Value& value = graph.values[v];
+    TensorLifetime& root = lifetimes[size_t(storage[v])];
+    for (NodeId c : value.consumers) root.lastStep = std::max(root.lastStep, c + 1);
+    if (keepAll || value.graphOutput) root.lastStep = end;
   }
   const MemoryPlan memory = planMemory(lifetimes, alignment);
   plan.offsets = memory.offsets;
+  for (size_t v = 0; v < graph.values.size(); ++v) plan.offsets[v] = plan.offsets[size_t(storage[v])];
   plan.arenaBytes = memory.arenaBytes;
 
   // The same for every frame, whose arenas share one layout. The first dispatch always waits for
@@ -74,8 +96,11 @@ ExecutionPlan planExecution(const Graph& graph, int batch, Precision precision, 
     step.output = plan.shapes[size_t(node.outputs.at(0))];
     // Kinds without a window keep the default 1x1 one, which resolves to the input size.
     step.window = resolveWindow(node.name, step.inputShapes.at(0), node.window());
-    step.reads = node.inputs;
-    step.writes = node.outputs;
+    step.view = isView[i];
+    if (!step.view) {  // a view moves no byte
+      step.reads = node.inputs;
+      step.writes = node.outputs;
+    }
     std::vector<HazardTracker::Range> reads, writes;
     for (ValueId v : step.reads) reads.push_back(range(v));
     for (ValueId v : step.writes) writes.push_back(range(v));

@@ -19,6 +19,9 @@ struct PlannedStep {
   Shape output;                        // of the node's output
   WindowGeometry window;               // the node's window resolved on its first input
   bool barrierBefore = false;          // a compute barrier before this step's dispatch
+  // A RESHAPE that keeps the channels (so the NC4HW4 bytes): its output is a view of its input's
+  // bytes, and the step records no dispatch.
+  bool view = false;
 };
 
 struct ExecutionPlan {
