@@ -18,7 +18,7 @@ layout(push_constant) uniform Params {
   int batch, inH, inW, inC4;
   int outH, outW, outC4, outC;
   int kH, kW, strideY, strideX;
-  int padTop, padLeft;
+  int padTop, padLeft, dilationY, dilationX;
   float clampMin, clampMax;
 } p;
 
@@ -42,14 +42,14 @@ void main() {
   }
   const int iy0 = oy * p.strideY - p.padTop;
   for (int ky = 0; ky < p.kH; ++ky) {
-    const int iy = iy0 + ky;
+    const int iy = iy0 + ky * p.dilationY;
     if (iy < 0 || iy >= p.inH) continue;
     for (int kx = 0; kx < p.kW; ++kx) {
       // Columns of the PX outputs for this tap; a column outside the input contributes zero.
       int ix[PX];
       bool inside[PX];
       for (int i = 0; i < PX; ++i) {
-        ix[i] = (ox0 + i) * p.strideX - p.padLeft + kx;
+        ix[i] = (ox0 + i) * p.strideX - p.padLeft + kx * p.dilationX;
         inside[i] = ix[i] >= 0 && ix[i] < p.inW;
         ix[i] = clamp(ix[i], 0, p.inW - 1);
       }

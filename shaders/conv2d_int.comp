@@ -25,7 +25,7 @@ layout(std430, binding = 3) readonly buffer Channels { Channel ch[]; };
 
 layout(push_constant) uniform Params {
   int batch, inH, inW, inC4, outH, outW, outC4, outC;
-  int kH, kW, strideY, strideX, padTop, padLeft;
+  int kH, kW, strideY, strideX, padTop, padLeft, dilationY, dilationX;
   int inZero, outZero, actMin, actMax, isSigned;
 } p;
 
@@ -46,15 +46,16 @@ void main() {
     xsum[k] = 0;
   }
   for (int ky = 0; ky < p.kH; ++ky) {
-    const bool rowInside = y0 + ky >= 0 && y0 + ky < p.inH;
+    const int iy = y0 + ky * p.dilationY;
+    const bool rowInside = iy >= 0 && iy < p.inH;
     for (int kx = 0; kx < p.kW; ++kx)
       for (int i4 = 0; i4 < p.inC4; ++i4) {
         const int t = (ky * p.kW + kx) * p.inC4 + i4;
         const uvec4 w = uvec4(FETCHU(weights, (o + 0) * taps + t).x, FETCHU(weights, (o + 1) * taps + t).x,
                               FETCHU(weights, (o + 2) * taps + t).x, FETCHU(weights, (o + 3) * taps + t).x);
-        const int row = ((n * p.inC4 + i4) * p.inH + y0 + ky) * p.inW;
+        const int row = ((n * p.inC4 + i4) * p.inH + iy) * p.inW;
         for (int k = 0; k < OUT_X; ++k) {
-          const int ix = (ox0 + k) * p.strideX - p.padLeft + kx;
+          const int ix = (ox0 + k) * p.strideX - p.padLeft + kx * p.dilationX;
           const uint x = rowInside && ix >= 0 && ix < p.inW ? FETCHU(inp, row + ix).x : zeroWord;
           xsum[k] += dot4x8(x, 0x01010101u, SIGNED);
           acc[k] += ivec4(dot4x8(x, w.x, SIGNED), dot4x8(x, w.y, SIGNED), dot4x8(x, w.z, SIGNED), dot4x8(x, w.w, SIGNED));
@@ -69,7 +70,9 @@ void main() {
     chunk[k] = vec4(0.0);
   }
   int lanes = 0;
-  for (int ky = max(0, -y0); ky < min(p.kH, p.inH - y0); ++ky)
+  for (int ky = 0; ky < p.kH; ++ky) {
+    const int iy = y0 + ky * p.dilationY;
+    if (iy < 0 || iy >= p.inH) continue;  // padding rows hold the zero point: nothing to add
     for (int kx = 0; kx < p.kW; ++kx)
       for (int i4 = 0; i4 < p.inC4; ++i4) {
         const int t = (ky * p.kW + kx) * p.inC4 + i4;
@@ -77,9 +80,9 @@ void main() {
         const vec4 w1 = vec4(values(FETCHU(weights, (o + 1) * taps + t), SIGNED) - wz.y);
         const vec4 w2 = vec4(values(FETCHU(weights, (o + 2) * taps + t), SIGNED) - wz.z);
         const vec4 w3 = vec4(values(FETCHU(weights, (o + 3) * taps + t), SIGNED) - wz.w);
-        const int row = ((n * p.inC4 + i4) * p.inH + y0 + ky) * p.inW;
+        const int row = ((n * p.inC4 + i4) * p.inH + iy) * p.inW;
         for (int k = 0; k < OUT_X; ++k) {
-          const int ix = (ox0 + k) * p.strideX - p.padLeft + kx;
+          const int ix = (ox0 + k) * p.strideX - p.padLeft + kx * p.dilationX;
           if (ix < 0 || ix >= p.inW) continue;
           const vec4 v = vec4(values(FETCHU(inp, row + ix), SIGNED) - p.inZero);
           chunk[k] += vec4(dot(v, w0), dot(v, w1), dot(v, w2), dot(v, w3));
@@ -93,6 +96,7 @@ void main() {
           lanes = 0;
         }
       }
+  }
   for (int k = 0; k < OUT_X; ++k) acc[k] += ivec4(chunk[k]);
 #endif
   const vec4 scale = vec4(ch[o].scale, ch[o + 1].scale, ch[o + 2].scale, ch[o + 3].scale);

@@ -14,7 +14,9 @@ layout(constant_id = 4) const int KH = 3;
 layout(constant_id = 5) const int KW = 3;
 layout(constant_id = 6) const int SY = 1;
 layout(constant_id = 7) const int SX = 1;
-const int COLS = (OUT_X - 1) * SX + KW;
+layout(constant_id = 8) const int DY = 1;  // dilation: tap (ky, kx) reads (iy0 + ky * DY, ix0 + kx * DX)
+layout(constant_id = 9) const int DX = 1;
+const int COLS = (OUT_X - 1) * SX + (KW - 1) * DX + 1;
 
 READONLY_VEC4S(0, inp);  // texel fetches: see PipelineDesc::texelBindings
 layout(std430, binding = 1) writeonly buffer Output { STORE_VEC4 outp[]; };
@@ -46,7 +48,7 @@ void main() {
   const int ix0 = ox0 * SX - p.padLeft;
   const int plane = z * p.inH * p.inW;
   for (int ky = 0; ky < KH; ++ky) {
-    const int iy = iy0 + ky;
+    const int iy = iy0 + ky * DY;
     if (iy < 0 || iy >= p.inH) continue;
     vec4 row[COLS];
     for (int i = 0; i < COLS; ++i) {
@@ -55,7 +57,7 @@ void main() {
     }
     for (int kx = 0; kx < KW; ++kx) {
       const vec4 w = FETCH4(wts, (cg * KH + ky) * KW + kx);
-      for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
+      for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx * DX] * w;
     }
   }
   const int dst = (z * p.outH + oy) * p.outW + ox0;

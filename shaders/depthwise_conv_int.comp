@@ -17,7 +17,9 @@ layout(constant_id = 5) const int KW = 3;
 layout(constant_id = 6) const int SY = 1;
 layout(constant_id = 7) const int SX = 1;
 layout(constant_id = 8) const bool SIGNED = false;
-const int COLS = (OUT_X - 1) * SX + KW;
+layout(constant_id = 9) const int DY = 1;  // dilation, as in depthwise_conv.comp
+layout(constant_id = 10) const int DX = 1;
+const int COLS = (OUT_X - 1) * SX + (KW - 1) * DX + 1;
 
 READONLY_WORDS(0, inp);      // [N][C4][H][W] packed bytes
 layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
@@ -45,7 +47,7 @@ void main() {
   const int plane = z * p.inH * p.inW;
   const vec4 zero = vec4(p.inZero);  // what the padding holds
   for (int ky = 0; ky < KH; ++ky) {
-    const int iy = iy0 + ky;
+    const int iy = iy0 + ky * DY;
     const bool rowInside = iy >= 0 && iy < p.inH;
     vec4 row[COLS];
     for (int i = 0; i < COLS; ++i) {
@@ -54,7 +56,7 @@ void main() {
     }
     for (int kx = 0; kx < KW; ++kx) {
       const vec4 w = vec4(values(FETCHU(weights, (g * KH + ky) * KW + kx), SIGNED) - wz);
-      for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx] * w;
+      for (int o = 0; o < OUT_X; ++o) acc[o] += row[o * SX + kx * DX] * w;
     }
   }
   const ivec4 folded = ivec4(ch[c].foldedBias, ch[c + 1].foldedBias, ch[c + 2].foldedBias, ch[c + 3].foldedBias);

@@ -150,6 +150,7 @@ struct IntCase {
   QuantType type;
   int32_t inZero, outZero;
   bool relu6;
+  int dilation = 1;
 };
 
 int32_t randomIn(std::mt19937& rng, int32_t lo, int32_t hi) { return std::uniform_int_distribution<int32_t>(lo, hi)(rng); }
@@ -165,6 +166,7 @@ Node integerNode(const IntCase& c, std::mt19937& rng) {
   d.inChannels = c.in.c;
   d.outChannels = c.kind == NodeKind::DepthwiseConv || !hasWeights(c.kind) ? c.in.c : c.outChannels;
   d.window = {c.k, c.k, c.stride, c.stride, c.padding};
+  if (c.kind == NodeKind::Conv2D || c.kind == NodeKind::DepthwiseConv) d.window.dilationY = d.window.dilationX = c.dilation;
   QuantizedLayer q;
   // Softmax: a scale wide enough that a 1001-way row has more than two output values.
   q.input = {c.type, c.kind == NodeKind::Softmax ? 0.1f : 0.02f, c.inZero};
@@ -297,6 +299,12 @@ TEST_CASE("integer GPU ops equal their CPU twins bit for bit (uint8 and int8, ze
       {NodeKind::MaxPool2D, {1, 8, 8, 5}, 0, 2, 2, valid, s8, 127, 127, false},
       {NodeKind::Softmax, {2, 1, 1, 1001}, 0, 1, 1, valid, u8, 128, 0, false},
       {NodeKind::Softmax, {3, 2, 2, 5}, 0, 1, 1, valid, s8, -128, -128, false},
+      // Dilated: stride 1 and 2, SAME and VALID, odd sizes (the padding holds the zero point).
+      {NodeKind::DepthwiseConv, {1, 17, 15, 7}, 0, 3, 1, same, u8, 255, 128, true, 2},
+      {NodeKind::DepthwiseConv, {2, 13, 12, 5}, 0, 3, 2, same, s8, -128, 3, false, 2},
+      {NodeKind::DepthwiseConv, {1, 11, 19, 9}, 0, 3, 1, valid, u8, 130, 100, false, 4},
+      {NodeKind::Conv2D, {1, 15, 13, 3}, 8, 3, 1, same, u8, 128, 100, true, 2},
+      {NodeKind::Conv2D, {2, 11, 9, 5}, 6, 3, 2, valid, s8, -128, 5, false, 2},
   };
   // Each case with the default kernel, then every kernel variant of its kind, with each inner
   // product the device has: packed 4x8-bit dot products for the kinds that sum over channels where
@@ -306,6 +314,7 @@ TEST_CASE("integer GPU ops equal their CPU twins bit for bit (uint8 and int8, ze
   for (const auto& c : cases) {
     const IntegerCaseData data = integerCaseData(c, rng);
     // The case exercises the arithmetic: not every output the same value.
+    CAPTURE(c.in.str());
     CHECK(std::set<int32_t>(data.ref.data.begin(), data.ref.data.end()).size() >= (data.ref.data.size() > 4 ? 3u : 1u));
     const bool dot = caps.integerDotProduct && c.kind != NodeKind::DepthwiseConv && hasWeights(c.kind);
     std::vector<const KernelVariant*> variants = {nullptr};

@@ -91,6 +91,7 @@ struct ConvCase {
   Padding pad;
   Activation act;
   bool bias = true;
+  int dilation = 1;  // both axes
 };
 
 std::string describe(const ConvCase& c) {
@@ -100,7 +101,8 @@ std::string describe(const ConvCase& c) {
                               std::to_string(c.pad.left) + "," + std::to_string(c.pad.right);
   return std::string(convKindName(c.kind)) + " in " + c.in.str() + " out C " + std::to_string(c.outC) + " k" +
          std::to_string(c.kH) + "x" + std::to_string(c.kW) + " s" + std::to_string(c.strideY) + "x" +
-         std::to_string(c.strideX) + " pad " + pad + " act " + c.act.str() + (c.bias ? " bias" : " nobias");
+         std::to_string(c.strideX) + " pad " + pad + " act " + c.act.str() + (c.bias ? " bias" : " nobias") +
+         (c.dilation != 1 ? " dilation " + std::to_string(c.dilation) : "");
 }
 
 void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Precision::FP32,
@@ -113,6 +115,7 @@ void checkConv(const ConvCase& c, std::mt19937& rng, Precision precision = Preci
   d.inChannels = c.in.c;
   d.outChannels = c.kind == ConvKind::Depthwise ? c.in.c : c.outC;
   d.window = {c.kH, c.kW, c.strideY, c.strideX, c.pad};
+  d.window.dilationY = d.window.dilationX = c.dilation;
   d.activation = c.act;
   size_t terms = 0;
   switch (c.kind) {
@@ -276,11 +279,17 @@ TEST_CASE("every kernel variant matches the CPU reference (odd sizes, odd channe
       {ConvKind::Depthwise, {3, 6, 9, 5}, 0, 3, 3, 1, 1, kSame, Activation::none()},
       {ConvKind::Depthwise, {1, 14, 13, 12}, 0, 3, 3, 2, 2, kSame, Activation::relu6()},
       {ConvKind::Depthwise, {2, 5, 17, 4}, 0, 5, 5, 1, 1, kValid, Activation::relu()},
+      // Dilated (atrous, as DeepLab's): odd sizes, stride 1 and 2, SAME and VALID, a wide span.
+      {ConvKind::Depthwise, {1, 17, 15, 7}, 0, 3, 3, 1, 1, kSame, Activation::relu6(), true, 2},
+      {ConvKind::Depthwise, {2, 13, 12, 5}, 0, 3, 3, 2, 2, kSame, Activation::none(), true, 2},
+      {ConvKind::Depthwise, {1, 11, 19, 9}, 0, 3, 3, 1, 1, kValid, Activation::relu(), true, 4},
   };
   const std::vector<ConvCase> standard = {
       {ConvKind::Standard, {1, 17, 15, 3}, 8, 3, 3, 2, 2, kSame, Activation::relu6()},
       {ConvKind::Standard, {3, 9, 7, 5}, 6, 3, 3, 1, 1, kSame, Activation::none()},
       {ConvKind::Standard, {2, 8, 8, 4}, 13, 2, 2, 2, 2, kValid, Activation::relu()},
+      {ConvKind::Standard, {1, 15, 13, 3}, 8, 3, 3, 1, 1, kSame, Activation::relu6(), true, 2},
+      {ConvKind::Standard, {2, 11, 9, 5}, 6, 3, 3, 2, 2, kValid, Activation::none(), true, 2},
   };
   const auto& caps = context().device().caps;
   size_t variants = 0;
@@ -635,4 +644,51 @@ TEST_CASE("fp16 storage variants match the CPU reference within fp16 rounding") 
     for (size_t i = 0; i < tol.size(); ++i) tol[i] = float(2.0 * (4.0 * range + 1.0) * kHalfU * ref.data[i] + 1e-6);
     recordError("Softmax fp16", expectClose(gpu, ref, tol, "Softmax fp16 " + s.str()));
   }
+}
+
+TEST_CASE("dilated convolution: the CPU reference equals the undilated one with zeros between the taps; TF SAME padding of the span") {
+  std::mt19937 rng(24001);
+  for (ConvKind kind : {ConvKind::Depthwise, ConvKind::Standard})
+    for (int dilation : {2, 3})
+      for (int stride : {1, 2}) {
+        ConvDesc d;
+        d.name = "dilated";
+        d.inChannels = 5;
+        d.outChannels = kind == ConvKind::Depthwise ? 5 : 3;
+        d.window = {3, 3, stride, stride, Padding::same()};
+        d.window.dilationY = d.window.dilationX = dilation;
+        const size_t perTap = kind == ConvKind::Depthwise ? 5 : size_t(5);
+        d.weights = randomVector(kind == ConvKind::Depthwise ? 9 * perTap : size_t(d.outChannels) * 9 * 5, rng);
+        d.bias = randomVector(size_t(d.outChannels), rng);
+        // The same taps in a span x span kernel with zeros between them, undilated.
+        const int span = 2 * dilation + 1;
+        ConvDesc wide = d;
+        wide.window = {span, span, stride, stride, Padding::same()};
+        const int outs = kind == ConvKind::Depthwise ? 1 : d.outChannels;
+        const size_t c = 5;
+        wide.weights.assign(size_t(outs) * span * span * c, 0.0f);
+        for (int o = 0; o < outs; ++o)
+          for (int ky = 0; ky < 3; ++ky)
+            for (int kx = 0; kx < 3; ++kx)
+              for (size_t ch = 0; ch < c; ++ch)
+                wide.weights[((size_t(o) * span + ky * dilation) * span + kx * dilation) * c + ch] =
+                    d.weights[((size_t(o) * 3 + ky) * 3 + kx) * c + ch];
+        const HostTensor in = randomTensor({2, 13, 10, 5}, rng);
+        const HostTensor a = kind == ConvKind::Depthwise ? cpu::depthwiseConv(in, d) : cpu::conv2d(in, d);
+        const HostTensor b = kind == ConvKind::Depthwise ? cpu::depthwiseConv(in, wide) : cpu::conv2d(in, wide);
+        CAPTURE(dilation);
+        CAPTURE(stride);
+        REQUIRE(a.shape == b.shape);
+        CHECK(a.shape.h == (13 + stride - 1) / stride);  // SAME: ceil(in / stride), whatever the span
+        CHECK(a.data == b.data);  // exact: the zeros add nothing to a double sum
+        // TFLite's SAME padding of the span: total (out - 1) * stride + span - in, the extra after.
+        const WindowGeometry g = resolveWindow("dilated", in.shape, d.window);
+        const int total = std::max((g.outH - 1) * stride + span - 13, 0);
+        CHECK(g.padTop == total / 2);
+        CHECK(g.padBottom == total - total / 2);
+      }
+  // Refused: a non-positive dilation, naming it.
+  WindowParams w{3, 3, 1, 1, Padding::same()};
+  w.dilationX = 0;
+  CHECK_THROWS_WITH_AS(resolveWindow("op", {1, 5, 5, 1}, w), doctest::Contains("dilation"), Error);
 }

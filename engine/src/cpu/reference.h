@@ -48,10 +48,10 @@ const QuantizedLayer& quantizedLayerOf(const Node& node, const QuantizedTensor& 
 template <class Tap>
 void forEachTap(const WindowParams& w, const WindowGeometry& g, const Shape& s, int oy, int ox, Tap&& tap) {
   for (int ky = 0; ky < w.kernelH; ++ky) {
-    const int iy = oy * w.strideY - g.padTop + ky;
+    const int iy = oy * w.strideY - g.padTop + ky * w.dilationY;
     if (iy < 0 || iy >= s.h) continue;
     for (int kx = 0; kx < w.kernelW; ++kx) {
-      const int ix = ox * w.strideX - g.padLeft + kx;
+      const int ix = ox * w.strideX - g.padLeft + kx * w.dilationX;
       if (ix >= 0 && ix < s.w) tap(iy, ix, ky, kx);
     }
   }

@@ -48,8 +48,10 @@ WindowGeometry resolveWindow(const std::string& op, const Shape& s, const Window
   if (w.strideY <= 0 || w.strideX <= 0)
     throw Error(op + ": stride " + std::to_string(w.strideY) + "x" + std::to_string(w.strideX) + " must be positive");
   WindowGeometry g;
-  resolveAxis(op, "height", s.h, w.kernelH, w.strideY, w.padding, true, g.outH, g.padTop, g.padBottom);
-  resolveAxis(op, "width", s.w, w.kernelW, w.strideX, w.padding, false, g.outW, g.padLeft, g.padRight);
+  if (w.dilationY <= 0 || w.dilationX <= 0)
+    throw Error(op + ": dilation " + std::to_string(w.dilationY) + "x" + std::to_string(w.dilationX) + " must be positive");
+  resolveAxis(op, "height", s.h, w.spanH(), w.strideY, w.padding, true, g.outH, g.padTop, g.padBottom);
+  resolveAxis(op, "width", s.w, w.spanW(), w.strideX, w.padding, false, g.outW, g.padLeft, g.padRight);
   return g;
 }
 

@@ -36,6 +36,12 @@ struct WindowParams {
   int kernelH = 1, kernelW = 1;
   int strideY = 1, strideX = 1;
   Padding padding;
+  // Dilation (atrous convolution): tap (ky, kx) reads input (y + ky * dilationY, x + kx * dilationX),
+  // so the window spans (k - 1) * dilation + 1 pixels, which TF SAME padding and VALID sizes use.
+  int dilationY = 1, dilationX = 1;
+  int spanH() const { return (kernelH - 1) * dilationY + 1; }
+  int spanW() const { return (kernelW - 1) * dilationX + 1; }
+  bool dilated() const { return dilationY != 1 || dilationX != 1; }
 };
 
 // The resolved window geometry of a convolution or pool on a given input.

@@ -109,7 +109,9 @@ std::shared_ptr<const Graph> fuseDepthwisePointwise(const Graph& graph, const st
   std::vector<NodeId> partner(graph.nodes.size(), -1);
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const NodeId pw = graph.soleConsumer(NodeId(i));
-    if (graph.nodes[i].kind == NodeKind::DepthwiseConv && pw >= 0 && graph.nodes[size_t(pw)].kind == NodeKind::PointwiseConv &&
+    // The fused kernel has no dilation: a dilated depthwise conv runs on its own.
+    if (graph.nodes[i].kind == NodeKind::DepthwiseConv && !graph.nodes[i].conv().window.dilated() && pw >= 0 &&
+        graph.nodes[size_t(pw)].kind == NodeKind::PointwiseConv &&
         choose(NodeId(i), pw))
       partner[i] = pw;
   }

@@ -495,7 +495,10 @@ class TfliteReader {
           n.kind = NodeKind::DepthwiseConv;
         }
         if (padKind != 0 && padKind != 1) fail(who + ": unknown padding " + std::to_string(padKind));
-        if (dw != 1 || dh != 1) unsupported(who + ": dilation " + std::to_string(dh) + "x" + std::to_string(dw) + " is not supported");
+        if (dw <= 0 || dh <= 0) fail(who + ": dilation " + std::to_string(dh) + "x" + std::to_string(dw) + " must be positive");
+        d.window.dilationY = dh;
+        d.window.dilationX = dw;
+        if (n.kind == NodeKind::PointwiseConv) d.window.dilationY = d.window.dilationX = 1;  // one tap: dilation changes nothing
         if (sw <= 0 || sh <= 0) fail(who + ": stride " + std::to_string(sh) + "x" + std::to_string(sw) + " must be positive");
         if (const tfl::Tensor* b = input(2)) d.bias = constant(b, "bias");
         d.activation = fusedActivation(act, who);

@@ -13,7 +13,7 @@ struct Push {
   int32_t batch, inH, inW, inC4;
   int32_t outH, outW, outC4, outC;
   int32_t kH, kW, strideY, strideX;
-  int32_t padTop, padLeft;
+  int32_t padTop, padLeft, dilationY, dilationX;
   float clampMin, clampMax;
 };
 const ShaderInterface kInterface{shader::conv2d, {BindingType::Texel /* input */, BindingType::Storage /* output */, BindingType::Texel /* weights */, BindingType::Texel /* bias */}, sizeof(Push)};
@@ -36,7 +36,8 @@ void Conv2D::bind(const OpBinding& b) {
   const WindowGeometry& g = b.window;
   const auto& w = desc_.window;
   Push p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
-         w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, desc_.activation.min, desc_.activation.max};
+         w.kernelH, w.kernelW, w.strideY, w.strideX, g.padTop, g.padLeft, w.dilationY, w.dilationX,
+         desc_.activation.min, desc_.activation.max};
   const uint32_t px = variant_->block[0], groups = variant_->block[1];
   setDispatch(p, (uint32_t(out.w) + px - 1) / px, uint32_t(out.h),
               uint32_t(out.n) * ((uint32_t(out.channelGroups()) + groups - 1) / groups));
@@ -51,7 +52,7 @@ namespace {
 
 struct IntegerPush {
   int32_t batch, inH, inW, inC4, outH, outW, outC4, outC;
-  int32_t kH, kW, strideY, strideX, padTop, padLeft;
+  int32_t kH, kW, strideY, strideX, padTop, padLeft, dilationY, dilationX;
   int32_t inZero, outZero, actMin, actMax, isSigned;
 };
 const ShaderInterface kIntegerInterface{
@@ -78,7 +79,7 @@ class IntegerConv2D : public IntegerWeightedOp {
     const auto& w = desc_.window;
     const IntegerPush p{in.n, in.h, in.w, in.channelGroups(), out.h, out.w, out.channelGroups(), out.c,
                         w.kernelH, w.kernelW, w.strideY, w.strideX, b.window.padTop, b.window.padLeft,
-                        quant_.input.zeroPoint, quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax,
+                        w.dilationY, w.dilationX, quant_.input.zeroPoint, quant_.output.zeroPoint, quant_.activationMin, quant_.activationMax,
                         isSigned_};
     const uint32_t outX = variant_->block[0];
     setDispatch(p, (uint32_t(out.w) + outX - 1) / outX, uint32_t(out.h), uint32_t(out.n * out.channelGroups()));

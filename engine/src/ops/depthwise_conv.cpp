@@ -25,7 +25,7 @@ const ShaderInterface kInterface{shader::depthwise_conv, {BindingType::Texel /* 
 uint32_t depthwiseOutputsPerInvocation(const KernelVariant& variant, const WindowParams& w) {
   constexpr uint32_t kMaxCols = 20;
   const uint32_t outX = variant.block[0];
-  return (outX - 1) * uint32_t(w.strideX) + uint32_t(w.kernelW) <= kMaxCols ? outX : 1;
+  return (outX - 1) * uint32_t(w.strideX) + uint32_t(w.spanW()) <= kMaxCols ? outX : 1;
 }
 }  // namespace
 
@@ -37,8 +37,8 @@ DepthwiseConv::DepthwiseConv(Gpu& gpu, std::shared_ptr<const PackedWeights> weig
   chooseVariant("DepthwiseConv", NodeKind::DepthwiseConv, KernelPath::Float, variant);
   const auto& w = desc_.window;
   const uint32_t outX = depthwiseOutputsPerInvocation(*variant_, w);
-  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW),
-                                                                 uint32_t(w.strideY), uint32_t(w.strideX)}));
+  pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW), uint32_t(w.strideY),
+                                                     uint32_t(w.strideX), uint32_t(w.dilationY), uint32_t(w.dilationX)}));
 }
 
 void DepthwiseConv::bind(const OpBinding& b) {
@@ -82,7 +82,7 @@ class IntegerDepthwiseConv : public IntegerWeightedOp {
     const uint32_t outX = depthwiseOutputsPerInvocation(*variant_, w);
     pipeline_ = gpu.pipeline(integerPipelineDesc(
         kIntegerInterface, {64, 1, 1, outX, uint32_t(w.kernelH), uint32_t(w.kernelW), uint32_t(w.strideY),
-                            uint32_t(w.strideX), uint32_t(isSigned_)}));
+                            uint32_t(w.strideX), uint32_t(isSigned_), uint32_t(w.dilationY), uint32_t(w.dilationX)}));
   }
   const char* kind() const override { return "DepthwiseConv (integer)"; }
   void bind(const OpBinding& b) override {

@@ -31,6 +31,9 @@ DepthwisePointwiseConv::DepthwisePointwiseConv(Gpu& gpu, std::shared_ptr<const P
                                                 dw_->desc.name + "' (" + std::to_string(dw_->desc.outChannels) + ")");
   chooseVariant("DepthwisePointwiseConv", NodeKind::DepthwisePointwiseConv, KernelPath::Float, variant);
   const WindowParams& w = dw_->desc.window;
+  if (w.dilated())
+    throw Error(ErrorCode::Unsupported, "DepthwisePointwiseConv: '" + dw_->desc.name + "' is dilated, which the fused kernel does not "
+                "support (the fusion pass leaves dilated depthwise convolutions unfused)");
   pipeline_ = gpu.pipeline(pipelineDesc(kInterface, {64, 1, 1, variant_->block[0], variant_->block[1], uint32_t(w.kernelH),
                                                      uint32_t(w.kernelW), uint32_t(w.strideY), uint32_t(w.strideX)}));
 }

@@ -63,7 +63,8 @@ std::string layerTuningKey(const Node& node, const Shape& input, const Shape& ou
                     storage + " " + input.str() + " -> " + output.str();
   if (node.kind == NodeKind::Conv2D || node.kind == NodeKind::DepthwiseConv)
     key += " k" + std::to_string(w.kernelH) + "x" + std::to_string(w.kernelW) + " s" + std::to_string(w.strideY) +
-           "x" + std::to_string(w.strideX);
+           "x" + std::to_string(w.strideX) +
+           (w.dilated() ? " d" + std::to_string(w.dilationY) + "x" + std::to_string(w.dilationX) : "");  // undilated keys unchanged
   return key;
 }
 
