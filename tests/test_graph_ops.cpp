@@ -480,3 +480,42 @@ TEST_CASE("float RESHAPE, CONCATENATION and LOGISTIC: GPU against the CPU refere
   }
   testing::expectNoValidationMessages();
 }
+
+TEST_CASE("PAD: the pads hold zero (float) or the zero point (integer); integer GPU == twin bit for bit, float exact") {
+  std::mt19937 rng(24002);
+  const std::vector<std::pair<Shape, PadParams>> cases = {
+      {{1, 5, 7, 3}, {1, 0, 0, 1}}, {{2, 4, 4, 13}, {2, 3, 1, 4}}, {{3, 1, 1, 1}, {0, 0, 0, 0}}, {{1, 9, 6, 8}, {0, 1, 0, 1}}};
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8})
+    for (int32_t zero : {0, 128, 255, -128, 127, 5}) {
+      const TensorQuant grid{t, 0.04f, zero};
+      if (zero < grid.qmin() || zero > grid.qmax()) continue;
+      for (const auto& [s, pads] : cases) {
+        CAPTURE(s.str());
+        CAPTURE(zero);
+        Node node = quantNode(NodeKind::Pad, {grid}, grid);
+        node.params = pads;
+        const QuantizedTensor x = randomQuantized(s, grid, rng);
+        const QuantizedTensor ref = opKind(NodeKind::Pad).integerReference(node, {&x});
+        REQUIRE(ref.shape == Shape{s.n, s.h + pads.top + pads.bottom, s.w + pads.left + pads.right, s.c});
+        for (int n = 0; n < ref.shape.n; ++n)
+          for (int y = 0; y < ref.shape.h; ++y)
+            for (int xx = 0; xx < ref.shape.w; ++xx)
+              for (int c = 0; c < s.c; ++c) {
+                const int iy = y - pads.top, ix = xx - pads.left;
+                const bool inside = iy >= 0 && iy < s.h && ix >= 0 && ix < s.w;
+                REQUIRE(ref.at(n, y, xx, c) == (inside ? x.at(n, iy, ix, c) : zero));
+              }
+        checkBitExact(runIntegerGpu(node, {&x}), ref);
+      }
+    }
+  for (const auto& [s, pads] : cases) {
+    Node node;
+    node.kind = NodeKind::Pad;
+    node.name = "pad";
+    node.params = pads;
+    const HostTensor a = testing::randomTensor(s, rng, -8.0f, 8.0f);
+    const HostTensor ref = opKind(NodeKind::Pad).reference(node, {&a}).at(0);
+    testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 0.0f), "Pad " + s.str());
+  }
+  testing::expectNoValidationMessages();
+}

@@ -45,6 +45,8 @@ ConcatParams& Node::concat() { return paramsAs<ConcatParams>(*this, "concatenati
 const ConcatParams& Node::concat() const { return paramsAs<ConcatParams>(*this, "concatenation axis"); }
 DetectionParams& Node::detection() { return paramsAs<DetectionParams>(*this, "detection options"); }
 const DetectionParams& Node::detection() const { return paramsAs<DetectionParams>(*this, "detection options"); }
+PadParams& Node::pad() { return paramsAs<PadParams>(*this, "paddings"); }
+const PadParams& Node::pad() const { return paramsAs<PadParams>(*this, "paddings"); }
 
 const Activation* Node::activation() const {
   if (const auto* c = std::get_if<ConvDesc>(&params)) return &c->activation;
@@ -206,6 +208,7 @@ void Graph::validate() const {
                          : n.kind == NodeKind::Reshape ? std::holds_alternative<ReshapeParams>(n.params)
                          : n.kind == NodeKind::Concatenation ? std::holds_alternative<ConcatParams>(n.params)
                          : n.kind == NodeKind::DetectionPostProcess ? std::holds_alternative<DetectionParams>(n.params)
+                         : n.kind == NodeKind::Pad ? std::holds_alternative<PadParams>(n.params)
                                                                                : std::holds_alternative<std::monostate>(n.params);
       if (!typed) throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' has parameters of another kind");
       if (hasWeights(n.kind)) validateConvDesc(n.conv(), convKindOf(n.kind));

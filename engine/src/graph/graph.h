@@ -55,6 +55,11 @@ struct ElementwiseParams {  // Add, Clamp
 struct ReshapeParams {
   Shape shape;
 };
+// PAD (constant): rows and columns added around each image, holding zero (the zero point in
+// integers).
+struct PadParams {
+  int top = 0, bottom = 0, left = 0, right = 0;
+};
 // CONCATENATION: the axis of the NHWC shape the inputs are joined along (1 = H, 2 = W, 3 = C).
 struct ConcatParams {
   int axis = 3;
@@ -65,7 +70,7 @@ struct DetectionParams {
   std::vector<Anchor> anchors;
 };
 using NodeParams =
-    std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams, ReshapeParams, ConcatParams, DetectionParams>;
+    std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams, ReshapeParams, ConcatParams, DetectionParams, PadParams>;
 
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
@@ -89,6 +94,8 @@ struct Node {
   const ConcatParams& concat() const;
   DetectionParams& detection();
   const DetectionParams& detection() const;
+  PadParams& pad();
+  const PadParams& pad() const;
   // The clamp of a node whose kind has one (weights, pools, elementwise), or null.
   const Activation* activation() const;
   Activation* activation();

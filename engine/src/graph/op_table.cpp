@@ -43,6 +43,14 @@ Shape reshapeShape(const Node& n, const std::vector<Shape>& in) {
                 " (a different number of elements per image)");
   return out;
 }
+// PAD: H and W grown by the pads (none negative).
+Shape paddedShape(const Node& n, const std::vector<Shape>& in) {
+  const PadParams& p = n.pad();
+  if (p.top < 0 || p.bottom < 0 || p.left < 0 || p.right < 0)
+    throw Error(ErrorCode::InvalidModel, "Pad '" + n.name + "': negative padding " + std::to_string(p.top) + "," + std::to_string(p.bottom) +
+                "," + std::to_string(p.left) + "," + std::to_string(p.right));
+  return {in.at(0).n, in[0].h + p.top + p.bottom, in[0].w + p.left + p.right, in[0].c};
+}
 // CONCATENATION: every input alike but along the axis, where the output is their sum.
 Shape concatShape(const Node& n, const std::vector<Shape>& in) {
   const int axis = n.concat().axis;

@@ -60,7 +60,7 @@ DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const 
 namespace {
 
 namespace op {
-constexpr int kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kLogistic = 14, kCustom = 32, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
+constexpr int kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kLogistic = 14, kCustom = 32, kPad = 34, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
               kSoftmax = 25, kMean = 40, kQuantize = 114,
               kRelu = 19, kReluN1To1 = 20, kRelu6 = 21;
 }
@@ -586,6 +586,25 @@ class TfliteReader {
         n.kind = NodeKind::Logistic;
         break;
       }
+      case op::kPad: {
+        // Constant padding of H and W: paddings [[0,0],[top,bottom],[left,right],[0,0]].
+        const tfl::Tensor* pads = input(1);
+        if (!pads) fail(who + ": missing paddings tensor");
+        const std::string whoP = "paddings tensor '" + tensorName(pads) + "' of " + who;
+        if (pads->type() != type::kInt32) unsupported(whoP + " is " + typeName(pads->type()) + "; mobilevk reads INT32 paddings");
+        if (shapeOf(pads) != std::vector<int>{4, 2} || inShape.size() != 4)
+          unsupported(who + ": paddings " + shapeStr(shapeOf(pads)) + " of input " + shapeStr(inShape) + "; mobilevk pads NHWC tensors ([4, 2])");
+        const auto [pdata, pcount] = constantBytes(pads, whoP);
+        const std::vector<int32_t> p = integers(pads, pdata, pcount);
+        if (p[0] || p[1] || p[6] || p[7])
+          unsupported(who + ": padding of the batch or channels (" + std::to_string(p[0]) + "," + std::to_string(p[1]) + " / " +
+                      std::to_string(p[6]) + "," + std::to_string(p[7]) + "); mobilevk pads height and width");
+        for (int32_t v : p)
+          if (v < 0 || v > 4096) fail(whoP + " holds " + std::to_string(v) + "; paddings must be in [0, 4096]");
+        n.kind = NodeKind::Pad;
+        n.params = PadParams{p[2], p[3], p[4], p[5]};
+        break;
+      }
       case op::kSoftmax: {
         const auto* opt = o->builtin_options_as_SoftmaxOptions();
         if (opt && opt->beta() != 1.0f) unsupported(who + ": softmax beta " + std::to_string(opt->beta()) + " is not supported (only 1)");
@@ -645,11 +664,11 @@ class TfliteReader {
       }
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "MAX_POOL_2D, MEAN, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
+                   "MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
                    "TFLite_Detection_PostProcess)");
     }
     if (hasWeights(n.kind)) n.params = std::move(d);
-    else if (n.kind == NodeKind::Reshape || n.kind == NodeKind::Concatenation) {}  // set above
+    else if (n.kind == NodeKind::Reshape || n.kind == NodeKind::Concatenation || n.kind == NodeKind::Pad) {}  // set above
     else if (n.kind == NodeKind::MaxPool2D) n.params = PoolParams{d.window, d.activation};
     else if (n.kind == NodeKind::Add || n.kind == NodeKind::Clamp) n.params = ElementwiseParams{d.activation};
     const bool weighted = hasWeights(n.kind);
