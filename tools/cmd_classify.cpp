@@ -55,7 +55,7 @@ int cmdClassify(const std::vector<std::string>& argv) {
   const std::string deviceName = ctx ? ctx->device().name : integer ? "CPU integer twin" : "CPU reference";
 
   // Outputs per image, and the time each took (a batch's time is shared equally).
-  std::vector<std::vector<float>> outputs(inputs.size());
+  std::vector<std::vector<float>> outputs(inputs.size()), others(inputs.size());  // output 0; the outputs after it
   std::vector<double> ms(inputs.size());
   const size_t batch = args.has("batch") ? inputs.size() : 1;
   std::unique_ptr<mobilevk::Network> net;
@@ -79,14 +79,20 @@ int cmdClassify(const std::vector<std::string>& argv) {
   for (size_t first = 0; first < inputs.size(); first += batch) {
     const mobilevk::HostTensor in = cli::stackBatch(inputs, first, batch);
     const auto t0 = Clock::now();
-    const mobilevk::HostTensor out = !onCpu ? net->run(in)
-                                     : integer ? mobilevk::runIntegerReference(model, in)
-                                               : mobilevk::runReference(model, in);
+    const std::vector<mobilevk::HostTensor> outs = !onCpu ? net->runOutputs(in)
+                                                   : integer ? mobilevk::runIntegerReferenceOutputs(model, in)
+                                                             : mobilevk::runReferenceOutputs(model, in);
     const double elapsed = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const mobilevk::HostTensor& out = outs.at(0);
     const size_t per = out.data.size() / batch;
     for (size_t i = 0; i < batch; ++i) {
       outputs[first + i].assign(out.data.begin() + long(i * per), out.data.begin() + long((i + 1) * per));
       ms[first + i] = elapsed / double(batch);
+      // --save-output of a model with several outputs: each image's outputs in order, flattened.
+      for (size_t k = 1; k < outs.size(); ++k) {
+        const size_t perK = outs[k].data.size() / batch;
+        others[first + i].insert(others[first + i].end(), outs[k].data.begin() + long(i * perK), outs[k].data.begin() + long((i + 1) * perK));
+      }
     }
   }
 
@@ -109,8 +115,11 @@ int cmdClassify(const std::vector<std::string>& argv) {
       throw mobilevk::Error("not writing " + args.value("save-output") + ": " + std::to_string(failures.size()) +
                             " input(s) failed, so its rows would not match the inputs given");
     std::vector<float> all;
-    for (const auto& o : outputs) all.insert(all.end(), o.begin(), o.end());
-    mobilevk::writeNpy(args.value("save-output"), all, {int(outputs.size()), classes}, args.has("overwrite"));
+    for (size_t i = 0; i < outputs.size(); ++i) {
+      all.insert(all.end(), outputs[i].begin(), outputs[i].end());
+      all.insert(all.end(), others[i].begin(), others[i].end());
+    }
+    mobilevk::writeNpy(args.value("save-output"), all, {int(outputs.size()), int(all.size() / outputs.size())}, args.has("overwrite"));
   }
 
   json results = json::array();
@@ -138,6 +147,18 @@ int cmdClassify(const std::vector<std::string>& argv) {
       const mobilevk::Quantization q = model.outputQuantization();
       doc["output_quantization"] = {{"type", q.isSigned ? "int8" : "uint8"}, {"scale", q.scale}, {"zero_point", q.zeroPoint}};
     }
+    // Every output, in the order --save-output writes them.
+    json outs = json::array();
+    for (size_t k = 0; k < model.outputCount(); ++k) {
+      const mobilevk::Shape s = model.outputShape(k, 1);
+      json o{{"shape", {s.n, s.h, s.w, s.c}}, {"quantization", nullptr}};
+      if (integer) {
+        const mobilevk::Quantization oq = model.outputQuantization(k);
+        o["quantization"] = {{"type", oq.isSigned ? "int8" : "uint8"}, {"scale", oq.scale}, {"zero_point", oq.zeroPoint}};
+      }
+      outs.push_back(o);
+    }
+    doc["outputs"] = outs;
     std::cout << doc.dump(2) << "\n";
     return status;
   }

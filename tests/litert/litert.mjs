@@ -86,6 +86,12 @@ class Tflite {
   subgraph() { return this.element(this.vector(this.deref(0), 2), 0); }  // Model.subgraphs[0]
   tensor(i) { return this.element(this.vector(this.subgraph(), 0), i); }  // SubGraph.tensors
   operator(i) { return this.element(this.vector(this.subgraph(), 3), i); }  // SubGraph.operators
+  ints(pos) {  // an [int] vector's values
+    const n = this.dv.getUint32(pos, true);
+    return Array.from({length: n}, (_, k) => this.dv.getInt32(pos + 4 + 4 * k, true));
+  }
+  operatorCount() { return this.dv.getUint32(this.vector(this.subgraph(), 3), true); }
+  operatorInputs(op) { return this.ints(this.vector(this.operator(op), 1)); }  // Operator.inputs
   customOptions(op) {  // Operator.custom_options (field 5)
     const v = this.vector(this.operator(op), 5);
     return this.bytes.slice(v + 4, v + 4 + this.dv.getUint32(v, true));
@@ -93,11 +99,15 @@ class Tflite {
 }
 
 export function customOptionsOf(bytes, operatorIndex) { return new Tflite(bytes).customOptions(operatorIndex); }
+export function operatorInputsOf(bytes, operatorIndex) { return new Tflite(bytes).operatorInputs(operatorIndex); }
+export function operatorCountOf(bytes) { return new Tflite(bytes).operatorCount(); }
 
 // A copy of `bytes` with `shapes` (tensor index of subgraph 0 -> dims) and `customOptions`
-// (operator index -> bytes) replaced.
-export function patchedTflite(bytes, {shapes = {}, customOptions = {}} = {}) {
+// (operator index -> bytes) replaced; with `operators`, only the first that many operators kept
+// (the vector's length lowered in place), and with `outputs`, those tensors the subgraph's outputs.
+export function patchedTflite(bytes, {shapes = {}, customOptions = {}, operators = null, outputs = null} = {}) {
   const vectors = [
+    ...(outputs ? [{kind: 'outputs', index: 0, size: 4 + 4 * outputs.length, dims: outputs}] : []),
     ...Object.entries(shapes).map(([t, dims]) => ({kind: 'shape', index: Number(t), size: 4 + 4 * dims.length, dims})),
     ...Object.entries(customOptions).map(([o, data]) => ({kind: 'options', index: Number(o), size: 4 + data.length, data})),
   ];
@@ -107,9 +117,11 @@ export function patchedTflite(bytes, {shapes = {}, customOptions = {}} = {}) {
   out.set(bytes);
   const file = new Tflite(out);
   for (const v of vectors) {
-    const fieldPos = v.kind === 'shape' ? file.field(file.tensor(v.index), 0) : file.field(file.operator(v.index), 5);
+    const fieldPos = v.kind === 'shape' ? file.field(file.tensor(v.index), 0)
+                   : v.kind === 'outputs' ? file.field(file.subgraph(), 2)  // SubGraph.outputs
+                                          : file.field(file.operator(v.index), 5);
     if (!fieldPos) throw new Error(`${v.kind} field of ${v.index} is absent: nothing to point elsewhere`);
-    if (v.kind === 'shape') {
+    if (v.kind === 'shape' || v.kind === 'outputs') {
       file.dv.setUint32(at, v.dims.length, true);
       v.dims.forEach((d, k) => file.dv.setInt32(at + 4 + 4 * k, d, true));
     } else {
@@ -118,6 +130,11 @@ export function patchedTflite(bytes, {shapes = {}, customOptions = {}} = {}) {
     }
     file.dv.setUint32(fieldPos, at - fieldPos, true);
     at += v.size + ((4 - (v.size % 4)) % 4);
+  }
+  if (operators !== null) {
+    const list = file.vector(file.subgraph(), 3);
+    if (operators > file.dv.getUint32(list, true)) throw new Error(`the file has fewer than ${operators} operators`);
+    file.dv.setUint32(list, operators, true);
   }
   return out;
 }

@@ -78,7 +78,10 @@ class Model {
   // Replaces the pixel normalization (for float models whose file does not say it).
   void setInputNormalization(const float scale[3], const float offset[3], const std::string& source);
   Shape inputShape(int batch = 1) const;
-  Shape outputShape(int batch = 1) const;
+  Shape outputShape(int batch = 1) const;  // output 0
+  // The model's outputs: how many, and each one's shape at a batch size.
+  size_t outputCount() const;
+  Shape outputShape(size_t i, int batch) const;
   std::vector<LayerSummary> layers() const;
   uint64_t totalMacs() const;
   uint64_t totalParams() const;
@@ -94,7 +97,9 @@ class Model {
   int detectorClasses() const;
   // The input and output tensors' quantization; throws unless hasIntegerExecution().
   Quantization inputQuantization() const;
-  Quantization outputQuantization() const;
+  Quantization outputQuantization() const;  // output 0
+  // Output i's quantization; throws unless hasIntegerExecution() and output i is 8-bit.
+  Quantization outputQuantization(size_t i) const;
 
  private:
   friend struct ModelAccess;  // mobilevk's own code: engine/src/graph/model_access.h

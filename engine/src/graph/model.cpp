@@ -36,7 +36,16 @@ void Model::setInputNormalization(const float scale[3], const float offset[3], c
 }
 
 Shape Model::inputShape(int batch) const { return graph_->inputShape(batch); }
-Shape Model::outputShape(int batch) const { return graph_->inferShapes(batch).at(size_t(graph_->outputs.at(0))); }
+Shape Model::outputShape(int batch) const { return outputShape(size_t(0), batch); }
+
+size_t Model::outputCount() const { return graph_->outputs.size(); }
+
+Shape Model::outputShape(size_t i, int batch) const {
+  if (i >= graph_->outputs.size())
+    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' has " + std::to_string(graph_->outputs.size()) + " outputs, not " +
+                std::to_string(i + 1));
+  return graph_->inferShapes(batch).at(size_t(graph_->outputs[i]));
+}
 
 std::vector<LayerSummary> Model::layers() const {
   const auto shapes = graph_->inferShapes(1);
@@ -88,12 +97,17 @@ Quantization Model::inputQuantization() const {
   return publicQuantization(*graph_->values.at(size_t(graph_->inputValue)).quant);
 }
 
-Quantization Model::outputQuantization() const {
+Quantization Model::outputQuantization() const { return outputQuantization(size_t(0)); }
+
+Quantization Model::outputQuantization(size_t i) const {
   if (!hasIntegerExecution())
     throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' is not quantized: it has no output quantization");
-  const Value& out = graph_->values.at(size_t(graph_->outputs.at(0)));
+  if (i >= graph_->outputs.size())
+    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "' has no output " + std::to_string(i));
+  const Value& out = graph_->values.at(size_t(graph_->outputs[i]));
   if (!out.quant)
-    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "': output 0 ('" + out.name + "') is float (computed on the host)");
+    throw Error(ErrorCode::InvalidArgument, "model '" + name() + "': output " + std::to_string(i) + " ('" + out.name +
+                "') is float (computed on the host)");
   return publicQuantization(*out.quant);
 }
 
