@@ -13,6 +13,7 @@ layout(std430, binding = 1) writeonly buffer Output { uint outp[]; };
 layout(push_constant) uniform Params {
   int planes, pixels, c4, c;
   int multiplier, leftShift, rightShift, inputZeroPoint, outputZeroPoint, outputMin, outputMax, inputSigned;
+  int convert, convertMultiplier, convertBias;  // XNNPACK's convert within one type (graph/quantization.h)
 } p;
 
 // gemmlowp's SaturatingRoundingDoublingHighMul for |a| < 2^31 / multiplier's headroom: the exact
@@ -38,6 +39,12 @@ void main() {
   const int x = int(gl_GlobalInvocationID.x), plane = int(gl_GlobalInvocationID.y);
   if (x >= p.pixels || plane >= p.planes) return;
   const int i = plane * p.pixels + x;
+  if (p.convert != 0) {
+    const ivec4 x = values(FETCHU(inp, i), p.inputSigned != 0);
+    const ivec4 q = clamp((p.convertBias + x * p.convertMultiplier) >> 8, ivec4(p.outputMin), ivec4(p.outputMax));
+    outp[i] = packBytes(padLanes(q, p.c - (plane % p.c4) * 4, p.outputZeroPoint));
+    return;
+  }
   const ivec4 v = values(FETCHU(inp, i), p.inputSigned != 0) - p.inputZeroPoint;
   ivec4 q;
   for (int k = 0; k < 4; ++k)

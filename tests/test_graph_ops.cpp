@@ -9,6 +9,7 @@
 #include <set>
 
 #include "cpu/reference.h"
+#include "graph/params.h"
 #include "graph/op_table.h"
 #include "helpers.h"
 #include "internal_access.h"
@@ -517,5 +518,83 @@ TEST_CASE("PAD: the pads hold zero (float) or the zero point (integer); integer 
     const HostTensor ref = opKind(NodeKind::Pad).reference(node, {&a}).at(0);
     testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 0.0f), "Pad " + s.str());
   }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("RESIZE_BILINEAR (align_corners, half_pixel_centers, TF legacy; up, down, 1x1): integer GPU == twin bit for bit, float within bounds") {
+  std::mt19937 rng(24003);
+  struct Case {
+    Shape in;
+    int h, w;
+    bool align, half;
+  };
+  const std::vector<Case> cases = {
+      {{1, 1, 1, 5}, 33, 33, true, false},    // DeepLab's image pooling branch: one pixel everywhere
+      {{1, 33, 33, 21}, 513, 513, true, false},  // DeepLab's logits
+      {{2, 5, 7, 3}, 9, 4, false, true},       // half-pixel centres, up in H, down in W, batch 2
+      {{1, 6, 6, 8}, 3, 11, false, false},     // TF legacy
+      {{3, 4, 3, 2}, 4, 3, true, false},       // same size
+  };
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8}) {
+    const int32_t lo = t == QuantType::UInt8 ? 0 : -128;
+    const TensorQuant grid{t, 0.07f, lo + 100};
+    for (const Case& c : cases) {
+      CAPTURE(c.in.str());
+      CAPTURE(c.h);
+      CAPTURE(c.align);
+      CAPTURE(c.half);
+      Node node = quantNode(NodeKind::ResizeBilinear, {grid}, grid);
+      node.params = ResizeParams{c.h, c.w, c.align, c.half};
+      const QuantizedTensor x = randomQuantized(c.in, grid, rng);
+      const QuantizedTensor ref = opKind(NodeKind::ResizeBilinear).integerReference(node, {&x});
+      // The twin against the blend itself: within one quantum of the exact bilinear value (the
+      // 11-bit weights round to 1/2048; the result to the nearest integer).
+      const auto ty = resizeTaps(c.in.h, c.h, c.align, c.half), tx = resizeTaps(c.in.w, c.w, c.align, c.half);
+      size_t far = 0;
+      for (int n = 0; n < ref.shape.n; ++n)
+        for (int y = 0; y < c.h; ++y)
+          for (int xx = 0; xx < c.w; ++xx)
+            for (int ch = 0; ch < c.in.c; ++ch) {
+              const auto& a = ty[size_t(y)];
+              const auto& b = tx[size_t(xx)];
+              const double top = x.at(n, a.first, b.first, ch) * (1 - b.alpha) + x.at(n, a.first, b.second, ch) * b.alpha;
+              const double bottom = x.at(n, a.second, b.first, ch) * (1 - b.alpha) + x.at(n, a.second, b.second, ch) * b.alpha;
+              far += std::fabs(ref.at(n, y, xx, ch) - (top * (1 - a.alpha) + bottom * a.alpha)) > 1.0;
+            }
+      CHECK(far == 0);
+      checkBitExact(runIntegerGpu(node, {&x}), ref);
+    }
+  }
+  for (const Case& c : cases) {
+    Node node;
+    node.kind = NodeKind::ResizeBilinear;
+    node.name = "resize";
+    node.params = ResizeParams{c.h, c.w, c.align, c.half};
+    const HostTensor a = testing::randomTensor(c.in, rng, -8.0f, 8.0f);
+    const HostTensor ref = opKind(NodeKind::ResizeBilinear).reference(node, {&a}).at(0);
+    // Three float lerps of values <= 8 (|weights| <= 1): each rounding at most 2^-24 of 16, plus
+    // the product's: under 8 * 2^-20.
+    testing::expectClose(runFloatGpu(node, {&a}, Precision::FP32), ref, std::vector<float>(ref.data.size(), 8 * 0x1.0p-20f), "Resize " + c.in.str());
+  }
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("QUANTIZE within one type (uint8 -> uint8, int8 -> int8) as XNNPACK's convert: GPU == twin, within a quantum and a half of exact") {
+  std::mt19937 rng(24004);
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8})
+    for (float ratio : {0.3f, 1.0f, 1.7f, 5.0f}) {
+      const int32_t lo = t == QuantType::UInt8 ? 0 : -128;
+      const TensorQuant in{t, 0.05f * ratio, lo + 37}, out{t, 0.05f, lo + 200};
+      REQUIRE(usesConvert(in, out));
+      Node node = quantNode(NodeKind::Quantize, {in}, out);
+      const QuantizedTensor x = everyValue({2, 3, 5, 7}, in, rng);
+      const QuantizedTensor ref = opKind(NodeKind::Quantize).integerReference(node, {&x});
+      for (size_t i = 0; i < x.data.size(); ++i) {
+        const double exact = double(in.scale) * (x.data[i] - in.zeroPoint) / out.scale + out.zeroPoint;
+        if (exact > out.qmin() && exact < out.qmax()) REQUIRE(std::fabs(ref.data[i] - exact) <= 1.5);
+      }
+      checkBitExact(runIntegerGpu(node, {&x}), ref);
+    }
+  CHECK_FALSE(usesConvert({QuantType::UInt8, 1.0f, 0}, {QuantType::Int8, 1.0f, 0}));  // between types: TFLite's builtin
   testing::expectNoValidationMessages();
 }

@@ -54,7 +54,7 @@ for (let i = 0; i < images.length; ++i) {
     at += sizes[k];
   });
 }
-console.log(`${rel} cut before operator ${cut}: outputs = tensors ${outputs.join(', ')} (the cut operator's inputs)`);
+console.log(`${rel} cut before operator ${cut}: outputs = tensors ${outputs.join(', ')} (the cut operator's computed inputs)`);
 console.log('output | shape | max diff (quanta) | identical %');
 console.log('--- | --- | --- | ---');
 report.outputs.forEach((o, k) => {

@@ -90,6 +90,13 @@ class Tflite {
     const n = this.dv.getUint32(pos, true);
     return Array.from({length: n}, (_, k) => this.dv.getInt32(pos + 4 + 4 * k, true));
   }
+  isConstant(t) {  // Tensor.buffer (field 2) names a Model.buffers entry (field 4) holding data
+    const f = this.field(this.tensor(t), 2);
+    if (!f) return false;
+    const buffer = this.element(this.vector(this.deref(0), 4), this.dv.getUint32(f, true));
+    const data = this.field(buffer, 0);
+    return data !== 0 && this.dv.getUint32(this.deref(data), true) > 0;
+  }
   operatorCount() { return this.dv.getUint32(this.vector(this.subgraph(), 3), true); }
   operatorInputs(op) { return this.ints(this.vector(this.operator(op), 1)); }  // Operator.inputs
   customOptions(op) {  // Operator.custom_options (field 5)
@@ -99,7 +106,11 @@ class Tflite {
 }
 
 export function customOptionsOf(bytes, operatorIndex) { return new Tflite(bytes).customOptions(operatorIndex); }
-export function operatorInputsOf(bytes, operatorIndex) { return new Tflite(bytes).operatorInputs(operatorIndex); }
+// The operator's inputs that are computed (not constants, not absent).
+export function operatorInputsOf(bytes, operatorIndex) {
+  const file = new Tflite(bytes);
+  return file.operatorInputs(operatorIndex).filter((t) => t >= 0 && !file.isConstant(t));
+}
 export function operatorCountOf(bytes) { return new Tflite(bytes).operatorCount(); }
 
 // A copy of `bytes` with `shapes` (tensor index of subgraph 0 -> dims) and `customOptions`

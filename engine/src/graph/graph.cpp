@@ -47,6 +47,8 @@ DetectionParams& Node::detection() { return paramsAs<DetectionParams>(*this, "de
 const DetectionParams& Node::detection() const { return paramsAs<DetectionParams>(*this, "detection options"); }
 PadParams& Node::pad() { return paramsAs<PadParams>(*this, "paddings"); }
 const PadParams& Node::pad() const { return paramsAs<PadParams>(*this, "paddings"); }
+ResizeParams& Node::resize() { return paramsAs<ResizeParams>(*this, "output size"); }
+const ResizeParams& Node::resize() const { return paramsAs<ResizeParams>(*this, "output size"); }
 
 const Activation* Node::activation() const {
   if (const auto* c = std::get_if<ConvDesc>(&params)) return &c->activation;
@@ -209,6 +211,7 @@ void Graph::validate() const {
                          : n.kind == NodeKind::Concatenation ? std::holds_alternative<ConcatParams>(n.params)
                          : n.kind == NodeKind::DetectionPostProcess ? std::holds_alternative<DetectionParams>(n.params)
                          : n.kind == NodeKind::Pad ? std::holds_alternative<PadParams>(n.params)
+                         : n.kind == NodeKind::ResizeBilinear ? std::holds_alternative<ResizeParams>(n.params)
                                                                                : std::holds_alternative<std::monostate>(n.params);
       if (!typed) throw Error(ErrorCode::Internal, std::string(nodeKindName(n.kind)) + " '" + n.name + "' has parameters of another kind");
       if (hasWeights(n.kind)) validateConvDesc(n.conv(), convKindOf(n.kind));

@@ -60,6 +60,11 @@ struct ReshapeParams {
 struct PadParams {
   int top = 0, bottom = 0, left = 0, right = 0;
 };
+// RESIZE_BILINEAR: the output's height and width, and TFLite's two sampling flags.
+struct ResizeParams {
+  int height = 1, width = 1;
+  bool alignCorners = false, halfPixelCenters = false;
+};
 // CONCATENATION: the axis of the NHWC shape the inputs are joined along (1 = H, 2 = W, 3 = C).
 struct ConcatParams {
   int axis = 3;
@@ -70,7 +75,8 @@ struct DetectionParams {
   std::vector<Anchor> anchors;
 };
 using NodeParams =
-    std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams, ReshapeParams, ConcatParams, DetectionParams, PadParams>;
+    std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams, ReshapeParams, ConcatParams, DetectionParams, PadParams,
+                 ResizeParams>;
 
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
@@ -96,6 +102,8 @@ struct Node {
   const DetectionParams& detection() const;
   PadParams& pad();
   const PadParams& pad() const;
+  ResizeParams& resize();
+  const ResizeParams& resize() const;
   // The clamp of a node whose kind has one (weights, pools, elementwise), or null.
   const Activation* activation() const;
   Activation* activation();

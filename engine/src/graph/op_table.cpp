@@ -51,6 +51,16 @@ Shape paddedShape(const Node& n, const std::vector<Shape>& in) {
                 "," + std::to_string(p.left) + "," + std::to_string(p.right));
   return {in.at(0).n, in[0].h + p.top + p.bottom, in[0].w + p.left + p.right, in[0].c};
 }
+// RESIZE_BILINEAR: the node's height and width.
+Shape resizedShape(const Node& n, const std::vector<Shape>& in) {
+  const ResizeParams& p = n.resize();
+  if (p.height <= 0 || p.width <= 0 || p.height > 16384 || p.width > 16384)
+    throw Error(ErrorCode::InvalidModel, "ResizeBilinear '" + n.name + "': size " + std::to_string(p.height) + "x" + std::to_string(p.width) +
+                " (expected 1 to 16384)");
+  if (p.alignCorners && p.halfPixelCenters)
+    throw Error(ErrorCode::InvalidModel, "ResizeBilinear '" + n.name + "': align_corners and half_pixel_centers together (TFLite refuses it)");
+  return {in.at(0).n, p.height, p.width, in[0].c};
+}
 // CONCATENATION: every input alike but along the axis, where the output is their sum.
 Shape concatShape(const Node& n, const std::vector<Shape>& in) {
   const int axis = n.concat().axis;

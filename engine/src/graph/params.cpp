@@ -1,6 +1,8 @@
 #include "graph/params.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdint>
 
 #include "mobilevk/error.h"
 
@@ -58,6 +60,30 @@ WindowGeometry resolveWindow(const std::string& op, const Shape& s, const Window
 Shape windowOutputShape(const std::string& op, const Shape& input, const WindowParams& w) {
   const WindowGeometry g = resolveWindow(op, input, w);
   return {input.n, g.outH, g.outW, input.c};
+}
+
+}  // namespace mobilevk
+
+namespace mobilevk {
+
+std::vector<ResizeTap> resizeTaps(int in, int out, bool alignCorners, bool halfPixelCenters) {
+  if (in <= 0 || out <= 0) throw Error("resize: sizes " + std::to_string(in) + " -> " + std::to_string(out) + " must be positive");
+  const int adjustment = alignCorners && out != 1 ? 1 : 0;
+  const float scale = float(in - adjustment) / float(out - adjustment);
+  const int last = in - 1;
+  std::vector<ResizeTap> taps(static_cast<size_t>(out));
+  const bool legacy = !halfPixelCenters;
+  const float offset = 0.5f * scale - 0.5f;
+  for (int o = 0; o < out; ++o) {
+    float x = float(o) * scale;
+    if (!(legacy || alignCorners)) x = std::min(std::max(x + offset, 0.0f), float(last));
+    ResizeTap& t = taps[size_t(o)];
+    t.first = int(x);
+    t.second = std::min(t.first + 1, last);
+    t.alpha = x - float(t.first);
+    t.alphaQ11 = int(int16_t(std::lrint(t.alpha * 2048.0f)));
+  }
+  return taps;
 }
 
 }  // namespace mobilevk

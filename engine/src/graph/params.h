@@ -3,6 +3,7 @@
 // from them (so the two paths cannot disagree about output size or padding).
 #include <cfloat>
 #include <string>
+#include <vector>
 
 #include "mobilevk/tensor.h"
 
@@ -49,6 +50,18 @@ struct WindowGeometry {
   int outH = 0, outW = 0;
   int padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
 };
+
+// RESIZE_BILINEAR's sampling along one axis, as XNNPACK computes it (what LiteRT runs): per output
+// index, the two input indices it blends and the weight of the second, in float and as XNNPACK's
+// 11-bit fixed point (lrintf(alpha * 2048)). align_corners maps the corners onto each other
+// (scale (in - 1) / (out - 1)); without it, half_pixel_centers samples pixel centres, and neither
+// is TF's legacy mapping (scale in / out, no offset).
+struct ResizeTap {
+  int first = 0, second = 0;
+  float alpha = 0.0f;
+  int alphaQ11 = 0;
+};
+std::vector<ResizeTap> resizeTaps(int in, int out, bool alignCorners, bool halfPixelCenters);
 
 // Throws mobilevk::Error naming `op` when the window does not fit the input.
 WindowGeometry resolveWindow(const std::string& op, const Shape& input, const WindowParams& w);

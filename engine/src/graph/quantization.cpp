@@ -177,3 +177,22 @@ std::vector<int32_t> logisticTable(const TensorQuant& input, const TensorQuant& 
 }
 
 }  // namespace mobilevk
+
+namespace mobilevk {
+
+bool usesConvert(const TensorQuant& in, const TensorQuant& out) {
+  const float ratio = in.scale / out.scale;
+  return in.type == out.type && ratio >= 0x1.0p-8f && ratio <= 0x1.0p+7f;
+}
+
+ConvertParams convertParams(const TensorQuant& in, const TensorQuant& out) {
+  ConvertParams p;
+  const float ratio = in.scale / out.scale;
+  p.multiplier = int32_t(std::lrint(256.0f * ratio));
+  p.bias = out.zeroPoint * 256 - p.multiplier * in.zeroPoint + 128;
+  p.outputMin = out.qmin();
+  p.outputMax = out.qmax();
+  return p;
+}
+
+}  // namespace mobilevk

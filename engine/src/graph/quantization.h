@@ -135,6 +135,21 @@ inline int32_t requantizeValue(int32_t q, const RequantizeParams& p) {
   return v < p.outputMin ? p.outputMin : v > p.outputMax ? p.outputMax : v;
 }
 
+// QUANTIZE within one 8-bit type (uint8 -> uint8, int8 -> int8) where LiteRT sends it to XNNPACK's
+// convert (the scale ratio in [2^-8, 2^7]): an 8-bit fixed-point multiplier m = lrintf(256 * (input
+// scale / output scale)), and out = clamp((bias + q * m) >> 8) with bias = output zero point * 256
+// - m * input zero point + 128. Between types, or outside that ratio, TFLite's builtin
+// requantization above runs instead (usesConvert says which).
+struct ConvertParams {
+  int32_t multiplier = 256, bias = 128, outputMin = 0, outputMax = 255;
+};
+bool usesConvert(const TensorQuant& in, const TensorQuant& out);
+ConvertParams convertParams(const TensorQuant& in, const TensorQuant& out);
+inline int32_t convertValue(int32_t q, const ConvertParams& p) {
+  const int32_t v = (p.bias + q * p.multiplier) >> 8;  // arithmetic shift
+  return v < p.outputMin ? p.outputMin : v > p.outputMax ? p.outputMax : v;
+}
+
 // MEAN over height and width (global pooling in TF2 files) as XNNPACK computes it for LiteRT: the
 // integer sum less count * input zero point, times inputScale / (outputScale * count) in float,
 // rounded to nearest even, plus the output zero point, clamped to the output type.

@@ -60,7 +60,8 @@ DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const 
 namespace {
 
 namespace op {
-constexpr int kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kLogistic = 14, kCustom = 32, kPad = 34, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
+constexpr int kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kLogistic = 14, kResizeBilinear = 23, kCustom = 32,
+              kPad = 34, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
               kSoftmax = 25, kMean = 40, kQuantize = 114,
               kRelu = 19, kReluN1To1 = 20, kRelu6 = 21;
 }
@@ -586,6 +587,20 @@ class TfliteReader {
         n.kind = NodeKind::Logistic;
         break;
       }
+      case op::kResizeBilinear: {
+        const auto* opt = o->builtin_options_as_ResizeBilinearOptions();
+        const tfl::Tensor* size = input(1);
+        if (!size) fail(who + ": missing size tensor");
+        const std::string whoS = "size tensor '" + tensorName(size) + "' of " + who;
+        if (size->type() != type::kInt32 || shapeOf(size) != std::vector<int>{2})
+          unsupported(whoS + " is " + typeName(size->type()) + " " + shapeStr(shapeOf(size)) + "; mobilevk reads a constant INT32 [2]");
+        const auto [sdata, scount] = constantBytes(size, whoS);
+        const std::vector<int32_t> hw = integers(size, sdata, scount);
+        if (inShape.size() != 4) fail(who + ": input has shape " + shapeStr(inShape) + ", expected NHWC");
+        n.kind = NodeKind::ResizeBilinear;
+        n.params = ResizeParams{hw[0], hw[1], opt && opt->align_corners(), opt && opt->half_pixel_centers()};
+        break;
+      }
       case op::kPad: {
         // Constant padding of H and W: paddings [[0,0],[top,bottom],[left,right],[0,0]].
         const tfl::Tensor* pads = input(1);
@@ -664,11 +679,12 @@ class TfliteReader {
       }
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
+                   "MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, RESIZE_BILINEAR, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
                    "TFLite_Detection_PostProcess)");
     }
     if (hasWeights(n.kind)) n.params = std::move(d);
-    else if (n.kind == NodeKind::Reshape || n.kind == NodeKind::Concatenation || n.kind == NodeKind::Pad) {}  // set above
+    else if (n.kind == NodeKind::Reshape || n.kind == NodeKind::Concatenation || n.kind == NodeKind::Pad ||
+             n.kind == NodeKind::ResizeBilinear) {}  // set above
     else if (n.kind == NodeKind::MaxPool2D) n.params = PoolParams{d.window, d.activation};
     else if (n.kind == NodeKind::Add || n.kind == NodeKind::Clamp) n.params = ElementwiseParams{d.activation};
     const bool weighted = hasWeights(n.kind);

@@ -35,13 +35,17 @@ class Quantize : public GpuOp {
 struct IntegerPush {
   int32_t planes, pixels, c4, c;
   int32_t multiplier, leftShift, rightShift, inputZeroPoint, outputZeroPoint, outputMin, outputMax, inputSigned;
+  int32_t convert, convertMultiplier, convertBias;
 };
 const ShaderInterface kIntegerInterface{shader::quantize_int, {BindingType::Texel /* input */, BindingType::Storage /* output */},
                                         sizeof(IntegerPush)};
 
 class IntegerQuantize : public IntegerOp {
  public:
-  IntegerQuantize(Gpu& gpu, const Node& node) : IntegerOp(gpu, node), params_(requantizeParams(quant_.input, quant_.output, node.name)) {
+  IntegerQuantize(Gpu& gpu, const Node& node)
+      : IntegerOp(gpu, node), convert_(usesConvert(quant_.input, quant_.output)), convertParams_(convertParams(quant_.input, quant_.output)),
+        params_(convert_ ? RequantizeParams{{}, quant_.input.zeroPoint, quant_.output.zeroPoint, quant_.output.qmin(), quant_.output.qmax()}
+                         : requantizeParams(quant_.input, quant_.output, node.name)) {
     pipeline_ = gpu.pipeline(integerPipelineDesc(kIntegerInterface, {64, 1, 1}));
   }
   const char* kind() const override { return "Quantize (integer)"; }
@@ -52,11 +56,14 @@ class IntegerQuantize : public IntegerOp {
     const int32_t shift = params_.m.shift;
     const IntegerPush p{s.n * s.channelGroups(), s.h * s.w, s.channelGroups(), s.c, params_.m.multiplier,
                         shift > 0 ? shift : 0, shift > 0 ? 0 : -shift, params_.inputZeroPoint, params_.outputZeroPoint,
-                        params_.outputMin, params_.outputMax, isSigned_};
+                        params_.outputMin, params_.outputMax, isSigned_, convert_ ? 1 : 0, convertParams_.multiplier,
+                        convertParams_.bias};
     setDispatch(p, uint32_t(s.h * s.w), uint32_t(s.n * s.channelGroups()), 1);
   }
 
  private:
+  bool convert_;
+  ConvertParams convertParams_;
   RequantizeParams params_;
 };
 
