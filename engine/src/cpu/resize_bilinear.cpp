@@ -13,6 +13,20 @@ Taps tapsOf(const Node& node, const Shape& in) {
   return {resizeTaps(in.h, p.height, p.alignCorners, p.halfPixelCenters), resizeTaps(in.w, p.width, p.alignCorners, p.halfPixelCenters)};
 }
 Shape resized(const Node& node, const Shape& in) { return opKind(node.kind).outputShapes(node, {in}).at(0); }
+
+// Sets every output element to blend(top-left, top-right, bottom-left, bottom-right, x tap, y tap).
+template <class Tensor, class Blend>
+void resizeInto(Tensor& out, const Tensor& in, const Taps& t, Blend blend) {
+  for (int n = 0; n < out.shape.n; ++n)
+    for (int y = 0; y < out.shape.h; ++y)
+      for (int x = 0; x < out.shape.w; ++x)
+        for (int c = 0; c < out.shape.c; ++c) {
+          const ResizeTap& ty = t.y[size_t(y)];
+          const ResizeTap& tx = t.x[size_t(x)];
+          out.at(n, y, x, c) = blend(in.at(n, ty.first, tx.first, c), in.at(n, ty.first, tx.second, c), in.at(n, ty.second, tx.first, c),
+                                     in.at(n, ty.second, tx.second, c), tx, ty);
+        }
+}
 }  // namespace
 
 // Bilinear blend of the four neighbours, in double: top and bottom rows along x, then along y.
@@ -20,17 +34,10 @@ HostTensor runResizeBilinear(const Node& node, const HostInputs& inputs) {
   const HostTensor& in = *inputs.at(0);
   const Taps t = tapsOf(node, in.shape);
   HostTensor out(resized(node, in.shape));
-  for (int n = 0; n < out.shape.n; ++n)
-    for (int y = 0; y < out.shape.h; ++y)
-      for (int x = 0; x < out.shape.w; ++x)
-        for (int c = 0; c < out.shape.c; ++c) {
-          const ResizeTap& ty = t.y[size_t(y)];
-          const ResizeTap& tx = t.x[size_t(x)];
-          const double tl = in.at(n, ty.first, tx.first, c), tr = in.at(n, ty.first, tx.second, c);
-          const double bl = in.at(n, ty.second, tx.first, c), br = in.at(n, ty.second, tx.second, c);
-          const double top = tl + (tr - tl) * tx.alpha, bottom = bl + (br - bl) * tx.alpha;
-          out.at(n, y, x, c) = float(top + (bottom - top) * ty.alpha);
-        }
+  resizeInto(out, in, t, [](double tl, double tr, double bl, double br, const ResizeTap& tx, const ResizeTap& ty) {
+    const double top = tl + (tr - tl) * tx.alpha, bottom = bl + (br - bl) * tx.alpha;
+    return float(top + (bottom - top) * ty.alpha);
+  });
   return out;
 }
 
@@ -44,19 +51,12 @@ QuantizedTensor runIntegerResizeBilinear(const Node& node, const QuantizedInputs
                 " differ; integer execution resizes on one grid");
   const Taps t = tapsOf(node, in.shape);
   QuantizedTensor out(resized(node, in.shape), q.output);
-  for (int n = 0; n < out.shape.n; ++n)
-    for (int y = 0; y < out.shape.h; ++y)
-      for (int x = 0; x < out.shape.w; ++x)
-        for (int c = 0; c < out.shape.c; ++c) {
-          const ResizeTap& ty = t.y[size_t(y)];
-          const ResizeTap& tx = t.x[size_t(x)];
-          const int32_t tl = in.at(n, ty.first, tx.first, c), tr = in.at(n, ty.first, tx.second, c);
-          const int32_t bl = in.at(n, ty.second, tx.first, c), br = in.at(n, ty.second, tx.second, c);
-          const int32_t top = tl * 2048 + (tr - tl) * tx.alphaQ11;
-          const int32_t bottom = bl * 2048 + (br - bl) * tx.alphaQ11;
-          const int32_t acc = top * 2048 + (bottom - top) * ty.alphaQ11;
-          out.at(n, y, x, c) = (acc + (1 << 21)) >> 22;  // arithmetic shift (C++20 defines it; GCC always has)
-        }
+  resizeInto(out, in, t, [](int32_t tl, int32_t tr, int32_t bl, int32_t br, const ResizeTap& tx, const ResizeTap& ty) {
+    const int32_t top = tl * 2048 + (tr - tl) * tx.alphaQ11;
+    const int32_t bottom = bl * 2048 + (br - bl) * tx.alphaQ11;
+    const int32_t acc = top * 2048 + (bottom - top) * ty.alphaQ11;
+    return (acc + (1 << 21)) >> 22;  // arithmetic shift (C++20 defines it; GCC always has)
+  });
   return out;
 }
 
