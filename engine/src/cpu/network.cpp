@@ -115,9 +115,14 @@ std::vector<HostTensor> runIntegerReferenceOutputs(const Model& model, const Hos
   auto values = evaluate(
       g, std::move(in),
       [](const Node& n, const QuantizedInputs& x) { return std::vector<QuantizedTensor>{opKind(n.kind).integerReference(n, x)}; }, true);
+  std::vector<bool> wanted(values.size(), layerOutputs != nullptr);
+  for (ValueId v : g.outputs) wanted[size_t(v)] = true;
+  for (size_t i = 0; i < g.nodes.size(); ++i)
+    if (g.runsOnHost(NodeId(i)))
+      for (ValueId v : g.nodes[i].inputs) wanted[size_t(v)] = true;
   std::vector<HostTensor> real(values.size());
   for (size_t v = 0; v < values.size(); ++v)
-    if (!values[v].data.empty() || values[v].shape.elements() == 0) real[v] = dequantize(values[v]);
+    if (wanted[v] && values[v].data.size() == values[v].shape.elements()) real[v] = dequantize(values[v]);  // host outputs come next
   runHostNodes(g, real);
   if (layerOutputs)
     for (const auto& n : g.nodes) layerOutputs->push_back(real[size_t(n.outputs.at(0))]);

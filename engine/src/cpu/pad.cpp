@@ -26,8 +26,7 @@ HostTensor runPad(const Node& node, const HostInputs& inputs) {
 QuantizedTensor runIntegerPad(const Node& node, const QuantizedInputs& inputs) {
   const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  if (q.output.type != q.input.type || q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
-    throw Error(ErrorCode::InvalidModel, "Pad '" + node.name + "': input " + q.input.str() + " and output " + q.output.str() + " differ");
+  requireSameGrid(q, "Pad '" + node.name + "'");
   QuantizedTensor out(padded(node, in.shape), q.output);  // filled with the zero point
   copyInto(out, in, node.pad());
   return out;

@@ -18,10 +18,7 @@ HostTensor runReshape(const Node& node, const HostInputs& inputs) {
 }
 
 QuantizedTensor runIntegerReshape(const Node& node, const QuantizedInputs& inputs) {
-  const QuantizedLayer& q = quantizedLayerOf(node, *inputs.at(0));
-  if (q.output.type != q.input.type || q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
-    throw Error(ErrorCode::InvalidModel, "Reshape '" + node.name + "': input " + q.input.str() + " and output " + q.output.str() +
-                " differ (a reshape keeps the stored values)");
+  requireSameGrid(quantizedLayerOf(node, *inputs.at(0)), "Reshape '" + node.name + "'");
   QuantizedTensor out = *inputs.at(0);
   out.shape = targetOf(node, out.shape);
   return out;

@@ -46,9 +46,7 @@ HostTensor runResizeBilinear(const Node& node, const HostInputs& inputs) {
 QuantizedTensor runIntegerResizeBilinear(const Node& node, const QuantizedInputs& inputs) {
   const QuantizedTensor& in = *inputs.at(0);
   const QuantizedLayer& q = quantizedLayerOf(node, in);
-  if (q.output.type != q.input.type || q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
-    throw Error(ErrorCode::Unsupported, "ResizeBilinear '" + node.name + "': input " + q.input.str() + " and output " + q.output.str() +
-                " differ; integer execution resizes on one grid");
+  requireSameGrid(q, "ResizeBilinear '" + node.name + "'");
   const Taps t = tapsOf(node, in.shape);
   QuantizedTensor out(resized(node, in.shape), q.output);
   resizeInto(out, in, t, [](int32_t tl, int32_t tr, int32_t bl, int32_t br, const ResizeTap& tx, const ResizeTap& ty) {

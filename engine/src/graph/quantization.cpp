@@ -32,9 +32,9 @@ std::vector<float> QuantizedLayer::requantizationScales(int outChannels, const s
 }
 
 void requireSameGrid(const QuantizedLayer& q, const std::string& layer) {
-  if (q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
+  if (q.output.type != q.input.type || q.output.scale != q.input.scale || q.output.zeroPoint != q.input.zeroPoint)
     throw Error(ErrorCode::Unsupported, layer + ": output " + q.output.str() + " differs from input " + q.input.str() +
-                "; integer pooling keeps the input's quantization");
+                "; this kind keeps the stored values, so integer execution needs one grid in and out");
 }
 
 void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi) {

@@ -214,15 +214,20 @@ std::vector<HostTensor> Network::runPixelsOutputs(const uint8_t* rgba, uint32_t 
 
 namespace mobilevk {
 
+namespace {
+void requireDetector(const Model& model) {
+  if (!model.isDetector())
+    throw Error(ErrorCode::InvalidArgument, "model '" + model.name() + "' is not a detector (no TFLite_Detection_PostProcess)");
+}
+}  // namespace
+
 std::vector<Detection> Network::detections(float scoreThreshold, int frame) const {
-  if (!impl_->model.isDetector())
-    throw Error(ErrorCode::InvalidArgument, "model '" + impl_->model.name() + "' is not a detector (no TFLite_Detection_PostProcess)");
+  requireDetector(impl_->model);
   return detectionsFromOutputs(readOutputs(frame), scoreThreshold);
 }
 
 std::vector<Detection> Network::detect(const uint8_t* rgba, uint32_t width, uint32_t height, float scoreThreshold) {
-  if (!impl_->model.isDetector())
-    throw Error(ErrorCode::InvalidArgument, "model '" + impl_->model.name() + "' is not a detector (no TFLite_Detection_PostProcess)");
+  requireDetector(impl_->model);
   return detectionsFromOutputs(runPixelsOutputs(rgba, width, height), scoreThreshold);
 }
 
