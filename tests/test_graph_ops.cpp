@@ -1,4 +1,5 @@
-// The ops MobileNetV2 added (ADD, MEAN, QUANTIZE) and SSD's (RESHAPE, CONCATENATION, LOGISTIC): each GPU kernel against its CPU twin, integers bit
+// The ops MobileNetV2 added (ADD, MEAN, QUANTIZE), SSD's (RESHAPE, CONCATENATION, LOGISTIC) and
+// DeepLab's and PoseNet's (PAD, RESIZE_BILINEAR, ARG_MAX): each GPU kernel against its CPU twin, integers bit
 // for bit, floats within bounds justified per op; the twins themselves against independent
 // arithmetic where it is exact.
 #include <doctest/doctest.h>
@@ -596,5 +597,56 @@ TEST_CASE("QUANTIZE within one type (uint8 -> uint8, int8 -> int8) as XNNPACK's 
       checkBitExact(runIntegerGpu(node, {&x}), ref);
     }
   CHECK_FALSE(usesConvert({QuantType::UInt8, 1.0f, 0}, {QuantType::Int8, 1.0f, 0}));  // between types: TFLite's builtin
+  testing::expectNoValidationMessages();
+}
+
+TEST_CASE("ARG_MAX over channels: ties go to the first channel (TFLite's strict comparison); integer GPU == twin bit for bit, float exact") {
+  std::mt19937 rng(24005);
+  // Few distinct values, so most pixels hold ties, some among channels of different vec4 groups.
+  const std::vector<Shape> shapes = {{1, 5, 7, 3}, {3, 4, 4, 13}, {2, 9, 1, 8}, {1, 1, 1, 1}, {1, 6, 5, 21}, {2, 3, 3, 256}};
+  for (QuantType t : {QuantType::UInt8, QuantType::Int8}) {
+    const TensorQuant grid{t, 0.04f, t == QuantType::UInt8 ? 128 : -3};
+    for (const Shape& s : shapes) {
+      CAPTURE(s.str());
+      Node node = quantNode(NodeKind::ArgMax, {grid}, indexQuant());
+      QuantizedTensor x(s, grid);
+      for (auto& v : x.data) v = randomIn(rng, grid.qmax() - 3, grid.qmax()) - (t == QuantType::Int8 ? randomIn(rng, 0, 1) * 250 : 0);
+      const QuantizedTensor ref = opKind(NodeKind::ArgMax).integerReference(node, {&x});
+      REQUIRE(ref.shape == Shape{s.n, s.h, s.w, 1});
+      size_t ties = 0;
+      for (int n = 0; n < s.n; ++n)
+        for (int y = 0; y < s.h; ++y)
+          for (int xx = 0; xx < s.w; ++xx) {
+            const int got = ref.at(n, y, xx, 0);
+            int maxima = 0;
+            for (int c = 0; c < s.c; ++c) {
+              REQUIRE(x.at(n, y, xx, c) <= x.at(n, y, xx, got));
+              if (c < got) REQUIRE(x.at(n, y, xx, c) < x.at(n, y, xx, got));  // the first maximum
+              maxima += x.at(n, y, xx, c) == x.at(n, y, xx, got);
+            }
+            ties += maxima > 1;
+          }
+      if (s.c >= 8) CHECK(ties > 0);
+      checkBitExact(runIntegerGpu(node, {&x}), ref);
+    }
+  }
+  // 257 channels have no index on the index grid: refused by name, not wrapped.
+  const TensorQuant grid{QuantType::UInt8, 0.1f, 0};
+  Node wide = quantNode(NodeKind::ArgMax, {grid}, indexQuant());
+  const QuantizedTensor x(Shape{1, 2, 2, 257}, grid);
+  CHECK_THROWS_WITH_AS(opKind(NodeKind::ArgMax).integerReference(wide, {&x}), doctest::Contains("257 channels"), Error);
+  const bool fp16 = testing::fp16StorageOrRefused();
+  for (const Shape& s : shapes) {
+    Node node;
+    node.kind = NodeKind::ArgMax;
+    node.name = "argmax";
+    HostTensor a(s);
+    for (auto& v : a.data) v = float(randomIn(rng, 0, 3)) * 0.5f - 1.0f;
+    const HostTensor ref = opKind(NodeKind::ArgMax).reference(node, {&a}).at(0);
+    for (Precision p : {Precision::FP32, Precision::FP16}) {  // the values and indices exact in fp16 too
+      if (p == Precision::FP16 && !fp16) continue;
+      testing::expectClose(runFloatGpu(node, {&a}, p), ref, std::vector<float>(ref.data.size(), 0.0f), "ArgMax " + s.str());
+    }
+  }
   testing::expectNoValidationMessages();
 }

@@ -8,6 +8,7 @@ int cmdDevices(const std::vector<std::string>& args);
 int cmdSummary(const std::vector<std::string>& args);
 int cmdClassify(const std::vector<std::string>& args);
 int cmdDetect(const std::vector<std::string>& args);
+int cmdSegment(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);
 int cmdBench(const std::vector<std::string>& args);
 int cmdTune(const std::vector<std::string>& args);

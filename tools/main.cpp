@@ -37,6 +37,14 @@ const Command kCommands[] = {
      "                      box (ymin, xmin, ymax, xmax, normalized) of those scoring T (0.5) or more; --json\n"
      "                      prints one object per image; --draw writes the image with labelled boxes;\n"
      "                      --save-output the four raw outputs (boxes, classes, scores, count) per image\n"},
+    {"segment", cmdSegment,
+     "  segment --model PATH [--labels PATH] [--draw OUT.png] [--alpha A] [--device gpu|cpu|INDEX|NAME]\n"
+     "          [--execution auto|float|integer] [--precision P] [--dot-product D] [--tuning-cache FILE]\n"
+     "          [--json] [--save-output FILE.npy] [--save-input FILE.npy] [--overwrite] (IMAGE... | --input-npy FILE.npy)\n"
+     "                      segment photos with a model ending in ARG_MAX (DeepLabV3): the share of the image\n"
+     "                      each class covers; --draw writes the image with each class's colour blended in\n"
+     "                      (weight A, 0.5; the background class 0 left as it is); --save-output the class\n"
+     "                      maps as int32 [N, H, W]\n"},
     {"compare", cmdCompare,
      "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
      "                      run GPU and CPU reference side by side; per-layer differences\n"},

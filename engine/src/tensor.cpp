@@ -1,5 +1,7 @@
 #include "mobilevk/tensor.h"
 
+#include <cmath>
+
 #include "mobilevk/error.h"
 
 namespace mobilevk {
@@ -19,6 +21,21 @@ const char* errorCodeName(ErrorCode code) {
 
 std::string Shape::str() const {
   return std::to_string(n) + "x" + std::to_string(h) + "x" + std::to_string(w) + "x" + std::to_string(c);
+}
+
+IndexTensor indicesFromFloats(const HostTensor& t) {
+  if (t.data.size() != t.shape.elements())
+    throw Error(ErrorCode::InvalidArgument, "indicesFromFloats: tensor of shape " + t.shape.str() + " holds " + std::to_string(t.data.size()) +
+                " floats, expected " + std::to_string(t.shape.elements()));
+  IndexTensor out{t.shape, std::vector<int32_t>(t.data.size())};
+  for (size_t i = 0; i < t.data.size(); ++i) {
+    const float v = t.data[i];
+    if (!(v >= 0.0f && v <= 16777216.0f) || v != std::floor(v))
+      throw Error(ErrorCode::InvalidArgument, "indicesFromFloats: element " + std::to_string(i) + " of a " + t.shape.str() + " tensor is " +
+                  std::to_string(v) + ", not an index (a whole number in [0, 2^24])");
+    out.data[i] = int32_t(v);
+  }
+  return out;
 }
 
 std::vector<float> packNC4HW4(const HostTensor& t) {

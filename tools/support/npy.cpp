@@ -132,4 +132,11 @@ void writeNpyBytes(const std::string& path, const std::vector<int32_t>& values, 
   writeNpyFile(path, isSigned ? "|i1" : "|u1", bytes.data(), 1, bytes.size(), dims, overwrite);
 }
 
+void writeNpyInt32(const std::string& path, const std::vector<int32_t>& values, const std::vector<int>& dims, bool overwrite) {
+  std::vector<uint8_t> bytes(values.size() * 4);
+  for (size_t i = 0; i < values.size(); ++i)
+    for (int k = 0; k < 4; ++k) bytes[4 * i + size_t(k)] = uint8_t(uint32_t(values[i]) >> (8 * k));  // little-endian
+  writeNpyFile(path, "<i4", bytes.data(), 4, values.size(), dims, overwrite);
+}
+
 }  // namespace mobilevk

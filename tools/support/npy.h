@@ -23,4 +23,7 @@ void writeNpy(const std::string& path, const std::vector<float>& data, const std
 void writeNpyBytes(const std::string& path, const std::vector<int32_t>& values, bool isSigned, const std::vector<int>& dims,
                    bool overwrite);
 
+// The same for int32 ('<i4'): class indices (segment's class map).
+void writeNpyInt32(const std::string& path, const std::vector<int32_t>& values, const std::vector<int>& dims, bool overwrite);
+
 }  // namespace mobilevk

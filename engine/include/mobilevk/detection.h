@@ -31,7 +31,4 @@ void drawDetections(Image& image, const std::vector<Detection>& detections, cons
 // The colour drawDetections gives a class's box (RGB).
 void detectionColour(int classId, uint8_t rgb[3]);
 
-// The image as PNG file bytes (stb_image_write).
-std::vector<uint8_t> encodePng(const Image& image);
-
 }  // namespace mobilevk

@@ -23,6 +23,9 @@ Image decodeImage(const uint8_t* data, size_t size, const std::string& what);
 // rounded to 8 bits. Upscaling is plain bilinear with half-pixel centres; equal size is a copy.
 Image resizeBilinear(const Image& image, int width, int height);
 
+// The image as PNG file bytes (stb_image_write).
+std::vector<uint8_t> encodePng(const Image& image);
+
 // Resizes each image to the model input and applies its normalization; returns [N, H, W, 3].
 HostTensor imagesToTensor(const std::vector<Image>& images, const InputSpec& spec);
 

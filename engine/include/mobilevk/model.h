@@ -95,7 +95,14 @@ class Model {
   bool isDetector() const;
   // A detector's number of classes (num_classes: the lines of its label file); 0 for other models.
   int detectorClasses() const;
-  // The input and output tensors' quantization; throws unless hasIntegerExecution().
+  // True for a segmentation model: output 0 is ARG_MAX over the channels of an image (DeepLabV3),
+  // a class per pixel (mobilevk/segmentation.h; Network::segment).
+  bool isSegmenter() const;
+  // A segmenter's number of classes (the channels its ARG_MAX compares); 0 for other models.
+  int segmenterClasses() const;
+  // The input and output tensors' quantization; throws unless hasIntegerExecution(). An output of
+  // class indices (ARG_MAX) gives the grid integer execution stores them on: uint8, scale 1, zero
+  // point 0, so that the dequantized value is the index.
   Quantization inputQuantization() const;
   Quantization outputQuantization() const;  // output 0
   // Output i's quantization; throws unless hasIntegerExecution() and output i is 8-bit.

@@ -92,6 +92,11 @@ struct OutputInfo {
   // Integer execution: the tensor's 8-bit grid (readOutput still gives dequantized floats).
   bool quantized = false;
   Quantization quantization;
+  // Class indices (ARG_MAX's output, TFLite INT32 or INT64): whole numbers, which readIndices gives
+  // as integers and readOutput as floats (exact). On the device each pixel's index is lane 0 of its
+  // vec4 (float execution: a float; integer execution: the low byte of its word, scale 1, zero
+  // point 0), the other lanes zero.
+  bool indices = false;
 };
 
 struct RunTimings {
@@ -173,6 +178,16 @@ class Network {
   // How long the host part (the post-process) took the last time outputs were read, in ms; 0 for
   // a network that runs wholly on the device.
   double hostMilliseconds() const;
+
+  // ---- Segmenters (Model::isSegmenter: a class per pixel, DeepLabV3) ----
+  // Output i's class indices (OutputInfo::indices) as integers, read as readOutput(i, frame) is;
+  // throws InvalidArgument for an output of other values.
+  IndexTensor readIndices(size_t i, int frame = 0) const;
+  // A segmenter's class map [N, H, W, 1] of a completed frame (its output 0), and of host pixels
+  // run first (as runPixels: [1, H, W, 1]). Both throw InvalidArgument for a network that is not a
+  // segmenter.
+  IndexTensor classMap(int frame = 0) const;
+  IndexTensor segment(const uint8_t* rgba, uint32_t width, uint32_t height);
 
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;

@@ -9,6 +9,7 @@
 //    in the last group are always zero; every shader keeps them zero. One vec4 load then feeds four
 //    multiply-adds, which is what both real GPUs and lavapipe's SIMD lanes want.
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,19 @@ struct HostTensor {
     return ((size_t(n) * shape.h + y) * shape.w + x) * shape.c + c;
   }
 };
+
+// An int32 NHWC tensor in host memory: class indices, the output of ARG_MAX (a segmentation
+// model's class per pixel; OutputInfo::indices).
+struct IndexTensor {
+  Shape shape;
+  std::vector<int32_t> data;
+
+  int32_t at(int n, int y, int x, int c) const { return data[((size_t(n) * shape.h + y) * shape.w + x) * shape.c + c]; }
+};
+// The indices a float tensor holds (what run() and readOutput() give for an index output: each a
+// whole number, exactly). Throws InvalidArgument naming the first element that is not a whole
+// number in [0, 2^24].
+IndexTensor indicesFromFloats(const HostTensor& t);
 
 // NHWC <-> NC4HW4 converters (padding lanes written as zero).
 std::vector<float> packNC4HW4(const HostTensor& t);

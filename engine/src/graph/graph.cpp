@@ -195,6 +195,11 @@ void validateTopology(const Graph& g) {
 }
 }  // namespace
 
+bool Graph::holdsIndices(ValueId v) const {
+  const NodeId p = values.at(size_t(v)).producer;
+  return p >= 0 && nodes.at(size_t(p)).kind == NodeKind::ArgMax;
+}
+
 void Graph::validate() const {
   if (nodes.empty()) throw Error(ErrorCode::InvalidModel, "model '" + name + "' has no layers mobilevk can run");
   if (input.height <= 0 || input.width <= 0 || input.channels <= 0)

@@ -151,6 +151,8 @@ struct Graph {
   void resolve();
   // The nodes that run on the host after the device part (the op table's Placement::Host), in order.
   bool runsOnHost(NodeId n) const;
+  // True for a value of class indices (ARG_MAX's output): integers, whatever their storage.
+  bool holdsIndices(ValueId v) const;
   // The value a node writes (its first output).
   ValueId outputOf(NodeId n) const { return nodes.at(size_t(n)).outputs.at(0); }
   // The node's only consumer when it has exactly one and its output is not a graph output, else -1

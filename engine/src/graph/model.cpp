@@ -120,6 +120,14 @@ bool Model::isDetector() const {
   return n.outputs == g.outputs;
 }
 
+bool Model::isSegmenter() const { return graph_->holdsIndices(graph_->outputs.at(0)); }
+
+int Model::segmenterClasses() const {
+  if (!isSegmenter()) return 0;
+  const Graph& g = *graph_;
+  return g.values.at(size_t(g.nodes.at(size_t(g.values.at(size_t(g.outputs[0])).producer)).inputs.at(0))).shape.c;
+}
+
 int Model::detectorClasses() const {
   if (!isDetector()) return 0;
   const Graph& g = *graph_;

@@ -9,7 +9,8 @@
 //                  ([N,1,1,C]), sameShape (the first input's), sameShapes (every input alike),
 //                  fusedPointwiseShape (the window's, then the second layer's channels),
 //                  residualShape (the conv's, which the skip input must have), reshapeShape
-//                  (the node's target), paddedShape (H and W grown by the pads), resizedShape (the node's size), concatShape (the inputs joined along the axis),
+//                  (the node's target), paddedShape (H and W grown by the pads), resizedShape (the node's size),
+//                  indexShape ([N,H,W,1]: one index per pixel), concatShape (the inputs joined along the axis),
 //                  detectionShapes (the post-process's four outputs; a kind with several outputs
 //                  returns one shape per output);
 //     Inputs       how many input values a node of the kind reads (kVariadic: one or more);
@@ -44,6 +45,7 @@
   X(Logistic, std::nullopt, sameShape, 1, Device)                          \
   X(Pad, std::nullopt, paddedShape, 1, Device)                             \
   X(ResizeBilinear, std::nullopt, resizedShape, 1, Device)                 \
+  X(ArgMax, std::nullopt, indexShape, 1, Device)                           \
   X(DetectionPostProcess, std::nullopt, detectionShapes, 2, Host)          \
   X(DepthwisePointwiseConv, ConvKind::Depthwise, fusedPointwiseShape, 1, Device) \
   X(PointwiseConvAdd, ConvKind::Pointwise, residualShape, 2, Device)

@@ -61,6 +61,8 @@ Shape resizedShape(const Node& n, const std::vector<Shape>& in) {
     throw Error(ErrorCode::InvalidModel, "ResizeBilinear '" + n.name + "': align_corners and half_pixel_centers together (TFLite refuses it)");
   return {in.at(0).n, p.height, p.width, in[0].c};
 }
+// ARG_MAX over channels: one class index per pixel.
+Shape indexShape(const Node&, const std::vector<Shape>& in) { return {in.at(0).n, in[0].h, in[0].w, 1}; }
 // CONCATENATION: every input alike but along the axis, where the output is their sum.
 Shape concatShape(const Node& n, const std::vector<Shape>& in) {
   const int axis = n.concat().axis;

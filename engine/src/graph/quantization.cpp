@@ -37,6 +37,17 @@ void requireSameGrid(const QuantizedLayer& q, const std::string& layer) {
                 "; this kind keeps the stored values, so integer execution needs one grid in and out");
 }
 
+TensorQuant indexQuant() { return {QuantType::UInt8, 1.0f, 0}; }
+
+void requireIndexGrid(const QuantizedLayer& q, int channels, const std::string& layer) {
+  const TensorQuant i = indexQuant();
+  if (q.output.type != i.type || q.output.scale != i.scale || q.output.zeroPoint != i.zeroPoint)
+    throw Error(ErrorCode::Internal, layer + ": indices on the grid " + q.output.str() + ", expected " + i.str());
+  if (channels > kMaxIndexedChannels)
+    throw Error(ErrorCode::Unsupported, layer + ": the index of one of " + std::to_string(channels) + " channels; integer execution stores at most " +
+                std::to_string(kMaxIndexedChannels) + " (run it in float)");
+}
+
 void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi) {
   // TfLiteRound: half away from zero.
   auto quantize = [&](float v) { return out.zeroPoint + int32_t(std::round(v / out.scale)); };

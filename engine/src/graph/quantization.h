@@ -79,6 +79,14 @@ inline int32_t requantize(int32_t acc, float scale, int32_t zeroPoint, int32_t l
 // output another scale or zero point.
 void requireSameGrid(const QuantizedLayer& q, const std::string& layer);
 
+// ARG_MAX's class indices in integer execution: 8-bit values on the grid of scale 1 and zero point
+// 0 (so the dequantized value is the index itself), which holds the indices of up to
+// kMaxIndexedChannels channels. requireIndexGrid throws (Unsupported, naming `layer`) for another
+// output grid or more channels.
+constexpr int kMaxIndexedChannels = 256;
+TensorQuant indexQuant();
+void requireIndexGrid(const QuantizedLayer& q, int channels, const std::string& layer);
+
 // The fused activation as output integers: TFLite's CalculateActivationRangeQuantized
 // (none: the type's range; ReLU: from the zero point; ReLU6: the zero point to the quantized 6).
 void activationRange(const TensorQuant& out, float realMin, float realMax, int32_t* lo, int32_t* hi);

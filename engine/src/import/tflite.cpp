@@ -62,7 +62,7 @@ namespace {
 namespace op {
 constexpr int kAdd = 0, kAveragePool2D = 1, kConcatenation = 2, kConv2D = 3, kLogistic = 14, kResizeBilinear = 23, kCustom = 32,
               kPad = 34, kDepthwiseConv2D = 4, kFullyConnected = 9, kMaxPool2D = 17, kReshape = 22,
-              kSoftmax = 25, kMean = 40, kQuantize = 114,
+              kSoftmax = 25, kMean = 40, kArgMax = 56, kQuantize = 114,
               kRelu = 19, kReluN1To1 = 20, kRelu6 = 21;
 }
 namespace type {
@@ -79,6 +79,7 @@ const char* builtinName(int code) {
   if (code >= 0 && code < int(sizeof(names) / sizeof(names[0]))) return names[code];
   if (code == 40) return "MEAN";
   if (code == 43) return "SQUEEZE";
+  if (code == 56) return "ARG_MAX";
   if (code == 114) return "QUANTIZE";
   return nullptr;
 }
@@ -620,6 +621,30 @@ class TfliteReader {
         n.params = PadParams{p[2], p[3], p[4], p[5]};
         break;
       }
+      case op::kArgMax: {
+        // The index of the largest channel of an NHWC tensor, as INT32 or INT64 [1, H, W].
+        const tfl::Tensor* axisT = input(1);
+        if (!axisT) fail(who + ": missing axis tensor");
+        const std::string whoA = "axis tensor '" + tensorName(axisT) + "' of " + who;
+        if (axisT->type() != type::kInt32) unsupported(whoA + " is " + typeName(axisT->type()) + "; mobilevk reads an INT32 axis");
+        const auto [adata, acount] = constantBytes(axisT, whoA);
+        const std::vector<int32_t> axis = integers(axisT, adata, acount);
+        if (inShape.size() != 4) fail(who + ": input has shape " + shapeStr(inShape) + ", expected NHWC");
+        if (axis.size() != 1 || (axis[0] != 3 && axis[0] != -1))
+          unsupported(who + ": arg max over axis " + (axis.size() == 1 ? std::to_string(axis[0]) : shapeStr(shapeOf(axisT))) +
+                      "; mobilevk takes it over the channels (axis 3)");
+        const int outType = out->type();
+        if (outType != type::kInt32 && outType != type::kInt64)
+          fail(who + ": output is " + typeName(outType) + ", expected INT32 or INT64");
+        const auto* opt = o->builtin_options_as_ArgMaxOptions();
+        if (opt && opt->output_type() != outType)
+          fail(who + ": its options say output_type " + typeName(opt->output_type()) + ", its output tensor is " + typeName(outType));
+        const std::vector<int> expected{inShape[0], inShape[1], inShape[2]};
+        if (shapeOf(out) != expected)
+          fail(who + ": output has shape " + shapeStr(shapeOf(out)) + ", expected " + shapeStr(expected) + " (the input's without its channels)");
+        n.kind = NodeKind::ArgMax;
+        break;
+      }
       case op::kSoftmax: {
         const auto* opt = o->builtin_options_as_SoftmaxOptions();
         if (opt && opt->beta() != 1.0f) unsupported(who + ": softmax beta " + std::to_string(opt->beta()) + " is not supported (only 1)");
@@ -679,7 +704,7 @@ class TfliteReader {
       }
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
-                   "MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, RESIZE_BILINEAR, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
+                   "ARG_MAX, MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, RESIZE_BILINEAR, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
                    "TFLite_Detection_PostProcess)");
     }
     if (hasWeights(n.kind)) n.params = std::move(d);
@@ -688,8 +713,9 @@ class TfliteReader {
     else if (n.kind == NodeKind::MaxPool2D) n.params = PoolParams{d.window, d.activation};
     else if (n.kind == NodeKind::Add || n.kind == NodeKind::Clamp) n.params = ElementwiseParams{d.activation};
     const bool weighted = hasWeights(n.kind);
-    n.quant = quantizedLayer(n, inT, out, weighted ? input(1) : nullptr, weighted ? input(2) : nullptr, who);
-    valueOf_[outIndex] = builder_->add(std::move(n), std::move(reads), activationQuant(out), tensorName(out));
+    n.quant = n.kind == NodeKind::ArgMax ? indexLayer(inT, who) : quantizedLayer(n, inT, out, weighted ? input(1) : nullptr, weighted ? input(2) : nullptr, who);
+    const std::optional<TensorQuant> outQuant = n.kind == NodeKind::ArgMax && n.quant ? std::optional(n.quant->output) : activationQuant(out);
+    valueOf_[outIndex] = builder_->add(std::move(n), std::move(reads), outQuant, tensorName(out));
   }
 
   // An activation tensor's grid, where it is 8-bit with one scale (what a value carries).
@@ -713,6 +739,25 @@ class TfliteReader {
     tq.zeroPoint = q->zero_point() && q->zero_point()->size() ? int32_t(q->zero_point()->Get(0)) : 0;
     checkQuantization(tq.scale, tq.zeroPoint, t->type(), who + ": tensor '" + tensorName(t) + "'", ~0u);
     return tq;
+  }
+
+  // ARG_MAX of a quantized tensor: its input's grid, and the indices on the index grid
+  // (graph/quantization.h), which holds those of up to kMaxIndexedChannels channels.
+  std::optional<QuantizedLayer> indexLayer(const tfl::Tensor* in, const std::string& who) const {
+    if (!isQuantized(in)) return std::nullopt;
+    const auto s = shapeOf(in);
+    if (s.back() > kMaxIndexedChannels) {
+      if (graph_->integerProblem.empty())
+        graph_->integerProblem = who + ": the index of one of " + std::to_string(s.back()) + " channels; integer execution stores at most " +
+                                 std::to_string(kMaxIndexedChannels);
+      return std::nullopt;
+    }
+    QuantizedLayer q;
+    q.input = tensorQuant(in, who);
+    q.output = indexQuant();
+    q.activationMin = q.output.qmin();
+    q.activationMax = q.output.qmax();
+    return q;
   }
 
   // The file's own integers for a layer whose input and output are quantized (nothing otherwise):

@@ -51,6 +51,7 @@ OutputInfo Network::outputInfo(size_t i) const {
   OutputInfo info;
   info.name = graph.values.at(size_t(v)).name;
   info.shape = impl_->shapes.at(size_t(v));
+  info.indices = graph.holdsIndices(v);
   if (impl_->integer && impl_->deviceOutput(v) >= 0) {
     const TensorQuant& q = impl_->quants.at(size_t(v));
     info.quantized = true;
@@ -229,6 +230,30 @@ std::vector<Detection> Network::detections(float scoreThreshold, int frame) cons
 std::vector<Detection> Network::detect(const uint8_t* rgba, uint32_t width, uint32_t height, float scoreThreshold) {
   requireDetector(impl_->model);
   return detectionsFromOutputs(runPixelsOutputs(rgba, width, height), scoreThreshold);
+}
+
+IndexTensor Network::readIndices(size_t i, int frame) const {
+  if (!outputInfo(i).indices)
+    throw Error(ErrorCode::InvalidArgument, "output " + std::to_string(i) + " ('" + outputInfo(i).name + "') of model '" + impl_->model.name() +
+                "' holds no class indices (it is not computed by ARG_MAX): read it with readOutput");
+  return indicesFromFloats(readOutput(i, frame));
+}
+
+namespace {
+void requireSegmenter(const Model& model) {
+  if (!model.isSegmenter())
+    throw Error(ErrorCode::InvalidArgument, "model '" + model.name() + "' is not a segmenter (its output 0 is not ARG_MAX over channels)");
+}
+}  // namespace
+
+IndexTensor Network::classMap(int frame) const {
+  requireSegmenter(impl_->model);
+  return readIndices(0, frame);
+}
+
+IndexTensor Network::segment(const uint8_t* rgba, uint32_t width, uint32_t height) {
+  requireSegmenter(impl_->model);
+  return indicesFromFloats(runPixels(rgba, width, height));
 }
 
 double Network::hostMilliseconds() const {
