@@ -214,6 +214,12 @@ std::vector<uint8_t> tinyTflite(int builtinCode, bool pool2x2Options) {
 
 std::string shared(const std::string& rel) { return std::string(MOBILEVK_SHARED_DIR) + "/" + rel; }
 
+std::vector<uint8_t> rgbaOf(const mobilevk::Image& img) {
+  std::vector<uint8_t> rgba(size_t(img.width) * img.height * 4, 255);
+  for (size_t i = 0; i < size_t(img.width) * img.height; ++i) std::memcpy(&rgba[i * 4], &img.rgb[i * 3], 3);
+  return rgba;
+}
+
 mobilevk::Model smallMobileNet(int resolution, int classes) {
   mobilevk::MobileNetV1Options o;
   o.alpha = 0.25f;

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "mobilevk/context.h"
+#include "mobilevk/image.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
 #include "mobilevk/tensor.h"
@@ -45,6 +46,8 @@ double expectClose(const mobilevk::HostTensor& gpu, const mobilevk::HostTensor& 
 
 // A path under ../shared (the real models and photos), MOBILEVK_SHARED_DIR at build time.
 std::string shared(const std::string& rel);
+// The image's pixels as tightly packed RGBA8 (alpha 255), as runPixels and the C API take them.
+std::vector<uint8_t> rgbaOf(const mobilevk::Image& img);
 
 // The paper's MobileNetV1 at alpha 0.25 with random weights: small enough for any test.
 mobilevk::Model smallMobileNet(int resolution, int classes);

@@ -255,11 +255,6 @@ TEST_CASE("detections from the four outputs: threshold, count, sizes checked") {
 // ---- The real SSD file through the Network, the embedding path and the C API ----
 
 namespace {
-std::vector<uint8_t> rgbaOf(const Image& img) {
-  std::vector<uint8_t> rgba(size_t(img.width) * img.height * 4, 255);
-  for (size_t i = 0; i < size_t(img.width) * img.height; ++i) std::memcpy(&rgba[i * 4], &img.rgb[i * 3], 3);
-  return rgba;
-}
 constexpr int kDog = 17;  // labels/coco_90.txt, counting lines from 0
 }  // namespace
 
@@ -301,7 +296,7 @@ TEST_CASE("SSD detector: host tail after the device part; frames recorded by the
   CHECK(net.readOutput(size_t(3), 1).data == outs[3].data);
 
   // Pixels through the GPU resize find the same two dogs.
-  const std::vector<uint8_t> rgba = rgbaOf(img);
+  const std::vector<uint8_t> rgba = testing::rgbaOf(img);
   const auto fromPixels = net.detect(rgba.data(), uint32_t(img.width), uint32_t(img.height), 0.5f);
   REQUIRE(fromPixels.size() == 2);
   CHECK(fromPixels[0].classId == kDog);
@@ -325,7 +320,7 @@ TEST_CASE("C API: mvk_detect and mvk_read_detections") {
   REQUIRE(mvk_network_create(ctx, model, 0, &net) == MVK_OK);
   CHECK(mvk_network_output_count(net) == 4);
   const Image img = loadImage(testing::shared("images/pets.jpg"));
-  const std::vector<uint8_t> rgba = rgbaOf(img);
+  const std::vector<uint8_t> rgba = testing::rgbaOf(img);
   mvk_detection found[10];
   size_t count = 0;
   REQUIRE(mvk_detect(net, rgba.data(), rgba.size(), uint32_t(img.width), uint32_t(img.height), 0.5f, found, 10, &count) == MVK_OK);

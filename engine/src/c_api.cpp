@@ -251,15 +251,22 @@ static mvk_result copyOut(const mobilevk::HostTensor& t, float* out, size_t coun
   return MVK_OK;
 }
 
+namespace {
+// Why tightly packed RGBA8 pixels of that size cannot be `rgba_size` bytes ("" when they can).
+std::string rgbaProblem(const char* call, size_t rgba_size, uint32_t width, uint32_t height) {
+  if (width == 0 || height == 0)
+    return std::string(call) + ": the image is " + std::to_string(width) + "x" + std::to_string(height) + "; width and height must be at least 1";
+  if (rgba_size / 4 / width < height)
+    return std::string(call) + ": a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 image needs " +
+           std::to_string(uint64_t(width) * height * 4) + " bytes, rgba_size is " + std::to_string(rgba_size);
+  return "";
+}
+}  // namespace
+
 mvk_result mvk_classify_rgba8(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width,
                               uint32_t height, float* out, size_t out_count) {
   if (!network || !rgba || !out) return invalid("mvk_classify_rgba8: network, rgba or out is NULL");
-  if (width == 0 || height == 0)
-    return invalid("mvk_classify_rgba8: the image is " + std::to_string(width) + "x" + std::to_string(height) +
-                   "; width and height must be at least 1");
-  if (rgba_size / 4 / width < height)
-    return invalid("mvk_classify_rgba8: a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 image needs " +
-                   std::to_string(uint64_t(width) * height * 4) + " bytes, rgba_size is " + std::to_string(rgba_size));
+  if (const std::string bad = rgbaProblem("mvk_classify_rgba8", rgba_size, width, height); !bad.empty()) return invalid(bad);
   if (out_count < network->outputSize) return invalid("mvk_classify_rgba8: out_count is smaller than the output size");
   mobilevk::HostTensor result;
   const mvk_result r = guarded([&] { result = network->network->runPixels(rgba, width, height); });
@@ -280,12 +287,7 @@ mvk_result copyDetections(const std::vector<mobilevk::Detection>& found, mvk_det
 mvk_result mvk_detect(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height,
                       float score_threshold, mvk_detection* out, size_t capacity, size_t* count) {
   if (!network || !rgba || !count || (!out && capacity)) return invalid("mvk_detect: network, rgba, count or out is NULL");
-  if (width == 0 || height == 0)
-    return invalid("mvk_detect: the image is " + std::to_string(width) + "x" + std::to_string(height) +
-                   "; width and height must be at least 1");
-  if (rgba_size / 4 / width < height)
-    return invalid("mvk_detect: a " + std::to_string(width) + "x" + std::to_string(height) + " RGBA8 image needs " +
-                   std::to_string(uint64_t(width) * height * 4) + " bytes, rgba_size is " + std::to_string(rgba_size));
+  if (const std::string bad = rgbaProblem("mvk_detect", rgba_size, width, height); !bad.empty()) return invalid(bad);
   std::vector<mobilevk::Detection> found;
   const mvk_result r = guarded([&] { found = network->network->detect(rgba, width, height, score_threshold); });
   return r == MVK_OK ? copyDetections(found, out, capacity, count) : r;
@@ -297,6 +299,32 @@ mvk_result mvk_read_detections(mvk_network network, int frame, float score_thres
   std::vector<mobilevk::Detection> found;
   const mvk_result r = guarded([&] { found = network->network->detections(score_threshold, frame); });
   return r == MVK_OK ? copyDetections(found, out, capacity, count) : r;
+}
+
+namespace {
+mvk_result copyClasses(const char* call, const mobilevk::IndexTensor& map, int32_t* classes, size_t classes_count) {
+  if (classes_count < map.data.size())
+    return invalid(std::string(call) + ": the class map " + map.shape.str() + " has " + std::to_string(map.data.size()) +
+                   " pixels, classes_count is " + std::to_string(classes_count));
+  std::copy(map.data.begin(), map.data.end(), classes);
+  return MVK_OK;
+}
+}  // namespace
+
+mvk_result mvk_segment(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height, int32_t* classes,
+                       size_t classes_count) {
+  if (!network || !rgba || !classes) return invalid("mvk_segment: network, rgba or classes is NULL");
+  if (const std::string bad = rgbaProblem("mvk_segment", rgba_size, width, height); !bad.empty()) return invalid(bad);
+  mobilevk::IndexTensor map;
+  const mvk_result r = guarded([&] { map = network->network->segment(rgba, width, height); });
+  return r == MVK_OK ? copyClasses("mvk_segment", map, classes, classes_count) : r;
+}
+
+mvk_result mvk_read_class_map(mvk_network network, int frame, int32_t* classes, size_t classes_count) {
+  if (!network || !classes) return invalid("mvk_read_class_map: network or classes is NULL");
+  mobilevk::IndexTensor map;
+  const mvk_result r = guarded([&] { map = network->network->classMap(frame); });
+  return r == MVK_OK ? copyClasses("mvk_read_class_map", map, classes, classes_count) : r;
 }
 
 mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
@@ -365,6 +393,7 @@ mvk_result mvk_network_output_info(mvk_network network, size_t index, mvk_output
     info->is_signed = o.quantization.isSigned;
     info->scale = o.quantization.scale;
     info->zero_point = o.quantization.zeroPoint;
+    info->indices = o.indices;
   });
 }
 

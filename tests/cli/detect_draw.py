@@ -4,7 +4,9 @@ photo's size, every pixel on each reported box's edge has that class's box colou
 read from the PNG's top-left box corner and must be the same all around the edge, and differ from
 the photo there), and an existing file is not replaced without --overwrite.
 Usage: detect_draw.py MOBILEVK SHARED_DIR WORK_DIR"""
-import json, os, struct, subprocess, sys, zlib
+import json, os, subprocess, sys
+
+from image_files import png
 
 mobilevk, shared, work = sys.argv[1:4]
 os.makedirs(work, exist_ok=True)
@@ -17,43 +19,6 @@ if os.path.exists(out):
 def run(*extra):
     return subprocess.run([mobilevk, 'detect', '--model', model, '--json', '--draw', out, *extra, photo],
                           capture_output=True, text=True)
-
-def png(path):
-    """8-bit RGB/RGBA, non-interlaced PNG -> (width, height, channels, rows of bytes)."""
-    data = open(path, 'rb').read()
-    assert data[:8] == b'\x89PNG\r\n\x1a\n', 'not a PNG'
-    pos, idat, header = 8, b'', None
-    while pos < len(data):
-        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        if kind == b'IHDR':
-            header = struct.unpack('>IIBBBBB', body)
-        elif kind == b'IDAT':
-            idat += body
-        pos += 12 + length
-    width, height, depth, colour, _, _, interlace = header
-    assert depth == 8 and colour in (2, 6) and interlace == 0, header
-    channels = 3 if colour == 2 else 4
-    raw = zlib.decompress(idat)
-    stride = width * channels
-    rows, prev = [], bytearray(stride)
-    for y in range(height):
-        f = raw[y * (stride + 1)]
-        line = bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
-        for i in range(stride):
-            a = line[i - channels] if i >= channels else 0
-            b = prev[i]
-            c = prev[i - channels] if i >= channels else 0
-            if f == 1: line[i] = (line[i] + a) & 255
-            elif f == 2: line[i] = (line[i] + b) & 255
-            elif f == 3: line[i] = (line[i] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append(line)
-        prev = line
-    return width, height, channels, rows
 
 first = run()
 assert first.returncode == 0, first.stderr

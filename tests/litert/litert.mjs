@@ -99,6 +99,13 @@ class Tflite {
   }
   operatorCount() { return this.dv.getUint32(this.vector(this.subgraph(), 3), true); }
   operatorInputs(op) { return this.ints(this.vector(this.operator(op), 1)); }  // Operator.inputs
+  builtinCode(op) {  // Operator.opcode_index (field 0) into Model.operator_codes (field 1)
+    const f = this.field(this.operator(op), 0);
+    const code = this.element(this.vector(this.deref(0), 1), f ? this.dv.getUint32(f, true) : 0);
+    const deprecated = this.field(code, 0), builtin = this.field(code, 3);
+    return Math.max(deprecated ? this.dv.getInt8(deprecated) : 0, builtin ? this.dv.getInt32(builtin, true) : 0);
+  }
+  operatorOutputs(op) { return this.ints(this.vector(this.operator(op), 2)); }  // Operator.outputs
   customOptions(op) {  // Operator.custom_options (field 5)
     const v = this.vector(this.operator(op), 5);
     return this.bytes.slice(v + 4, v + 4 + this.dv.getUint32(v, true));
@@ -112,11 +119,19 @@ export function operatorInputsOf(bytes, operatorIndex) {
   return file.operatorInputs(operatorIndex).filter((t) => t >= 0 && !file.isConstant(t));
 }
 export function operatorCountOf(bytes) { return new Tflite(bytes).operatorCount(); }
+// The indices of the operators of builtin code `code` (e.g. 56, ARG_MAX), and an operator's outputs.
+export function operatorsOfBuiltin(bytes, code) {
+  const file = new Tflite(bytes);
+  return Array.from({length: file.operatorCount()}, (_, i) => i).filter((i) => file.builtinCode(i) === code);
+}
+export function operatorOutputsOf(bytes, operatorIndex) { return new Tflite(bytes).operatorOutputs(operatorIndex); }
 
 // A copy of `bytes` with `shapes` (tensor index of subgraph 0 -> dims) and `customOptions`
 // (operator index -> bytes) replaced; with `operators`, only the first that many operators kept
 // (the vector's length lowered in place), and with `outputs`, those tensors the subgraph's outputs.
-export function patchedTflite(bytes, {shapes = {}, customOptions = {}, operators = null, outputs = null} = {}) {
+// `types` (tensor index -> TensorType) and `argMaxTypes` (ARG_MAX operator index -> its
+// ArgMaxOptions.output_type) are byte fields the file stores, overwritten in place.
+export function patchedTflite(bytes, {shapes = {}, customOptions = {}, operators = null, outputs = null, types = {}, argMaxTypes = {}} = {}) {
   const vectors = [
     ...(outputs ? [{kind: 'outputs', index: 0, size: 4 + 4 * outputs.length, dims: outputs}] : []),
     ...Object.entries(shapes).map(([t, dims]) => ({kind: 'shape', index: Number(t), size: 4 + 4 * dims.length, dims})),
@@ -142,6 +157,17 @@ export function patchedTflite(bytes, {shapes = {}, customOptions = {}, operators
     file.dv.setUint32(fieldPos, at - fieldPos, true);
     at += v.size + ((4 - (v.size % 4)) % 4);
   }
+  for (const [t, type] of Object.entries(types)) {
+    const pos = file.field(file.tensor(Number(t)), 1);  // Tensor.type
+    if (!pos) throw new Error(`tensor ${t} stores no type (FLOAT32 by default): nothing to overwrite`);
+    file.dv.setInt8(pos, type);
+  }
+  for (const [o, type] of Object.entries(argMaxTypes)) {
+    const options = file.field(file.operator(Number(o)), 4);  // Operator.builtin_options
+    const pos = options ? file.field(file.deref(options), 0) : 0;  // ArgMaxOptions.output_type
+    if (!pos) throw new Error(`operator ${o} stores no ArgMaxOptions.output_type: nothing to overwrite`);
+    file.dv.setInt8(pos, type);
+  }
   if (operators !== null) {
     const list = file.vector(file.subgraph(), 3);
     if (operators > file.dv.getUint32(list, true)) throw new Error(`the file has fewer than ${operators} operators`);
@@ -150,7 +176,7 @@ export function patchedTflite(bytes, {shapes = {}, customOptions = {}, operators
   return out;
 }
 
-// .npy reading and writing for the dtypes the comparison uses ('|u1', '|i1', '<f4').
+// .npy reading and writing for the dtypes the comparison uses ('|u1', '|i1', '<f4', '<i4').
 export function readNpy(file) {
   const buf = fs.readFileSync(file);
   if (buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new Error(`${file}: not a .npy file`);
@@ -161,7 +187,7 @@ export function readNpy(file) {
   const body = buf.subarray(10 + headerLen);
   const copy = new Uint8Array(body).buffer;
   const data = descr === '|u1' ? new Uint8Array(copy) : descr === '|i1' ? new Int8Array(copy)
-             : descr === '<f4' ? new Float32Array(copy) : null;
+             : descr === '<f4' ? new Float32Array(copy) : descr === '<i4' ? new Int32Array(copy) : null;
   if (!data) throw new Error(`${file}: dtype ${descr} is not one the comparison reads`);
   return {shape, data};
 }

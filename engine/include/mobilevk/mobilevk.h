@@ -138,6 +138,7 @@ typedef struct mvk_output_info {
   int is_signed;          /* int8 (1) or uint8 (0) */
   float scale;
   int32_t zero_point;
+  int indices;            /* class indices (ARG_MAX): whole numbers; mvk_read_class_map reads them as int32 */
 } mvk_output_info;
 mvk_result mvk_network_output_info(mvk_network network, size_t index, mvk_output_info* info);
 /* Output `index` of frame slot `frame` as floats (dequantized in integer execution), after the
@@ -162,6 +163,15 @@ mvk_result mvk_detect(mvk_network network, const uint8_t* rgba, size_t rgba_size
  * reads the device outputs and runs the post-process. */
 mvk_result mvk_read_detections(mvk_network network, int frame, float score_threshold, mvk_detection* out, size_t capacity,
                                size_t* count);
+/* Segmenters (a model ending in ARG_MAX over its class channels, DeepLabV3; mobilevk/segmentation.h):
+ * the class of each pixel of the model's output map, row-major (mvk_network_output_info's shape
+ * [N, H, W, 1] for output 0). mvk_segment segments tightly packed RGBA8 pixels (as
+ * mvk_classify_rgba8) and writes H * W classes; mvk_read_class_map reads frame slot `frame` after
+ * the host's own submission completed, N * H * W classes. A classes_count below that is refused,
+ * as is a network that is not a segmenter (MVK_ERROR_INVALID_ARGUMENT). */
+mvk_result mvk_segment(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height, int32_t* classes,
+                       size_t classes_count);
+mvk_result mvk_read_class_map(mvk_network network, int frame, int32_t* classes, size_t classes_count);
 /* Forget a view passed to mvk_record_image_input before destroying it. */
 void mvk_forget_image_view(mvk_network network, VkImageView view);
 
