@@ -149,14 +149,15 @@ std::vector<NamedInput> loadInputs(const Args& args, const mobilevk::Model& mode
     for (int n = 0; n < t.shape.n; ++n) {
       mobilevk::HostTensor one(want);
       std::copy(t.data.begin() + long(n * per), t.data.begin() + long((n + 1) * per), one.data.begin());
-      inputs.push_back({t.shape.n == 1 ? path : path + "[" + std::to_string(n) + "]", std::move(one)});
+      inputs.push_back({t.shape.n == 1 ? path : path + "[" + std::to_string(n) + "]", std::move(one), want.w, want.h});
     }
     return inputs;
   }
   if (args.positional().empty()) throw UsageError{"no images given (or use --input-npy FILE.npy)"};
   for (const auto& path : args.positional()) {
     try {
-      inputs.push_back({path, mobilevk::imagesToTensor({mobilevk::loadImage(path)}, model.input())});
+      const mobilevk::Image image = mobilevk::loadImage(path);
+      inputs.push_back({path, mobilevk::imagesToTensor({image}, model.input()), image.width, image.height});
     } catch (const mobilevk::Error& e) {
       if (!failures) throw;
       failures->push_back({path, e.what()});

@@ -42,6 +42,7 @@ namespace cli {
 struct NamedInput {
   std::string name;
   mobilevk::HostTensor tensor;  // [1, H, W, C], normalized for the model
+  int width = 0, height = 0;    // the photo's size (the model input's for an .npy)
 };
 
 struct InputFailure {

@@ -135,7 +135,7 @@ int cmdBench(const std::vector<std::string>& argv) {
 
   const std::string execution = cli::executionDescription(net.get(), integer);
   const bool showProgress = isatty(STDERR_FILENO) && !args.has("json");
-  std::vector<double> hostMs, gpuMs, postMs;  // postMs: a detector's post-process on the host
+  std::vector<double> hostMs, gpuMs, postMs;  // postMs: the host part (a detector's post-process, a pose decoder)
   std::vector<std::vector<double>> layerMs(layers.size());
   const auto benchStart = Clock::now();
   for (int it = -warmup; it < iterations; ++it) {
@@ -146,7 +146,7 @@ int cmdBench(const std::vector<std::string>& argv) {
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
     if (it < 0) continue;
     hostMs.push_back(ms);
-    if (net && model.isDetector()) postMs.push_back(net->hostMilliseconds());
+    if (net && (model.isDetector() || model.isPoseEstimator())) postMs.push_back(net->hostMilliseconds());
     if (net && ctx->device().caps.timestamps) {
       const auto t = net->lastTimings();
       gpuMs.push_back(t.gpuMs);

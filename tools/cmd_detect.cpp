@@ -9,7 +9,6 @@
 #include "mobilevk/error.h"
 #include "mobilevk/image.h"
 #include "mobilevk/labels.h"
-#include "npy.h"
 
 using nlohmann::json;
 
@@ -46,9 +45,7 @@ int cmdDetect(const std::vector<std::string>& argv) {
     drawn = found;
   }
   const int status = task.finish();
-  const size_t count = task.inputs().size();
-  if (args.has("save-output"))
-    mobilevk::writeNpy(args.value("save-output"), raw, {int(count), int(raw.size() / count)}, args.has("overwrite"));
+  task.saveFloatOutputs(raw);
   task.draw([&](mobilevk::Image& image) { mobilevk::drawDetections(image, drawn, labels); });
 
   if (args.has("json")) {
@@ -57,8 +54,7 @@ int cmdDetect(const std::vector<std::string>& argv) {
   }
   task.printHeader(labels.empty() ? ", no label file found (use --labels)" : "");
   for (const auto& r : results) {
-    std::printf("%s  (%.1f ms on the device%s)\n", r["image"].get<std::string>().c_str(), r["ms"].get<double>(),
-                r.contains("host_ms") ? (", " + std::to_string(r["host_ms"].get<double>()).substr(0, 5) + " ms post-process").c_str() : "");
+    cli::ImageTask::printTimes(r, "post-process");
     if (r["detections"].empty()) std::printf("  nothing scores %.2f or more\n", threshold);
     for (const auto& d : r["detections"])
       std::printf("  %.3f  %-14s  box [%.3f, %.3f, %.3f, %.3f]\n", d["score"].get<double>(),

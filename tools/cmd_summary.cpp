@@ -44,7 +44,9 @@ int cmdSummary(const std::vector<std::string>& argv) {
   if (model.hasIntegerExecution()) {
     const mobilevk::Quantization in = model.inputQuantization();
     std::string out = "float outputs from the detection post-process, on the host";
-    if (model.isSegmenter()) {
+    if (model.isPoseEstimator()) {
+      out = "float outputs from the pose decoder, on the host";
+    } else if (model.isSegmenter()) {
       out = "output the class of each pixel (ARG_MAX over " + std::to_string(model.segmenterClasses()) + " classes)";
     } else if (!model.isDetector()) {
       const mobilevk::Quantization q = model.outputQuantization();

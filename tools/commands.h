@@ -9,6 +9,7 @@ int cmdSummary(const std::vector<std::string>& args);
 int cmdClassify(const std::vector<std::string>& args);
 int cmdDetect(const std::vector<std::string>& args);
 int cmdSegment(const std::vector<std::string>& args);
+int cmdPose(const std::vector<std::string>& args);
 int cmdCompare(const std::vector<std::string>& args);
 int cmdBench(const std::vector<std::string>& args);
 int cmdTune(const std::vector<std::string>& args);

@@ -6,6 +6,7 @@
 
 #include "mobilevk/error.h"
 #include "mobilevk/reference.h"
+#include "npy.h"
 #include "output_file.h"
 
 namespace cli {
@@ -72,6 +73,18 @@ void ImageTask::printJson(const nlohmann::json& results) const {
     for (const auto& r : results) std::cout << r.dump() << "\n";
   }
   for (const auto& f : failures_) std::cout << nlohmann::json{{"image", f.name}, {"error", f.error}}.dump() << "\n";
+}
+
+void ImageTask::saveFloatOutputs(const std::vector<float>& raw) const {
+  if (!args_.has("save-output")) return;
+  const size_t count = inputs_.size();
+  mobilevk::writeNpy(args_.value("save-output"), raw, {int(count), int(raw.size() / count)}, args_.has("overwrite"));
+}
+
+void ImageTask::printTimes(const nlohmann::json& result, const char* hostPart) {
+  std::printf("%s  (%.1f ms on the device", result["image"].get<std::string>().c_str(), result["ms"].get<double>());
+  if (result.contains("host_ms")) std::printf(", %.3f ms %s", result["host_ms"].get<double>(), hostPart);
+  std::printf(")\n");
 }
 
 void ImageTask::printHeader(const std::string& suffix) const {

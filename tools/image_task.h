@@ -46,6 +46,11 @@ class ImageTask {
   // --json: one object per image (just the object for a single readable image), then one
   // {"image", "error"} per unreadable input.
   void printJson(const nlohmann::json& results) const;
+  // --save-output FILE.npy for the tasks with float outputs: each image's outputs flattened in
+  // order, as [images, values].
+  void saveFloatOutputs(const std::vector<float>& raw) const;
+  // "IMAGE  (N ms on the device, M ms HOST_PART)" for one of printJson's results.
+  static void printTimes(const nlohmann::json& result, const char* hostPart);
   // "model NAME (SHAPE), device: DEVICE, EXECUTION execution" and, on the GPU, the first run's time.
   void printHeader(const std::string& suffix) const;
 

@@ -45,6 +45,14 @@ const Command kCommands[] = {
      "                      each class covers; --draw writes the image with each class's colour blended in\n"
      "                      (weight A, 0.5; the background class 0 left as it is); --save-output the class\n"
      "                      maps as int32 [N, H, W]\n"},
+    {"pose", cmdPose,
+     "  pose --model PATH [--threshold T] [--keypoint-threshold K] [--draw OUT.png] [--device gpu|cpu|INDEX|NAME]\n"
+     "       [--execution auto|float|integer] [--precision P] [--dot-product D] [--tuning-cache FILE]\n"
+     "       [--json] [--save-output FILE.npy] [--save-input FILE.npy] [--overwrite] (IMAGE... | --input-npy FILE.npy)\n"
+     "                      estimate body poses with a PoseNet model (PosenetDecoderOp): each pose scoring T (0)\n"
+     "                      or more, best first, with its 17 keypoints (name, score, x, y in image pixels);\n"
+     "                      --draw writes the image with each pose's skeleton through the keypoints scoring\n"
+     "                      K (0.5) or more; --save-output the four raw outputs per image\n"},
     {"compare", cmdCompare,
      "  compare --model PATH [--device D] [--tolerance T] (IMAGE... | --input-npy FILE)\n"
      "                      run GPU and CPU reference side by side; per-layer differences\n"},

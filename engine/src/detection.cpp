@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "canvas.h"
 #include "mobilevk/error.h"
 
 #include <stb/stb_easy_font.h>
@@ -51,19 +52,6 @@ void detectionColour(int classId, uint8_t rgb[3]) {
 }
 
 namespace {
-struct Canvas {
-  uint8_t* pixels;
-  int width, height, channels;
-  void fill(int x0, int y0, int x1, int y1, const uint8_t rgb[3]) const {  // [x0, x1) x [y0, y1), clipped
-    x0 = std::max(x0, 0), y0 = std::max(y0, 0), x1 = std::min(x1, width), y1 = std::min(y1, height);
-    for (int y = y0; y < y1; ++y)
-      for (int x = x0; x < x1; ++x) {
-        uint8_t* p = pixels + (size_t(y) * size_t(width) + size_t(x)) * size_t(channels);
-        p[0] = rgb[0], p[1] = rgb[1], p[2] = rgb[2];
-      }
-  }
-};
-
 int toPixel(float v, int size) { return int(std::lround(std::min(std::max(v, 0.0f), 1.0f) * float(size - 1))); }
 
 // stb_easy_font gives each glyph stroke as a quad of four vertices (x, y, z, colour): axis-aligned

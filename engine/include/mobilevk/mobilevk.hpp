@@ -9,6 +9,7 @@
 #include "mobilevk/labels.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
+#include "mobilevk/pose.h"
 #include "mobilevk/reference.h"
 #include "mobilevk/segmentation.h"
 #include "mobilevk/tensor.h"

@@ -100,6 +100,9 @@ class Model {
   bool isSegmenter() const;
   // A segmenter's number of classes (the channels its ARG_MAX compares); 0 for other models.
   int segmenterClasses() const;
+  // True for a pose estimator: the model ends in Coral's PosenetDecoderOp, whose four outputs
+  // (keypoints, keypoint scores, pose scores, count) are the model's (mobilevk/pose.h).
+  bool isPoseEstimator() const;
   // The input and output tensors' quantization; throws unless hasIntegerExecution(). An output of
   // class indices (ARG_MAX) gives the grid integer execution stores them on: uint8, scale 1, zero
   // point 0, so that the dequantized value is the index.

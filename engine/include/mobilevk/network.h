@@ -12,6 +12,7 @@
 #include "mobilevk/model.h"
 #include "mobilevk/reference.h"
 #include "mobilevk/detection.h"
+#include "mobilevk/pose.h"
 #include "mobilevk/tensor.h"
 
 namespace mobilevk {
@@ -188,6 +189,14 @@ class Network {
   // segmenter.
   IndexTensor classMap(int frame = 0) const;
   IndexTensor segment(const uint8_t* rgba, uint32_t width, uint32_t height);
+
+  // ---- Pose estimators (Model::isPoseEstimator: PoseNet with Coral's PosenetDecoderOp) ----
+  // As for detectors: the decoder runs on the host when the outputs are read. poses() reads a
+  // completed frame's outputs and returns the poses scoring at least `scoreThreshold`, best first,
+  // keypoints normalized to the input (mobilevk/pose.h); estimatePoses() runs host pixels first
+  // (as runPixels). Both throw InvalidArgument for a network that is not a pose estimator.
+  std::vector<Pose> poses(float scoreThreshold = 0.0f, int frame = 0) const;
+  std::vector<Pose> estimatePoses(const uint8_t* rgba, uint32_t width, uint32_t height, float scoreThreshold = 0.0f);
 
   // Output of layer i from the last run(); needs keepLayerOutputs.
   HostTensor layerOutput(size_t i) const;

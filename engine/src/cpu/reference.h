@@ -29,6 +29,10 @@ template <>
 struct ReferenceResult<NodeKind::DetectionPostProcess> {
   using type = HostOutputs;
 };
+template <>
+struct ReferenceResult<NodeKind::PosenetDecoder> {
+  using type = HostOutputs;
+};
 #define MVK_CPU_RUN(kind, ...) ReferenceResult<NodeKind::kind>::type run##kind(const Node& node, const HostInputs& inputs);
 MVK_OP_KINDS(MVK_CPU_RUN)
 #undef MVK_CPU_RUN

@@ -45,6 +45,8 @@ ConcatParams& Node::concat() { return paramsAs<ConcatParams>(*this, "concatenati
 const ConcatParams& Node::concat() const { return paramsAs<ConcatParams>(*this, "concatenation axis"); }
 DetectionParams& Node::detection() { return paramsAs<DetectionParams>(*this, "detection options"); }
 const DetectionParams& Node::detection() const { return paramsAs<DetectionParams>(*this, "detection options"); }
+PoseParams& Node::pose() { return paramsAs<PoseParams>(*this, "pose decoder options"); }
+const PoseParams& Node::pose() const { return paramsAs<PoseParams>(*this, "pose decoder options"); }
 PadParams& Node::pad() { return paramsAs<PadParams>(*this, "paddings"); }
 const PadParams& Node::pad() const { return paramsAs<PadParams>(*this, "paddings"); }
 ResizeParams& Node::resize() { return paramsAs<ResizeParams>(*this, "output size"); }
@@ -215,6 +217,7 @@ void Graph::validate() const {
                          : n.kind == NodeKind::Reshape ? std::holds_alternative<ReshapeParams>(n.params)
                          : n.kind == NodeKind::Concatenation ? std::holds_alternative<ConcatParams>(n.params)
                          : n.kind == NodeKind::DetectionPostProcess ? std::holds_alternative<DetectionParams>(n.params)
+                         : n.kind == NodeKind::PosenetDecoder ? std::holds_alternative<PoseParams>(n.params)
                          : n.kind == NodeKind::Pad ? std::holds_alternative<PadParams>(n.params)
                          : n.kind == NodeKind::ResizeBilinear ? std::holds_alternative<ResizeParams>(n.params)
                                                                                : std::holds_alternative<std::monostate>(n.params);
@@ -222,6 +225,7 @@ void Graph::validate() const {
       if (hasWeights(n.kind)) validateConvDesc(n.conv(), convKindOf(n.kind));
       checkFinite(n);
       if (n.kind == NodeKind::DetectionPostProcess) n.detection().options.validate(std::string("DetectionPostProcess '") + n.name + "'");
+      if (n.kind == NodeKind::PosenetDecoder) n.pose().options.validate(std::string("PosenetDecoder '") + n.name + "'");
       if (n.kind == NodeKind::DepthwisePointwiseConv) {
         if (!n.second) throw Error(ErrorCode::InvalidModel, "DepthwisePointwiseConv '" + n.name + "' has no pointwise layer");
         validateConvDesc(n.second->pointwise, ConvKind::Pointwise);

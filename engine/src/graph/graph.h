@@ -11,6 +11,7 @@
 
 #include "mobilevk/model.h"
 #include "graph/detection.h"
+#include "graph/pose.h"
 #include "graph/layer.h"
 #include "graph/op_list.h"
 #include "graph/quantization.h"
@@ -74,9 +75,13 @@ struct DetectionParams {
   DetectionOptions options;
   std::vector<Anchor> anchors;
 };
+// PosenetDecoderOp (graph/pose.h): the custom op's options.
+struct PoseParams {
+  PoseOptions options;
+};
 using NodeParams =
     std::variant<std::monostate, ConvDesc, PoolParams, ElementwiseParams, ReshapeParams, ConcatParams, DetectionParams, PadParams,
-                 ResizeParams>;
+                 ResizeParams, PoseParams>;
 
 struct Node {
   NodeKind kind = NodeKind::Conv2D;
@@ -104,6 +109,8 @@ struct Node {
   const PadParams& pad() const;
   ResizeParams& resize();
   const ResizeParams& resize() const;
+  PoseParams& pose();
+  const PoseParams& pose() const;
   // The clamp of a node whose kind has one (weights, pools, elementwise), or null.
   const Activation* activation() const;
   Activation* activation();

@@ -111,14 +111,19 @@ Quantization Model::outputQuantization(size_t i) const {
   return publicQuantization(*out.quant);
 }
 
-bool Model::isDetector() const {
-  const Graph& g = *graph_;
-  if (g.outputs.size() != 4) return false;
+namespace {
+// True when the graph's outputs are exactly the outputs of one node of `kind`.
+bool endsIn(const Graph& g, NodeKind kind) {
+  if (g.outputs.empty()) return false;
   const NodeId p = g.values.at(size_t(g.outputs[0])).producer;
-  if (p < 0 || g.nodes.at(size_t(p)).kind != NodeKind::DetectionPostProcess) return false;
-  const Node& n = g.nodes[size_t(p)];
-  return n.outputs == g.outputs;
+  if (p < 0 || g.nodes.at(size_t(p)).kind != kind) return false;
+  return g.nodes[size_t(p)].outputs == g.outputs;
 }
+}  // namespace
+
+bool Model::isDetector() const { return endsIn(*graph_, NodeKind::DetectionPostProcess); }
+
+bool Model::isPoseEstimator() const { return endsIn(*graph_, NodeKind::PosenetDecoder); }
 
 bool Model::isSegmenter() const { return graph_->holdsIndices(graph_->outputs.at(0)); }
 

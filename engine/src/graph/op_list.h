@@ -12,7 +12,7 @@
 //                  (the node's target), paddedShape (H and W grown by the pads), resizedShape (the node's size),
 //                  indexShape ([N,H,W,1]: one index per pixel), concatShape (the inputs joined along the axis),
 //                  detectionShapes (the post-process's four outputs; a kind with several outputs
-//                  returns one shape per output);
+//                  returns one shape per output), poseShapes (the pose decoder's four);
 //     Inputs       how many input values a node of the kind reads (kVariadic: one or more);
 //     Placement    where it runs: Device (a GPU op), or Host (on the CPU, after the readback of its
 //                  inputs: decoders whose work is branchy and small).
@@ -47,5 +47,6 @@
   X(ResizeBilinear, std::nullopt, resizedShape, 1, Device)                 \
   X(ArgMax, std::nullopt, indexShape, 1, Device)                           \
   X(DetectionPostProcess, std::nullopt, detectionShapes, 2, Host)          \
+  X(PosenetDecoder, std::nullopt, poseShapes, 3, Host)                      \
   X(DepthwisePointwiseConv, ConvKind::Depthwise, fusedPointwiseShape, 1, Device) \
   X(PointwiseConvAdd, ConvKind::Pointwise, residualShape, 2, Device)

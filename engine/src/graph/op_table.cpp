@@ -104,6 +104,23 @@ std::vector<Shape> detectionShapes(const Node& n, const std::vector<Shape>& in) 
   return {{1, d, 1, 4}, {1, 1, 1, d}, {1, 1, 1, d}, {1, 1, 1, 1}};
 }
 
+// PosenetDecoderOp: heatmaps {1, H, W, 17}, short offsets {1, H, W, 34} and mid offsets
+// {1, H, W, 64} in; keypoints [1, D, 17, 2], keypoint scores [1, D, 17] as {1, D, 1, 17}, pose scores
+// [1, D] as {1, 1, 1, D}, the count [1] out; D = max_detections.
+std::vector<Shape> poseShapes(const Node& n, const std::vector<Shape>& in) {
+  const std::string who = "PosenetDecoder '" + n.name + "'";
+  const Shape& heat = in.at(0);
+  if (heat.n != 1) throw Error(ErrorCode::Unsupported, who + ": batch " + std::to_string(heat.n) + "; the decoder takes one image");
+  const int channels[3] = {kPoseKeypoints, 2 * kPoseKeypoints, 4 * kPoseEdges};
+  const char* names[3] = {"heatmaps", "short offsets", "mid offsets"};
+  for (size_t i = 0; i < 3; ++i)
+    if (in.at(i) != Shape{1, heat.h, heat.w, channels[i]})
+      throw Error(ErrorCode::InvalidModel, who + ": " + names[i] + " " + in[i].str() + ", expected 1x" + std::to_string(heat.h) + "x" +
+                  std::to_string(heat.w) + "x" + std::to_string(channels[i]));
+  const int d = n.pose().options.maxDetections;
+  return {{1, d, kPoseKeypoints, 2}, {1, d, 1, kPoseKeypoints}, {1, 1, 1, d}, {1, 1, 1, 1}};
+}
+
 std::vector<Shape> shapesOf(Shape s) { return {s}; }
 std::vector<Shape> shapesOf(std::vector<Shape> s) { return s; }
 template <auto F>

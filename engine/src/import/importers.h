@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "graph/detection.h"
+#include "graph/pose.h"
 #include "graph/graph.h"
 
 namespace mobilevk {
@@ -24,6 +25,8 @@ std::shared_ptr<Graph> importModel(const std::string& path);
 // TFLite_Detection_PostProcess's options from its custom-options flexbuffer map; throws
 // InvalidModel naming `who` and the option that is missing, not a number, or out of range.
 DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const std::string& who);
+// PosenetDecoderOp's options (max_detections, score_threshold, stride, nms_radius), likewise.
+PoseOptions parsePoseOptions(const uint8_t* bytes, size_t size, const std::string& who);
 
 // Keras HWIO [kH][kW][in][out] -> mobilevk OHWI [out][kH][kW][in].
 std::vector<float> hwioToOhwi(const std::vector<float>& w, int kH, int kW, int in, int out);

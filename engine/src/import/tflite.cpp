@@ -21,40 +21,67 @@
 
 namespace mobilevk {
 
-// The custom op's flexbuffer map: every option LiteRT reads, the two optional ones defaulted as it
-// does (detections_per_class 100, use_regular_nms false), then validated.
-DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const std::string& who) {
-  auto fail = [&](const std::string& m) -> void { throw Error(ErrorCode::InvalidModel, who + ": " + m); };
-  std::vector<uint8_t> reuse;
-  if (!bytes || size == 0 || !flexbuffers::VerifyBuffer(bytes, size, &reuse)) fail("its custom options are not a valid flexbuffer");
-  const flexbuffers::Reference root = flexbuffers::GetRoot(bytes, size);
-  if (!root.IsMap()) fail("its custom options are not a flexbuffer map");
-  const flexbuffers::Map m = root.AsMap();
-  auto required = [&](const char* key) {
-    const flexbuffers::Reference r = m[key];
+namespace {
+// A custom op's options: its flexbuffer map, verified, whose numeric entries are read by name;
+// every refusal names `who` and the key.
+class CustomOptionMap {
+ public:
+  CustomOptionMap(const uint8_t* bytes, size_t size, std::string who) : who_(std::move(who)) {
+    std::vector<uint8_t> reuse;
+    if (!bytes || size == 0 || !flexbuffers::VerifyBuffer(bytes, size, &reuse)) fail("its custom options are not a valid flexbuffer");
+    const flexbuffers::Reference root = flexbuffers::GetRoot(bytes, size);
+    if (!root.IsMap()) fail("its custom options are not a flexbuffer map");
+    map_ = root.AsMap();
+  }
+  flexbuffers::Reference required(const char* key) const {
+    const flexbuffers::Reference r = optional(key);
     if (r.IsNull()) fail(std::string("custom option '") + key + "' is missing");
-    if (!r.IsNumeric() && !r.IsBool()) fail(std::string("custom option '") + key + "' is not a number");
     return r;
-  };
-  auto optional = [&](const char* key) {
-    const flexbuffers::Reference r = m[key];
+  }
+  // Null when the key is absent.
+  flexbuffers::Reference optional(const char* key) const {
+    const flexbuffers::Reference r = map_[key];
     if (!r.IsNull() && !r.IsNumeric() && !r.IsBool()) fail(std::string("custom option '") + key + "' is not a number");
     return r;
-  };
+  }
+
+ private:
+  [[noreturn]] void fail(const std::string& m) const { throw Error(ErrorCode::InvalidModel, who_ + ": " + m); }
+  std::string who_;
+  flexbuffers::Map map_ = flexbuffers::Map::EmptyMap();
+};
+}  // namespace
+
+// Every option LiteRT reads, the two optional ones defaulted as it does (detections_per_class 100,
+// use_regular_nms false), then validated.
+DetectionOptions parseDetectionOptions(const uint8_t* bytes, size_t size, const std::string& who) {
+  const CustomOptionMap m(bytes, size, who);
   DetectionOptions d;
-  d.maxDetections = required("max_detections").AsInt32();
-  d.maxClassesPerDetection = required("max_classes_per_detection").AsInt32();
-  if (!optional("detections_per_class").IsNull()) d.detectionsPerClass = m["detections_per_class"].AsInt32();
-  if (!optional("use_regular_nms").IsNull()) d.useRegularNms = m["use_regular_nms"].AsBool();
-  d.scoreThreshold = required("nms_score_threshold").AsFloat();
-  d.iouThreshold = required("nms_iou_threshold").AsFloat();
-  d.numClasses = required("num_classes").AsInt32();
-  d.yScale = required("y_scale").AsFloat();
-  d.xScale = required("x_scale").AsFloat();
-  d.hScale = required("h_scale").AsFloat();
-  d.wScale = required("w_scale").AsFloat();
+  d.maxDetections = m.required("max_detections").AsInt32();
+  d.maxClassesPerDetection = m.required("max_classes_per_detection").AsInt32();
+  if (!m.optional("detections_per_class").IsNull()) d.detectionsPerClass = m.optional("detections_per_class").AsInt32();
+  if (!m.optional("use_regular_nms").IsNull()) d.useRegularNms = m.optional("use_regular_nms").AsBool();
+  d.scoreThreshold = m.required("nms_score_threshold").AsFloat();
+  d.iouThreshold = m.required("nms_iou_threshold").AsFloat();
+  d.numClasses = m.required("num_classes").AsInt32();
+  d.yScale = m.required("y_scale").AsFloat();
+  d.xScale = m.required("x_scale").AsFloat();
+  d.hScale = m.required("h_scale").AsFloat();
+  d.wScale = m.required("w_scale").AsFloat();
   d.validate(who);
   return d;
+}
+
+// Coral reads the four keys without defaults.
+PoseOptions parsePoseOptions(const uint8_t* bytes, size_t size, const std::string& who) {
+  const CustomOptionMap m(bytes, size, who);
+  PoseOptions p;
+  p.maxDetections = m.required("max_detections").AsInt32();
+  p.scoreThreshold = m.required("score_threshold").AsFloat();
+  p.stride = m.required("stride").AsInt32();
+  p.nmsRadius = m.required("nms_radius").AsFloat();
+  p.validate(who);
+  return p;
 }
 
 namespace {
@@ -375,49 +402,85 @@ class TfliteReader {
     return -1;
   }
 
-  // TFLite_Detection_PostProcess: box encodings and class scores (computed), anchors (a constant);
-  // its options from the custom op's flexbuffer map.
-  void readDetectionPostProcess(const tfl::Operator* o, const std::string& who) {
-    if (!o->inputs() || o->inputs()->size() != 3) fail(who + ": expected 3 inputs (box encodings, class scores, anchors)");
-    if (!o->outputs() || o->outputs()->size() != 4) fail(who + ": expected 4 outputs (boxes, classes, scores, count)");
+  // The first `count` inputs of a custom op, each computed by an earlier operator.
+  std::vector<ValueId> computedInputs(const tfl::Operator* o, uint32_t count, const std::string& who) const {
     std::vector<ValueId> reads;
-    for (uint32_t i = 0; i < 2; ++i) {
+    for (uint32_t i = 0; i < count; ++i) {
       const int t = o->inputs()->Get(i);
       tensor(t, who + " input " + std::to_string(i));
       const auto found = valueOf_.find(t);
       if (found == valueOf_.end()) fail(who + " reads tensor " + std::to_string(t) + ", which no earlier operator computes");
       reads.push_back(found->second);
     }
-    const tfl::Tensor* anchors = tensor(o->inputs()->Get(2), who + " anchors");
-    const auto as = shapeOf(anchors);
-    if (as.size() != 2 || as[1] != 4) fail(who + ": anchors '" + tensorName(anchors) + "' have shape " + shapeStr(as) + ", expected [N, 4]");
-    Node n;
-    n.kind = NodeKind::DetectionPostProcess;
-    n.name = tensorName(tensor(o->outputs()->Get(0), who + " output 0"));
-    DetectionParams p;
-    const std::vector<float> a = constant(anchors, "anchors");
-    for (size_t i = 0; i + 3 < a.size(); i += 4) p.anchors.push_back({a[i], a[i + 1], a[i + 2], a[i + 3]});
-    p.options = detectionOptions(o, who);
-    n.params = std::move(p);
+    return reads;
+  }
+  // A host node's float outputs (the op's tensors, in order), added to the graph.
+  void addHostNode(Node n, std::vector<ValueId> reads, const tfl::Operator* o, const std::string& who) {
     std::vector<std::string> names;
-    for (uint32_t i = 0; i < 4; ++i) {
+    for (uint32_t i = 0; i < o->outputs()->size(); ++i) {
       const int t = o->outputs()->Get(i);
       const tfl::Tensor* out = tensor(t, who + " output " + std::to_string(i));
       if (out->type() != type::kFloat32) fail(who + ": output " + std::to_string(i) + " is " + typeName(out->type()) + ", expected FLOAT32");
       if (valueOf_.count(t)) fail(who + " writes tensor " + std::to_string(t) + ", which already has a producer");
       names.push_back(tensorName(out));
     }
+    n.name = names.at(0);
     const std::vector<ValueId> outs = builder_->addWithOutputs(std::move(n), std::move(reads), names);
-    for (uint32_t i = 0; i < 4; ++i) valueOf_[o->outputs()->Get(i)] = outs[i];
+    for (uint32_t i = 0; i < outs.size(); ++i) valueOf_[o->outputs()->Get(i)] = outs[i];
+  }
+  // The custom op's flexbuffer map (its options), or a refusal naming `who`.
+  std::pair<const uint8_t*, size_t> customOptions(const tfl::Operator* o, const std::string& who) const {
+    if (!o->custom_options() || o->custom_options()->size() == 0) fail(who + ": no custom options (the op's flexbuffer map)");
+    return {o->custom_options()->data(), o->custom_options()->size()};
   }
 
-  DetectionOptions detectionOptions(const tfl::Operator* o, const std::string& who) const {
-    if (!o->custom_options() || o->custom_options()->size() == 0) fail(who + ": no custom options (the post-process's flexbuffer map)");
+  // Coral's PosenetDecoderOp: heatmaps, short and mid offsets (computed; uint8 or float, as the op
+  // takes them); its options from the flexbuffer map. The variant with long offsets and instance
+  // masks (BodyPix, 4 inputs and 5 outputs) is refused by name.
+  void readPosenetDecoder(const tfl::Operator* o, const std::string& who) {
+    if (o->inputs() && o->inputs()->size() == 4)
+      unsupported(who + ": 4 inputs (with long offsets: the instance-mask variant); mobilevk decodes poses from 3");
+    if (!o->inputs() || o->inputs()->size() != 3) fail(who + ": expected 3 inputs (heatmaps, short offsets, mid offsets)");
+    if (!o->outputs() || o->outputs()->size() != 4) fail(who + ": expected 4 outputs (keypoints, keypoint scores, pose scores, count)");
+    for (uint32_t i = 0; i < 3; ++i) {
+      const tfl::Tensor* in = tensor(o->inputs()->Get(i), who + " input " + std::to_string(i));
+      if (in->type() != type::kUInt8 && in->type() != type::kFloat32)
+        fail(who + ": input " + std::to_string(i) + " is " + typeName(in->type()) + "; the decoder reads UINT8 or FLOAT32");
+    }
+    std::vector<ValueId> reads = computedInputs(o, 3, who);
+    Node n;
+    n.kind = NodeKind::PosenetDecoder;
+    const auto [bytes, size] = customOptions(o, who);
     try {
-      return parseDetectionOptions(o->custom_options()->data(), o->custom_options()->size(), who);
+      n.params = PoseParams{parsePoseOptions(bytes, size, who)};
     } catch (const Error& e) {
       fail(std::string(e.what()));
     }
+    addHostNode(std::move(n), std::move(reads), o, who);
+  }
+
+  // TFLite_Detection_PostProcess: box encodings and class scores (computed), anchors (a constant);
+  // its options from the custom op's flexbuffer map.
+  void readDetectionPostProcess(const tfl::Operator* o, const std::string& who) {
+    if (!o->inputs() || o->inputs()->size() != 3) fail(who + ": expected 3 inputs (box encodings, class scores, anchors)");
+    if (!o->outputs() || o->outputs()->size() != 4) fail(who + ": expected 4 outputs (boxes, classes, scores, count)");
+    std::vector<ValueId> reads = computedInputs(o, 2, who);
+    const tfl::Tensor* anchors = tensor(o->inputs()->Get(2), who + " anchors");
+    const auto as = shapeOf(anchors);
+    if (as.size() != 2 || as[1] != 4) fail(who + ": anchors '" + tensorName(anchors) + "' have shape " + shapeStr(as) + ", expected [N, 4]");
+    Node n;
+    n.kind = NodeKind::DetectionPostProcess;
+    DetectionParams p;
+    const std::vector<float> a = constant(anchors, "anchors");
+    for (size_t i = 0; i + 3 < a.size(); i += 4) p.anchors.push_back({a[i], a[i + 1], a[i + 2], a[i + 3]});
+    const auto [bytes, size] = customOptions(o, who);
+    try {
+      p.options = parseDetectionOptions(bytes, size, who);
+    } catch (const Error& e) {
+      fail(std::string(e.what()));
+    }
+    n.params = std::move(p);
+    addHostNode(std::move(n), std::move(reads), o, who);
   }
 
   void readOperator(uint32_t index) {
@@ -431,6 +494,8 @@ class TfliteReader {
     if (code == 32 && oc->custom_code()) opName = "CUSTOM op '" + oc->custom_code()->str() + "'";
     if (code == op::kCustom && oc->custom_code() && oc->custom_code()->str() == "TFLite_Detection_PostProcess")
       return readDetectionPostProcess(o, "operator " + std::to_string(index) + " (" + opName + ")");
+    if (code == op::kCustom && oc->custom_code() && oc->custom_code()->str() == "PosenetDecoderOp")
+      return readPosenetDecoder(o, "operator " + std::to_string(index) + " (" + opName + ")");
     if (!o->inputs() || o->inputs()->size() == 0 || !o->outputs() || o->outputs()->size() != 1)
       fail("operator " + std::to_string(index) + " (" + opName + ") must have inputs and exactly one output");
     const tfl::Tensor* out = tensor(o->outputs()->Get(0), opName + " output");
@@ -705,7 +770,7 @@ class TfliteReader {
       default:
         unsupported(who + " is not supported (mobilevk runs ADD, CONV_2D, DEPTHWISE_CONV_2D, AVERAGE_POOL_2D, FULLY_CONNECTED, "
                    "ARG_MAX, MAX_POOL_2D, MEAN, PAD, QUANTIZE, RELU, RELU6, RELU_N1_TO_1, RESHAPE, RESIZE_BILINEAR, SOFTMAX, CONCATENATION, LOGISTIC and the custom "
-                   "TFLite_Detection_PostProcess)");
+                   "TFLite_Detection_PostProcess and PosenetDecoderOp)");
     }
     if (hasWeights(n.kind)) n.params = std::move(d);
     else if (n.kind == NodeKind::Reshape || n.kind == NodeKind::Concatenation || n.kind == NodeKind::Pad ||

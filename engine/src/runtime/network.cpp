@@ -256,6 +256,25 @@ IndexTensor Network::segment(const uint8_t* rgba, uint32_t width, uint32_t heigh
   return indicesFromFloats(runPixels(rgba, width, height));
 }
 
+namespace {
+void requirePoseEstimator(const Model& model) {
+  if (!model.isPoseEstimator())
+    throw Error(ErrorCode::InvalidArgument, "model '" + model.name() + "' is not a pose estimator (no PosenetDecoderOp)");
+}
+}  // namespace
+
+std::vector<Pose> Network::poses(float scoreThreshold, int frame) const {
+  requirePoseEstimator(impl_->model);
+  const auto in = impl_->model.inputShape();
+  return posesFromOutputs(readOutputs(frame), in.w, in.h, scoreThreshold);
+}
+
+std::vector<Pose> Network::estimatePoses(const uint8_t* rgba, uint32_t width, uint32_t height, float scoreThreshold) {
+  requirePoseEstimator(impl_->model);
+  const auto in = impl_->model.inputShape();
+  return posesFromOutputs(runPixelsOutputs(rgba, width, height), in.w, in.h, scoreThreshold);
+}
+
 double Network::hostMilliseconds() const {
   std::lock_guard<std::mutex> lock(impl_->mutex);
   return impl_->hostMilliseconds;
