@@ -327,6 +327,42 @@ mvk_result mvk_read_class_map(mvk_network network, int frame, int32_t* classes, 
   return r == MVK_OK ? copyClasses("mvk_read_class_map", map, classes, classes_count) : r;
 }
 
+const char* mvk_keypoint_name(int keypoint) {
+  return keypoint >= 0 && keypoint < MVK_KEYPOINT_COUNT ? mobilevk::keypointName(keypoint) : nullptr;
+}
+
+namespace {
+static_assert(MVK_KEYPOINT_COUNT == mobilevk::kKeypointCount, "mobilevk.h and mobilevk/pose.h count the same keypoints");
+
+mvk_result copyPoses(const std::vector<mobilevk::Pose>& found, mvk_body_pose* out, size_t capacity, size_t* count) {
+  *count = found.size();
+  for (size_t i = 0; i < found.size() && i < capacity; ++i) {
+    out[i].score = found[i].score;
+    for (int k = 0; k < MVK_KEYPOINT_COUNT; ++k) {
+      const mobilevk::Keypoint& kp = found[i].keypoints[size_t(k)];
+      out[i].keypoints[k] = {kp.x, kp.y, kp.score};
+    }
+  }
+  return MVK_OK;
+}
+}  // namespace
+
+mvk_result mvk_pose(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height, float score_threshold,
+                    mvk_body_pose* out, size_t capacity, size_t* count) {
+  if (!network || !rgba || !count || (!out && capacity)) return invalid("mvk_pose: network, rgba, count or out is NULL");
+  if (const std::string bad = rgbaProblem("mvk_pose", rgba_size, width, height); !bad.empty()) return invalid(bad);
+  std::vector<mobilevk::Pose> found;
+  const mvk_result r = guarded([&] { found = network->network->estimatePoses(rgba, width, height, score_threshold); });
+  return r == MVK_OK ? copyPoses(found, out, capacity, count) : r;
+}
+
+mvk_result mvk_read_poses(mvk_network network, int frame, float score_threshold, mvk_body_pose* out, size_t capacity, size_t* count) {
+  if (!network || !count || (!out && capacity)) return invalid("mvk_read_poses: network, count or out is NULL");
+  std::vector<mobilevk::Pose> found;
+  const mvk_result r = guarded([&] { found = network->network->poses(score_threshold, frame); });
+  return r == MVK_OK ? copyPoses(found, out, capacity, count) : r;
+}
+
 mvk_result mvk_record_image_input(mvk_network network, VkCommandBuffer cmd, VkImageView view, VkImageLayout layout,
                                   uint32_t width, uint32_t height, VkFormat format, const int32_t crop[4]) {
   if (!network || !cmd || !view) return invalid("mvk_record_image_input: network, cmd or view is NULL");

@@ -172,6 +172,28 @@ mvk_result mvk_read_detections(mvk_network network, int frame, float score_thres
 mvk_result mvk_segment(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height, int32_t* classes,
                        size_t classes_count);
 mvk_result mvk_read_class_map(mvk_network network, int frame, int32_t* classes, size_t classes_count);
+/* Pose estimators (PoseNet ending in Coral's PosenetDecoderOp; mobilevk/pose.h): the device part
+ * runs on the GPU, the decoder on the host. A keypoint, normalized to the image (the model sees the
+ * whole image resized to its input), with its score; a pose: its score and the 17 COCO keypoints in
+ * the order of mvk_keypoint_name. */
+#define MVK_KEYPOINT_COUNT 17
+typedef struct mvk_keypoint {
+  float x, y;
+  float score;
+} mvk_keypoint;
+typedef struct mvk_body_pose {
+  float score;
+  mvk_keypoint keypoints[MVK_KEYPOINT_COUNT];
+} mvk_body_pose;
+/* "nose", "left_eye", ... "right_ankle"; NULL outside 0..16. */
+const char* mvk_keypoint_name(int keypoint);
+/* Estimates poses in tightly packed RGBA8 pixels (as mvk_classify_rgba8): those scoring at least
+ * score_threshold, best first; *count and capacity as mvk_detect. A network that is not a pose
+ * estimator is refused (MVK_ERROR_INVALID_ARGUMENT). */
+mvk_result mvk_pose(mvk_network network, const uint8_t* rgba, size_t rgba_size, uint32_t width, uint32_t height, float score_threshold,
+                    mvk_body_pose* out, size_t capacity, size_t* count);
+/* The same from frame slot `frame` after the host's own submission completed. */
+mvk_result mvk_read_poses(mvk_network network, int frame, float score_threshold, mvk_body_pose* out, size_t capacity, size_t* count);
 /* Forget a view passed to mvk_record_image_input before destroying it. */
 void mvk_forget_image_view(mvk_network network, VkImageView view);
 

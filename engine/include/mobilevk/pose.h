@@ -27,7 +27,7 @@ struct Pose {
 // "right_knee", "left_ankle", "right_ankle"; throws InvalidArgument outside 0..16.
 const char* keypointName(int keypoint);
 
-// The pairs of keypoints drawSkeleton joins (the limbs, shoulders and hips, and the face).
+// The pairs of keypoints drawPoses joins (the limbs, shoulders and hips, and the face).
 const std::vector<std::array<int, 2>>& skeletonEdges();
 
 // The poses in a pose estimator's four outputs (keypoints [1, D, 17, 2] as y, x in input pixels,
