@@ -1,6 +1,7 @@
-// mobilevk-webcam: real-time classification (or, with an SSD detector, detection) of a V4L2 camera,
-// a video file or an image folder, in an SDL2 window with the top-5 (or labelled boxes) and timings
-// drawn over the frame, or headless with one line per frame. Uses only mobilevk's public API.
+// mobilevk-webcam: real-time classification of a V4L2 camera, a video file or an image folder (or,
+// by the model: detection, segmentation, pose estimation; tasks.h), in an SDL2 window with the
+// top-5 (boxes, the class map blended, skeletons) and timings drawn over the frame, or headless with
+// one line per frame. Uses only mobilevk's public API.
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
 #include <nlohmann/json.hpp>
@@ -26,12 +27,12 @@
 
 #include "../common/stdout_status.h"
 #include "mobilevk/context.h"
-#include "mobilevk/detection.h"
 #include "mobilevk/error.h"
 #include "mobilevk/labels.h"
 #include "mobilevk/model.h"
 #include "mobilevk/network.h"
 #include "source.h"
+#include "tasks.h"
 
 using Clock = std::chrono::steady_clock;
 
@@ -41,9 +42,11 @@ const char* kUsage =
     "usage: mobilevk-webcam (--camera DEVICE | --video FILE | --images DIR) [options]\n"
     "  --model PATH          model (repeat to switch with the m key); default: the Keras MobileNetV1 0.75\n"
     "                        in ../shared/models\n"
-    "                        (a detector, e.g. ssd_mobilenet_v1_coco_quant_postprocess.tflite, draws boxes)\n"
+    "                        (a detector, e.g. ssd_mobilenet_v1_coco_quant_postprocess.tflite, draws boxes;\n"
+    "                        a segmenter, deeplabv3_mnv2_pascal_quant.tflite, blends its class map; a pose\n"
+    "                        estimator, posenet/*_decoder.tflite, draws skeletons)\n"
     "  --labels PATH         label file (default: labels/*_<classes>.txt near the model)\n"
-    "  --threshold T         a detector's boxes scoring T or more (default 0.5)\n"
+    "  --threshold T         a detector's boxes, a pose estimator's poses scoring T or more (default 0.5)\n"
     "  --crop center|none    classify a centered square, or the whole frame resized (default none)\n"
     "  --size WxH --fps N    camera format request (default 640x480 at 30)\n"
     "  --device D            Vulkan device (index or name); --headless: no window; --json: JSON lines\n"
@@ -208,13 +211,6 @@ class Mailbox {
   long dropped_ = 0;
 };
 
-struct Classifier {
-  std::string path;
-  mobilevk::Model model;
-  std::unique_ptr<mobilevk::Network> net;
-  std::vector<std::string> labels;
-};
-
 // The text of a tuning cache file (mobilevk tune); a cache for another device, stale or corrupt, is
 // ignored by the library with a warning.
 std::string readTuningCache(const std::string& path) {
@@ -226,8 +222,8 @@ std::string readTuningCache(const std::string& path) {
 
 // Every model is loaded (and its network built, its labels checked) at start, so that a bad one is
 // named before the first frame rather than when `m` switches to it.
-Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const Options& o, const std::string& tuningCache) {
-  Classifier c{path, mobilevk::Model::load(path), nullptr, {}};
+LoadedModel loadModel(mobilevk::Context& ctx, const std::string& path, const Options& o, const std::string& tuningCache) {
+  LoadedModel c{path, mobilevk::Model::load(path), nullptr, {}};
   if (o.hasInputRange) {
     const float scale[3] = {(o.inputHi - o.inputLo) / 255.0f, (o.inputHi - o.inputLo) / 255.0f, (o.inputHi - o.inputLo) / 255.0f};
     const float offset[3] = {o.inputLo, o.inputLo, o.inputLo};
@@ -238,13 +234,13 @@ Classifier loadClassifier(mobilevk::Context& ctx, const std::string& path, const
   options.precision = o.precision == "fp16" ? mobilevk::Precision::FP16 : mobilevk::Precision::FP32;
   if (o.precision == "auto") options.precisionPolicy = mobilevk::NetworkOptions::PrecisionPolicy::Auto;
   c.net = std::make_unique<mobilevk::Network>(ctx, c.model, options);
-  // The same rule as `mobilevk classify` and `detect`: a label file of another length is refused.
-  c.labels = mobilevk::labelsForModel(o.labels, path, c.model.isDetector() ? size_t(c.model.detectorClasses())
-                                                                           : c.model.outputShape().elements());
+  // The same rule as `mobilevk classify`, `detect` and `segment`: a label file of another length is
+  // refused. A pose estimator has none.
+  if (const size_t count = labelCount(c.model)) c.labels = mobilevk::labelsForModel(o.labels, path, count);
   return c;
 }
 
-// A label for the overlay: at most `width` characters, an ellipsis where it was cut.
+// A model name for the overlay: at most `width` characters, an ellipsis where it was cut.
 std::string fitLabel(const std::string& label, size_t width) {
   return label.size() <= width ? label : label.substr(0, width - 3) + "...";
 }
@@ -378,15 +374,15 @@ int run(const Options& o, const char* argv0) {
   mobilevk::Context ctx(co);
   size_t modelIndex = 0;
   const std::string tuningCache = readTuningCache(o.tuningCache);
-  std::vector<Classifier> classifiers;
+  std::vector<LoadedModel> classifiers;
   for (const std::string& path : models) {
     try {
-      classifiers.push_back(loadClassifier(ctx, path, o, tuningCache));
+      classifiers.push_back(loadModel(ctx, path, o, tuningCache));
     } catch (const mobilevk::Error& e) {
       throw mobilevk::Error(e.code(), "--model " + path + ": " + e.what());
     }
   }
-  const auto describe = [&](const Classifier& c) {
+  const auto describe = [&](const LoadedModel& c) {
     std::fprintf(stderr, "mobilevk-webcam: %s, model %s on %s, %s%s; input %s\n", source->describe().c_str(), c.model.name().c_str(),
                  ctx.device().name.c_str(),
                  c.net->integerExecution() ? "int8" : c.net->precision() == mobilevk::Precision::FP16 ? "fp16" : "fp32",
@@ -425,6 +421,8 @@ int run(const Options& o, const char* argv0) {
   std::unique_ptr<Window> window;
   if (!o.headless) window = std::make_unique<Window>(o.font);
   bool paused = false, centerCrop_ = o.centerCrop;
+  TaskSettings settings;
+  settings.threshold = o.threshold;
   std::vector<double> latencies;
   long frames = 0;
   const auto start = Clock::now();
@@ -444,15 +442,13 @@ int run(const Options& o, const char* argv0) {
     lines.push_back(line);
     return lines;
   };
-  // An inference started at t0 has ended: its latency, and the frame rate smoothed over frames.
-  const auto timed = [&](Clock::time_point t0) {
+  // An inference of `ms` has ended: its latency, and the frame rate smoothed over frames.
+  const auto timed = [&](double ms) {
     const auto t1 = Clock::now();
-    const double ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     latencies.push_back(ms);
     const double sinceLast = std::chrono::duration<double>(t1 - lastShown).count();
     lastShown = t1;
     fps = frames == 0 ? 0 : (fps == 0 ? 1.0 / sinceLast : 0.9 * fps + 0.1 / sinceLast);
-    return ms;
   };
   int status = 0;
   while (!stop) {
@@ -491,73 +487,30 @@ int run(const Options& o, const char* argv0) {
       if (window && !shown.rgba.empty()) window->draw(shown, withStatus(overlay, shownMs), centerCrop_);
       continue;
     }
-    const Classifier& cls = classifiers[modelIndex];
+    const LoadedModel& cls = classifiers[modelIndex];
     const Frame input = centerCrop_ ? centerCrop(*frame) : *frame;
-    auto label = [&](int i) { return i >= 0 && i < int(cls.labels.size()) ? cls.labels[size_t(i)] : "class " + std::to_string(i); };
-    if (cls.model.isDetector()) {
-      // Boxes are normalized to the frame given (the crop, with --crop center): drawn onto it.
-      const auto t0 = Clock::now();
-      const std::vector<mobilevk::Detection> found = cls.net->detect(input.rgba.data(), uint32_t(input.width), uint32_t(input.height), o.threshold);
-      const double ms = timed(t0);
-      if (o.headless) {
-        if (o.json) {
-          nlohmann::json list = nlohmann::json::array();
-          for (const auto& d : found)
-            list.push_back({{"class", d.classId}, {"label", label(d.classId)}, {"score", d.score}, {"box", {d.ymin, d.xmin, d.ymax, d.xmax}}});
-          std::printf("%s\n", nlohmann::json{{"frame", frames}, {"index", frame->index}, {"model", cls.model.name()},
-                                              {"detections", list}, {"infer_ms", ms}, {"postprocess_ms", cls.net->hostMilliseconds()}}
-                                    .dump()
-                                    .c_str());
-        } else {
-          std::string text;
-          for (const auto& d : found) text += (text.empty() ? "" : ", ") + label(d.classId) + " " + std::to_string(d.score).substr(0, 4);
-          std::printf("frame %ld (source %lld): %s  infer %.1f ms\n", frames, (long long)frame->index,
-                      text.empty() ? "nothing" : text.c_str(), ms);
-        }
-        if (const int failed = samples::stdoutStatus(0, "mobilevk-webcam")) return failed;
-      } else {
-        shown = input;
-        mobilevk::drawDetections(shown.rgba.data(), shown.width, shown.height, 4, found, cls.labels);
-        overlay.clear();
-        char line[256];
-        std::snprintf(line, sizeof line, "%zu object%s scoring %.2f or more", found.size(), found.size() == 1 ? "" : "s", double(o.threshold));
-        overlay.push_back(line);
-        shownMs = ms;
-        window->draw(shown, withStatus(overlay, ms), false);
-      }
-      ++frames;
-      if (o.maxFrames > 0 && frames >= o.maxFrames) break;
-      continue;
-    }
-    const auto t0 = Clock::now();
-    const std::vector<float> probs = cls.net->runPixels(input.rgba.data(), uint32_t(input.width), uint32_t(input.height)).data;
-    const double ms = timed(t0);
-    const size_t k = std::min<size_t>(5, probs.size());
-    const std::vector<int> order = mobilevk::topK(probs, k);
+    // Boxes, masks and keypoints are normalized to the frame given (the crop, with --crop center):
+    // drawn onto it. A classifier shows the whole frame, the classified square outlined.
+    const bool onInput = drawsOnInput(cls.model);
+    Frame drawn = window && onInput ? input : Frame{};
+    const FrameResult result = runTask(cls, input, settings, window && onInput ? &drawn : nullptr);
+    timed(result.inferMs);
     if (o.headless) {
-      if (o.json)
-        std::printf("%s\n", nlohmann::json{{"frame", frames},
-                                            {"index", frame->index},
-                                            {"model", cls.model.name()},
-                                            {"top1", {{"index", order[0]}, {"label", label(order[0])}, {"prob", probs[size_t(order[0])]}}},
-                                            {"infer_ms", ms}}
-                                  .dump()
-                                  .c_str());
-      else
-        std::printf("frame %ld (source %lld): %s %.4f  infer %.1f ms\n", frames, (long long)frame->index,
-                    label(order[0]).c_str(), probs[size_t(order[0])], ms);
-      // The reader went away or the disk is full: stop now rather than classify on for nobody.
+      if (o.json) {
+        nlohmann::json line{{"frame", frames}, {"index", frame->index}, {"model", cls.model.name()}};
+        line.update(result.fields);
+        line["infer_ms"] = result.inferMs;
+        std::printf("%s\n", line.dump().c_str());
+      } else {
+        std::printf("frame %ld (source %lld): %s  infer %.1f ms\n", frames, (long long)frame->index, result.text.c_str(), result.inferMs);
+      }
+      // The reader went away or the disk is full: stop now rather than run on for nobody.
       if (const int failed = samples::stdoutStatus(0, "mobilevk-webcam")) return failed;
     } else {
-      overlay.clear();
-      for (size_t i = 0; i < k; ++i) {
-        char line[256];
-        std::snprintf(line, sizeof line, "%5.1f%%  %s", 100.0 * probs[size_t(order[i])], fitLabel(label(order[i]), 40).c_str());
-        overlay.push_back(line);
-      }
-      shown = *frame;
-      shownMs = ms;
-      window->draw(shown, withStatus(overlay, ms), centerCrop_);
+      overlay = result.overlay;
+      shown = onInput ? std::move(drawn) : *frame;
+      shownMs = result.inferMs;
+      window->draw(shown, withStatus(overlay, shownMs), centerCrop_ && !onInput);
     }
     ++frames;
     if (o.maxFrames > 0 && frames >= o.maxFrames) break;
