@@ -139,6 +139,14 @@ TEST_CASE("class maps: indices from floats, shares, PASCAL VOC colours, blending
   CHECK(shares[2] == doctest::Approx(2.0 / 6));
   CHECK(shares[20] == doctest::Approx(1.0 / 6));
   CHECK_THROWS_WITH_AS(classShares(map, 20), doctest::Contains("class 20, outside [0, 20)"), Error);
+  // Present classes, the largest share first, equal shares in class order: 0 and 2 (2/6), then 1 and 20.
+  const std::vector<ClassShare> present = classesByShare(map, 21);
+  REQUIRE(present.size() == 4);
+  CHECK(present[0].classId == 0);
+  CHECK(present[1].classId == 2);
+  CHECK(present[2].classId == 1);
+  CHECK(present[3].classId == 20);
+  CHECK(present[3].share == doctest::Approx(1.0 / 6));
   CHECK_THROWS_WITH_AS(classShares(map, 21, 1), doctest::Contains("image 1 of a map of 1"), Error);
   CHECK_THROWS_AS(classShares(IndexTensor{{1, 2, 3, 2}, std::vector<int32_t>(12)}, 21), Error);
 

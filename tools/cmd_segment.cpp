@@ -34,14 +34,10 @@ int cmdSegment(const std::vector<std::string>& argv) {
   for (const auto& in : task.inputs()) {
     const cli::ImageTask::Result run = task.run(in);
     mobilevk::IndexTensor map = mobilevk::indicesFromFloats(run.outputs.at(0));
-    const std::vector<double> shares = mobilevk::classShares(map, classes);
-    std::vector<int> order;
-    for (int c = 0; c < classes; ++c)
-      if (shares[size_t(c)] > 0) order.push_back(c);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return shares[size_t(a)] > shares[size_t(b)]; });
     json list = json::array();
-    for (int c : order)
-      list.push_back({{"class", c}, {"label", size_t(c) < labels.size() ? json(labels[size_t(c)]) : json(nullptr)}, {"share", shares[size_t(c)]}});
+    for (const mobilevk::ClassShare& c : mobilevk::classesByShare(map, classes))
+      list.push_back({{"class", c.classId}, {"label", size_t(c.classId) < labels.size() ? json(labels[size_t(c.classId)]) : json(nullptr)},
+                      {"share", c.share}});
     results.push_back({{"image", in.name}, {"ms", run.ms}, {"map", {map.shape.h, map.shape.w}}, {"classes", list}});
     maps.insert(maps.end(), map.data.begin(), map.data.end());
     drawn = std::move(map);

@@ -78,4 +78,13 @@ void drawSegmentation(Image& image, const IndexTensor& classMap, float alpha, in
   drawSegmentation(image.rgb.data(), image.width, image.height, 3, classMap, alpha, batchIndex);
 }
 
+std::vector<ClassShare> classesByShare(const IndexTensor& classMap, int classes, int batchIndex) {
+  const std::vector<double> shares = classShares(classMap, classes, batchIndex);
+  std::vector<ClassShare> present;
+  for (int c = 0; c < classes; ++c)
+    if (shares[size_t(c)] > 0) present.push_back({c, shares[size_t(c)]});
+  std::stable_sort(present.begin(), present.end(), [](const ClassShare& a, const ClassShare& b) { return a.share > b.share; });
+  return present;
+}
+
 }  // namespace mobilevk

@@ -68,17 +68,11 @@ FrameResult segment(const LoadedModel& m, const Frame& in, const TaskSettings& s
   const auto t0 = Clock::now();
   const mobilevk::IndexTensor map = m.net->segment(in.rgba.data(), uint32_t(in.width), uint32_t(in.height));
   r.inferMs = msSince(t0);
-  const int classes = m.model.segmenterClasses();
-  const std::vector<double> shares = mobilevk::classShares(map, classes);
-  std::vector<int> present;
-  for (int c = 0; c < classes; ++c)
-    if (shares[size_t(c)] > 0) present.push_back(c);
-  std::stable_sort(present.begin(), present.end(), [&](int a, int b) { return shares[size_t(a)] > shares[size_t(b)]; });
   json list = json::array();
-  for (int c : present) {
-    list.push_back({{"class", c}, {"label", labelOf(m, c)}, {"share", shares[size_t(c)]}});
-    r.text += (r.text.empty() ? "" : ", ") + labelOf(m, c) + format(" %.1f%%", 100 * shares[size_t(c)]);
-    if (r.overlay.size() < 5) r.overlay.push_back(format("%5.1f%%  %s", 100 * shares[size_t(c)], fitLabel(labelOf(m, c), 40)));
+  for (const mobilevk::ClassShare& c : mobilevk::classesByShare(map, m.model.segmenterClasses())) {
+    list.push_back({{"class", c.classId}, {"label", labelOf(m, c.classId)}, {"share", c.share}});
+    r.text += (r.text.empty() ? "" : ", ") + labelOf(m, c.classId) + format(" %.1f%%", 100 * c.share);
+    if (r.overlay.size() < 5) r.overlay.push_back(format("%5.1f%%  %s", 100 * c.share, fitLabel(labelOf(m, c.classId), 40)));
   }
   r.fields = {{"map", {map.shape.h, map.shape.w}}, {"classes", list}};
   if (shown) mobilevk::drawSegmentation(shown->rgba.data(), shown->width, shown->height, 4, map, s.maskAlpha);

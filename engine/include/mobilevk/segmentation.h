@@ -15,6 +15,15 @@ namespace mobilevk {
 // shape, a batch index outside it, or an index outside [0, classes).
 std::vector<double> classShares(const IndexTensor& classMap, int classes, int batchIndex = 0);
 
+// A class present in a map and the share of the pixels it covers.
+struct ClassShare {
+  int classId = 0;
+  double share = 0;
+};
+// The classes of classShares that cover any pixel, the largest share first (equal shares in class
+// order).
+std::vector<ClassShare> classesByShare(const IndexTensor& classMap, int classes, int batchIndex = 0);
+
 // Blends the colour of each pixel's class (segmentationColour) over 8-bit pixels (rows of
 // width * channels bytes, channels 3 or 4, RGB first) with weight `alpha` (0..1): the map is
 // scaled to the image by nearest neighbour (the model saw the whole image resized to its input).
