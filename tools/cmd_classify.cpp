@@ -28,6 +28,13 @@ int cmdClassify(const std::vector<std::string>& argv) {
   const std::string modelPath = args.value("model");
   int topK = args.intValue("top", 5, 1, 1000000);
   mobilevk::Model model = mobilevk::Model::load(modelPath);
+  // A top-K of boxes, a class map or keypoints would be numbers without meaning: the command that
+  // reads them is named instead.
+  const char* task = model.isDetector() ? "a detector, not a classifier: use mobilevk detect"
+                     : model.isSegmenter() ? "a segmentation model, not a classifier: use mobilevk segment"
+                     : model.isPoseEstimator() ? "a pose estimator, not a classifier: use mobilevk pose"
+                                               : nullptr;
+  if (task) throw mobilevk::Error(mobilevk::ErrorCode::InvalidArgument, modelPath + ": " + task);
   cli::applyInputRange(args, model);
   // Every readable input is classified; each one that fails is reported (now, and in --json) and
   // makes the exit status 1 at the end.
