@@ -54,7 +54,7 @@ int cmdDetect(const std::vector<std::string>& argv) {
   }
   task.printHeader(labels.empty() ? ", no label file found (use --labels)" : "");
   for (const auto& r : results) {
-    cli::ImageTask::printTimes(r, "post-process");
+    task.printTimes(r, "post-process");
     if (r["detections"].empty()) std::printf("  nothing scores %.2f or more\n", threshold);
     for (const auto& d : r["detections"])
       std::printf("  %.3f  %-14s  box [%.3f, %.3f, %.3f, %.3f]\n", d["score"].get<double>(),

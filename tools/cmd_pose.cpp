@@ -57,7 +57,7 @@ int cmdPose(const std::vector<std::string>& argv) {
   }
   task.printHeader("");
   for (const auto& r : results) {
-    cli::ImageTask::printTimes(r, "decoding");
+    task.printTimes(r, "decoding");
     if (r["poses"].empty()) std::printf("  no pose scores %.2f or more\n", double(threshold));
     for (const auto& p : r["poses"]) {
       std::printf("  pose %.3f:", p["score"].get<double>());

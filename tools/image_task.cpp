@@ -81,8 +81,8 @@ void ImageTask::saveFloatOutputs(const std::vector<float>& raw) const {
   mobilevk::writeNpy(args_.value("save-output"), raw, {int(count), int(raw.size() / count)}, args_.has("overwrite"));
 }
 
-void ImageTask::printTimes(const nlohmann::json& result, const char* hostPart) {
-  std::printf("%s  (%.1f ms on the device", result["image"].get<std::string>().c_str(), result["ms"].get<double>());
+void ImageTask::printTimes(const nlohmann::json& result, const char* hostPart) const {
+  std::printf("%s  (%.1f ms on the %s", result["image"].get<std::string>().c_str(), result["ms"].get<double>(), net_ ? "device" : "CPU");
   if (result.contains("host_ms")) std::printf(", %.3f ms %s", result["host_ms"].get<double>(), hostPart);
   std::printf(")\n");
 }

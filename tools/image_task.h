@@ -49,8 +49,9 @@ class ImageTask {
   // --save-output FILE.npy for the tasks with float outputs: each image's outputs flattened in
   // order, as [images, values].
   void saveFloatOutputs(const std::vector<float>& raw) const;
-  // "IMAGE  (N ms on the device, M ms HOST_PART)" for one of printJson's results.
-  static void printTimes(const nlohmann::json& result, const char* hostPart);
+  // "IMAGE  (N ms on the device, M ms HOST_PART)" for one of printJson's results; "on the CPU"
+  // where the CPU twin ran it (its time is wall time, the host part included).
+  void printTimes(const nlohmann::json& result, const char* hostPart) const;
   // "model NAME (SHAPE), device: DEVICE, EXECUTION execution" and, on the GPU, the first run's time.
   void printHeader(const std::string& suffix) const;
 
