@@ -1,7 +1,7 @@
 #version 450
 // CONCATENATION of up to eight inputs along H, W or C: each output element copies the element of
 // the input whose slice along the axis holds it. One invocation per output vec4 (a vec4 may span
-// two inputs when joining channels that are not a multiple of four).
+// two inputs when joining channels that are not a multiple of four, then each lane is fetched apart).
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -31,26 +31,42 @@ vec4 fetchInput(int k, int i) {
   return FETCH4(in7, i);
 }
 
+// Input k holding output channel group `group` at (y, x): its element index, and the lane of that
+// element holding channel `c`.
+int sourceIndex(int n, int y, int x, int c, out int k, out int lane) {
+  ivec3 at = ivec3(y, x, c);
+  const int a = at[p.axis - 1];
+  k = 0;
+  while (k < 7 && a >= p.ends[k]) ++k;
+  const int start = k == 0 ? 0 : p.ends[k - 1];
+  at[p.axis - 1] = a - start;
+  ivec3 dims = ivec3(p.outH, p.outW, p.outC);
+  dims[p.axis - 1] = p.ends[k] - start;
+  const int c4 = (dims.z + 3) / 4;
+  lane = at.z % 4;
+  return ((n * c4 + at.z / 4) * dims.x + at.x) * dims.y + at.y;
+}
+
 void main() {
   const int pixel = int(gl_GlobalInvocationID.x), plane = int(gl_GlobalInvocationID.y);
   const int outC4 = (p.outC + 3) / 4;
   if (pixel >= p.outH * p.outW) return;  // y spans the planes exactly
   const int n = plane / outC4, group = plane % outC4;
   const int y = pixel / p.outW, x = pixel % p.outW;
-  vec4 v = vec4(0.0);
-  for (int lane = 0; lane < 4; ++lane) {
-    int c = group * 4 + lane;
-    if (c >= p.outC) break;
-    ivec3 at = ivec3(y, x, c);
-    const int a = at[p.axis - 1];
-    int k = 0;
-    while (k < 7 && a >= p.ends[k]) ++k;
-    const int start = k == 0 ? 0 : p.ends[k - 1];
-    at[p.axis - 1] = a - start;
-    ivec3 dims = ivec3(p.outH, p.outW, p.outC);
-    dims[p.axis - 1] = p.ends[k] - start;
-    const int c4 = (dims.z + 3) / 4;
-    v[lane] = fetchInput(k, ((n * c4 + at.z / 4) * dims.x + at.x) * dims.y + at.y)[at.z % 4];
+  const int valid = min(4, p.outC - group * 4);
+  int k, lane;
+  const int first = sourceIndex(n, y, x, group * 4, k, lane);
+  vec4 v;
+  // Along H or W, and along C where the group lies inside one input at a multiple of four, the
+  // whole vec4 is one of the input's (SSD's and DeepLab's concatenations): one fetch, not four.
+  if (lane == 0 && (p.axis != 3 || group * 4 + valid <= p.ends[k])) {
+    v = maskLanes(fetchInput(k, first), valid);
+  } else {
+    v = vec4(0.0);
+    for (int l = 0; l < valid; ++l) {
+      const int i = sourceIndex(n, y, x, group * 4 + l, k, lane);
+      v[l] = fetchInput(k, i)[lane];
+    }
   }
   outp[plane * p.outH * p.outW + pixel] = STORE_VEC4(v);
 }

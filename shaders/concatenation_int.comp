@@ -41,6 +41,28 @@ float roundHalfAway(float v) {
   return abs(v - t) >= 0.5 ? t + sign(v) : t;
 }
 
+// Input k holding output channel `c` at (y, x): its element index, and the lane holding `c`.
+int sourceIndex(int n, int y, int x, int c, out int k, out int lane) {
+  ivec3 at = ivec3(y, x, c);
+  const int a = at[p.axis - 1];
+  k = 0;
+  while (k < 7 && a >= p.ends[k]) ++k;
+  const int start = k == 0 ? 0 : p.ends[k - 1];
+  at[p.axis - 1] = a - start;
+  ivec3 dims = ivec3(p.outH, p.outW, p.outC);
+  dims[p.axis - 1] = p.ends[k] - start;
+  const int c4 = (dims.z + 3) / 4;
+  lane = at.z % 4;
+  return ((n * c4 + at.z / 4) * dims.x + at.x) * dims.y + at.y;
+}
+
+int onOutputGrid(int k, int value, int lo, int hi) {
+  if ((p.copyMask & (1 << k)) != 0) return value;
+  precise float product = float(value) * p.scale[k];
+  precise float sum = product + p.bias[k];
+  return clamp(int(roundHalfAway(sum)) + p.zeroPoint, lo, hi);
+}
+
 void main() {
   const int pixel = int(gl_GlobalInvocationID.x), plane = int(gl_GlobalInvocationID.y);
   const int outC4 = (p.outC + 3) / 4;
@@ -48,27 +70,19 @@ void main() {
   const int n = plane / outC4, group = plane % outC4;
   const int y = pixel / p.outW, x = pixel % p.outW;
   const int lo = p.isSigned != 0 ? -128 : 0, hi = p.isSigned != 0 ? 127 : 255;
+  const int valid = min(4, p.outC - group * 4);
   ivec4 q = ivec4(p.zeroPoint);
-  for (int lane = 0; lane < 4; ++lane) {
-    int c = group * 4 + lane;
-    if (c >= p.outC) break;
-    ivec3 at = ivec3(y, x, c);
-    const int a = at[p.axis - 1];
-    int k = 0;
-    while (k < 7 && a >= p.ends[k]) ++k;
-    const int start = k == 0 ? 0 : p.ends[k - 1];
-    at[p.axis - 1] = a - start;
-    ivec3 dims = ivec3(p.outH, p.outW, p.outC);
-    dims[p.axis - 1] = p.ends[k] - start;
-    const int c4 = (dims.z + 3) / 4;
-    const uvec4 bytes = fetchInput(k, ((n * c4 + at.z / 4) * dims.x + at.x) * dims.y + at.y);
-    const int value = values(bytes, p.isSigned != 0)[at.z % 4];
-    if ((p.copyMask & (1 << k)) != 0) {
-      q[lane] = value;
-    } else {
-      precise float product = float(value) * p.scale[k];
-      precise float sum = product + p.bias[k];
-      q[lane] = clamp(int(roundHalfAway(sum)) + p.zeroPoint, lo, hi);
+  int k, lane;
+  const int first = sourceIndex(n, y, x, group * 4, k, lane);
+  // Along H or W, and along C where the group lies inside one input at a multiple of four, the
+  // whole word is one of the input's (SSD's and DeepLab's concatenations): one fetch, not four.
+  if (lane == 0 && (p.axis != 3 || group * 4 + valid <= p.ends[k])) {
+    const ivec4 v = values(fetchInput(k, first), p.isSigned != 0);
+    for (int l = 0; l < valid; ++l) q[l] = onOutputGrid(k, v[l], lo, hi);
+  } else {
+    for (int l = 0; l < valid; ++l) {
+      const int i = sourceIndex(n, y, x, group * 4 + l, k, lane);
+      q[l] = onOutputGrid(k, values(fetchInput(k, i), p.isSigned != 0)[lane], lo, hi);
     }
   }
   outp[plane * p.outH * p.outW + pixel] = packBytes(q);

@@ -346,6 +346,10 @@ TEST_CASE("integer CONCATENATION along H, W and C: GPU equals the twin bit for b
   const std::vector<Case> cases = {
       {3, {{1, 5, 7, 3}, {1, 5, 7, 5}, {1, 5, 7, 2}}},
       {3, {{3, 2, 3, 1}, {3, 2, 3, 1}, {3, 2, 3, 6}, {3, 2, 3, 4}, {3, 2, 3, 1}, {3, 2, 3, 7}, {3, 2, 3, 3}, {3, 2, 3, 2}}},
+      // Groups inside one input at a multiple of four (one fetch) beside groups that straddle two,
+      // and DeepLab's two 256-channel branches.
+      {3, {{1, 3, 5, 8}, {1, 3, 5, 4}, {1, 3, 5, 6}, {1, 3, 5, 3}}},
+      {3, {{1, 3, 5, 256}, {1, 3, 5, 256}}},
       {1, {{3, 4, 1, 91}, {3, 2, 1, 91}, {3, 1, 1, 91}}},
       {1, {{1, 1083, 1, 4}, {1, 600, 1, 4}, {1, 6, 1, 4}}},
       {2, {{2, 3, 4, 5}, {2, 3, 1, 5}}},
@@ -457,11 +461,12 @@ TEST_CASE("float RESHAPE, CONCATENATION and LOGISTIC: GPU against the CPU refere
     Node concat;
     concat.kind = NodeKind::Concatenation;
     concat.name = "concat";
-    for (int axis : {1, 2, 3}) {
-      concat.params = ConcatParams{axis};
-      const Shape a{2, 3, 4, 5};
+    // Along C: 5 + 3 straddles a vec4, 8 + 6 copies whole vec4s and then masks the last group.
+    for (int axis : {1, 2, 3, 4}) {
+      concat.params = ConcatParams{std::min(axis, 3)};
+      const Shape a{2, 3, 4, axis == 4 ? 8 : 5};
       Shape b = a;
-      (axis == 1 ? b.h : axis == 2 ? b.w : b.c) = 3;
+      (axis == 1 ? b.h : axis == 2 ? b.w : b.c) = axis == 4 ? 6 : 3;
       const HostTensor x = storage(testing::randomTensor(a, rng)), y = storage(testing::randomTensor(b, rng));
       const HostTensor ref = opKind(NodeKind::Concatenation).reference(concat, {&x, &y}).at(0);
       testing::expectClose(runFloatGpu(concat, {&x, &y}, precision), ref, std::vector<float>(ref.data.size(), 0.0f),
