@@ -19,6 +19,7 @@ layout(push_constant) uniform Params {
   int outH, outW, outC, axis;
   int ends[8];  // each input's end along the axis (cumulative); past the last input, the total
 } p;
+#include "concat_source.glsl"
 
 vec4 fetchInput(int k, int i) {
   if (k == 0) return FETCH4(in0, i);
@@ -31,22 +32,6 @@ vec4 fetchInput(int k, int i) {
   return FETCH4(in7, i);
 }
 
-// Input k holding output channel group `group` at (y, x): its element index, and the lane of that
-// element holding channel `c`.
-int sourceIndex(int n, int y, int x, int c, out int k, out int lane) {
-  ivec3 at = ivec3(y, x, c);
-  const int a = at[p.axis - 1];
-  k = 0;
-  while (k < 7 && a >= p.ends[k]) ++k;
-  const int start = k == 0 ? 0 : p.ends[k - 1];
-  at[p.axis - 1] = a - start;
-  ivec3 dims = ivec3(p.outH, p.outW, p.outC);
-  dims[p.axis - 1] = p.ends[k] - start;
-  const int c4 = (dims.z + 3) / 4;
-  lane = at.z % 4;
-  return ((n * c4 + at.z / 4) * dims.x + at.x) * dims.y + at.y;
-}
-
 void main() {
   const int pixel = int(gl_GlobalInvocationID.x), plane = int(gl_GlobalInvocationID.y);
   const int outC4 = (p.outC + 3) / 4;
@@ -54,18 +39,17 @@ void main() {
   const int n = plane / outC4, group = plane % outC4;
   const int y = pixel / p.outW, x = pixel % p.outW;
   const int valid = min(4, p.outC - group * 4);
-  int k, lane;
-  const int first = sourceIndex(n, y, x, group * 4, k, lane);
+  const ConcatSource first = concatSource(n, y, x, group * 4);
   vec4 v;
   // Along H or W, and along C where the group lies inside one input at a multiple of four, the
   // whole vec4 is one of the input's (SSD's and DeepLab's concatenations): one fetch, not four.
-  if (lane == 0 && (p.axis != 3 || group * 4 + valid <= p.ends[k])) {
-    v = maskLanes(fetchInput(k, first), valid);
+  if (first.lane == 0 && (p.axis != 3 || group * 4 + valid <= p.ends[first.source])) {
+    v = maskLanes(fetchInput(first.source, first.index), valid);
   } else {
     v = vec4(0.0);
     for (int l = 0; l < valid; ++l) {
-      const int i = sourceIndex(n, y, x, group * 4 + l, k, lane);
-      v[l] = fetchInput(k, i)[lane];
+      const ConcatSource at = concatSource(n, y, x, group * 4 + l);
+      v[l] = fetchInput(at.source, at.index)[at.lane];
     }
   }
   outp[plane * p.outH * p.outW + pixel] = STORE_VEC4(v);

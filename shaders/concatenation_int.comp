@@ -23,6 +23,7 @@ layout(push_constant) uniform Params {
   float scale[8], bias[8];  // 124 bytes in all: within the 128 every device offers
   int copyMask, zeroPoint, isSigned;
 } p;
+#include "concat_source.glsl"
 
 uvec4 fetchInput(int k, int i) {
   if (k == 0) return FETCHU(in0, i);
@@ -41,21 +42,7 @@ float roundHalfAway(float v) {
   return abs(v - t) >= 0.5 ? t + sign(v) : t;
 }
 
-// Input k holding output channel `c` at (y, x): its element index, and the lane holding `c`.
-int sourceIndex(int n, int y, int x, int c, out int k, out int lane) {
-  ivec3 at = ivec3(y, x, c);
-  const int a = at[p.axis - 1];
-  k = 0;
-  while (k < 7 && a >= p.ends[k]) ++k;
-  const int start = k == 0 ? 0 : p.ends[k - 1];
-  at[p.axis - 1] = a - start;
-  ivec3 dims = ivec3(p.outH, p.outW, p.outC);
-  dims[p.axis - 1] = p.ends[k] - start;
-  const int c4 = (dims.z + 3) / 4;
-  lane = at.z % 4;
-  return ((n * c4 + at.z / 4) * dims.x + at.x) * dims.y + at.y;
-}
-
+// Input k's value on the output's grid: copied, or requantized as the header says.
 int onOutputGrid(int k, int value, int lo, int hi) {
   if ((p.copyMask & (1 << k)) != 0) return value;
   precise float product = float(value) * p.scale[k];
@@ -72,17 +59,16 @@ void main() {
   const int lo = p.isSigned != 0 ? -128 : 0, hi = p.isSigned != 0 ? 127 : 255;
   const int valid = min(4, p.outC - group * 4);
   ivec4 q = ivec4(p.zeroPoint);
-  int k, lane;
-  const int first = sourceIndex(n, y, x, group * 4, k, lane);
+  const ConcatSource first = concatSource(n, y, x, group * 4);
   // Along H or W, and along C where the group lies inside one input at a multiple of four, the
   // whole word is one of the input's (SSD's and DeepLab's concatenations): one fetch, not four.
-  if (lane == 0 && (p.axis != 3 || group * 4 + valid <= p.ends[k])) {
-    const ivec4 v = values(fetchInput(k, first), p.isSigned != 0);
-    for (int l = 0; l < valid; ++l) q[l] = onOutputGrid(k, v[l], lo, hi);
+  if (first.lane == 0 && (p.axis != 3 || group * 4 + valid <= p.ends[first.source])) {
+    const ivec4 v = values(fetchInput(first.source, first.index), p.isSigned != 0);
+    for (int l = 0; l < valid; ++l) q[l] = onOutputGrid(first.source, v[l], lo, hi);
   } else {
     for (int l = 0; l < valid; ++l) {
-      const int i = sourceIndex(n, y, x, group * 4 + l, k, lane);
-      q[l] = onOutputGrid(k, values(fetchInput(k, i), p.isSigned != 0)[lane], lo, hi);
+      const ConcatSource at = concatSource(n, y, x, group * 4 + l);
+      q[l] = onOutputGrid(at.source, values(fetchInput(at.source, at.index), p.isSigned != 0)[at.lane], lo, hi);
     }
   }
   outp[plane * p.outH * p.outW + pixel] = packBytes(q);

@@ -1,8 +1,7 @@
 #!/usr/bin/env python3
 """Every ```glsl block in the README compiles with glslangValidator for Vulkan 1.1, so the shader
-an embedder copies from it (reading the class map) keeps matching the language it claims. The
-stage comes from the block: a block writing `out` variables and no `local_size` is a fragment
-shader, one with `local_size` a compute shader.
+an embedder copies from it (reading the class map) keeps matching the language it claims. A block
+declaring `local_size` is compiled as a compute shader, any other as a fragment shader.
   readme_glsl.py GLSLANG_VALIDATOR README.md WORK_DIR"""
 import os
 import re

@@ -462,15 +462,18 @@ TEST_CASE("float RESHAPE, CONCATENATION and LOGISTIC: GPU against the CPU refere
     concat.kind = NodeKind::Concatenation;
     concat.name = "concat";
     // Along C: 5 + 3 straddles a vec4, 8 + 6 copies whole vec4s and then masks the last group.
-    for (int axis : {1, 2, 3, 4}) {
-      concat.params = ConcatParams{std::min(axis, 3)};
-      const Shape a{2, 3, 4, axis == 4 ? 8 : 5};
+    struct Join {
+      int axis, channels, extentOfSecond;  // the second input's extent along the axis
+    };
+    for (const Join& j : {Join{1, 5, 3}, Join{2, 5, 3}, Join{3, 5, 3}, Join{3, 8, 6}}) {
+      concat.params = ConcatParams{j.axis};
+      const Shape a{2, 3, 4, j.channels};
       Shape b = a;
-      (axis == 1 ? b.h : axis == 2 ? b.w : b.c) = axis == 4 ? 6 : 3;
+      (j.axis == 1 ? b.h : j.axis == 2 ? b.w : b.c) = j.extentOfSecond;
       const HostTensor x = storage(testing::randomTensor(a, rng)), y = storage(testing::randomTensor(b, rng));
       const HostTensor ref = opKind(NodeKind::Concatenation).reference(concat, {&x, &y}).at(0);
       testing::expectClose(runFloatGpu(concat, {&x, &y}, precision), ref, std::vector<float>(ref.data.size(), 0.0f),
-                           "Concatenation axis " + std::to_string(axis));
+                           "Concatenation axis " + std::to_string(j.axis) + " of " + a.str() + " and " + b.str());
     }
     Node logistic;
     logistic.kind = NodeKind::Logistic;
